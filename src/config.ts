@@ -1,0 +1,183 @@
+import { z } from 'zod';
+
+/**
+ * The environment contract (design §4). This is the only module that reads `process.env`;
+ * everything else receives a typed `Config`.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL' }).optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  APP_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+  PUBLIC_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  SLACK_API_URL: z.url({ message: 'must be a URL' }).default('https://slack.com/api/'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection string' })
+      .optional(),
+  ),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+      .optional(),
+  ),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  ENCRYPTION_KEYS: optionalString,
+  SUPABASE_URL: optionalUrl,
+  SUPABASE_SERVICE_ROLE_KEY: optionalString,
+  PLATFORM_ADMINS: optionalString,
+  DATA_DIR: z.string().min(1).default('.data'),
+});
+
+/** Secrets that production must set; embedded mode fills in development stand-ins. */
+const PRODUCTION_REQUIRED = [
+  'PUBLIC_URL',
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_STATE_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ENCRYPTION_KEYS',
+] as const;
+
+/** One encryption key: its id (stored beside each ciphertext) and 32 raw bytes. */
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  /** True when running on embedded PGlite (no DATABASE_URL). */
+  embedded: boolean;
+  port: number;
+  appRole: 'web' | 'worker' | 'all';
+  publicUrl: string;
+  logLevel: string;
+  slack: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    signingSecret: string;
+    stateSecret: string;
+    apiUrl: string;
+  };
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  openai: { apiKey: string | undefined; baseUrl: string | undefined; chatModel: string; embeddingModel: string };
+  /** Active key first; older keys still decrypt until rotated. */
+  encryptionKeys: EncryptionKey[];
+  supabase: { url: string; serviceRoleKey: string } | undefined;
+  platformAdmins: string[];
+  dataDir: string;
+}
+
+/** Thrown when the environment is invalid; lists every problem, each naming its variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Development stand-ins: only ever used outside production, so a local run needs no setup.
+const DEV_SIGNING_SECRET = 'dev-signing-secret-not-for-production';
+const DEV_STATE_SECRET = 'dev-state-secret-not-for-production';
+const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7);
+
+function parseEncryptionKeys(raw: string | undefined, problems: string[]): EncryptionKey[] {
+  if (!raw) return [{ id: 'dev', key: DEV_ENCRYPTION_KEY }];
+  const keys: EncryptionKey[] = [];
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [id, material] = entry.split(':');
+    const key = material ? Buffer.from(material, 'base64') : Buffer.alloc(0);
+    if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+      problems.push(
+        'ENCRYPTION_KEYS: each entry must be "<id>:<base64 of 32 bytes>" (generate one with `openssl rand -base64 32`)',
+      );
+      return keys;
+    }
+    if (keys.some((k) => k.id === id)) problems.push(`ENCRYPTION_KEYS: key id "${id}" appears twice`);
+    keys.push({ id, key });
+  }
+  if (keys.length === 0) problems.push('ENCRYPTION_KEYS: no key given');
+  return keys;
+}
+
+/** Parses and validates an environment; throws ConfigError naming every bad or missing variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  if (isProduction) {
+    for (const name of PRODUCTION_REQUIRED) {
+      if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
+    }
+  }
+  if (Boolean(e.SUPABASE_URL) !== Boolean(e.SUPABASE_SERVICE_ROLE_KEY)) {
+    problems.push('SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY: set both or neither');
+  }
+  const encryptionKeys = parseEncryptionKeys(e.ENCRYPTION_KEYS, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    isProduction,
+    embedded: !e.DATABASE_URL,
+    port: e.PORT,
+    appRole: e.APP_ROLE,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    slack: {
+      clientId: e.SLACK_CLIENT_ID,
+      clientSecret: e.SLACK_CLIENT_SECRET,
+      signingSecret: e.SLACK_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
+      stateSecret: e.SLACK_STATE_SECRET ?? DEV_STATE_SECRET,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+    },
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      chatModel: e.CHAT_MODEL,
+      embeddingModel: e.EMBEDDING_MODEL,
+    },
+    encryptionKeys,
+    supabase:
+      e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
+        ? { url: e.SUPABASE_URL, serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY }
+        : undefined,
+    platformAdmins: (e.PLATFORM_ADMINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    dataDir: e.DATA_DIR,
+  };
+}

@@ -1,0 +1,53 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+
+/** A connection pool plus what kind of Postgres sits behind it. */
+export interface Database {
+  pool: pg.Pool;
+  kind: 'postgres' | 'pglite';
+  /** Closes the pool (and the embedded engine, when there is one). */
+  close(): Promise<void>;
+}
+
+export type DbClient = pg.PoolClient;
+
+/** Connects to a real Postgres (Supabase in production) through a `pg` pool. */
+export function createPostgresDatabase(connectionString: string, opts: { max?: number } = {}): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: opts.max ?? 10,
+    // Fail fast when the database is unreachable instead of hanging a request or a readiness probe.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client that loses its connection emits 'error'; without a listener Node would crash.
+  pool.on('error', () => {});
+  return { pool, kind: 'postgres', close: () => pool.end() };
+}
+
+/**
+ * Starts embedded Postgres (PGlite, WASM) with pgvector and wraps it in a `pg` pool, so the rest of the
+ * app uses one driver and one SQL dialect. `dataDir` of `memory://` keeps everything in memory (tests).
+ * PGlite is a single connection: the pool has size 1 and transactions are serialised.
+ */
+export async function createEmbeddedDatabase(dataDir: string): Promise<Database> {
+  // Loaded lazily so production (DATABASE_URL) never loads the WASM engine.
+  const [{ PGlite }, { vector }, { createPgConfig }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-pgvector'),
+    import('@electric-sql/pglite/node-postgres'),
+  ]);
+  const location = dataDir === 'memory://' ? dataDir : path.resolve(dataDir);
+  if (location !== 'memory://') await mkdir(location, { recursive: true });
+  const engine = await PGlite.create({ dataDir: location, extensions: { vector } });
+  const pool = new pg.Pool(createPgConfig(engine) as unknown as pg.PoolConfig);
+  return {
+    pool,
+    kind: 'pglite',
+    close: async () => {
+      await pool.end();
+      await engine.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import type { Database } from './database.js';
+
+/** A pool or a checked-out client: with PGlite's single connection, callers holding one must pass it. */
+export type Queryable = Pick<pg.Pool, 'query'>;
+
+/** Where the SQL migrations live (the Supabase CLI's folder, so `supabase db push` sees the same files). */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../supabase/migrations/', import.meta.url));
+
+const FILE_NAME = /^(\d{14})_([a-z0-9_]+)\.sql$/;
+// An arbitrary constant: replicas starting together take turns instead of racing through migrations.
+const MIGRATION_LOCK_KEY = 7_130_421_955;
+
+export interface MigrationFile {
+  version: string;
+  name: string;
+  file: string;
+}
+
+/** Lists migration files in version order; a file that does not follow the naming rule is an error. */
+export async function listMigrationFiles(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+  return files.map((file) => {
+    const match = FILE_NAME.exec(file);
+    if (!match?.[1] || !match[2]) {
+      throw new Error(`Migration file "${file}" must be named <YYYYMMDDHHMMSS>_<name>.sql`);
+    }
+    return { version: match[1], name: match[2], file: path.join(dir, file) };
+  });
+}
+
+const ENSURE_HISTORY = `
+  CREATE SCHEMA IF NOT EXISTS supabase_migrations;
+  CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (
+    version text PRIMARY KEY,
+    statements text[],
+    name text
+  );`;
+
+/** Versions already recorded as applied. */
+export async function appliedVersions(q: Queryable): Promise<Set<string>> {
+  const exists = await q.query(`SELECT to_regclass('supabase_migrations.schema_migrations') AS t`);
+  if (!exists.rows[0]?.t) return new Set();
+  const { rows } = await q.query<{ version: string }>('SELECT version FROM supabase_migrations.schema_migrations');
+  return new Set(rows.map((r) => r.version));
+}
+
+/** Migration files not yet applied (empty when the schema is current). */
+export async function pendingMigrations(q: Queryable, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+  const [files, applied] = await Promise.all([listMigrationFiles(dir), appliedVersions(q)]);
+  return files.filter((f) => !applied.has(f.version));
+}
+
+/**
+ * Applies every pending migration, each in its own transaction, recording it in
+ * `supabase_migrations.schema_migrations`. Running it again applies nothing. Returns what it applied.
+ */
+export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+  const client = await db.pool.connect();
+  const applied: MigrationFile[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(ENSURE_HISTORY);
+    for (const migration of await pendingMigrations(client, dir)) {
+      const sql = await readFile(migration.file, 'utf8');
+      try {
+        await client.query('BEGIN');
+        await client.query(sql);
+        await client.query(
+          'INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES ($1, $2, $3)',
+          [migration.version, migration.name, [sql]],
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw new Error(`Migration ${path.basename(migration.file)} failed: ${(err as Error).message}`, { cause: err });
+      }
+      applied.push(migration);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+  return applied;
+}

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmbeddedDatabase, type Database } from '../../src/infra/db/database.js';
+import { listMigrationFiles, migrate, pendingMigrations } from '../../src/infra/db/migrate.js';
+
+describe('migrations', () => {
+  let db: Database | undefined;
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+  });
+
+  it('apply to a fresh PGlite, are recorded where the Supabase CLI looks, and a second run is a no-op', async () => {
+    db = await createEmbeddedDatabase('memory://');
+    const files = await listMigrationFiles();
+    expect(files.length).toBeGreaterThan(0);
+    expect(await pendingMigrations(db.pool)).toHaveLength(files.length);
+
+    const first = await migrate(db);
+    expect(first.map((m) => m.version)).toEqual(files.map((f) => f.version));
+    const { rows } = await db.pool.query('SELECT version, name FROM supabase_migrations.schema_migrations ORDER BY 1');
+    expect(rows).toEqual(files.map((f) => ({ version: f.version, name: f.name })));
+
+    const second = await migrate(db);
+    expect(second).toEqual([]);
+    expect(await pendingMigrations(db.pool)).toEqual([]);
+  });
+
+  it('create the v1 tables in the lore schema with row-level security on every tenant table', async () => {
+    db = await createEmbeddedDatabase('memory://');
+    await migrate(db);
+    const { rows } = await db.pool.query<{ relname: string; relrowsecurity: boolean; has_tenant: boolean }>(`
+      SELECT c.relname, c.relrowsecurity,
+             EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id') AS has_tenant
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'lore' AND c.relkind = 'r' ORDER BY 1`);
+    const names = rows.map((r) => r.relname);
+    for (const table of ['tenants', 'installations', 'plans', 'tenant_settings', 'documents', 'document_versions',
+      'chunks', 'conversations', 'answers', 'answer_citations', 'answer_feedback', 'usage_events', 'usage_daily',
+      'audit_log', 'dashboard_sessions', 'api_keys']) {
+      expect(names).toContain(table);
+    }
+    const unprotected = rows.filter((r) => (r.has_tenant || r.relname === 'tenants') && !r.relrowsecurity);
+    expect(unprotected.map((r) => r.relname)).toEqual([]);
+    const publicTables = await db.pool.query(
+      `SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND relkind = 'r'`,
+    );
+    expect(publicTables.rows).toEqual([]);
+  });
+
+  it('rolls back a failing migration completely and names the file', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/lore-mig-`);
+    await writeFile(`${dir}/20260101000000_good.sql`, 'CREATE TABLE good_one (id int);');
+    await writeFile(`${dir}/20260101000001_bad.sql`, 'CREATE TABLE bad_one (id int); SELECT nonsense_column FROM good_one;');
+    db = await createEmbeddedDatabase('memory://');
+    await expect(migrate(db, dir)).rejects.toThrow(/20260101000001_bad\.sql failed/);
+    const tables = await db.pool.query(`SELECT to_regclass('good_one') AS good, to_regclass('bad_one') AS bad`);
+    expect(tables.rows[0]).toEqual({ good: 'good_one', bad: null });
+    expect((await pendingMigrations(db.pool, dir)).map((m) => m.name)).toEqual(['bad']);
+  });
+
+  it('refuses a migration file that does not follow the naming rule', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/lore-mig-`);
+    await writeFile(`${dir}/add_stuff.sql`, 'SELECT 1;');
+    await expect(listMigrationFiles(dir)).rejects.toThrow(/add_stuff\.sql.*<YYYYMMDDHHMMSS>_<name>\.sql/);
+  });
+});

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/infra/db/database.js';
+import { APP_ROLE, withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { insertTenant, type Tenant } from '../../src/tenants/tenants.repo.js';
+import { createTestDatabase } from '../support/test-db.js';
+
+describe('row-level security (queries run as the app role, not the superuser)', () => {
+  let db: Database;
+  let a: Tenant;
+  let b: Tenant;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    [a, b] = await withTransaction(db, async (c) => [
+      await insertTenant(c, { slackTeamId: 'TAAAA', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'A' }),
+      await insertTenant(c, { slackTeamId: 'TBBBB', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'B' }),
+    ]);
+    for (const t of [a, b]) {
+      await withTenant(db, t.id, (c) =>
+        c.query(`INSERT INTO lore.documents (tenant_id, title, source_name) VALUES ($1, $2, $3)`, [
+          t.id,
+          `${t.name} handbook`,
+          `${t.name}.md`,
+        ]),
+      );
+    }
+  });
+  afterAll(() => db.close());
+
+  it('runs tenant work as the non-superuser app role', async () => {
+    const role = await withTenant(db, a.id, (c) => c.query('SELECT current_user AS u'));
+    expect(role.rows[0].u).toBe(APP_ROLE);
+  });
+
+  it("inside withTenant(A) never returns B's rows", async () => {
+    const docs = await withTenant(db, a.id, (c) => c.query('SELECT title, tenant_id FROM lore.documents'));
+    expect(docs.rows).toEqual([{ title: 'A handbook', tenant_id: a.id }]);
+    const tenants = await withTenant(db, a.id, (c) => c.query('SELECT id FROM lore.tenants'));
+    expect(tenants.rows).toEqual([{ id: a.id }]);
+    const byId = await withTenant(db, a.id, (c) =>
+      c.query('SELECT id FROM lore.documents WHERE tenant_id = $1', [b.id]),
+    );
+    expect(byId.rows).toEqual([]);
+  });
+
+  it('outside any tenant, the app role sees no tenant rows at all', async () => {
+    const rows = await withTransaction(db, async (c) => {
+      await c.query(`SET LOCAL ROLE ${APP_ROLE}`);
+      return (await c.query('SELECT id FROM lore.documents')).rows;
+    });
+    expect(rows).toEqual([]);
+  });
+
+  it("refuses to write a row into another tenant's data", async () => {
+    await expect(
+      withTenant(db, a.id, (c) =>
+        c.query(`INSERT INTO lore.documents (tenant_id, title, source_name) VALUES ($1, 'x', 'x.md')`, [b.id]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const bDocs = await withTenant(db, b.id, (c) => c.query('SELECT title FROM lore.documents'));
+    expect(bDocs.rows).toEqual([{ title: 'B handbook' }]);
+  });
+
+  it('keeps the audit log append-only for the app role', async () => {
+    await withTenant(db, a.id, (c) =>
+      c.query(`INSERT INTO lore.audit_log (tenant_id, actor, action) VALUES ($1, 'U1', 'settings.updated')`, [a.id]),
+    );
+    await expect(withTenant(db, a.id, (c) => c.query('DELETE FROM lore.audit_log'))).rejects.toThrow(/permission denied/);
+  });
+
+  it('rejects a tenant id that is not a uuid before touching the database', async () => {
+    await expect(withTenant(db, "x'; DROP TABLE lore.tenants; --", async () => 1)).rejects.toThrow(/must be a uuid/);
+  });
+});

@@ -83,7 +83,12 @@ export interface Config {
   };
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
-  openai: { apiKey: string | undefined; baseUrl: string | undefined; chatModel: string; embeddingModel: string };
+  openai: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    chatModel: string;
+    embeddingModel: string;
+  };
   /** Active key first; older keys still decrypt until rotated. */
   encryptionKeys: EncryptionKey[];
   supabase: { url: string; serviceRoleKey: string } | undefined;
@@ -107,7 +112,10 @@ const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7);
 function parseEncryptionKeys(raw: string | undefined, problems: string[]): EncryptionKey[] {
   if (!raw) return [{ id: 'dev', key: DEV_ENCRYPTION_KEY }];
   const keys: EncryptionKey[] = [];
-  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [id, material] = entry.split(':');
     const key = material ? Buffer.from(material, 'base64') : Buffer.alloc(0);
     if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
@@ -139,6 +147,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const name of PRODUCTION_REQUIRED) {
       if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
     }
+  }
+  if (e.APP_ROLE !== 'all' && !e.REDIS_URL) {
+    problems.push(
+      `APP_ROLE: "${e.APP_ROLE}" runs web and worker as separate processes, which needs REDIS_URL (the in-memory queue lives in one process); use APP_ROLE=all`,
+    );
+  }
+  if (e.APP_ROLE !== 'all' && !e.DATABASE_URL) {
+    problems.push(
+      `APP_ROLE: "${e.APP_ROLE}" needs DATABASE_URL (embedded PGlite belongs to one process); use APP_ROLE=all`,
+    );
   }
   if (Boolean(e.SUPABASE_URL) !== Boolean(e.SUPABASE_SERVICE_ROLE_KEY)) {
     problems.push('SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY: set both or neither');

@@ -8,7 +8,14 @@ export class AppError extends Error {
   readonly expose: boolean;
   readonly details: unknown;
 
-  constructor(opts: { code: string; message: string; status?: number; expose?: boolean; cause?: unknown; details?: unknown }) {
+  constructor(opts: {
+    code: string;
+    message: string;
+    status?: number;
+    expose?: boolean;
+    cause?: unknown;
+    details?: unknown;
+  }) {
     super(opts.message, { cause: opts.cause });
     this.name = 'AppError';
     this.code = opts.code;
@@ -31,7 +38,8 @@ export const forbidden = (message = 'You do not have access to this') =>
   new AppError({ code: 'forbidden', message, status: 403 });
 
 /** Missing, or belonging to another tenant (indistinguishable on purpose). */
-export const notFound = (what = 'Resource') => new AppError({ code: 'not_found', message: `${what} not found`, status: 404 });
+export const notFound = (what = 'Resource') =>
+  new AppError({ code: 'not_found', message: `${what} not found`, status: 404 });
 
 /** A conflicting state, such as a duplicate name. */
 export const conflict = (message: string) => new AppError({ code: 'conflict', message, status: 409 });

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -56,7 +56,11 @@ export const REDACT_PATHS = [
 ];
 
 /** Creates the root logger; every request, event and job logs through a child of it. */
-export function createLogger(opts: { level: string; pretty?: boolean; destination?: pino.DestinationStream }): Logger {
+export function createLogger(opts: {
+  level: string;
+  pretty?: boolean;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       level: opts.level,

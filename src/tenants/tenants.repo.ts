@@ -59,7 +59,14 @@ export async function insertTenant(q: Queryable, t: NewTenant): Promise<Tenant> 
   const { rows } = await q.query<TenantRow>(
     `INSERT INTO lore.tenants (slack_team_id, slack_enterprise_id, is_enterprise_install, name, plan_id, is_demo)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [t.slackTeamId, t.slackEnterpriseId, t.isEnterpriseInstall, t.name, t.planId ?? 'free', t.isDemo ?? false],
+    [
+      t.slackTeamId,
+      t.slackEnterpriseId,
+      t.isEnterpriseInstall,
+      t.name,
+      t.planId ?? 'free',
+      t.isDemo ?? false,
+    ],
   );
   const tenant = toTenant(rows[0] as TenantRow);
   await q.query('INSERT INTO lore.tenant_settings (tenant_id) VALUES ($1)', [tenant.id]);
@@ -81,7 +88,10 @@ export async function findTenantBySlackId(q: Queryable, slackId: string): Promis
 }
 
 /** Lists tenants for operators, newest first, optionally filtered by a name or Slack id fragment. */
-export async function listTenants(q: Queryable, opts: { search?: string; limit?: number } = {}): Promise<Tenant[]> {
+export async function listTenants(
+  q: Queryable,
+  opts: { search?: string; limit?: number } = {},
+): Promise<Tenant[]> {
   const { rows } = await q.query<TenantRow>(
     `SELECT ${COLUMNS} FROM lore.tenants
      WHERE $1::text IS NULL OR name ILIKE '%' || $1 || '%' OR slack_team_id = $1 OR slack_enterprise_id = $1

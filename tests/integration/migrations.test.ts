@@ -17,7 +17,9 @@ describe('migrations', () => {
 
     const first = await migrate(db);
     expect(first.map((m) => m.version)).toEqual(files.map((f) => f.version));
-    const { rows } = await db.pool.query('SELECT version, name FROM supabase_migrations.schema_migrations ORDER BY 1');
+    const { rows } = await db.pool.query(
+      'SELECT version, name FROM supabase_migrations.schema_migrations ORDER BY 1',
+    );
     expect(rows).toEqual(files.map((f) => ({ version: f.version, name: f.name })));
 
     const second = await migrate(db);
@@ -34,9 +36,24 @@ describe('migrations', () => {
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'lore' AND c.relkind = 'r' ORDER BY 1`);
     const names = rows.map((r) => r.relname);
-    for (const table of ['tenants', 'installations', 'plans', 'tenant_settings', 'documents', 'document_versions',
-      'chunks', 'conversations', 'answers', 'answer_citations', 'answer_feedback', 'usage_events', 'usage_daily',
-      'audit_log', 'dashboard_sessions', 'api_keys']) {
+    for (const table of [
+      'tenants',
+      'installations',
+      'plans',
+      'tenant_settings',
+      'documents',
+      'document_versions',
+      'chunks',
+      'conversations',
+      'answers',
+      'answer_citations',
+      'answer_feedback',
+      'usage_events',
+      'usage_daily',
+      'audit_log',
+      'dashboard_sessions',
+      'api_keys',
+    ]) {
       expect(names).toContain(table);
     }
     const unprotected = rows.filter((r) => (r.has_tenant || r.relname === 'tenants') && !r.relrowsecurity);
@@ -52,10 +69,15 @@ describe('migrations', () => {
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(`${tmpdir()}/lore-mig-`);
     await writeFile(`${dir}/20260101000000_good.sql`, 'CREATE TABLE good_one (id int);');
-    await writeFile(`${dir}/20260101000001_bad.sql`, 'CREATE TABLE bad_one (id int); SELECT nonsense_column FROM good_one;');
+    await writeFile(
+      `${dir}/20260101000001_bad.sql`,
+      'CREATE TABLE bad_one (id int); SELECT nonsense_column FROM good_one;',
+    );
     db = await createEmbeddedDatabase('memory://');
     await expect(migrate(db, dir)).rejects.toThrow(/20260101000001_bad\.sql failed/);
-    const tables = await db.pool.query(`SELECT to_regclass('good_one') AS good, to_regclass('bad_one') AS bad`);
+    const tables = await db.pool.query(
+      `SELECT to_regclass('good_one') AS good, to_regclass('bad_one') AS bad`,
+    );
     expect(tables.rows[0]).toEqual({ good: 'good_one', bad: null });
     expect((await pendingMigrations(db.pool, dir)).map((m) => m.name)).toEqual(['bad']);
   });

@@ -12,8 +12,18 @@ describe('row-level security (queries run as the app role, not the superuser)', 
   beforeAll(async () => {
     db = await createTestDatabase();
     [a, b] = await withTransaction(db, async (c) => [
-      await insertTenant(c, { slackTeamId: 'TAAAA', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'A' }),
-      await insertTenant(c, { slackTeamId: 'TBBBB', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'B' }),
+      await insertTenant(c, {
+        slackTeamId: 'TAAAA',
+        slackEnterpriseId: null,
+        isEnterpriseInstall: false,
+        name: 'A',
+      }),
+      await insertTenant(c, {
+        slackTeamId: 'TBBBB',
+        slackEnterpriseId: null,
+        isEnterpriseInstall: false,
+        name: 'B',
+      }),
     ]);
     for (const t of [a, b]) {
       await withTenant(db, t.id, (c) =>
@@ -54,7 +64,9 @@ describe('row-level security (queries run as the app role, not the superuser)', 
   it("refuses to write a row into another tenant's data", async () => {
     await expect(
       withTenant(db, a.id, (c) =>
-        c.query(`INSERT INTO lore.documents (tenant_id, title, source_name) VALUES ($1, 'x', 'x.md')`, [b.id]),
+        c.query(`INSERT INTO lore.documents (tenant_id, title, source_name) VALUES ($1, 'x', 'x.md')`, [
+          b.id,
+        ]),
       ),
     ).rejects.toThrow(/row-level security/);
     const bDocs = await withTenant(db, b.id, (c) => c.query('SELECT title FROM lore.documents'));
@@ -63,12 +75,18 @@ describe('row-level security (queries run as the app role, not the superuser)', 
 
   it('keeps the audit log append-only for the app role', async () => {
     await withTenant(db, a.id, (c) =>
-      c.query(`INSERT INTO lore.audit_log (tenant_id, actor, action) VALUES ($1, 'U1', 'settings.updated')`, [a.id]),
+      c.query(`INSERT INTO lore.audit_log (tenant_id, actor, action) VALUES ($1, 'U1', 'settings.updated')`, [
+        a.id,
+      ]),
     );
-    await expect(withTenant(db, a.id, (c) => c.query('DELETE FROM lore.audit_log'))).rejects.toThrow(/permission denied/);
+    await expect(withTenant(db, a.id, (c) => c.query('DELETE FROM lore.audit_log'))).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('rejects a tenant id that is not a uuid before touching the database', async () => {
-    await expect(withTenant(db, "x'; DROP TABLE lore.tenants; --", async () => 1)).rejects.toThrow(/must be a uuid/);
+    await expect(withTenant(db, "x'; DROP TABLE lore.tenants; --", async () => 1)).rejects.toThrow(
+      /must be a uuid/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +8,20 @@ import type { Database } from './database.js';
 /** A pool or a checked-out client: with PGlite's single connection, callers holding one must pass it. */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
+/** The app root: the nearest folder with a package.json, whether running from src/ (tsx) or dist/src/. */
+function appRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir)
+      throw new Error('Cannot find the app root (no package.json above the migration runner)');
+    dir = parent;
+  }
+  return dir;
+}
+
 /** Where the SQL migrations live (the Supabase CLI's folder, so `supabase db push` sees the same files). */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../supabase/migrations/', import.meta.url));
+export const MIGRATIONS_DIR = path.join(appRoot(), 'supabase', 'migrations');
 
 const FILE_NAME = /^(\d{14})_([a-z0-9_]+)\.sql$/;
 // An arbitrary constant: replicas starting together take turns instead of racing through migrations.
@@ -44,7 +57,9 @@ const ENSURE_HISTORY = `
 export async function appliedVersions(q: Queryable): Promise<Set<string>> {
   const exists = await q.query(`SELECT to_regclass('supabase_migrations.schema_migrations') AS t`);
   if (!exists.rows[0]?.t) return new Set();
-  const { rows } = await q.query<{ version: string }>('SELECT version FROM supabase_migrations.schema_migrations');
+  const { rows } = await q.query<{ version: string }>(
+    'SELECT version FROM supabase_migrations.schema_migrations',
+  );
   return new Set(rows.map((r) => r.version));
 }
 
@@ -76,7 +91,9 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<Migra
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
-        throw new Error(`Migration ${path.basename(migration.file)} failed: ${(err as Error).message}`, { cause: err });
+        throw new Error(`Migration ${path.basename(migration.file)} failed: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       applied.push(migration);
     }

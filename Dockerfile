@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+
+# Lore: one image for both roles. APP_ROLE (web | worker | all) picks what the process runs.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- deps: every dependency (dev included), needed to compile ------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --include=dev --no-audit --no-fund
+
+# ---- build: tsc to dist/ (dist/src/main.js, dist/scripts/cli.js) and the dashboard ---------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+# The dashboard has its own package.json; install its dependencies when it exists so that
+# `npm run build` can build it. mkdir keeps the runtime COPY valid when there is no dashboard yet.
+RUN if [ -f dashboard/package-lock.json ]; then npm --prefix dashboard ci --no-audit --no-fund; fi \
+ && npm run build \
+ && test -f dist/src/main.js \
+ && mkdir -p dashboard/dist
+
+# ---- runtime: production dependencies and build output only, as the unprivileged `node` user -----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force \
+ && mkdir -p .data \
+ && chown node:node .data
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/dashboard/dist ./dashboard/dist
+# Read at runtime by the migration runner (supabase/migrations relative to the app root).
+COPY supabase/migrations ./supabase/migrations
+
+USER node
+EXPOSE 3000
+# Liveness only (/readyz is for the platform's deploy check). node:*-slim has no curl: use fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,38 @@
+import type { Config } from '../config.js';
+import type { Database } from '../infra/db/database.js';
+import type { JobQueue } from '../infra/queue/job-queue.js';
+import type { Logger } from '../logger.js';
+
+/** What operator commands may use. `where` says whether they run in the CLI process or inside the server. */
+export interface CliContext {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  queue: JobQueue;
+  where: 'local' | 'server';
+  /** Who runs the command, for the audit log. */
+  actor: string;
+}
+
+/** Collects what a command prints, so the same command works in the CLI process and over the admin endpoint. */
+export interface CliOutput {
+  line(text?: string): void;
+  error(text: string): void;
+  text(): string;
+}
+
+/** An output buffer; `echo` also streams lines as they come (local runs show progress live). */
+export function createCliOutput(echo?: { out: (s: string) => void; err: (s: string) => void }): CliOutput {
+  const lines: string[] = [];
+  return {
+    line(text = '') {
+      lines.push(text);
+      echo?.out(`${text}\n`);
+    },
+    error(text) {
+      lines.push(text);
+      echo?.err(`${text}\n`);
+    },
+    text: () => lines.join('\n'),
+  };
+}

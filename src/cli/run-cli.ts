@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { isAppError } from '../errors.js';
+import type { CliContext, CliOutput } from './cli-context.js';
+import { registerJobsCommands } from './commands/jobs.command.js';
+import { registerMigrateCommand } from './commands/migrate.command.js';
+import { registerTenantsCommands } from './commands/tenants.command.js';
+
+/** Builds the operator command tree; each command writes to `out` so it can run locally or in the server. */
+export function buildProgram(ctx: CliContext, out: CliOutput): Command {
+  const program = new Command('lore')
+    .description('Lore operator commands. With embedded defaults they run inside the running server.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => out.line(s.trimEnd()),
+      writeErr: (s) => out.error(s.trimEnd()),
+      outputError: (s, write) => write(s),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+  registerMigrateCommand(program, ctx, out);
+  registerTenantsCommands(program, ctx, out);
+  registerJobsCommands(program, ctx, out);
+  return program;
+}
+
+/** Runs one operator command line (`argv` without node and script) and returns its exit code. */
+export async function runCli(argv: string[], ctx: CliContext, out: CliOutput): Promise<number> {
+  const program = buildProgram(ctx, out);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version requests "fail" with exit code 0 in commander; everything else is a usage error.
+      return err.exitCode;
+    }
+    const message = isAppError(err) || err instanceof Error ? err.message : String(err);
+    out.error(`Error: ${message}`);
+    ctx.logger.warn({ err, argv: argv.slice(0, 2) }, 'cli command failed');
+    return 1;
+  }
+}

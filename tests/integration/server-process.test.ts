@@ -1,0 +1,102 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+/** What `npm start` and `npm run cli` get: no configuration at all beyond where to keep data. */
+function cleanEnv(dataDir: string): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+}
+
+function cli(dataDir: string, ...args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
+    env: cleanEnv(dataDir),
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr,
+    }),
+  );
+}
+
+/** Starts `node --import tsx src/main.ts` and resolves with its base URL once the banner is printed. */
+function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...cleanEnv(dataDir), PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 45_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Health:\s+(http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited early (${code}):\n${out}`)));
+  });
+}
+
+describe('a fresh checkout: server and operator CLI on embedded defaults', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'lore-proc-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('the CLI works with no server running: migrate, then tenants list on the same data', async () => {
+    const migrated = await cli(dataDir, 'migrate');
+    expect(migrated.code).toBe(0);
+    // Embedded mode migrates on open, so an explicit migrate finds nothing left to do.
+    expect(migrated.stdout).toContain('Database is up to date');
+    const listed = await cli(dataDir, 'tenants', 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('No tenants yet');
+    const help = await cli(dataDir, '--help');
+    expect(help.stdout).toMatch(/migrate[\s\S]*tenants[\s\S]*jobs/);
+  });
+
+  it('serves /readyz with no environment set, seeds the demo workspace, and the CLI talks to it', async () => {
+    const { child, url } = await startServer(dataDir);
+    try {
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+
+      const listed = await cli(dataDir, 'tenants', 'list');
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toContain('Demo workspace');
+      expect(listed.stderr).toContain('ran inside the running server');
+
+      const bad = await cli(dataDir, 'tenants', 'explode');
+      expect(bad.code).toBe(1);
+      expect(bad.stdout + bad.stderr).toMatch(/unknown command 'explode'/);
+
+      const second = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: { ...cleanEnv(dataDir), PORT: '0' },
+      });
+      let secondErr = '';
+      second.stderr?.on('data', (c: Buffer) => {
+        secondErr += c.toString();
+      });
+      const secondCode = await new Promise((r) => second.on('exit', r));
+      expect(secondCode).toBe(1);
+      expect(secondErr).toMatch(/Another Lore server \(pid \d+\) is using the embedded database/);
+    } finally {
+      const exited = new Promise<number | null>((r) => child.on('exit', r));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    await expect(readFile(path.join(dataDir, 'server.json'))).rejects.toThrow(/ENOENT/);
+  });
+});

@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = path.resolve('src');
+const FEATURES = ['tenants', 'knowledge', 'ai', 'usage', 'audit'];
+const DELIVERY = ['slack', 'http', 'jobs', 'cli'];
+const ADAPTER_FACTORIES =
+  /\b(createPostgresDatabase|createEmbeddedDatabase|createRedisStore|createMemoryStore|createBullmqQueue|createMemoryQueue)\(/;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(full);
+    return e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** The top-level src folder a file lives in ('' for src/*.ts). */
+const areaOf = (file: string) => {
+  const rel = path.relative(SRC, file).split(path.sep);
+  return rel.length > 1 ? (rel[0] ?? '') : '';
+};
+
+/** Every import specifier in a file: static, dynamic and re-exports. */
+function importsOf(source: string): string[] {
+  const found: string[] = [];
+  for (const m of source.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) if (m[1]) found.push(m[1]);
+  return found;
+}
+
+/** Resolves a relative import to its src area; package imports return the package name. */
+function targetOf(file: string, spec: string): { area?: string; pkg?: string } {
+  if (!spec.startsWith('.')) return { pkg: spec };
+  const resolved = path.resolve(path.dirname(file), spec);
+  return { area: areaOf(resolved) };
+}
+
+const files = sourceFiles(SRC);
+
+/** Import violations for a rule, as "file → import" strings a reader can act on. */
+function violations(rule: (fromArea: string, target: { area?: string; pkg?: string }) => boolean): string[] {
+  return files.flatMap((file) =>
+    importsOf(readFileSync(file, 'utf8'))
+      .filter((spec) => rule(areaOf(file), targetOf(file, spec)))
+      .map((spec) => `${path.relative(SRC, file)} → ${spec}`),
+  );
+}
+
+describe('architecture (design §2)', () => {
+  it('finds the source tree', () => {
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.map((f) => path.relative(SRC, f))).toContain('config.ts');
+  });
+
+  it('feature modules never import delivery layers (slack, http, jobs, cli)', () => {
+    expect(violations((from, t) => FEATURES.includes(from) && DELIVERY.includes(t.area ?? ''))).toEqual([]);
+  });
+
+  it('infra adapters never import features or delivery layers', () => {
+    expect(
+      violations((from, t) => from === 'infra' && [...FEATURES, ...DELIVERY].includes(t.area ?? '')),
+    ).toEqual([]);
+  });
+
+  it('only src/slack imports Bolt', () => {
+    expect(violations((from, t) => from !== 'slack' && t.pkg === '@slack/bolt')).toEqual([]);
+  });
+
+  it('only src/config.ts reads process.env', () => {
+    const readers = files
+      .filter((f) => path.relative(SRC, f) !== 'config.ts')
+      .filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(SRC, f));
+    expect(readers).toEqual([]);
+  });
+
+  it('only src/main.ts constructs infrastructure adapters', () => {
+    const builders = files
+      .filter((f) => !/^infra\//.test(path.relative(SRC, f)) && path.relative(SRC, f) !== 'main.ts')
+      .filter((f) => ADAPTER_FACTORIES.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(SRC, f));
+    expect(builders).toEqual([]);
+  });
+
+  it('the rule checker itself catches a forbidden import', () => {
+    const fake = path.join(SRC, 'tenants', 'x.ts');
+    expect(targetOf(fake, '../http/app.js').area).toBe('http');
+    expect(
+      importsOf("import { a } from '../slack/app.js';\nconst m = await import('../http/x.js');"),
+    ).toEqual(['../slack/app.js', '../http/x.js']);
+  });
+});

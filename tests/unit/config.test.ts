@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://lore.example.com',
+  SLACK_CLIENT_ID: '123.456',
+  SLACK_CLIENT_SECRET: 'client-secret',
+  SLACK_SIGNING_SECRET: 'signing-secret',
+  SLACK_STATE_SECRET: 'state-secret',
+  DATABASE_URL: 'postgresql://postgres:pw@db.example.com:5432/postgres',
+  REDIS_URL: 'redis://redis.example.com:6379',
+  ENCRYPTION_KEYS: `k2:${key(2)},k1:${key(1)}`,
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      embedded: true,
+      port: 3000,
+      appRole: 'all',
+      publicUrl: 'http://localhost:3000',
+      dataDir: '.data',
+      redisUrl: undefined,
+      slack: { apiUrl: 'https://slack.com/api/' },
+      openai: { chatModel: 'gpt-4o-mini', embeddingModel: 'text-embedding-3-small' },
+    });
+    expect(c.encryptionKeys).toHaveLength(1);
+  });
+
+  it('treats empty strings as unset, as .env files write them', () => {
+    const c = loadConfig({ DATABASE_URL: '', REDIS_URL: '  ', OPENAI_API_KEY: '' });
+    expect(c.embedded).toBe(true);
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.openai.apiKey).toBeUndefined();
+  });
+
+  it('accepts a complete production environment and keeps key order (active key first)', () => {
+    const c = loadConfig(PRODUCTION);
+    expect(c.isProduction).toBe(true);
+    expect(c.embedded).toBe(false);
+    expect(c.encryptionKeys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(c.encryptionKeys[0]?.key.length).toBe(32);
+  });
+
+  it('names every missing production secret in one error', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    for (const name of [
+      'PUBLIC_URL',
+      'SLACK_CLIENT_ID',
+      'SLACK_CLIENT_SECRET',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_STATE_SECRET',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'ENCRYPTION_KEYS',
+    ]) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  it('reports all invalid values at once, each with its variable name', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      APP_ROLE: 'cron',
+      LOG_LEVEL: 'loud',
+      SLACK_API_URL: 'not a url',
+      DATABASE_URL: 'mysql://x',
+      REDIS_URL: 'http://x',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['APP_ROLE', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL', 'SLACK_API_URL'].sort(),
+    );
+  });
+
+  it('rejects malformed or duplicate encryption keys without echoing the key material', () => {
+    const bad = problemsOf({ ENCRYPTION_KEYS: 'k1:c2hvcnQ=' });
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/^ENCRYPTION_KEYS: each entry must be/);
+    expect(bad[0]).not.toContain('c2hvcnQ=');
+    expect(problemsOf({ ENCRYPTION_KEYS: `a:${key(1)},a:${key(2)}` })).toEqual([
+      'ENCRYPTION_KEYS: key id "a" appears twice',
+    ]);
+  });
+
+  it('refuses split web/worker roles without Redis and Postgres, and half a Supabase config', () => {
+    const problems = problemsOf({ APP_ROLE: 'worker', SUPABASE_URL: 'https://x.supabase.co' });
+    expect(problems.filter((p) => p.startsWith('APP_ROLE:'))).toHaveLength(2);
+    expect(problems).toContain('SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY: set both or neither');
+  });
+
+  it('normalises SLACK_API_URL to end with a slash so Web API method paths join correctly', () => {
+    expect(loadConfig({ SLACK_API_URL: 'http://127.0.0.1:9999/api' }).slack.apiUrl).toBe(
+      'http://127.0.0.1:9999/api/',
+    );
+  });
+});

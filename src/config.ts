@@ -47,6 +47,9 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
 });
 
+/** Every variable the app reads (kept in step with .env.example by a test). */
+export const ENV_VARIABLES = Object.keys(schema.shape);
+
 /** Secrets that production must set; embedded mode fills in development stand-ins. */
 const PRODUCTION_REQUIRED = [
   'PUBLIC_URL',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
+import { bodyOf } from '../support/http.js';
 import { startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -33,7 +34,7 @@ describe('HTTP app on embedded defaults', () => {
   it('/healthz says the process is up, with a request id and security headers', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(await bodyOf(res)).toEqual({ status: 'ok' });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -50,7 +51,7 @@ describe('HTTP app on embedded defaults', () => {
   it('/readyz reports every dependency ready', async () => {
     const res = await fetch(`${app.url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(await bodyOf(res)).toEqual({
       status: 'ready',
       checks: { database: 'ok', migrations: 'ok', redis: 'ok', queue: 'ok' },
     });
@@ -72,7 +73,7 @@ describe('HTTP app on embedded defaults', () => {
   it('an unexpected error becomes a 500 that leaks neither the message nor a stack', async () => {
     const res = await fetch(`${app.url}/test/boom`);
     expect(res.status).toBe(500);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body).toEqual({
       error: {
         code: 'internal',
@@ -86,7 +87,7 @@ describe('HTTP app on embedded defaults', () => {
   it('an AppError becomes its own status, code and message', async () => {
     const res = await fetch(`${app.url}/test/app-error`);
     expect(res.status).toBe(403);
-    expect((await res.json()).error).toMatchObject({
+    expect((await bodyOf(res)).error).toMatchObject({
       code: 'plan_limit',
       message: 'Your plan allows 50 documents',
     });
@@ -95,7 +96,7 @@ describe('HTTP app on embedded defaults', () => {
   it('an unknown route gets a JSON 404', async () => {
     const res = await fetch(`${app.url}/nope`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+    expect((await bodyOf(res)).error.code).toBe('not_found');
   });
 
   describe('admin endpoint (the CLI talks to a running embedded server through it)', () => {
@@ -118,13 +119,13 @@ describe('HTTP app on embedded defaults', () => {
       expect((await post({ argv: ['tenants', 'list'] })).status).toBe(401);
       const wrong = await post({ argv: ['tenants', 'list'] }, { 'x-admin-token': 'guess' });
       expect(wrong.status).toBe(401);
-      expect((await wrong.json()).error.code).toBe('unauthorized');
+      expect((await bodyOf(wrong)).error.code).toBe('unauthorized');
     });
 
     it('runs a command with the right token and returns its output', async () => {
       const res = await post({ argv: ['tenants', 'list'] }, { 'x-admin-token': await token() });
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = await bodyOf(res);
       expect(body.exitCode).toBe(0);
       expect(body.output).toContain('Demo workspace');
     });
@@ -133,7 +134,7 @@ describe('HTTP app on embedded defaults', () => {
       const auth = { 'x-admin-token': await token() };
       const bad = await post({ argv: 'tenants list' }, auth);
       expect(bad.status).toBe(400);
-      expect((await bad.json()).error.message).toMatch(/argv/);
+      expect((await bodyOf(bad)).error.message).toMatch(/argv/);
       const notJson = await post('{oops', auth);
       expect(notJson.status).toBe(400);
       const huge = await post({ argv: ['x'.repeat(70_000)] }, auth);
@@ -142,7 +143,7 @@ describe('HTTP app on embedded defaults', () => {
 
     it('reports an unknown command with a non-zero exit code', async () => {
       const res = await post({ argv: ['frobnicate'] }, { 'x-admin-token': await token() });
-      const body = await res.json();
+      const body = await bodyOf(res);
       expect(body.exitCode).toBe(1);
       expect(body.output).toMatch(/unknown command 'frobnicate'/);
     });
@@ -156,7 +157,7 @@ describe('HTTP app on embedded defaults', () => {
     release();
     const res = await inFlight;
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ finished: true });
+    expect(await bodyOf(res)).toEqual({ finished: true });
     await stopping;
     await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
     await expect(app.container.db.pool.query('SELECT 1')).rejects.toThrow();

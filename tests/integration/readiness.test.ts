@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { bodyOf } from '../support/http.js';
 import { startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -15,7 +16,7 @@ describe('/readyz when a dependency is down', () => {
     app = await startTestApp({ DATABASE_URL: 'postgresql://lore:pw@127.0.0.1:9/lore' });
     const res = await fetch(`${app.url}/readyz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({
+    expect(await bodyOf(res)).toEqual({
       status: 'not_ready',
       checks: { database: 'failing', migrations: 'failing', redis: 'ok', queue: 'ok' },
     });
@@ -28,6 +29,6 @@ describe('/readyz when a dependency is down', () => {
     await app.container.db.close();
     const res = await fetch(`${app.url}/readyz`);
     expect(res.status).toBe(503);
-    expect((await res.json()).checks.database).toBe('failing');
+    expect((await bodyOf(res)).checks.database).toBe('failing');
   });
 });

@@ -5,7 +5,9 @@
 export function testRedisUrl(): string | undefined {
   const url = process.env.REDIS_URL;
   if (!url && process.env.CI === 'true') {
-    throw new Error('CI=true but REDIS_URL is not set: Redis tests must run in CI (.ci/run starts redis-server).');
+    throw new Error(
+      'CI=true but REDIS_URL is not set: Redis tests must run in CI (.ci/run starts redis-server).',
+    );
   }
   return url;
 }

@@ -45,7 +45,7 @@ export interface WindowCount {
 
 export type MessageHandler = (message: string) => void | Promise<void>;
 
-/** Throws when a duration is not a positive number: Redis rejects PX 0, and a silent no-TTL key would leak. */
+/** Throws unless a duration is positive: Redis rejects PX 0, and a silent no-TTL key would leak. */
 export function assertPositiveMs(ms: number, name: string): void {
   if (!Number.isFinite(ms) || ms <= 0) {
     throw new RangeError(`${name} must be a positive number of milliseconds, got ${ms}`);

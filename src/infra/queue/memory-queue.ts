@@ -1,0 +1,188 @@
+import { AppError, unavailable } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import {
+  assertValidJobId,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_FAILED_LIMIT,
+  errorMessage,
+  type JobCounts,
+  type JobHandler,
+  type JobQueue,
+  KEEP_FINISHED_JOBS,
+  retryDelayMs,
+  unknownJobError,
+} from './job-queue.js';
+
+interface MemoryJob {
+  id: string;
+  name: string;
+  payload: unknown;
+  attempts: number;
+  backoffMs: number;
+  attemptsMade: number;
+  state: keyof JobCounts;
+  error?: string;
+  finishedAt?: number;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Creates the in-process queue for embedded single-process mode, with BullMQ's semantics: attempts,
+ * exponential backoff, a failed list, jobId de-duplication, and a close that waits for running jobs.
+ * Jobs live in memory only: a restart loses whatever had not run.
+ */
+export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
+  const logger = opts.logger.child({ component: 'memory-queue' });
+  const jobs = new Map<string, MemoryJob>();
+  const waiting: string[] = [];
+  // Insertion-ordered, so the first entry is always the oldest finished job.
+  const finished = { completed: new Set<string>(), failed: new Set<string>() };
+  const inFlight = new Set<Promise<void>>();
+  let handlers: Record<string, JobHandler> | undefined;
+  let concurrency = DEFAULT_CONCURRENCY;
+  let nextId = 1;
+  let closing = false;
+  let closed: Promise<void> | undefined;
+
+  function makeWaiting(job: MemoryJob): void {
+    job.state = 'waiting';
+    waiting.push(job.id);
+    pump();
+  }
+
+  function delay(job: MemoryJob, ms: number): void {
+    job.state = 'delayed';
+    job.timer = setTimeout(() => {
+      job.timer = undefined;
+      makeWaiting(job);
+    }, ms);
+    // Shutdown must not wait on a retry scheduled for later; close() clears these anyway.
+    job.timer.unref();
+  }
+
+  function finish(job: MemoryJob, state: 'completed' | 'failed'): void {
+    job.state = state;
+    job.finishedAt = Date.now();
+    const list = finished[state];
+    list.add(job.id);
+    // Dropping the oldest mirrors BullMQ's removeOnComplete/removeOnFail counts.
+    for (const id of list) {
+      if (list.size <= KEEP_FINISHED_JOBS) break;
+      list.delete(id);
+      jobs.delete(id);
+    }
+  }
+
+  async function execute(job: MemoryJob, jobHandlers: Record<string, JobHandler>): Promise<void> {
+    const attempt = job.attemptsMade + 1;
+    const handler = Object.hasOwn(jobHandlers, job.name) ? jobHandlers[job.name] : undefined;
+    try {
+      if (!handler) throw unknownJobError(job.name);
+      await handler(job.payload, { jobId: job.id, attempt, name: job.name });
+      job.attemptsMade = attempt;
+      finish(job, 'completed');
+    } catch (err) {
+      job.attemptsMade = attempt;
+      job.error = errorMessage(err);
+      // An unknown name will not gain a handler by waiting, so it fails at once.
+      if (handler && attempt < job.attempts) {
+        logger.warn({ err, jobId: job.id, jobName: job.name, attempt }, 'job failed, will retry');
+        delay(job, retryDelayMs(job.backoffMs, attempt));
+      } else {
+        logger.error({ err, jobId: job.id, jobName: job.name, attempt }, 'job failed');
+        finish(job, 'failed');
+      }
+    }
+  }
+
+  function pump(): void {
+    if (!handlers || closing) return;
+    while (inFlight.size < concurrency && waiting.length > 0) {
+      const job = jobs.get(waiting.shift() ?? '');
+      if (job?.state !== 'waiting') continue;
+      job.state = 'active';
+      const run: Promise<void> = execute(job, handlers).finally(() => {
+        inFlight.delete(run);
+        pump();
+      });
+      inFlight.add(run);
+    }
+  }
+
+  return {
+    kind: 'memory',
+
+    async enqueue(name, payload, jobOpts = {}) {
+      if (closing) throw unavailable('The job queue is closed');
+      if (jobOpts.jobId !== undefined) {
+        assertValidJobId(jobOpts.jobId);
+        if (jobs.has(jobOpts.jobId)) return { id: jobOpts.jobId };
+      }
+      const id = jobOpts.jobId ?? String(nextId++);
+      const job: MemoryJob = {
+        id,
+        name,
+        // The JSON round trip BullMQ makes, so a payload that would not survive Redis fails here too.
+        payload: JSON.parse(JSON.stringify(payload === undefined ? {} : payload)),
+        attempts: jobOpts.attempts ?? DEFAULT_ATTEMPTS,
+        backoffMs: jobOpts.backoffMs ?? DEFAULT_BACKOFF_MS,
+        attemptsMade: 0,
+        state: 'waiting',
+      };
+      jobs.set(id, job);
+      if (jobOpts.delayMs && jobOpts.delayMs > 0) delay(job, jobOpts.delayMs);
+      else makeWaiting(job);
+      return { id };
+    },
+
+    async startWorker(jobHandlers, workerOpts = {}) {
+      if (handlers) throw new AppError({ code: 'worker_running', message: 'The worker is already running' });
+      if (closing) throw unavailable('The job queue is closed');
+      concurrency = Math.max(1, Math.floor(workerOpts.concurrency ?? DEFAULT_CONCURRENCY));
+      handlers = jobHandlers;
+      pump();
+    },
+
+    async counts() {
+      const counts: JobCounts = { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 };
+      for (const job of jobs.values()) counts[job.state] += 1;
+      return counts;
+    },
+
+    async failed(limit = DEFAULT_FAILED_LIMIT) {
+      const newestFirst = [...finished.failed].reverse().slice(0, limit);
+      return newestFirst.flatMap((id) => {
+        const job = jobs.get(id);
+        if (!job) return [];
+        const { name, payload, attemptsMade, error = '', finishedAt = 0 } = job;
+        return [{ id, name, payload, attempts: attemptsMade, error, failedAt: new Date(finishedAt) }];
+      });
+    },
+
+    async retryFailed(jobId) {
+      const job = jobs.get(jobId);
+      if (job?.state !== 'failed' || closing) return false;
+      finished.failed.delete(jobId);
+      job.attemptsMade = 0;
+      job.error = undefined;
+      job.finishedAt = undefined;
+      makeWaiting(job);
+      return true;
+    },
+
+    async ping() {
+      if (closing) throw unavailable('The job queue is closed');
+    },
+
+    close() {
+      closing = true;
+      closed ??= (async () => {
+        await Promise.all(inFlight);
+        for (const job of jobs.values()) clearTimeout(job.timer);
+      })();
+      return closed;
+    },
+  };
+}

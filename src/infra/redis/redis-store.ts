@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../logger.js';
+import {
+  assertInteger,
+  assertPositiveMs,
+  type KeyValueStore,
+  type MessageHandler,
+  type SetOptions,
+} from './key-value-store.js';
+import {
+  closeRedis,
+  createRedisConnection,
+  pingRedis,
+  REDIS_KEY_PREFIX,
+  watchErrors,
+} from './redis-connection.js';
+
+// Increments, and starts the window only when the key has no expiry yet (it is new), so later
+// increments never extend the window. Returns the count and the window's remaining milliseconds.
+const INCREMENT_WINDOW_LUA = `
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return {count, ttl}`;
+
+// Deletes the lock only while it still holds the caller's token: an expired lock that someone else
+// has since taken must not be released by its previous owner.
+const RELEASE_LOCK_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+interface ScriptedRedis extends Redis {
+  loreIncrementWindow(key: string, by: number, windowMs: number): Promise<[number, number]>;
+  loreReleaseLock(key: string, token: string): Promise<number>;
+}
+
+/** Creates the Redis-backed store (keys prefixed `lore:`); pub/sub uses its own duplicate connection. */
+export function createRedisStore(url: string, opts: { logger?: Logger } = {}): KeyValueStore {
+  const logger = opts.logger?.child({ component: 'redis-store' });
+  const client = createRedisConnection(url, {
+    connectionName: 'lore:store',
+    keyPrefix: REDIS_KEY_PREFIX,
+    maxRetriesPerRequest: 2,
+    logger,
+  }) as ScriptedRedis;
+  // defineCommand sends EVALSHA and falls back to EVAL once, so scripts are not resent on every call.
+  client.defineCommand('loreIncrementWindow', { numberOfKeys: 1, lua: INCREMENT_WINDOW_LUA });
+  client.defineCommand('loreReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
+
+  const subscriptions = new Map<string, { handlers: Set<MessageHandler>; ready: Promise<unknown> }>();
+  let subscriber: Redis | undefined;
+
+  // ioredis applies keyPrefix to keys only, never to pub/sub channels, so channels are prefixed here.
+  const channelName = (channel: string) => `${REDIS_KEY_PREFIX}${channel}`;
+
+  function dispatch(channel: string, message: string): void {
+    for (const handler of subscriptions.get(channel)?.handlers ?? []) {
+      Promise.resolve()
+        .then(() => handler(message))
+        .catch((err: unknown) => logger?.error({ err, channel }, 'pub/sub handler failed'));
+    }
+  }
+
+  function getSubscriber(): Redis {
+    if (!subscriber) {
+      // A subscribed connection cannot run other commands, so subscriptions get their own.
+      subscriber = client.duplicate({ connectionName: 'lore:store-subscriber' });
+      watchErrors(subscriber, 'lore:store-subscriber', logger);
+      subscriber.on('message', dispatch);
+    }
+    return subscriber;
+  }
+
+  async function set(key: string, value: string, setOpts: SetOptions = {}): Promise<boolean> {
+    const { ttlMs, onlyIfAbsent = false } = setOpts;
+    if (ttlMs === undefined) {
+      const reply = onlyIfAbsent ? await client.set(key, value, 'NX') : await client.set(key, value);
+      return reply === 'OK';
+    }
+    assertPositiveMs(ttlMs, 'ttlMs');
+    const px = Math.ceil(ttlMs);
+    const reply = onlyIfAbsent
+      ? await client.set(key, value, 'PX', px, 'NX')
+      : await client.set(key, value, 'PX', px);
+    return reply === 'OK';
+  }
+
+  return {
+    kind: 'redis',
+    get: (key) => client.get(key),
+    set,
+    del: async (...keys) => (keys.length === 0 ? 0 : client.del(...keys)),
+    take: (key) => client.getdel(key),
+
+    async incrementWindow(key, by, windowMs) {
+      assertInteger(by, 'by');
+      assertPositiveMs(windowMs, 'windowMs');
+      const [count, ttl] = await client.loreIncrementWindow(key, by, Math.ceil(windowMs));
+      return { count: Number(count), resetAtMs: Date.now() + Number(ttl) };
+    },
+
+    async acquireLock(key, ttlMs) {
+      const token = randomUUID();
+      return (await set(key, token, { ttlMs, onlyIfAbsent: true })) ? token : null;
+    },
+
+    async releaseLock(key, token) {
+      return (await client.loreReleaseLock(key, token)) === 1;
+    },
+
+    async publish(channel, message) {
+      await client.publish(channelName(channel), message);
+    },
+
+    async subscribe(channel, handler) {
+      const name = channelName(channel);
+      let subscription = subscriptions.get(name);
+      if (!subscription) {
+        subscription = { handlers: new Set(), ready: getSubscriber().subscribe(name) };
+        subscriptions.set(name, subscription);
+      }
+      subscription.handlers.add(handler);
+      try {
+        // Concurrent first subscribers all wait for the one SUBSCRIBE, so none returns before delivery works.
+        await subscription.ready;
+      } catch (err) {
+        if (subscriptions.get(name) === subscription) subscriptions.delete(name);
+        throw err;
+      }
+      let active = true;
+      return async () => {
+        if (!active) return;
+        active = false;
+        const current = subscriptions.get(name);
+        if (!current?.handlers.delete(handler) || current.handlers.size > 0) return;
+        subscriptions.delete(name);
+        await subscriber?.unsubscribe(name);
+      };
+    },
+
+    ping: () => pingRedis(client),
+
+    async close() {
+      await Promise.all([closeRedis(client), subscriber ? closeRedis(subscriber) : undefined]);
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
+import type { JobContext, JobQueue } from '../../src/infra/queue/job-queue.js';
+import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
+import { createLogger } from '../../src/logger.js';
+import { testRedisUrl } from '../support/redis.js';
+
+const redisUrl = testRedisUrl();
+const logger = createLogger({ level: 'silent' });
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const eventually = { timeout: 5_000, interval: 10 };
+
+interface Harness {
+  queue: JobQueue;
+  cleanup: () => Promise<void>;
+}
+
+/** The behaviour both adapters promise; every test gets a fresh, empty queue. */
+function jobQueueContract(makeHarness: () => Harness): void {
+  let harness: Harness | undefined;
+  const fresh = (): JobQueue => {
+    harness = makeHarness();
+    return harness.queue;
+  };
+  afterEach(async () => {
+    await harness?.cleanup();
+    harness = undefined;
+  });
+
+  it('runs a job once with its payload, even one enqueued before the worker started', async () => {
+    const queue = fresh();
+    const calls: Array<{ payload: unknown; ctx: JobContext }> = [];
+    const { id } = await queue.enqueue('greet', { tenantId: 't1', text: 'hello' });
+    expect(id).toEqual(expect.any(String));
+    expect((await queue.counts()).waiting).toBe(1);
+    await sleep(50);
+    expect(calls).toHaveLength(0);
+
+    await queue.startWorker({ greet: async (payload, ctx) => void calls.push({ payload, ctx }) });
+    await vi.waitFor(async () => expect((await queue.counts()).completed).toBe(1), eventually);
+    await sleep(100);
+    expect(calls).toEqual([
+      { payload: { tenantId: 't1', text: 'hello' }, ctx: { jobId: id, attempt: 1, name: 'greet' } },
+    ]);
+    expect(await queue.counts()).toMatchObject({ waiting: 0, active: 0, failed: 0 });
+  });
+
+  it('treats a repeated jobId as a no-op, before and after the job ran', async () => {
+    const queue = fresh();
+    const payloads: unknown[] = [];
+    expect(await queue.enqueue('answer', { n: 1 }, { jobId: 'event-Ev1' })).toEqual({ id: 'event-Ev1' });
+    expect(await queue.enqueue('answer', { n: 2 }, { jobId: 'event-Ev1' })).toEqual({ id: 'event-Ev1' });
+    await queue.startWorker({ answer: async (payload) => void payloads.push(payload) });
+    await vi.waitFor(() => expect(payloads).toHaveLength(1), eventually);
+
+    expect(await queue.enqueue('answer', { n: 3 }, { jobId: 'event-Ev1' })).toEqual({ id: 'event-Ev1' });
+    await sleep(200);
+    expect(payloads).toEqual([{ n: 1 }]);
+  });
+
+  it('rejects job ids the queue cannot store', async () => {
+    const queue = fresh();
+    await expect(queue.enqueue('answer', {}, { jobId: 'tenant:event' })).rejects.toMatchObject({
+      code: 'invalid_job_id',
+    });
+    await expect(queue.enqueue('answer', {}, { jobId: '42' })).rejects.toMatchObject({
+      code: 'invalid_job_id',
+    });
+  });
+
+  it('retries a failing job with growing backoff, then lists it as failed', async () => {
+    const queue = fresh();
+    const tries: Array<{ attempt: number; at: number }> = [];
+    await queue.startWorker({
+      flaky: async (_payload, ctx) => {
+        tries.push({ attempt: ctx.attempt, at: Date.now() });
+        throw new Error(`boom on try ${ctx.attempt}`);
+      },
+    });
+    const before = Date.now();
+    const { id } = await queue.enqueue('flaky', { doc: 'd1' }, { attempts: 3, backoffMs: 100 });
+
+    await vi.waitFor(async () => expect(await queue.failed()).toHaveLength(1), eventually);
+    expect(tries.map((t) => t.attempt)).toEqual([1, 2, 3]);
+    const [t1, t2, t3] = tries.map((t) => t.at) as [number, number, number];
+    expect(t2 - t1).toBeGreaterThanOrEqual(70);
+    expect(t3 - t2).toBeGreaterThan(t2 - t1);
+    expect(t3 - t2).toBeGreaterThanOrEqual(150);
+
+    const [failed] = await queue.failed();
+    expect(failed).toMatchObject({
+      id,
+      name: 'flaky',
+      payload: { doc: 'd1' },
+      attempts: 3,
+      error: 'boom on try 3',
+    });
+    expect(failed?.failedAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(failed?.failedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await queue.counts()).toMatchObject({ failed: 1, completed: 0, delayed: 0 });
+  });
+
+  it('reruns a failed job on retryFailed with a fresh set of attempts', async () => {
+    const queue = fresh();
+    let broken = true;
+    const runs: number[] = [];
+    await queue.startWorker({
+      ingest: async (_payload, ctx) => {
+        runs.push(ctx.attempt);
+        if (broken) throw new Error('parser crashed');
+      },
+    });
+    const { id } = await queue.enqueue('ingest', { doc: 'd2' }, { attempts: 1 });
+    await vi.waitFor(async () => expect((await queue.counts()).failed).toBe(1), eventually);
+    expect(await queue.retryFailed('no-such-job')).toBe(false);
+
+    broken = false;
+    expect(await queue.retryFailed(id)).toBe(true);
+    await vi.waitFor(async () => expect((await queue.counts()).completed).toBe(1), eventually);
+    expect(runs).toEqual([1, 1]);
+    expect(await queue.failed()).toEqual([]);
+    expect(await queue.counts()).toMatchObject({ failed: 0 });
+    expect(await queue.retryFailed(id)).toBe(false);
+  });
+
+  it('fails a job with no handler for its name, without retrying', async () => {
+    const queue = fresh();
+    const known = vi.fn(async () => {});
+    await queue.startWorker({ known });
+    const { id } = await queue.enqueue('mystery', { x: 1 }, { attempts: 3, backoffMs: 50 });
+    await vi.waitFor(async () => expect(await queue.failed()).toHaveLength(1), eventually);
+    const [failed] = await queue.failed();
+    expect(failed).toMatchObject({ id, name: 'mystery', attempts: 1 });
+    expect(failed?.error).toMatch(/no handler.*"mystery"/i);
+    expect(known).not.toHaveBeenCalled();
+  });
+
+  it('holds a delayed job until its delay has passed', async () => {
+    const queue = fresh();
+    const ranAt: number[] = [];
+    await queue.startWorker({ later: async () => void ranAt.push(Date.now()) });
+    const enqueuedAt = Date.now();
+    await queue.enqueue('later', {}, { delayMs: 300 });
+    expect((await queue.counts()).delayed).toBe(1);
+    await vi.waitFor(() => expect(ranAt).toHaveLength(1), eventually);
+    expect((ranAt[0] ?? 0) - enqueuedAt).toBeGreaterThanOrEqual(280);
+  });
+
+  it('close waits for the running job, then takes no more', async () => {
+    const queue = fresh();
+    const events: string[] = [];
+    await queue.startWorker(
+      {
+        slow: async (payload) => {
+          events.push(`start ${String((payload as { n: number }).n)}`);
+          await sleep(300);
+          events.push(`end ${String((payload as { n: number }).n)}`);
+        },
+      },
+      { concurrency: 1 },
+    );
+    await queue.enqueue('slow', { n: 1 });
+    await queue.enqueue('slow', { n: 2 });
+    await vi.waitFor(() => expect(events).toEqual(['start 1']), eventually);
+
+    await queue.close();
+    expect(events).toEqual(['start 1', 'end 1']);
+    await expect(queue.enqueue('slow', { n: 3 })).rejects.toMatchObject({ code: 'unavailable' });
+    await sleep(100);
+    expect(events).toEqual(['start 1', 'end 1']);
+  });
+
+  it('refuses to start a second worker', async () => {
+    const queue = fresh();
+    await queue.startWorker({});
+    await expect(queue.startWorker({})).rejects.toMatchObject({ code: 'worker_running' });
+  });
+
+  it('answers ping while open and fails it once closed', async () => {
+    const queue = fresh();
+    await expect(queue.ping()).resolves.toBeUndefined();
+    await queue.close();
+    await expect(queue.ping()).rejects.toMatchObject({ code: 'unavailable' });
+  });
+}
+
+describe('memory job queue', () => {
+  jobQueueContract(() => {
+    const queue = createMemoryQueue({ logger });
+    return { queue, cleanup: () => queue.close() };
+  });
+});
+
+describe.skipIf(!redisUrl)('bullmq job queue', () => {
+  jobQueueContract(() => {
+    const url = redisUrl as string;
+    const queueName = `test-${randomUUID()}`;
+    const queue = createBullmqQueue({ url, queueName, logger });
+    return {
+      queue,
+      async cleanup() {
+        await queue.close();
+        const connection = new Redis(url, { maxRetriesPerRequest: 1 });
+        const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
+        await admin.obliterate({ force: true });
+        await admin.close();
+        await connection.quit();
+      },
+    };
+  });
+});

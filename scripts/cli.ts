@@ -1,57 +1,85 @@
+import path from 'node:path';
 import { userInfo } from 'node:os';
 import { createCliOutput } from '../src/cli/cli-context.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { isProcessAlive, readServerHandle } from '../src/cli/server-handle.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { type CliExec, watchIngestion } from '../src/cli/watch-ingestion.js';
+import { type Config, ConfigError, loadConfig } from '../src/config.js';
+import { createJobRegistry } from '../src/jobs/registry.js';
+import { startWorker } from '../src/jobs/worker.js';
 import { createLogger } from '../src/logger.js';
-import { createContainer } from '../src/main.js';
+import { type Container, createContainer, jobServices } from '../src/main.js';
 
 /**
  * Operator CLI: `npm run cli -- <command>`. On embedded defaults, when a server is running it owns the
- * database, so the command is sent to that server's loopback admin endpoint; otherwise it runs here.
+ * database, so commands are sent to its loopback admin endpoint; otherwise they run in this process.
  */
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const actor = userInfo().username;
-  if (config.embedded) {
-    const handle = await readServerHandle(config.dataDir);
-    if (handle && isProcessAlive(handle.pid)) {
-      const res = await fetch(`${handle.url}/admin/cli`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-admin-token': handle.token },
-        body: JSON.stringify({ argv, actor }),
-      }).catch((err: unknown) => {
-        throw new Error(
-          `A Lore server (pid ${handle.pid}) owns ${config.dataDir} but did not answer at ${handle.url}: ${String(err)}`,
-        );
-      });
-      if (!res.ok)
-        throw new Error(`The running server refused the command (HTTP ${res.status}): ${await res.text()}`);
-      const body = (await res.json()) as { exitCode: number; output: string };
-      if (body.output) process.stdout.write(`${body.output}\n`);
-      process.stderr.write(`(ran inside the running server, pid ${handle.pid})\n`);
-      return body.exitCode;
-    }
-  }
-  const logger = createLogger({
-    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
-    destination: process.stderr,
-  });
-  const container = await createContainer(config, logger);
+  const remote = await remoteExec(config, actor);
+  let container: Container | undefined;
+  const local: CliExec = async (args) => {
+    container ??= await openLocally(config);
+    const out = createCliOutput();
+    const exitCode = await runCli(args, { ...container, where: 'local', actor: `cli:${actor}` }, out);
+    return { exitCode, output: out.text(), data: out.result() };
+  };
+  const exec = remote ?? local;
   try {
-    const out = createCliOutput({ out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
-    return await runCli(argv, { ...container, where: 'local', actor: `cli:${actor}` }, out);
+    // The server may read the files, so send it absolute paths.
+    const args = argv[0] === 'docs' && argv[1] === 'add' ? argv.map((a, i) => (i > 1 && !a.startsWith('-') && !isOptionValue(argv, i) ? path.resolve(a) : a)) : argv;
+    const res = await exec(args);
+    if (res.output) process.stdout.write(`${res.output}\n`);
+    if (remote) process.stderr.write(`(ran inside the running server, pid ${remote.pid})\n`);
+    const added = res.data as { tenant?: string; documents?: { id: string; file: string }[] } | null;
+    if (argv[0] === 'docs' && argv[1] === 'add' && !argv.includes('--no-wait') && added?.documents?.length) {
+      const failed = await watchIngestion(exec, added.tenant ?? '', added.documents, { stream: process.stderr });
+      process.stderr.write(failed === 0 ? 'All documents are ready.\n' : `${failed} document(s) failed.\n`);
+      return failed > 0 ? 1 : res.exitCode;
+    }
+    return res.exitCode;
   } finally {
-    await container.close();
+    await container?.close();
   }
+}
+
+/** True when argv[i] is the value of an option such as `--tenant`. */
+const isOptionValue = (argv: string[], i: number) => ['-t', '--tenant'].includes(argv[i - 1] ?? '');
+
+/** The running embedded server's admin endpoint, when there is one. */
+async function remoteExec(config: Config, actor: string): Promise<(CliExec & { pid: number }) | undefined> {
+  if (!config.embedded) return undefined;
+  const handle = await readServerHandle(config.dataDir);
+  if (!handle || !isProcessAlive(handle.pid)) return undefined;
+  const exec: CliExec = async (argv) => {
+    const res = await fetch(`${handle.url}/admin/cli`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-token': handle.token },
+      body: JSON.stringify({ argv, actor }),
+    }).catch((err: unknown) => {
+      throw new Error(`A Lore server (pid ${handle.pid}) owns ${config.dataDir} but did not answer at ${handle.url}: ${String(err)}`);
+    });
+    if (!res.ok) throw new Error(`The running server refused the command (HTTP ${res.status}): ${await res.text()}`);
+    return (await res.json()) as { exitCode: number; output: string; data: unknown };
+  };
+  return Object.assign(exec, { pid: handle.pid });
+}
+
+/** Opens the database here; with the in-memory queue, this process must also run the jobs it queues. */
+async function openLocally(config: Config): Promise<Container> {
+  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
+  const container = await createContainer(config, logger);
+  if (container.queue.kind === 'memory') {
+    await startWorker(container.queue, createJobRegistry(jobServices(container)), { logger, metrics: container.metrics });
+  }
+  return container;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(
-      `${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`,
-    );
+    process.stderr.write(`${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -24,6 +24,10 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_STATE_SECRET: optionalString,
   SLACK_API_URL: z.url({ message: 'must be a URL' }).default('https://slack.com/api/'),
+  SLACK_DIRECT_INSTALL: z
+    .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   DATABASE_URL: optionalString.pipe(
     z
       .string()
@@ -45,6 +49,7 @@ const schema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: optionalString,
   PLATFORM_ADMINS: optionalString,
   DATA_DIR: z.string().min(1).default('.data'),
+  TENANT_PURGE_GRACE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** Every variable the app reads (kept in step with .env.example by a test). */
@@ -83,6 +88,8 @@ export interface Config {
     signingSecret: string;
     stateSecret: string;
     apiUrl: string;
+    /** /slack/install redirects straight to Slack instead of showing the install page. */
+    directInstall: boolean;
   };
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -97,6 +104,8 @@ export interface Config {
   supabase: { url: string; serviceRoleKey: string } | undefined;
   platformAdmins: string[];
   dataDir: string;
+  /** Days a deactivated (uninstalled) tenant's data is kept before the purge job deletes it. */
+  tenantPurgeGraceDays: number;
 }
 
 /** Thrown when the environment is invalid; lists every problem, each naming its variable. */
@@ -181,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signingSecret: e.SLACK_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
       stateSecret: e.SLACK_STATE_SECRET ?? DEV_STATE_SECRET,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      directInstall: e.SLACK_DIRECT_INSTALL,
     },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -200,5 +210,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     dataDir: e.DATA_DIR,
+    tenantPurgeGraceDays: e.TENANT_PURGE_GRACE_DAYS,
   };
 }

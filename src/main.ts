@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Router } from 'express';
+import type { LlmClient } from './ai/llm-client.js';
+import { createOpenAiClient } from './ai/openai-client.js';
 import {
   isProcessAlive,
   newAdminToken,
@@ -12,7 +14,14 @@ import {
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.routes.js';
+import { apiRoutes } from './http/routes/api.routes.js';
+import { type SignInDeps, signInRoutes } from './http/routes/auth/sign-in.routes.js';
+import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
+import type { BlobStore } from './infra/blob/blob-store.js';
+import { createLocalBlobStore } from './infra/blob/local-blob-store.js';
+import { createSupabaseBlobStore } from './infra/blob/supabase-blob-store.js';
+import { type CipherBox, createCipherBox } from './infra/crypto/cipher-box.js';
 import { createEmbeddedDatabase, createPostgresDatabase, type Database } from './infra/db/database.js';
 import { migrate, pendingMigrations } from './infra/db/migrate.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
@@ -22,10 +31,17 @@ import { createMemoryQueue } from './infra/queue/memory-queue.js';
 import type { KeyValueStore } from './infra/redis/key-value-store.js';
 import { createMemoryStore } from './infra/redis/memory-store.js';
 import { createRedisStore } from './infra/redis/redis-store.js';
-import { createJobRegistry } from './jobs/registry.js';
+import { createJobRegistry, type JobServices } from './jobs/registry.js';
+import { scheduleRecurringJobs } from './jobs/schedules.js';
 import { startWorker } from './jobs/worker.js';
+import { resumeUnfinishedIngests } from './knowledge/ingest-resume.js';
+import { seedSampleDocument } from './knowledge/sample-document.js';
 import { createLogger, type Logger } from './logger.js';
+import { createSlackSignIn } from './slack/sign-in-with-slack.js';
+import { createSlackApp, type SlackApp } from './slack/slack-app.js';
+import { createWorkspaceRoleCheck } from './slack/workspace-roles.js';
 import { ensureDemoTenant } from './tenants/demo-tenant.js';
+import { createTenantServices, type TenantServices } from './tenants/tenant-services.js';
 
 /** The adapters every delivery layer shares. Built only here (the composition root). */
 export interface Container {
@@ -34,7 +50,16 @@ export interface Container {
   db: Database;
   kv: KeyValueStore;
   queue: JobQueue;
+  blobs: BlobStore;
   metrics: Metrics;
+  /** The platform's LLM client, or undefined without OPENAI_API_KEY (extractive answers, full-text search). */
+  llm: LlmClient | undefined;
+  /** AES-256-GCM over ENCRYPTION_KEYS (tokens, tenants' OpenAI keys). */
+  cipher: CipherBox;
+  /** Installations (encrypted, cached), provisioning and lifecycle. */
+  tenants: TenantServices;
+  /** Bolt's app, the /slack router, and the per-tenant Slack clients for jobs. */
+  slack: SlackApp;
   close(): Promise<void>;
 }
 
@@ -55,15 +80,38 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       ? createBullmqQueue({ url: config.redisUrl, logger })
       : createMemoryQueue({ logger });
     const metrics = createMetrics({ queueCounts: async () => ({ ...(await queue.counts()) }) });
+    const blobs = config.supabase
+      ? createSupabaseBlobStore(config.supabase)
+      : createLocalBlobStore(path.join(config.dataDir, 'files'));
+    const llm = config.openai.apiKey
+      ? createOpenAiClient({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
+      : undefined;
+    const cipher = createCipherBox(config.encryptionKeys);
+    const tenants = createTenantServices({ db, kv, queue, logger, cipher });
+    await tenants.start();
+    const slack = createSlackApp({
+      config,
+      logger,
+      kv,
+      metrics,
+      installations: tenants.installations,
+      lifecycle: tenants.lifecycle,
+    });
     return {
       config,
       logger,
       db,
       kv,
       queue,
+      blobs,
       metrics,
+      llm,
+      cipher,
+      tenants,
+      slack,
       async close() {
         await queue.close();
+        await tenants.stop();
         await kv.close();
         await db.close();
       },
@@ -72,6 +120,43 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     await db.close().catch(() => {});
     throw err;
   }
+}
+
+/** The model chunks get embedded with, or null when there is no embedding provider. */
+const embeddingModelOf = (c: Container) => (c.llm ? c.config.openai.embeddingModel : null);
+
+/** What job handlers get: adapters plus the per-tenant choice of LLM client. */
+export function jobServices(c: Container): JobServices {
+  return {
+    db: c.db,
+    blobs: c.blobs,
+    logger: c.logger,
+    embeddingModel: c.config.openai.embeddingModel,
+    // Tenants' own OpenAI keys arrive with the answers issue; until then the platform key serves everyone.
+    embedderFor: async () => (c.llm ? { llm: c.llm, keySource: 'platform' as const } : null),
+    sendWelcome: c.slack.sendWelcome,
+    refreshTenantTokens: c.slack.refreshTenantTokens,
+    purge: {
+      graceDays: c.config.tenantPurgeGraceDays,
+      purgeFiles: (tenantId) => c.blobs.deletePrefix(`${tenantId}/`),
+    },
+  };
+}
+
+/** The dashboard's Sign in with Slack (the same Slack app as the install) and its workspace-admin check. */
+function dashboardSignIn(c: Container): SignInDeps {
+  const { clientId, clientSecret, apiUrl } = c.config.slack;
+  const redirectUri = `${c.config.publicUrl}/auth/slack/callback`;
+  return {
+    db: c.db,
+    kv: c.kv,
+    config: c.config,
+    signIn:
+      clientId && clientSecret
+        ? createSlackSignIn({ clientId, clientSecret, apiUrl, redirectUri })
+        : undefined,
+    roleOf: createWorkspaceRoleCheck(c.slack.clients, c.logger),
+  };
 }
 
 /** What /readyz checks: database reachable, migrations applied, Redis and queue answering. */
@@ -111,9 +196,17 @@ export async function startApp(
   const routers: Router[] = [...(opts.extraRouters ?? [])];
   const adminToken = config.embedded ? newAdminToken() : undefined;
   if (adminToken) routers.push(adminRoutes(adminToken, container));
+  // Slack verifies signatures over the raw body: nothing before this router may parse it.
+  routers.push(container.slack.router);
+  routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container) }));
+  routers.push(signInRoutes(dashboardSignIn(container)));
+  routers.push(dashboardStaticRoutes({ distDir: path.resolve('dashboard/dist') }));
   if (config.embedded) {
     const demo = await ensureDemoTenant(container.db);
-    if (demo.created) logger.info({ tenantId: demo.tenant.id }, 'demo workspace created');
+    if (demo.created) {
+      logger.info({ tenantId: demo.tenant.id }, 'demo workspace created');
+      await seedSampleDocument(container, demo.tenant.id);
+    }
   }
   const app = createHttpApp({
     logger,
@@ -123,7 +216,12 @@ export async function startApp(
     routers: config.appRole === 'worker' ? [] : routers,
   });
   if (config.appRole !== 'web') {
-    await startWorker(container.queue, createJobRegistry({}), { logger, metrics: container.metrics });
+    await startWorker(container.queue, createJobRegistry(jobServices(container)), {
+      logger,
+      metrics: container.metrics,
+    });
+    await resumeUnfinishedIngests(container.db, container.queue, logger);
+    await scheduleRecurringJobs(container.queue);
   }
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, (err?: Error) => (err ? reject(err) : resolve(s)));

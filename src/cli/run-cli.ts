@@ -1,8 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.js';
 import type { CliContext, CliOutput } from './cli-context.js';
+import { registerApiKeysCommands } from './commands/apikeys.command.js';
+import { registerDocsCommands } from './commands/docs.command.js';
 import { registerJobsCommands } from './commands/jobs.command.js';
+import { registerKeysCommands } from './commands/keys.command.js';
 import { registerMigrateCommand } from './commands/migrate.command.js';
+import { registerTenantStatusCommands } from './commands/tenant-status.command.js';
 import { registerTenantsCommands } from './commands/tenants.command.js';
 
 /** Builds the operator command tree; each command writes to `out` so it can run locally or in the server. */
@@ -17,8 +21,11 @@ export function buildProgram(ctx: CliContext, out: CliOutput): Command {
     })
     .showHelpAfterError('(run with --help for usage)');
   registerMigrateCommand(program, ctx, out);
-  registerTenantsCommands(program, ctx, out);
+  registerTenantStatusCommands(registerTenantsCommands(program, ctx, out), ctx, out);
   registerJobsCommands(program, ctx, out);
+  registerDocsCommands(program, ctx, out);
+  registerApiKeysCommands(program, ctx, out);
+  registerKeysCommands(program, ctx, out);
   return program;
 }
 

@@ -1,4 +1,10 @@
 import type { JobHandler } from '../infra/queue/job-queue.js';
+import { createIngestJob, type IngestDeps } from '../knowledge/ingest.job.js';
+import { INGEST_JOB } from '../knowledge/ingest-queue.js';
+import { WELCOME_JOB } from '../tenants/provisioning.service.js';
+import { type PurgeDeps, TENANT_PURGE_JOB, tenantPurgeJob } from '../tenants/tenant-purge.job.js';
+import { TOKEN_REFRESH_JOB, TOKEN_REFRESH_WINDOW_MS, tokenRefreshJob } from '../tenants/token-refresh.job.js';
+import { type SendWelcome, welcomeJob } from '../tenants/welcome.job.js';
 
 /**
  * Every job the worker runs, in one list: `name → handler`. Feature modules own the handlers
@@ -6,10 +12,26 @@ import type { JobHandler } from '../infra/queue/job-queue.js';
  */
 export type JobRegistry = Record<string, JobHandler>;
 
-/** The services job handlers may use; grows as features add jobs. */
-export type JobServices = Record<string, never>;
+/** The services job handlers may use. */
+export type JobServices = IngestDeps & TenantJobServices;
 
-/** Builds the registry. Empty until the first feature job lands (ingest, answer, welcome, rollups). */
-export function createJobRegistry(_services: JobServices): JobRegistry {
-  return {};
+/** What the tenant jobs (welcome DM, purge, token refresh) need beyond the database and logger. */
+export interface TenantJobServices {
+  sendWelcome: SendWelcome;
+  refreshTenantTokens: (tenantId: string) => Promise<boolean>;
+  purge: Pick<PurgeDeps, 'graceDays' | 'purgeFiles'>;
+}
+
+/** Builds the registry. */
+export function createJobRegistry(services: JobServices): JobRegistry {
+  return {
+    [INGEST_JOB]: createIngestJob(services),
+    [WELCOME_JOB]: welcomeJob(services),
+    [TENANT_PURGE_JOB]: tenantPurgeJob({ ...services, ...services.purge }),
+    [TOKEN_REFRESH_JOB]: tokenRefreshJob({
+      ...services,
+      refreshTenant: services.refreshTenantTokens,
+      windowMs: TOKEN_REFRESH_WINDOW_MS,
+    }),
+  };
 }

@@ -179,6 +179,43 @@ function jobQueueContract(makeHarness: () => Harness): void {
     await expect(queue.startWorker({})).rejects.toMatchObject({ code: 'worker_running' });
   });
 
+  it('runs a scheduled job repeatedly until it is unscheduled', async () => {
+    const queue = fresh();
+    const runs: unknown[] = [];
+    await queue.startWorker({ sweep: async (payload) => void runs.push(payload) });
+    await queue.schedule('sweep-schedule', 'sweep', { kind: 'purge' }, { everyMs: 150 });
+    await vi.waitFor(() => expect(runs.length).toBeGreaterThanOrEqual(2), eventually);
+    expect(runs[0]).toEqual({ kind: 'purge' });
+
+    expect(await queue.unschedule('sweep-schedule')).toBe(true);
+    // A run already queued when it was unscheduled may still finish; after that, nothing more comes.
+    await sleep(400);
+    const settled = runs.length;
+    await sleep(500);
+    expect(runs.length).toBe(settled);
+    expect(await queue.unschedule('sweep-schedule')).toBe(false);
+  });
+
+  it('replaces a schedule scheduled again under the same key', async () => {
+    const queue = fresh();
+    const runs: string[] = [];
+    await queue.startWorker({ tick: async (payload) => void runs.push((payload as { v: string }).v) });
+    await queue.schedule('tick-schedule', 'tick', { v: 'old' }, { everyMs: 150 });
+    await queue.schedule('tick-schedule', 'tick', { v: 'new' }, { everyMs: 150 });
+    await vi.waitFor(
+      () => expect(runs.filter((v) => v === 'new').length).toBeGreaterThanOrEqual(2),
+      eventually,
+    );
+    await queue.unschedule('tick-schedule');
+    // One series, not two: the replaced payload stops (at most one run of it was already on its way).
+    expect(runs.filter((v) => v === 'old').length).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses a schedule without a positive interval', async () => {
+    const queue = fresh();
+    await expect(queue.schedule('bad', 'tick', {}, { everyMs: 0 })).rejects.toThrow(/everyMs/);
+  });
+
   it('answers ping while open and fails it once closed', async () => {
     const queue = fresh();
     await expect(queue.ping()).resolves.toBeUndefined();

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +33,7 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; url: strin
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /Health:\s+(http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(out);
@@ -65,7 +65,7 @@ describe('a fresh checkout: server and operator CLI on embedded defaults', () =>
     expect(listed.stdout).toContain('No tenants yet');
     const help = await cli(dataDir, '--help');
     expect(help.stdout).toMatch(/migrate[\s\S]*tenants[\s\S]*jobs/);
-  });
+  }, 120_000);
 
   it('serves /readyz with no environment set, seeds the demo workspace, and the CLI talks to it', async () => {
     const { child, url } = await startServer(dataDir);
@@ -77,6 +77,14 @@ describe('a fresh checkout: server and operator CLI on embedded defaults', () =>
       expect(listed.code).toBe(0);
       expect(listed.stdout).toContain('Demo workspace');
       expect(listed.stderr).toContain('ran inside the running server');
+
+      const faq = path.join(dataDir, 'faq.md');
+      await writeFile(faq, '# FAQ\n\n## Parking\n\nVisitors park in the north lot.\n');
+      const added = await cli(dataDir, 'docs', 'add', '--tenant', 'demo', faq);
+      expect(added.code).toBe(0);
+      expect(added.stdout).toContain('faq.md: queued');
+      expect(added.stderr).toMatch(/faq\.md: ready/);
+      expect(added.stderr).toContain('All documents are ready.');
 
       const bad = await cli(dataDir, 'tenants', 'explode');
       expect(bad.code).toBe(1);
@@ -98,5 +106,15 @@ describe('a fresh checkout: server and operator CLI on embedded defaults', () =>
       expect(await exited).toBe(0);
     }
     await expect(readFile(path.join(dataDir, 'server.json'))).rejects.toThrow(/ENOENT/);
-  });
+
+    // With the server stopped, the CLI opens the database itself and runs the ingest job in-process.
+    const junk = path.join(dataDir, 'scan.pdf');
+    await writeFile(junk, Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a, 0x00, 0xff, 0x13]));
+    const failed = await cli(dataDir, 'docs', 'add', '--tenant', 'demo', junk);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/scan\.pdf: failed: .+/);
+    const listed = await cli(dataDir, 'docs', 'list', '--tenant', 'demo');
+    expect(listed.stdout).toMatch(/Getting started with Lore\s+ready/);
+    expect(listed.stdout).toMatch(/FAQ\s+ready/);
+  }, 180_000);
 });

@@ -32,7 +32,7 @@ export function adminRoutes(token: string, ctx: Omit<CliContext, 'where' | 'acto
     const actor = `cli:${parsed.data.actor ?? 'operator'}`;
     req.log?.info({ command: parsed.data.argv.slice(0, 2) }, 'admin command');
     const exitCode = await runCli(parsed.data.argv, { ...ctx, where: 'server', actor }, out);
-    res.json({ exitCode, output: out.text() });
+    res.json({ exitCode, output: out.text(), data: out.result() ?? null });
   });
   return router;
 }

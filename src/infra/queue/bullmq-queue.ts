@@ -74,6 +74,30 @@ export function createBullmqQueue(opts: { url: string; queueName?: string; logge
       return { id: job.id ?? '' };
     },
 
+    async schedule(key, name, payload, scheduleOpts) {
+      if (closed) throw unavailable('The job queue is closed');
+      if (!(scheduleOpts.everyMs > 0))
+        throw new RangeError('everyMs must be a positive number of milliseconds');
+      // A job scheduler lives in Redis: replicas upserting the same key share one schedule.
+      await queue.upsertJobScheduler(
+        key,
+        { every: scheduleOpts.everyMs },
+        {
+          name,
+          data: payload === undefined ? {} : payload,
+          opts: {
+            attempts: DEFAULT_ATTEMPTS,
+            backoff: { type: 'exponential', delay: DEFAULT_BACKOFF_MS, jitter: BACKOFF_JITTER },
+          },
+        },
+      );
+    },
+
+    async unschedule(key) {
+      if (closed) throw unavailable('The job queue is closed');
+      return queue.removeJobScheduler(key);
+    },
+
     async startWorker(handlers, workerOpts = {}) {
       if (worker) throw new AppError({ code: 'worker_running', message: 'The worker is already running' });
       if (closed) throw unavailable('The job queue is closed');

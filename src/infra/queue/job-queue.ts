@@ -8,6 +8,13 @@ export interface JobQueue {
   readonly kind: 'bullmq' | 'memory';
   /** Adds a job; a `jobId` already in the queue makes this a no-op that returns the same id. */
   enqueue(name: string, payload: unknown, opts?: JobOptions): Promise<{ id: string }>;
+  /**
+   * Enqueues job `name` with `payload` every `opts.everyMs` (the first run within one interval) until
+   * unscheduled. Scheduling an existing `key` again replaces it, so every process may call this at startup.
+   */
+  schedule(key: string, name: string, payload: unknown, opts: { everyMs: number }): Promise<void>;
+  /** Stops a schedule (jobs already queued still run); false when there was none. */
+  unschedule(key: string): Promise<boolean>;
   /** Starts running jobs with the handler registered for each job name. */
   startWorker(handlers: Record<string, JobHandler>, opts?: { concurrency?: number }): Promise<void>;
   /** How many jobs are in each state. */

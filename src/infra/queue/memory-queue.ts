@@ -42,6 +42,7 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
   const inFlight = new Set<Promise<void>>();
   let handlers: Record<string, JobHandler> | undefined;
   let concurrency = DEFAULT_CONCURRENCY;
+  const schedules = new Map<string, NodeJS.Timeout>();
   let nextId = 1;
   let closing = false;
   let closed: Promise<void> | undefined;
@@ -111,7 +112,7 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
     }
   }
 
-  return {
+  const self: JobQueue = {
     kind: 'memory',
 
     async enqueue(name, payload, jobOpts = {}) {
@@ -135,6 +136,27 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
       if (jobOpts.delayMs && jobOpts.delayMs > 0) delay(job, jobOpts.delayMs);
       else makeWaiting(job);
       return { id };
+    },
+
+    async schedule(key, name, payload, scheduleOpts) {
+      if (closing) throw unavailable('The job queue is closed');
+      if (!(scheduleOpts.everyMs > 0))
+        throw new RangeError('everyMs must be a positive number of milliseconds');
+      clearInterval(schedules.get(key));
+      const timer = setInterval(() => {
+        self
+          .enqueue(name, payload)
+          .catch((err: unknown) => logger.error({ err, schedule: key }, 'scheduled job not queued'));
+      }, scheduleOpts.everyMs);
+      // A schedule must never keep a stopping process alive.
+      timer.unref();
+      schedules.set(key, timer);
+    },
+
+    async unschedule(key) {
+      const timer = schedules.get(key);
+      clearInterval(timer);
+      return schedules.delete(key);
     },
 
     async startWorker(jobHandlers, workerOpts = {}) {
@@ -178,6 +200,8 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
 
     close() {
       closing = true;
+      for (const timer of schedules.values()) clearInterval(timer);
+      schedules.clear();
       closed ??= (async () => {
         await Promise.all(inFlight);
         for (const job of jobs.values()) clearTimeout(job.timer);
@@ -185,4 +209,5 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
       return closed;
     },
   };
+  return self;
 }

@@ -1,0 +1,85 @@
+import type { DbClient } from '../infra/db/database.js';
+import type { AnswerOutcome, AnswerSource } from './answer.types.js';
+
+export type Surface = 'mention' | 'dm' | 'thread' | 'ask' | 'assistant' | 'playground';
+
+/** An answer row as a (possibly retried) job sees it. */
+export interface AnswerRow {
+  id: string;
+  outcome: AnswerOutcome | 'pending' | 'failed' | 'rate_limited' | 'over_quota';
+  postedChannelId: string | null;
+  postedTs: string | null;
+}
+
+/**
+ * Claims the answer for one question (keyed by the Slack event id): the first call creates it, a retried
+ * job gets the same row back and can see whether it was already posted or finished.
+ */
+export async function claimAnswer(
+  c: DbClient,
+  p: { tenantId: string; idempotencyKey: string; surface: Surface; channelId: string; threadTs: string; userId: string; question: string },
+): Promise<AnswerRow> {
+  const conv = await c.query<{ id: string }>(
+    `WITH found AS (
+       SELECT id FROM lore.conversations WHERE slack_channel_id = $2 AND slack_thread_ts = $3 AND $3 <> '' LIMIT 1),
+     made AS (
+       INSERT INTO lore.conversations (tenant_id, surface, slack_channel_id, slack_thread_ts, slack_user_id)
+       SELECT $1, $4, $2, $3, $5 WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)
+     SELECT id FROM found UNION ALL SELECT id FROM made`,
+    [p.tenantId, p.channelId, p.threadTs, p.surface, p.userId],
+  );
+  const { rows } = await c.query<AnswerRow>(
+    `INSERT INTO lore.answers (tenant_id, conversation_id, idempotency_key, slack_user_id, slack_channel_id, question)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (tenant_id, idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+     RETURNING id, outcome, posted_channel_id AS "postedChannelId", posted_ts AS "postedTs"`,
+    [p.tenantId, conv.rows[0]?.id ?? null, p.idempotencyKey, p.userId, p.channelId, p.question.slice(0, 4000)],
+  );
+  return rows[0] as AnswerRow;
+}
+
+/** Remembers where the reply was posted, so a retry edits that message instead of posting another. */
+export async function recordPosted(c: DbClient, answerId: string, channelId: string, ts: string): Promise<void> {
+  await c.query('UPDATE lore.answers SET posted_channel_id = $2, posted_ts = $3 WHERE id = $1', [answerId, channelId, ts]);
+}
+
+/** Finishes an answer: text, outcome, usage, latency, its sources, and a knowledge gap when unanswered. */
+export async function completeAnswer(
+  c: DbClient,
+  p: {
+    tenantId: string;
+    answerId: string;
+    question: string;
+    outcome: AnswerRow['outcome'];
+    text: string;
+    sources: AnswerSource[];
+    model: string | null;
+    keySource: 'platform' | 'tenant' | 'none';
+    promptTokens: number;
+    completionTokens: number;
+    costUsd: number;
+    latencyMs: number;
+  },
+): Promise<void> {
+  await c.query(
+    `UPDATE lore.answers SET answer_text = $2, outcome = $3, model = $4, key_source = $5, prompt_tokens = $6,
+       completion_tokens = $7, cost_usd = $8, latency_ms = $9, completed_at = now()
+     WHERE id = $1`,
+    [p.answerId, p.text, p.outcome, p.model, p.keySource, p.promptTokens, p.completionTokens, p.costUsd, p.latencyMs],
+  );
+  await c.query('DELETE FROM lore.answer_citations WHERE answer_id = $1', [p.answerId]);
+  for (const s of p.sources) {
+    await c.query(
+      `INSERT INTO lore.answer_citations (answer_id, tenant_id, position, document_id, chunk_id, title, section, score)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [p.answerId, p.tenantId, s.position, s.documentId, s.chunkId, s.title, s.section, s.score],
+    );
+  }
+  if (p.outcome === 'no_sources') {
+    await c.query(
+      `INSERT INTO lore.knowledge_gaps (tenant_id, answer_id, question, reason) VALUES ($1, $2, $3, 'no_sources')
+       ON CONFLICT (answer_id, reason) DO NOTHING`,
+      [p.tenantId, p.answerId, p.question.slice(0, 4000)],
+    );
+  }
+}

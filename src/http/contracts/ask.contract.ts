@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** The Ask playground: `POST /api/ask`, the same answer pipeline Slack uses, metered the same way. */
+export const askBody = z.object({
+  question: z.string().trim().min(3, 'Ask a question of at least 3 characters').max(2000),
+});
+
+/** One Block Kit block as Slack receives it (rendered by the playground; unknown kinds are shown as JSON). */
+export interface SlackBlock {
+  type: string;
+  block_id?: string;
+  text?: { type: 'mrkdwn' | 'plain_text'; text: string; emoji?: boolean };
+  elements?: Array<{
+    type: string;
+    text?: string | { type: string; text: string; emoji?: boolean };
+    action_id?: string;
+    value?: string;
+    url?: string;
+    style?: string;
+  }>;
+  fields?: Array<{ type: 'mrkdwn' | 'plain_text'; text: string }>;
+}
+
+export const askOutcome = z.enum(['answered', 'extractive', 'no_sources', 'rate_limited', 'over_quota', 'failed']);
+
+export interface AskSourceDto {
+  position: number;
+  documentId: string;
+  title: string;
+  section: string;
+  pageStart: number | null;
+  score: number;
+  /** The dashboard document view, scrolled to the passage (`/app/documents/:id#chunk-<n>`). */
+  url: string;
+  excerpt: string;
+}
+
+export interface AskResultDto {
+  /** The recorded answer (for conversations and feedback), when the pipeline stored one. */
+  answerId: string | null;
+  outcome: z.infer<typeof askOutcome>;
+  /** Slack mrkdwn with [n] citation markers. */
+  text: string;
+  /** The message exactly as Slack would get it. */
+  blocks: SlackBlock[];
+  sources: AskSourceDto[];
+  usage: {
+    model: string;
+    promptTokens: number;
+    completionTokens: number;
+    keySource: 'platform' | 'tenant' | 'none';
+    costUsd: number;
+    latencyMs: number;
+  };
+}

@@ -1,0 +1,41 @@
+import type { RequestHandler, Response } from 'express';
+import type { Config } from '../../../config.js';
+import { AppError, notFound } from '../../../errors.js';
+import type { Database } from '../../../infra/db/database.js';
+import { DEMO_TEAM_ID } from '../../../tenants/demo-tenant.js';
+import { findTenantBySlackId } from '../../../tenants/tenants.repo.js';
+import type { SignedInDto } from '../../contracts/session.contract.js';
+
+/** The Slack user id the dev sign-in acts as (no real Slack user has it). */
+export const DEV_USER_ID = 'U0LOREDEV';
+
+/**
+ * `POST /auth/dev-sign-in`: opens the demo workspace as an admin who is also a platform operator, so every
+ * page can be tried on a fresh clone. Exists only in embedded, non-production mode; anywhere else it is a
+ * 404 like any unknown route. A JSON body is required so a cross-site form cannot trigger it.
+ */
+export function devSignInRoute(deps: {
+  db: Database;
+  config: Pick<Config, 'embedded' | 'isProduction'>;
+  startSession(
+    res: Response,
+    s: { tenantId: string | null; userId: string; userName: string; isPlatformAdmin: boolean; via: string },
+  ): Promise<void>;
+}): RequestHandler {
+  return async (req, res) => {
+    const noRoute = new AppError({ code: 'not_found', message: `No route for POST ${req.path}`, status: 404 });
+    if (!deps.config.embedded || deps.config.isProduction) throw noRoute;
+    if (!req.is('application/json')) throw noRoute;
+    const demo = await findTenantBySlackId(deps.db.pool, DEMO_TEAM_ID);
+    if (!demo) throw notFound('Demo workspace');
+    await deps.startSession(res, {
+      tenantId: demo.id,
+      userId: DEV_USER_ID,
+      userName: 'Dev admin',
+      isPlatformAdmin: true,
+      via: 'dev',
+    });
+    const body: SignedInDto = { redirect: '/app' };
+    res.json(body);
+  };
+}

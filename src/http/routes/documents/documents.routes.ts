@@ -1,0 +1,111 @@
+import express, { Router } from 'express';
+import { isAppError } from '../../../errors.js';
+import { addDocument, type IntakeDeps } from '../../../knowledge/document-intake.service.js';
+import type { DocumentRecord } from '../../../knowledge/documents.repo.js';
+import {
+  deleteDocument,
+  getDocument,
+  getDocumentChunks,
+  listDocuments,
+  reindexDocument,
+  reindexTenant,
+} from '../../../knowledge/documents.service.js';
+import {
+  chunksQuery,
+  documentIdParams,
+  listDocumentsQuery,
+  reindexBody,
+  type DocumentDto,
+  type UploadResultDto,
+} from '../../contracts/documents.contract.js';
+import { authOf } from '../../middleware/tenant-auth.js';
+import { parseIds, parseInput } from '../../middleware/validate.js';
+import { forEachUploadedFile } from './multipart-upload.js';
+
+/** The wire shape of a document (dates as ISO strings). */
+export function toDocumentDto(d: DocumentRecord): DocumentDto {
+  const { activeVersionId: _internal, ...rest } = d;
+  return { ...rest, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString() };
+}
+
+/** `/api/documents`: upload, list, view, delete and re-index the signed-in tenant's documents. */
+export function documentsRoutes(deps: IntakeDeps & { embeddingModel: string | null }): Router {
+  const router = Router();
+  const json = express.json({ limit: '16kb' });
+
+  router.post('/documents', async (req, res) => {
+    const auth = authOf(req);
+    const results: UploadResultDto[] = [];
+    await forEachUploadedFile(req, async (file) => {
+      try {
+        const r = await addDocument(deps, auth.tenantId, {
+          fileName: file.fileName,
+          title: file.fields.title,
+          body: file.stream,
+          source: auth.via === 'api_key' ? 'api' : 'upload',
+          actor: auth.actor,
+          requestId: String(req.id),
+        });
+        results.push({ fileName: r.document.sourceName, outcome: r.outcome, document: toDocumentDto(r.document) });
+      } catch (err) {
+        if (!isAppError(err) || !err.expose) throw err;
+        results.push({ fileName: file.fileName, error: { code: err.code, message: err.message } });
+      }
+    });
+    const accepted = results.some((r) => r.outcome);
+    res.status(accepted ? 202 : 422).json({ results });
+  });
+
+  router.get('/documents', async (req, res) => {
+    const q = parseInput(listDocumentsQuery, req.query);
+    const page = await listDocuments(deps.db, authOf(req).tenantId, {
+      search: q.search,
+      status: q.status,
+      sort: q.sort,
+      order: q.order,
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+    });
+    res.json({ ...page, page: q.page, pageSize: q.pageSize });
+  });
+
+  router.post('/documents/reindex', json, async (req, res) => {
+    const auth = authOf(req);
+    const body = parseInput(reindexBody, req.body ?? {});
+    const queued = await reindexTenant(deps, auth.tenantId, {
+      embeddingModel: deps.embeddingModel,
+      all: body.all,
+      actor: auth.actor,
+    });
+    res.status(202).json({ queued });
+  });
+
+  router.get('/documents/:id', async (req, res) => {
+    const { id } = parseIds(documentIdParams, req.params, 'Document');
+    res.json(await getDocument(deps.db, authOf(req).tenantId, id));
+  });
+
+  router.get('/documents/:id/chunks', async (req, res) => {
+    const { id } = parseIds(documentIdParams, req.params, 'Document');
+    const q = parseInput(chunksQuery, req.query);
+    const page = await getDocumentChunks(deps.db, authOf(req).tenantId, id, {
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+    });
+    res.json({ ...page, page: q.page, pageSize: q.pageSize });
+  });
+
+  router.delete('/documents/:id', async (req, res) => {
+    const { id } = parseIds(documentIdParams, req.params, 'Document');
+    await deleteDocument(deps, authOf(req).tenantId, id, authOf(req).actor);
+    res.status(204).end();
+  });
+
+  router.post('/documents/:id/reindex', async (req, res) => {
+    const { id } = parseIds(documentIdParams, req.params, 'Document');
+    await reindexDocument(deps, authOf(req).tenantId, id, authOf(req).actor);
+    res.status(202).json({ queued: 1 });
+  });
+
+  return router;
+}

@@ -1,0 +1,56 @@
+import type { Retrieval, Retriever } from '../../ai/answer.types.js';
+import type { Embedder } from '../../ai/llm-client.js';
+import type { Database } from '../../infra/db/database.js';
+import { withTenant } from '../../infra/db/transaction.js';
+import type { Logger } from '../../logger.js';
+import { searchKnowledge } from './search.service.js';
+
+export interface RetrieverDeps {
+  db: Database;
+  /** The tenant's embedding client (its own key or the platform's), or null: full-text search only. */
+  embedderFor: (tenantId: string) => Promise<{ llm: Embedder } | null>;
+  embeddingModel: string;
+  logger: Logger;
+  /** Chunks fetched per question (default 12): neighbours among them are merged into passages. */
+  k?: number;
+}
+
+/**
+ * The answer step's Retriever: embeds the question (outside the transaction, so no connection waits on
+ * the network), then searches inside withTenant. An embedding failure degrades to full-text search
+ * instead of failing the answer.
+ */
+export function createRetriever(deps: RetrieverDeps): Retriever {
+  return async (tenantId: string, query: string): Promise<Retrieval> => {
+    let embedding: number[] | null = null;
+    try {
+      const embedder = await deps.embedderFor(tenantId);
+      if (embedder && query.trim()) {
+        embedding = (await embedder.llm.embed([query], { model: deps.embeddingModel })).vectors[0] ?? null;
+      }
+    } catch (err) {
+      deps.logger.warn({ err, tenantId }, 'query embedding failed: searching full-text only');
+    }
+    const result = await withTenant(deps.db, tenantId, (c) =>
+      searchKnowledge(c, tenantId, {
+        query,
+        embedding,
+        embeddingModel: embedding ? deps.embeddingModel : null,
+        k: deps.k ?? 12,
+      }),
+    );
+    return {
+      confident: result.relevance.confident,
+      passages: result.passages.map((p) => ({
+        chunkId: p.chunkIds[0] as string,
+        documentId: p.documentId,
+        title: p.title,
+        section: p.section,
+        pageStart: p.pageStart,
+        ordinal: p.ordinals[0] as number,
+        content: p.content,
+        score: p.score,
+      })),
+    };
+  };
+}

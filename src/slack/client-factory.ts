@@ -1,0 +1,77 @@
+import webApi, { WebClient, WebClientEvent } from '@slack/web-api';
+
+// retryPolicies is a re-exported default that Node's CommonJS interop cannot see as a named export.
+const { retryPolicies } = webApi;
+
+import { LRUCache } from 'lru-cache';
+import { AppError } from '../errors.js';
+import type { Metrics } from '../infra/metrics.js';
+import type { Logger } from '../logger.js';
+import { createBoltLogger } from './bolt-logger.js';
+import { methodOf, recordRateLimited } from './rate-limits.js';
+
+/** A tenant's current bot token (refreshed first when it was about to expire). */
+export type ResolveBotToken = (tenantId: string) => Promise<{ token: string; teamId?: string } | null>;
+
+/** `getClient(tenantId)`: a WebClient for jobs and other work outside a Slack request. */
+export interface ClientFactory {
+  getClient(tenantId: string): Promise<WebClient>;
+  /** Forgets a tenant's client (its token changed or was revoked). */
+  forget(tenantId: string): void;
+}
+
+/**
+ * A bounded LRU pool of WebClients, one per tenant and token, all pointed at SLACK_API_URL. Slack's own
+ * retry and rate-limit handling stays on (the client waits out Retry-After); each rate-limited call is
+ * logged and counted.
+ */
+export function createClientFactory(deps: {
+  resolveBotToken: ResolveBotToken;
+  apiUrl: string;
+  logger: Logger;
+  metrics: Metrics;
+  max?: number;
+}): ClientFactory {
+  const logger = deps.logger.child({ component: 'slack-clients' });
+  const boltLogger = createBoltLogger(logger);
+  const pool = new LRUCache<string, { token: string; client: WebClient }>({ max: deps.max ?? 500 });
+
+  return {
+    async getClient(tenantId) {
+      const resolved = await deps.resolveBotToken(tenantId);
+      if (!resolved) {
+        pool.delete(tenantId);
+        throw new AppError({
+          code: 'not_installed',
+          message: 'Lore is not installed in this workspace (or its token was revoked)',
+          status: 404,
+        });
+      }
+      const pooled = pool.get(tenantId);
+      if (pooled?.token === resolved.token) return pooled.client;
+      const client = new WebClient(resolved.token, {
+        slackApiUrl: deps.apiUrl,
+        logger: boltLogger,
+        retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+        rejectRateLimitedCalls: false,
+        teamId: resolved.teamId,
+      });
+      client.on(WebClientEvent.RATE_LIMITED, (retryAfterSec: number, req: { url?: string }) => {
+        recordRateLimited(
+          { logger, metrics: deps.metrics },
+          req?.url ? methodOf(req.url) : 'unknown',
+          retryAfterSec,
+          {
+            tenantId,
+          },
+        );
+      });
+      pool.set(tenantId, { token: resolved.token, client });
+      return client;
+    },
+
+    forget(tenantId) {
+      pool.delete(tenantId);
+    },
+  };
+}

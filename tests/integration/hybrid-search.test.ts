@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAiClient } from '../../src/ai/openai-client.js';
+import type { Database, DbClient } from '../../src/infra/db/database.js';
+import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { replaceDocumentChunks } from '../../src/knowledge/chunks.repo.js';
+import { insertDocument, insertVersion } from '../../src/knowledge/documents.repo.js';
+import { hybridSearch } from '../../src/knowledge/retrieval/hybrid-search.repo.js';
+import { createRetriever } from '../../src/knowledge/retrieval/retriever.js';
+import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
+import { createLogger } from '../../src/logger.js';
+import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { fakeEmbedding, mockOpenAiEmbeddings } from '../support/fake-embeddings.js';
+import { createTestDatabase } from '../support/test-db.js';
+
+const MODEL = 'text-embedding-3-small';
+
+/** Stores a ready document with the given chunk texts through the ingestion repo functions. */
+async function addDocument(
+  c: DbClient,
+  tenantId: string,
+  name: string,
+  chunks: Array<{ content: string; section?: string; page?: number }>,
+  opts: { embed?: boolean; model?: string } = {},
+): Promise<{ documentId: string; versionId: string }> {
+  const doc = await insertDocument(c, { tenantId, title: name, sourceName: `${name}.md`, sourceKind: 'upload', createdBy: 'test' });
+  const version = await insertVersion(c, {
+    tenantId,
+    documentId: doc.id,
+    checksum: createHash('sha256').update(name).digest('hex'),
+    byteSize: 1,
+    mediaType: 'text/markdown',
+  });
+  await replaceDocumentChunks(c, {
+    tenantId,
+    documentId: doc.id,
+    versionId: version.id,
+    embeddingModel: opts.embed === false ? null : (opts.model ?? MODEL),
+    chunks: chunks.map((ch, ordinal) => ({
+      ordinal,
+      title: name,
+      section: ch.section ?? '',
+      pageStart: ch.page ?? null,
+      pageEnd: ch.page ?? null,
+      content: ch.content,
+      tokenCount: 10,
+      embedding: opts.embed === false ? null : fakeEmbedding(ch.content),
+    })),
+  });
+  return { documentId: doc.id, versionId: version.id };
+}
+
+describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
+  let db: Database;
+  let a: string;
+  let b: string;
+  const search = (tenantId: string, query: string, extra: Partial<Parameters<typeof searchKnowledge>[2]> = {}) =>
+    withTenant(db, tenantId, (c) => searchKnowledge(c, tenantId, { query, k: 5, ...extra }));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    [a, b] = await withTransaction(db, async (c) => [
+      (await insertTenant(c, { slackTeamId: 'TA', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'A' })).id,
+      (await insertTenant(c, { slackTeamId: 'TB', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'B' })).id,
+    ]);
+    await withTenant(db, a, async (c) => {
+      await addDocument(c, a, 'Leave policy', [
+        { content: 'Every employee gets 25 days of paid annual leave per year.', section: 'Annual leave', page: 3 },
+        { content: 'Request leave in Harbor at least two weeks before the first day off.', section: 'Requesting', page: 4 },
+      ]);
+      await addDocument(c, a, 'Expenses', [{ content: 'Submit expense claims in Ledgerly within 30 days, with receipts.' }]);
+      await addDocument(c, a, 'Old model', [{ content: 'Parking spaces are booked in the Facilities app.' }], { model: 'ada-002' });
+      await addDocument(c, a, 'Unembedded', [{ content: 'The VPN client is called Tunnelworks.' }], { embed: false });
+    });
+    await withTenant(db, b, (c) =>
+      addDocument(c, b, 'B secrets', [{ content: 'Tenant B annual leave is 40 days and the launch code is 1234.' }]),
+    );
+  });
+  afterAll(() => db.close());
+
+  it('finds a chunk by its words and returns what a citation needs', async () => {
+    const { hits, relevance } = await search(a, 'annual leave');
+    expect(hits[0]).toMatchObject({
+      title: 'Leave policy',
+      sourceName: 'Leave policy.md',
+      section: 'Annual leave',
+      pageStart: 3,
+      pageEnd: 3,
+      ordinal: 0,
+      fullTextRank: 1,
+      matchedAllTerms: true,
+      termCoverage: 1,
+      semanticRank: null,
+      similarity: null,
+    });
+    expect(hits[0]?.score).toBeGreaterThan(0);
+    expect(relevance).toMatchObject({ confident: true, basis: 'terms' });
+  });
+
+  it('answers a chatty question whose words are not all in one chunk, best coverage first', async () => {
+    const { hits } = await search(a, 'how many days of leave do I get each year?');
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits[0]?.content).toMatch(/25 days of paid annual leave/);
+    expect(hits[0]?.matchedAllTerms).toBe(false);
+    // With websearch AND semantics alone the same question finds nothing.
+    expect((await search(a, 'how many days of leave do I get each year?', { fullTextMode: 'all' })).hits).toEqual([]);
+  });
+
+  it('returns nothing, without an error, for stop words, punctuation or an empty question', async () => {
+    for (const q of ['the of and', '?!... --', '', '   ', '"" OR -']) {
+      const res = await search(a, q);
+      expect(res.hits).toEqual([]);
+      expect(res.relevance.confident).toBe(false);
+    }
+  });
+
+  it('passes odd characters through safely (quotes, backslashes, websearch operators)', async () => {
+    const { hits } = await search(a, `O'Brien's "leave" -nothing \\ or receipts'); DROP TABLE lore.chunks; --`);
+    expect(hits.length).toBeGreaterThan(0);
+    const again = await search(a, 'receipts');
+    expect(again.hits[0]?.title).toBe('Expenses');
+  });
+
+  it("never returns another tenant's chunks, even when asked for that tenant's id (RLS wins)", async () => {
+    expect((await search(a, 'launch code')).hits).toEqual([]);
+    const viaB = await withTenant(db, a, (c) =>
+      hybridSearch(c, {
+        tenantId: b,
+        query: 'annual leave launch code',
+        embedding: fakeEmbedding('launch code'),
+        k: 10,
+        fullTextWeight: 1,
+        semanticWeight: 1,
+        rrfK: 60,
+        embeddingModel: null,
+        fullTextMode: 'all_then_any',
+      }),
+    );
+    expect(viaB).toEqual([]);
+    // B itself does find it: the empty result above is the fence, not a broken query.
+    expect((await search(b, 'launch code')).hits.map((h) => h.title)).toEqual(['B secrets']);
+  });
+
+  it('adds vector matches: a paraphrase with no shared word is found by similarity alone', async () => {
+    const query = 'submitting claim within thirty days';
+    const fullTextOnly = await search(a, query, { fullTextMode: 'all' });
+    expect(fullTextOnly.hits).toEqual([]);
+    const { hits } = await search(a, query, { embedding: fakeEmbedding('Submit expense claims within 30 days'), embeddingModel: MODEL });
+    expect(hits[0]).toMatchObject({ title: 'Expenses', semanticRank: 1 });
+    expect(hits[0]?.similarity).toBeGreaterThan(0.5);
+  });
+
+  it('ranks a chunk found by both lists above chunks found by one', async () => {
+    const { hits } = await search(a, 'request leave in Harbor', {
+      embedding: fakeEmbedding('Request leave in Harbor at least two weeks before the first day off.'),
+      embeddingModel: MODEL,
+    });
+    expect(hits[0]).toMatchObject({ section: 'Requesting', fullTextRank: 1, semanticRank: 1 });
+    const onlyOne = hits.filter((h) => h.fullTextRank === null || h.semanticRank === null);
+    expect(onlyOne.every((h) => h.score < (hits[0]?.score ?? 0))).toBe(true);
+  });
+
+  it('leaves chunks of another embedding model, and unembedded chunks, out of the vector half only', async () => {
+    const parking = await search(a, '', { embedding: fakeEmbedding('Parking spaces are booked in the Facilities app.'), embeddingModel: MODEL, k: 10 });
+    expect(parking.hits.map((h) => h.title)).not.toContain('Old model');
+    expect((await search(a, 'parking facilities')).hits[0]?.title).toBe('Old model');
+    expect((await search(a, 'Tunnelworks VPN')).hits[0]?.title).toBe('Unembedded');
+  });
+
+  it('returns only the searchable version of a document', async () => {
+    await withTenant(db, a, async (c) => {
+      const { documentId } = await addDocument(c, a, 'Versioned', [{ content: 'Quokka policy version one.' }]);
+      const v2 = await insertVersion(c, { tenantId: a, documentId, checksum: 'f'.repeat(64), byteSize: 1, mediaType: 'text/markdown' });
+      // A stray chunk of a version that is not active (the pipeline never leaves one, but if it did).
+      await c.query(
+        `INSERT INTO lore.chunks (tenant_id, document_id, version_id, ordinal, title, content, token_count)
+         VALUES ($1, $2, $3, 0, 'Versioned', 'Quokka policy version two.', 5)`,
+        [a, documentId, v2.id],
+      );
+    });
+    const contents = (await search(a, 'quokka policy', { k: 10 })).hits.map((h) => h.content);
+    expect(contents[0]).toBe('Quokka policy version one.');
+    expect(contents).not.toContain('Quokka policy version two.');
+  });
+
+  it('weights the lists: with the semantic weight at 0 the order is the full-text order', async () => {
+    const opts = { embedding: fakeEmbedding('expense receipts'), embeddingModel: MODEL, k: 10 };
+    const { hits } = await search(a, 'leave', { ...opts, weights: { semantic: 0 } });
+    const ranked = hits.filter((h) => h.fullTextRank !== null).map((h) => h.fullTextRank);
+    expect(ranked).toEqual([...ranked].sort((x, y) => (x ?? 0) - (y ?? 0)));
+    expect(hits[0]?.fullTextRank).toBe(1);
+  });
+
+  it('rejects a k out of range (400) and a query vector of the wrong size (internal error)', async () => {
+    await expect(search(a, 'leave', { k: 0 })).rejects.toMatchObject({ code: 'bad_request', status: 400 });
+    await expect(search(a, 'leave', { k: 101 })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(search(a, 'leave', { embedding: [1, 2, 3] })).rejects.toMatchObject({ code: 'embedding_invalid', expose: false });
+  });
+
+  it('the retriever embeds the question through the provider and hands back merged passages', async () => {
+    const stats = mockOpenAiEmbeddings('https://api.openai.test/v1');
+    const llm = createOpenAiClient({ apiKey: 'sk-test', baseUrl: 'https://api.openai.test/v1', maxRetries: 0 });
+    const retrieve = createRetriever({ db, embedderFor: async () => ({ llm }), embeddingModel: MODEL, logger: createLogger({ level: 'silent' }) });
+    const r = await retrieve(a, 'How many days of annual leave, and how do I request leave in Harbor?');
+    expect(stats.requests).toBe(1);
+    expect(r.confident).toBe(true);
+    expect(r.passages[0]).toMatchObject({ title: 'Leave policy', ordinal: 0 });
+    expect(r.passages[0]?.content).toMatch(/25 days[\s\S]*Request leave in Harbor/);
+  });
+
+  it('the retriever falls back to full-text search when the embedding provider fails', async () => {
+    const llm = createOpenAiClient({ apiKey: 'sk-test', baseUrl: 'https://api.openai.test/v1', maxRetries: 0 });
+    // No nock interceptor: the request is refused, as in a provider outage.
+    const retrieve = createRetriever({ db, embedderFor: async () => ({ llm }), embeddingModel: MODEL, logger: createLogger({ level: 'silent' }) });
+    const r = await retrieve(a, 'expense claims receipts');
+    expect(r.passages[0]?.title).toBe('Expenses');
+  });
+});

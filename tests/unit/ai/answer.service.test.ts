@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { answerQuestion, NO_SOURCES_TEXT, searchQueryFor } from '../../../src/ai/answer.service.js';
+import type { Retrieval, RetrievedPassage } from '../../../src/ai/answer.types.js';
+import type { ChatMessage, LlmClient } from '../../../src/ai/llm-client.js';
+import { buildAnswerMessages } from '../../../src/ai/prompts.js';
+import { trimThread } from '../../../src/ai/thread-context.js';
+
+const passage = (n: number, content: string): RetrievedPassage => ({
+  chunkId: String(n),
+  documentId: `00000000-0000-0000-0000-00000000000${n}`,
+  title: `Doc ${n}`,
+  section: `Section ${n}`,
+  pageStart: n,
+  ordinal: n,
+  content,
+  score: 1 / n,
+});
+const PASSAGES = [
+  passage(1, 'Employees get 25 days of paid leave per year.'),
+  passage(2, 'Leave requests go through the HR portal.'),
+  passage(3, 'The office is closed on public holidays.'),
+];
+
+/** A model that replies with fixed pieces, recording what it was sent. */
+function scriptedModel(pieces: string[]): LlmClient & { sent: ChatMessage[][] } {
+  const sent: ChatMessage[][] = [];
+  return {
+    sent,
+    embed: async () => ({ vectors: [], promptTokens: 0, model: 'x' }),
+    async streamChat(messages, opts, onDelta) {
+      sent.push(messages);
+      for (const p of pieces) await onDelta(p);
+      return { text: pieces.join(''), promptTokens: 120, completionTokens: 30, model: opts.model };
+    },
+  };
+}
+
+const deps = (retrieval: Retrieval, llm: LlmClient | null) => ({
+  retrieve: async () => retrieval,
+  llmFor: async () => (llm ? { llm, keySource: 'platform' as const } : null),
+  chatModel: 'gpt-4o-mini',
+  publicUrl: 'https://lore.example.com',
+});
+const input = { tenantId: 't', question: 'How many vacation days do I get?', thread: [], style: 'concise' as const, instructions: '' };
+
+describe('answerQuestion', () => {
+  it('says plainly that it does not know when retrieval is not confident, without calling the model', async () => {
+    const model = scriptedModel(['should not be called']);
+    const r = await answerQuestion(deps({ passages: PASSAGES, confident: false }, model), input);
+    expect(r).toMatchObject({ outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [] });
+    expect(model.sent).toEqual([]);
+  });
+
+  it('streams a cited answer and lists only the sources it cited, linking to the passage', async () => {
+    const streamed: string[] = [];
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: true }, scriptedModel(['You get *25 days*', ' of paid leave a year [1].', ' Request it in the HR portal [2].'])),
+      input,
+      (d) => {
+        streamed.push(d);
+      },
+    );
+    expect(r.outcome).toBe('answered');
+    expect(streamed.join('')).toBe(r.text);
+    expect(r.sources.map((s) => s.position)).toEqual([1, 2]);
+    expect(r.sources[0]).toMatchObject({
+      title: 'Doc 1',
+      section: 'Section 1',
+      url: 'https://lore.example.com/app/documents/00000000-0000-0000-0000-000000000001#chunk-1',
+    });
+    expect(r.usage).toEqual({ model: 'gpt-4o-mini', promptTokens: 120, completionTokens: 30, keySource: 'platform' });
+  });
+
+  it('turns the model saying NO_ANSWER into "I don\'t know" and never streams part of it', async () => {
+    const streamed: string[] = [];
+    const r = await answerQuestion(deps({ passages: PASSAGES, confident: true }, scriptedModel(['NO_', 'ANS', 'WER'])), input, (d) => {
+      streamed.push(d);
+    });
+    expect(r.outcome).toBe('no_sources');
+    expect(r.text).toBe(NO_SOURCES_TEXT);
+    expect(streamed).toEqual([]);
+    expect(r.usage.completionTokens).toBe(30);
+  });
+
+  it('quotes the best passages, labelled as such, when no model is configured', async () => {
+    const r = await answerQuestion(deps({ passages: PASSAGES, confident: true }, null), input);
+    expect(r.outcome).toBe('extractive');
+    expect(r.text).toMatch(/^_No AI model is set up/);
+    expect(r.text).toContain('>Employees get 25 days of paid leave per year. [1]');
+    expect(r.sources).toHaveLength(3);
+    expect(r.usage.keySource).toBe('none');
+  });
+
+  it('sends the sources, the rules and the thread to the model, with admin instructions after the rules', async () => {
+    const model = scriptedModel(['Yes [1].']);
+    await answerQuestion(deps({ passages: PASSAGES, confident: true }, model), {
+      ...input,
+      instructions: 'Always answer in French.',
+      thread: [
+        { role: 'user', text: 'Who approves leave?' },
+        { role: 'assistant', text: 'Your manager [1].' },
+      ],
+    });
+    const [system, ...rest] = model.sent[0] ?? [];
+    expect(system?.content).toContain('[1] Doc 1 — Section 1 (p. 1)\nEmployees get 25 days');
+    expect(system?.content.indexOf('ONLY the numbered sources')).toBeLessThan(system?.content.indexOf('Always answer in French.') ?? -1);
+    expect(rest.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(rest.at(-1)?.content).toBe(input.question);
+  });
+});
+
+describe('thread context', () => {
+  it('keeps the most recent messages that fit the token budget, in order', () => {
+    const thread = Array.from({ length: 50 }, (_, i) => ({ role: 'user' as const, text: `message number ${i} ${'word '.repeat(20)}` }));
+    const kept = trimThread(thread, 200);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(50);
+    expect(kept.at(-1)?.text).toBe(thread.at(-1)?.text);
+    expect(kept[0]?.text).toBe(thread[50 - kept.length]?.text);
+  });
+
+  it('searches a short follow-up together with the question before it', () => {
+    const thread = [{ role: 'user' as const, text: 'How much parental leave do employees get?' }];
+    expect(searchQueryFor('And contractors?', thread)).toBe('How much parental leave do employees get? And contractors?');
+    expect(searchQueryFor('What is the policy for booking business class flights abroad?', thread)).toBe(
+      'What is the policy for booking business class flights abroad?',
+    );
+  });
+
+  it('numbers sources in the prompt in the order given', () => {
+    const messages = buildAnswerMessages({ question: 'q', thread: [], passages: PASSAGES, style: 'detailed', instructions: '' });
+    const system = messages[0]?.content ?? '';
+    expect(system.indexOf('[1] Doc 1')).toBeLessThan(system.indexOf('[2] Doc 2'));
+    expect(system).toContain('at most 250 words');
+  });
+});

@@ -17,6 +17,7 @@ import { adminRoutes } from './http/routes/admin.routes.js';
 import { apiRoutes } from './http/routes/api.routes.js';
 import { type SignInDeps, signInRoutes } from './http/routes/auth/sign-in.routes.js';
 import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js';
+import { createPlaceholderAsk } from './http/routes/dashboard/placeholder-ask.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
 import type { BlobStore } from './infra/blob/blob-store.js';
 import { createLocalBlobStore } from './infra/blob/local-blob-store.js';
@@ -198,7 +199,9 @@ export async function startApp(
   if (adminToken) routers.push(adminRoutes(adminToken, container));
   // Slack verifies signatures over the raw body: nothing before this router may parse it.
   routers.push(container.slack.router);
-  routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container) }));
+  // PLACEHOLDER ask (unmetered): replace with the answer pipeline's playground entry point when it lands.
+  const ask = createPlaceholderAsk({ ...container, chatModel: config.openai.chatModel, publicUrl: config.publicUrl });
+  routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container), ask }));
   routers.push(signInRoutes(dashboardSignIn(container)));
   routers.push(dashboardStaticRoutes({ distDir: path.resolve('dashboard/dist') }));
   if (config.embedded) {

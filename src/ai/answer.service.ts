@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import type {
   AnswerResult,
   AnswerSource,
@@ -104,7 +105,10 @@ export async function answerQuestion(
   });
   const usage = { model: reply.model, promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, keySource: provider.keySource };
   const text = reply.text.trim();
-  if (text === NO_ANSWER || text === '') return { outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [], usage };
+  if (text === '') {
+    throw new AppError({ code: 'ai_unavailable', message: 'The AI provider returned an empty answer.', status: 502, expose: true });
+  }
+  if (text === NO_ANSWER) return { outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [], usage };
   if (!released) await onDelta(held);
   const cited = new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   const sources = passages

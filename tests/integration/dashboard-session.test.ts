@@ -7,6 +7,7 @@ import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/tenants/api-keys.service.js';
 import { browserWith, cookieFrom, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { bodyOf } from '../support/http.js';
 import { startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -20,7 +21,7 @@ describe('dashboard sessions: dev sign-in, cookies, CSRF, sign out, sign out eve
   afterAll(() => app.cleanup());
 
   it('dev sign-in opens the demo workspace as an admin and operator, with an httpOnly SameSite=Lax cookie', async () => {
-    const options = await (await fetch(`${app.url}/auth/options`)).json();
+    const options = await bodyOf(await fetch(`${app.url}/auth/options`));
     expect(options).toEqual({ slackSignIn: false, devSignIn: true });
     const res = await fetch(`${app.url}/auth/dev-sign-in`, {
       method: 'POST',
@@ -55,7 +56,7 @@ describe('dashboard sessions: dev sign-in, cookies, CSRF, sign out, sign out eve
     expect((await fetch(`${app.url}/api/session`)).status).toBe(401);
     const forged = await fetch(`${app.url}/api/overview`, { headers: { cookie: 'lore_session=forged-value' } });
     expect(forged.status).toBe(401);
-    expect((await forged.json()).error.code).toBe('unauthorized');
+    expect((await bodyOf(forged)).error.code).toBe('unauthorized');
   });
 
   it('requires the CSRF token on every write from a session: none or a wrong one is 403, the right one works', async () => {
@@ -162,6 +163,6 @@ describe('dev sign-in outside embedded development', () => {
     });
     expect(res.status).toBe(404);
     expect(res.headers.getSetCookie()).toEqual([]);
-    expect((await (await fetch(`${url}/auth/options`)).json()).devSignIn).toBe(false);
+    expect((await bodyOf(await fetch(`${url}/auth/options`))).devSignIn).toBe(false);
   });
 });

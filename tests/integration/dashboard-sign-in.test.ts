@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NewInstallation } from '../../src/tenants/installation.types.js';
 import { browserWith, cookieFrom } from '../support/dashboard.js';
+import { bodyOf } from '../support/http.js';
 import { SLACK_API, SLACK_ENV, slackFixture, startSlackTestApp } from '../support/slack.js';
 
 type App = Awaited<ReturnType<typeof startSlackTestApp>>;
@@ -110,7 +111,7 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
   it('refuses a team parameter that is not a Slack team id with a 400 naming the field', async () => {
     const res = await fetch(`${app.url}/auth/slack/login?team=%3Cscript%3E`, { redirect: 'manual' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.details[0].field).toBe('team');
+    expect((await bodyOf(res)).error.details[0].field).toBe('team');
   });
 
   it('lets the installer in: a session cookie (httpOnly, Secure, SameSite=Lax) for their workspace', async () => {
@@ -175,7 +176,7 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
     expect(r.location).toBe('/app/choose-workspace');
     const pick = cookieFrom(r.back, 'lore_pick') ?? '';
     expect(cookieFrom(r.back, 'lore_session')).toBeUndefined();
-    const pending = await (await fetch(`${app.url}/auth/pending`, { headers: { cookie: pick } })).json();
+    const pending = await bodyOf(await fetch(`${app.url}/auth/pending`, { headers: { cookie: pick } }));
     expect(pending.workspaces.map((w: { name: string }) => w.name).sort()).toEqual(['Org EGRID0001', 'Team TGRID0001']);
 
     const other = '00000000-0000-4000-8000-000000000000';
@@ -191,7 +192,7 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
     usersInfoSays({ is_admin: true });
     const again = await signIn({ userId: 'UGRIDADMIN', teamId: 'TGRID0001', enterpriseId: 'EGRID0001' });
     const pick2 = cookieFrom(again.back, 'lore_pick') ?? '';
-    const choices = await (await fetch(`${app.url}/auth/pending`, { headers: { cookie: pick2 } })).json();
+    const choices = await bodyOf(await fetch(`${app.url}/auth/pending`, { headers: { cookie: pick2 } }));
     const chosen = choices.workspaces[0];
     const ok = await fetch(`${app.url}/auth/choose`, {
       method: 'POST',
@@ -244,7 +245,7 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
   });
 
   it('offers Slack sign-in and no dev sign-in when the Slack app is configured outside embedded mode', async () => {
-    const options = await (await fetch(`${app.url}/auth/options`)).json();
+    const options = await bodyOf(await fetch(`${app.url}/auth/options`));
     expect(options.slackSignIn).toBe(true);
   });
 });

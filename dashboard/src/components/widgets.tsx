@@ -53,6 +53,7 @@ export function ConfirmDialog({
   confirmLabel,
   danger,
   busy,
+  disabled,
   onConfirm,
   onCancel,
 }: {
@@ -62,6 +63,7 @@ export function ConfirmDialog({
   confirmLabel: string;
   danger?: boolean;
   busy?: boolean;
+  disabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -80,7 +82,7 @@ export function ConfirmDialog({
         <button type="button" className="btn btn-ghost" onClick={onCancel}>
           Cancel
         </button>
-        <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy} onClick={onConfirm}>
+        <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy || disabled} onClick={onConfirm}>
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

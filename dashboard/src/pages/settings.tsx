@@ -1,0 +1,179 @@
+import type { SettingsDto, UpdateSettingsBody } from '@contracts/settings.contract';
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../api/client';
+import { Async, Notice } from '../components/states';
+import { Card, PageHeader } from '../components/widgets';
+import { useApi } from '../lib/use-api';
+import { ApiKeysSection } from './settings-api-keys';
+import { DangerZone } from './settings-danger';
+import { OpenAiKeySection } from './settings-openai-key';
+
+type Status = { kind: 'ok' | 'error'; text: string } | undefined;
+
+/** Saves part of the settings; reports success or the server's message (with the field at fault). */
+function useSave(onSaved: (s: SettingsDto) => void) {
+  const [status, setStatus] = useState<Status>();
+  const [busy, setBusy] = useState(false);
+  const save = async (change: UpdateSettingsBody, ok: string) => {
+    setBusy(true);
+    setStatus(undefined);
+    try {
+      onSaved(await api.patch<SettingsDto>('/api/settings', change));
+      setStatus({ kind: 'ok', text: ok });
+    } catch (e) {
+      const msg = e instanceof ApiError ? [e.message, ...(e.details ?? []).map((d) => d.message)].join(': ') : 'Saving failed.';
+      setStatus({ kind: 'error', text: msg });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { status, busy, save };
+}
+
+function ChannelsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDto) => void }) {
+  const [mode, setMode] = useState(s.channelMode);
+  const [ids, setIds] = useState(s.allowedChannelIds.join('\n'));
+  const { status, busy, save } = useSave(onSaved);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const allowedChannelIds = ids.split(/[\s,]+/).map((x) => x.trim().toUpperCase()).filter(Boolean);
+    void save({ channelMode: mode, allowedChannelIds }, 'Channel settings saved.');
+  };
+  return (
+    <Card title="Channels">
+      <form onSubmit={submit} className="form">
+        <fieldset>
+          <legend className="label">Where Lore answers when mentioned</legend>
+          <label className="radio">
+            <input type="radio" name="channelMode" value="all" checked={mode === 'all'} onChange={() => setMode('all')} />
+            Every channel it has been added to
+          </label>
+          <label className="radio">
+            <input type="radio" name="channelMode" value="selected" checked={mode === 'selected'} onChange={() => setMode('selected')} />
+            Only the channels listed below
+          </label>
+        </fieldset>
+        <label className="label" htmlFor="channels">
+          Allowed channel ids
+        </label>
+        <textarea id="channels" rows={3} value={ids} disabled={mode === 'all'} placeholder="C0123ABCD, C0456EFGH" onChange={(e) => setIds(e.target.value)} />
+        <p className="muted small">In Slack: channel name → View channel details → the id at the bottom. Direct messages always work.</p>
+        <div className="form-actions">
+          {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Save channels
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function AnswersSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDto) => void }) {
+  const [style, setStyle] = useState(s.answerStyle);
+  const [instructions, setInstructions] = useState(s.instructions);
+  const { status, busy, save } = useSave(onSaved);
+  return (
+    <Card title="Answer style">
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save({ answerStyle: style, instructions }, 'Answer style saved.');
+        }}
+      >
+        <fieldset>
+          <legend className="label">Length</legend>
+          <label className="radio">
+            <input type="radio" name="style" checked={style === 'concise'} onChange={() => setStyle('concise')} />
+            Concise: a few sentences
+          </label>
+          <label className="radio">
+            <input type="radio" name="style" checked={style === 'detailed'} onChange={() => setStyle('detailed')} />
+            Detailed: steps and context
+          </label>
+        </fieldset>
+        <label className="label" htmlFor="instructions">
+          Extra instructions
+        </label>
+        <textarea
+          id="instructions"
+          rows={4}
+          maxLength={2000}
+          value={instructions}
+          placeholder="Answer in British English. Refer people to #it-help for laptop problems."
+          onChange={(e) => setInstructions(e.target.value)}
+        />
+        <p className="muted small">{instructions.length} / 2000</p>
+        <div className="form-actions">
+          {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Save answer style
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function LimitsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDto) => void }) {
+  const [rate, setRate] = useState(s.userRatePerMinute === null ? '' : String(s.userRatePerMinute));
+  const { status, busy, save } = useSave(onSaved);
+  useEffect(() => setRate(s.userRatePerMinute === null ? '' : String(s.userRatePerMinute)), [s.userRatePerMinute]);
+  return (
+    <Card title="Per-person limits">
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save({ userRatePerMinute: rate.trim() === '' ? null : Number(rate) }, 'Limits saved.');
+        }}
+      >
+        <label className="label" htmlFor="rate">
+          Questions one person may ask per minute
+        </label>
+        <input
+          id="rate"
+          type="number"
+          min={1}
+          max={1000}
+          inputMode="numeric"
+          value={rate}
+          placeholder={`Plan default: ${s.planUserRatePerMinute}`}
+          onChange={(e) => setRate(e.target.value)}
+        />
+        <p className="muted small">Leave empty to use your plan's limit ({s.planUserRatePerMinute} per minute).</p>
+        <div className="form-actions">
+          {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Save limits
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+/** Channels, answer style, per-person limits, OpenAI key, API keys and the danger zone. */
+export function SettingsPage() {
+  const loaded = useApi('settings', () => api.get<SettingsDto>('/api/settings'));
+  const [current, setCurrent] = useState<SettingsDto>();
+  const s = current ?? loaded.data;
+  return (
+    <>
+      <PageHeader title="Settings" subtitle="How Lore behaves in your workspace." />
+      <Async state={{ ...loaded, data: s }} label="Loading settings…">
+        {(data) => (
+          <div className="settings">
+            <ChannelsSection s={data} onSaved={setCurrent} />
+            <AnswersSection s={data} onSaved={setCurrent} />
+            <LimitsSection s={data} onSaved={setCurrent} />
+            <OpenAiKeySection s={data} onSaved={setCurrent} />
+            <ApiKeysSection />
+            <DangerZone />
+          </div>
+        )}
+      </Async>
+    </>
+  );
+}

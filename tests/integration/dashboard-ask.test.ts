@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import type { JsonBody } from '../support/http.js';
+import { startTestApp } from '../support/test-app.js';
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+const HANDBOOK = `# Leave policy
+
+## Vacation
+Every employee gets 27 vacation days per year. Unused vacation days carry over until the end of March.
+`;
+
+describe('POST /api/ask: the playground (no OpenAI key: extractive answers with sources)', () => {
+  let app: TestApp;
+  let admin: Browser;
+  let other: Browser;
+  let tenantId: string;
+  let docId: string;
+
+  const ready = async (b: Browser, id: string): Promise<JsonBody> => {
+    for (let i = 0; i < 200; i++) {
+      const { body } = await b.json(`/api/documents/${id}`);
+      if (body.document.status === 'ready' || body.document.status === 'failed') return body.document;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('document never settled');
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    admin = await devSignIn(app.url);
+    tenantId = (await admin.json('/api/session')).body.workspace.tenantId;
+    const form = new FormData();
+    form.append('file', new Blob([HANDBOOK], { type: 'text/markdown' }), 'leave.md');
+    docId = (await admin.json('/api/documents', { method: 'POST', body: form })).body.results[0].document.id;
+    expect((await ready(admin, docId)).status).toBe('ready');
+    other = await sessionFor(app.url, app.container.db, {
+      tenantId: await createTenant(app.container.db, 'TASKOTHER1', 'Other'),
+      userId: 'UOTHER',
+    });
+  });
+  afterAll(() => app.cleanup());
+
+  it('answers from the workspace’s documents with numbered sources that link to the passage', async () => {
+    const { status, body } = await admin.json('/api/ask', { method: 'POST', json: { question: 'How many vacation days do employees get?' } });
+    expect(status).toBe(200);
+    expect(body.outcome).toBe('extractive');
+    expect(body.text).toContain('27 vacation days');
+    expect(body.text).toContain('[1]');
+    expect(body.sources[0]).toMatchObject({ position: 1, documentId: docId, title: 'Leave policy' });
+    expect(body.sources[0].url).toMatch(new RegExp(`/app/documents/${docId}#chunk-\\d+$`));
+    expect(body.blocks.map((b: { type: string }) => b.type)).toEqual(['section', 'context', 'actions']);
+    expect(body.usage.keySource).toBe('none');
+  });
+
+  it('says it does not know when the documents do not cover the question', async () => {
+    const { body } = await admin.json('/api/ask', { method: 'POST', json: { question: 'What is the wifi password in the Berlin office?' } });
+    expect(body.outcome).toBe('no_sources');
+    expect(body.sources).toEqual([]);
+  });
+
+  it("never answers from another workspace's documents", async () => {
+    const { body } = await other.json('/api/ask', { method: 'POST', json: { question: 'How many vacation days do employees get?' } });
+    expect(body.outcome).toBe('no_sources');
+    expect(JSON.stringify(body)).not.toContain('27 vacation days');
+  });
+
+  it('refuses a too-short question (400), a missing CSRF token (403) and an API key (403)', async () => {
+    expect((await admin.json('/api/ask', { method: 'POST', json: { question: 'hi' } })).status).toBe(400);
+    expect((await admin.json('/api/ask', { method: 'POST', json: { question: 'a real question' }, csrf: false })).status).toBe(403);
+    const { key } = await createApiKey(app.container.db, tenantId, { name: 'ci', actor: 'test' });
+    const res = await fetch(`${app.url}/api/ask`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'How many vacation days?' }),
+    });
+    expect(res.status).toBe(403);
+  });
+});

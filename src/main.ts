@@ -88,7 +88,15 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       ? createOpenAiClient({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
       : undefined;
     const cipher = createCipherBox(config.encryptionKeys);
-    const tenants = createTenantServices({ db, kv, queue, logger, cipher });
+    const tenants = createTenantServices({
+      db,
+      kv,
+      queue,
+      logger,
+      cipher,
+      // A new workspace starts with the "Getting started" document, so the bot can answer at once.
+      hooks: { seedKnowledge: (tenantId) => seedSampleDocument({ db, blobs, queue }, tenantId) },
+    });
     await tenants.start();
     const slack = createSlackApp({
       config,
@@ -223,7 +231,10 @@ export async function startApp(
       logger,
       metrics: container.metrics,
     });
-    await resumeUnfinishedIngests(container.db, container.queue, logger);
+    // A database that is down at boot must not stop the worker: /readyz reports it, and jobs retry.
+    await resumeUnfinishedIngests(container.db, container.queue, logger).catch((err: unknown) =>
+      logger.warn({ err }, 'could not resume unfinished ingestion'),
+    );
     await scheduleRecurringJobs(container.queue);
   }
   const server = await new Promise<Server>((resolve, reject) => {

@@ -100,6 +100,15 @@ describe('Add to Slack over HTTP (real app, Slack Web API faked from the officia
     expect(audit.rows.map((r) => r.action)).toEqual(['tenant.created', 'installation.stored']);
     expect(audit.rows[0].actor).toBe('slack:U1234');
 
+    // The workspace starts with the sample document, made searchable by the ingest job.
+    await vi.waitFor(async () => {
+      const docs = await db().query(
+        `SELECT title, status, source_kind FROM lore.documents WHERE tenant_id = $1`,
+        [tenantId],
+      );
+      expect(docs.rows).toEqual([{ title: 'Getting started with Lore', status: 'ready', source_kind: 'sample' }]);
+    });
+
     // The installer gets one welcome DM with the dashboard link.
     await vi.waitFor(async () => {
       const t = await db().query('SELECT welcomed_at FROM lore.tenants WHERE id = $1', [tenantId]);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Router } from 'express';
 import type { LlmClient } from './ai/llm-client.js';
+import { createLlmForTenant } from './ai/llm-for-tenant.js';
 import { createOpenAiClient } from './ai/openai-client.js';
 import {
   isProcessAlive,
@@ -16,8 +17,8 @@ import { createHttpApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.routes.js';
 import { apiRoutes } from './http/routes/api.routes.js';
 import { type SignInDeps, signInRoutes } from './http/routes/auth/sign-in.routes.js';
-import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js';
 import { createPlaceholderAsk } from './http/routes/dashboard/placeholder-ask.js';
+import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
 import type { BlobStore } from './infra/blob/blob-store.js';
 import { createLocalBlobStore } from './infra/blob/local-blob-store.js';
@@ -36,11 +37,18 @@ import { createJobRegistry, type JobServices } from './jobs/registry.js';
 import { scheduleRecurringJobs } from './jobs/schedules.js';
 import { startWorker } from './jobs/worker.js';
 import { resumeUnfinishedIngests } from './knowledge/ingest-resume.js';
+import { createRetriever } from './knowledge/retrieval/retriever.js';
 import { seedSampleDocument } from './knowledge/sample-document.js';
 import { createLogger, type Logger } from './logger.js';
+import { createAnswerClients } from './slack/answers/answer-clients.js';
+import { createSlackReplier } from './slack/answers/slack-replier.js';
+import { createThreadMembership } from './slack/answers/thread-membership.js';
+import { registerAnswerListeners } from './slack/listeners/answer-listeners.js';
+import { slackRequestWindow } from './slack/middleware/request-window.js';
 import { createSlackSignIn } from './slack/sign-in-with-slack.js';
 import { createSlackApp, type SlackApp } from './slack/slack-app.js';
 import { createWorkspaceRoleCheck } from './slack/workspace-roles.js';
+import { ensureDemoInstallation, isLocalSlackApi } from './tenants/demo-installation.js';
 import { ensureDemoTenant } from './tenants/demo-tenant.js';
 import { createTenantServices, type TenantServices } from './tenants/tenant-services.js';
 
@@ -105,6 +113,16 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       metrics,
       installations: tenants.installations,
       lifecycle: tenants.lifecycle,
+      // Mentions, DMs, thread follow-ups, /ask, the assistant panel, feedback and App Home.
+      extraListeners: (app) =>
+        registerAnswerListeners(app, {
+          db,
+          kv,
+          queue,
+          logger,
+          publicUrl: config.publicUrl,
+          threads: createThreadMembership({ db, kv }),
+        }),
     });
     return {
       config,
@@ -136,13 +154,45 @@ const embeddingModelOf = (c: Container) => (c.llm ? c.config.openai.embeddingMod
 
 /** What job handlers get: adapters plus the per-tenant choice of LLM client. */
 export function jobServices(c: Container): JobServices {
+  // A tenant's own OpenAI key (encrypted in tenant_settings) answers and embeds for that tenant only.
+  const llmFor = createLlmForTenant({
+    db: c.db,
+    cipher: c.cipher,
+    platform: c.llm,
+    createClient: (apiKey) => createOpenAiClient({ apiKey, baseUrl: c.config.openai.baseUrl }),
+    logger: c.logger,
+  });
   return {
     db: c.db,
     blobs: c.blobs,
     logger: c.logger,
     embeddingModel: c.config.openai.embeddingModel,
-    // Tenants' own OpenAI keys arrive with the answers issue; until then the platform key serves everyone.
-    embedderFor: async () => (c.llm ? { llm: c.llm, keySource: 'platform' as const } : null),
+    embedderFor: llmFor,
+    answer: {
+      kv: c.kv,
+      llmFor,
+      chatModel: c.config.openai.chatModel,
+      publicUrl: c.config.publicUrl,
+      retrieve: createRetriever({
+        db: c.db,
+        logger: c.logger,
+        embeddingModel: c.config.openai.embeddingModel,
+        embedderFor: llmFor,
+      }),
+      replier: createSlackReplier({
+        clients: createAnswerClients({
+          clients: c.slack.clients,
+          apiUrl: c.config.slack.apiUrl,
+          logger: c.logger,
+          metrics: c.metrics,
+        }),
+        installationOf: async (tenantId) => {
+          const r = await c.tenants.installations.findByTenant(tenantId);
+          return { teamId: r?.teamId, botId: r?.bot?.id, botUserId: r?.bot?.userId };
+        },
+        logger: c.logger,
+      }),
+    },
     sendWelcome: c.slack.sendWelcome,
     refreshTenantTokens: c.slack.refreshTenantTokens,
     purge: {
@@ -206,9 +256,13 @@ export async function startApp(
   const adminToken = config.embedded ? newAdminToken() : undefined;
   if (adminToken) routers.push(adminRoutes(adminToken, container));
   // Slack verifies signatures over the raw body: nothing before this router may parse it.
-  routers.push(container.slack.router);
+  routers.push(slackRequestWindow({ logger }), container.slack.router);
   // PLACEHOLDER ask (unmetered): replace with the answer pipeline's playground entry point when it lands.
-  const ask = createPlaceholderAsk({ ...container, chatModel: config.openai.chatModel, publicUrl: config.publicUrl });
+  const ask = createPlaceholderAsk({
+    ...container,
+    chatModel: config.openai.chatModel,
+    publicUrl: config.publicUrl,
+  });
   routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container), ask }));
   routers.push(signInRoutes(dashboardSignIn(container)));
   routers.push(dashboardStaticRoutes({ distDir: path.resolve('dashboard/dist') }));
@@ -218,6 +272,12 @@ export async function startApp(
       logger.info({ tenantId: demo.tenant.id }, 'demo workspace created');
       await seedSampleDocument(container, demo.tenant.id);
     }
+    // Development only: with a local Slack stand-in (scripts/simulate-slack.ts) the demo workspace is installed.
+    if (
+      isLocalSlackApi(config.slack.apiUrl) &&
+      (await ensureDemoInstallation(container.tenants.installations, demo.tenant.id))
+    )
+      logger.info({ tenantId: demo.tenant.id }, 'demo workspace installed for the local Slack stand-in');
   }
   const app = createHttpApp({
     logger,

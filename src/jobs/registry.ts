@@ -1,3 +1,4 @@
+import { ANSWER_JOB, type AnswerJobDeps, createAnswerJob } from '../ai/answer.job.js';
 import type { JobHandler } from '../infra/queue/job-queue.js';
 import { createIngestJob, type IngestDeps } from '../knowledge/ingest.job.js';
 import { INGEST_JOB } from '../knowledge/ingest-queue.js';
@@ -13,7 +14,10 @@ import { type SendWelcome, welcomeJob } from '../tenants/welcome.job.js';
 export type JobRegistry = Record<string, JobHandler>;
 
 /** The services job handlers may use. */
-export type JobServices = IngestDeps & TenantJobServices;
+export type JobServices = IngestDeps & TenantJobServices & { answer: AnswerJobServices };
+
+/** What the answer job needs beyond the database and logger: Slack replier, retrieval, model choice, limits. */
+export type AnswerJobServices = Omit<AnswerJobDeps, 'db' | 'logger'>;
 
 /** What the tenant jobs (welcome DM, purge, token refresh) need beyond the database and logger. */
 export interface TenantJobServices {
@@ -26,6 +30,7 @@ export interface TenantJobServices {
 export function createJobRegistry(services: JobServices): JobRegistry {
   return {
     [INGEST_JOB]: createIngestJob(services),
+    [ANSWER_JOB]: createAnswerJob({ ...services.answer, db: services.db, logger: services.logger }),
     [WELCOME_JOB]: welcomeJob(services),
     [TENANT_PURGE_JOB]: tenantPurgeJob({ ...services, ...services.purge }),
     [TOKEN_REFRESH_JOB]: tokenRefreshJob({

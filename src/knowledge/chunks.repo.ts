@@ -1,16 +1,8 @@
 import type { DbClient } from '../infra/db/database.js';
+import type { ChunkDraft } from './ingestion/chunk.js';
 
 /** A chunk ready to store: the chunker's draft plus its embedding (null when no provider is configured). */
-export interface ChunkToStore {
-  ordinal: number;
-  title: string;
-  section: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  content: string;
-  tokenCount: number;
-  embedding: number[] | null;
-}
+export type ChunkToStore = ChunkDraft & { embedding: number[] | null };
 
 // Rows per INSERT: large enough to amortise round trips, small enough to keep one statement's text modest.
 const BATCH = 250;

@@ -75,6 +75,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     signingSecret: config.slack.signingSecret,
     logger: boltLogger,
     endpoints: '/slack/events',
+    // Events are answered only after their listeners finished (they only de-duplicate and queue, in
+    // milliseconds), so a listener that could not queue its work can still turn the reply into a 500.
+    processBeforeResponse: true,
     // Reached only when authorization failed for another reason than "not installed" (the database or
     // Redis is down): 500, so Slack retries the delivery later instead of losing the event.
     processEventErrorHandler: async ({ response }) => {
@@ -129,6 +132,15 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       logger.error(
         { ...ids, errorCode: rootCode(error) },
         'could not authorize a Slack request; Slack will retry it',
+      );
+      throw error;
+    }
+    // A listener that could not hand its work on (queue, Redis or database down) must not be acknowledged:
+    // the 500 makes Slack deliver the event again.
+    if (error.code === 'unavailable') {
+      logger.error(
+        { ...ids, errorCode: error.code },
+        'a Slack listener could not queue its work; Slack will retry it',
       );
       throw error;
     }

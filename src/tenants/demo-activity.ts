@@ -5,20 +5,28 @@ import { withTenant } from '../infra/db/transaction.js';
 /** Every row this seeds carries this idempotency-key prefix: demo data is always recognisable as such. */
 export const DEMO_KEY_PREFIX = 'demo-seed:';
 
-const QUESTIONS = [
+// Questions the sample guide ("Getting started with Lore") answers, with the answer and the section it cites.
+const ANSWERED = [
+  ['How do I ask Lore a question?', 'Mention @Lore in a channel it is in, send it a direct message, or type */ask* followed by your question [1].', 'How to ask Lore a question'],
+  ['Can I ask Lore in a direct message?', 'Yes: send Lore a direct message, or use */ask* anywhere in Slack, where only you see the answer [1].', 'How to ask Lore a question'],
+  ['Do I need to mention Lore again in a thread?', 'No. Follow-up questions in a thread Lore has answered in need no new mention [1].', 'How to ask Lore a question'],
+  ['What file types can we add to Lore?', 'PDFs, Word documents (DOCX), Markdown, HTML pages and plain text files [1].', 'What Lore knows'],
+  ['What happens when Lore does not know the answer?', 'It says so instead of guessing, and the question goes to the admins\' knowledge-gap inbox [1].', 'What Lore knows'],
+  ['How do admins add documents?', 'In the Lore dashboard: open *Documents* and drag files onto the page. Each file shows its progress and is searchable once ready [1].', 'How to add documents'],
+  ['What happens if I upload a file with the same name?', 'It replaces the old version [1].', 'How to add documents'],
+  ['How can a script sync our wiki into Lore?', 'Create an API key on the Settings page and upload documents with it [1].', 'How to add documents'],
+  ['What does the thumbs-down button do?', 'It asks for an optional reason and helps admins see which documents are missing or out of date [1].', 'Feedback'],
+  ['Is our data used for other workspaces?', 'No. Your documents and questions are only used to answer your workspace, and tokens are stored encrypted [1].', 'Privacy'],
+] as const;
+// Questions the demo knowledge base does not cover: they become knowledge gaps, as they would for real.
+const UNANSWERED = [
   'How many vacation days do new employees get?',
-  'How do I add Lore to a channel?',
-  'What formats can I upload to the knowledge base?',
-  'Who can open the Lore dashboard?',
+  'What is the wifi password in the Lisbon office?',
+  'Who approves parental leave?',
   'How do I expense a client dinner?',
-  'What is the travel booking policy?',
-  'How do I request a new laptop?',
-  'Where do I find the brand guidelines?',
-  'How does Lore decide which sources to cite?',
-  'Can I ask Lore in a direct message?',
 ];
-const UNANSWERED = ['What is the wifi password in the Lisbon office?', 'When is the next all-hands?', 'Who approves parental leave?'];
-const CHANNELS = ['C0DEMOGENERAL', 'C0DEMOHR', 'C0DEMOIT', 'C0DEMOSALES'];
+const DOWNVOTE_REASONS = ['It did not say where the dashboard is.', 'I wanted the steps for the API key.', 'Too short.'];
+const CHANNELS = ['C0DEMOGENERAL', 'C0DEMOHELPDESK', 'C0DEMOONBOARD', 'C0DEMOSALES'];
 const USERS = ['U0DEMOALICE', 'U0DEMOBOB', 'U0DEMOCARLA', 'U0DEMODAVID', 'U0DEMOEMMA'];
 
 /** A small deterministic generator: the same seed gives the same demo data. */
@@ -33,15 +41,29 @@ function random(seed: number) {
 async function insertOne(
   c: DbClient,
   tenantId: string,
-  a: { key: string; at: Date; question: string; outcome: 'answered' | 'no_sources'; user: string; channel: string; prompt: number; completion: number; latency: number; doc: { id: string; title: string } | null; vote: -1 | 0 | 1 },
+  a: {
+    key: string;
+    at: Date;
+    question: string;
+    answer: string;
+    section: string;
+    outcome: 'answered' | 'no_sources';
+    user: string;
+    channel: string;
+    prompt: number;
+    completion: number;
+    latency: number;
+    doc: { id: string; title: string } | null;
+    vote: -1 | 0 | 1;
+    reason: string;
+  },
 ): Promise<void> {
   const cost = (a.prompt * 0.15 + a.completion * 0.6) / 1_000_000;
-  const answer = a.outcome === 'answered' ? `${a.doc ? `From *${a.doc.title}*: ` : ''}here is what the handbook says [1].` : "I couldn't find this in your workspace's documents, so I won't guess.";
   const { rows } = await c.query<{ id: string }>(
     `INSERT INTO lore.answers (tenant_id, idempotency_key, slack_user_id, slack_channel_id, question, answer_text, outcome, model,
        key_source, prompt_tokens, completion_tokens, cost_usd, latency_ms, created_at, completed_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'gpt-4o-mini', 'platform', $8, $9, $10, $11, $12, $12) RETURNING id`,
-    [tenantId, a.key, a.user, a.channel, a.question, answer, a.outcome, a.prompt, a.completion, cost, a.latency, a.at],
+    [tenantId, a.key, a.user, a.channel, a.question, a.answer, a.outcome, a.prompt, a.completion, cost, a.latency, a.at],
   );
   const id = rows[0]?.id;
   await c.query(
@@ -53,15 +75,15 @@ async function insertOne(
   if (a.doc && a.outcome === 'answered') {
     await c.query(
       `INSERT INTO lore.answer_citations (answer_id, tenant_id, position, document_id, title, section, score)
-       VALUES ($1, $2, 1, $3, $4, '', 0.82)`,
-      [id, tenantId, a.doc.id, a.doc.title],
+       VALUES ($1, $2, 1, $3, $4, $5, $6)`,
+      [id, tenantId, a.doc.id, a.doc.title, a.section, 0.6 + (a.prompt % 37) / 100],
     );
   }
   if (a.vote !== 0) {
     await c.query(
       `INSERT INTO lore.answer_feedback (answer_id, tenant_id, slack_user_id, vote, reason, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-      [id, tenantId, a.user, a.vote, a.vote < 0 ? 'The answer missed the part about contractors.' : null, a.at],
+      [id, tenantId, a.user, a.vote, a.vote < 0 ? a.reason : null, a.at],
     );
   }
   if (a.outcome === 'no_sources' || a.vote < 0) {
@@ -88,7 +110,11 @@ export async function seedDemoActivity(db: Database, tenantId: string, opts: { d
     }
     const seeded = await c.query('SELECT 1 FROM lore.answers WHERE idempotency_key LIKE $1 LIMIT 1', [`${DEMO_KEY_PREFIX}%`]);
     if (seeded.rowCount) return 0;
-    const docs = (await c.query<{ id: string; title: string }>("SELECT id, title FROM lore.documents WHERE status = 'ready' ORDER BY created_at LIMIT 5")).rows;
+    const guide = (
+      await c.query<{ id: string; title: string }>(
+        "SELECT id, title FROM lore.documents WHERE source_kind = 'sample' AND status = 'ready' ORDER BY created_at LIMIT 1",
+      )
+    ).rows[0];
     const rnd = random(opts.seed ?? 42);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     const days = opts.days ?? 30;
@@ -98,19 +124,24 @@ export async function seedDemoActivity(db: Database, tenantId: string, opts: { d
       const count = Math.round((weekday === 0 || weekday === 6 ? 2 : 6) + rnd() * 6 + (days - d) / 6);
       for (let i = 0; i < count; i++) {
         const at = new Date(Date.now() - d * 86_400_000 - Math.floor(rnd() * 8 * 3_600_000));
-        const unanswered = rnd() < 0.12;
+        // Without the sample guide nothing can be cited: every question is then a gap, as it would be.
+        const unanswered = !guide || rnd() < 0.12;
         const r = rnd();
+        const [question, answer, section] = pick([...ANSWERED]);
         await insertOne(c, tenantId, {
           key: `${DEMO_KEY_PREFIX}${d}-${i}`,
           at,
-          question: unanswered ? pick(UNANSWERED) : pick(QUESTIONS),
+          question: unanswered ? pick(UNANSWERED) : question,
+          answer: unanswered ? "I couldn't find this in your workspace's documents, so I won't guess." : answer,
+          section: unanswered ? '' : section,
+          reason: pick(DOWNVOTE_REASONS),
           outcome: unanswered ? 'no_sources' : 'answered',
           user: pick(USERS),
           channel: pick(CHANNELS),
           prompt: unanswered ? 0 : 900 + Math.floor(rnd() * 1500),
           completion: unanswered ? 0 : 80 + Math.floor(rnd() * 260),
           latency: unanswered ? 250 + Math.floor(rnd() * 300) : 900 + Math.floor(rnd() * 2200),
-          doc: docs.length ? pick(docs) : null,
+          doc: guide ?? null,
           vote: unanswered ? 0 : r < 0.35 ? 1 : r < 0.42 ? -1 : 0,
         });
         n++;

@@ -19,6 +19,7 @@ describe('the dashboard in headless Chromium against the real server (embedded d
 
   const shoot = (name: string, viewport: ViewportName = 'laptop') => screenshot(page, name, viewport);
   const heading = (name: string) => page.getByRole('heading', { level: 1, name });
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -50,7 +51,7 @@ describe('the dashboard in headless Chromium against the real server (embedded d
   });
 
   it('uploads a PDF and a hostile Markdown file, showing progress until both are ready', async () => {
-    await page.getByRole('link', { name: 'Documents' }).click();
+    await nav('Documents');
     await heading('Documents').waitFor();
     const pdf = await buildPdf(
       [
@@ -70,9 +71,13 @@ describe('the dashboard in headless Chromium against the real server (embedded d
     await uploads.locator('.upload-item', { hasText: 'expenses.md' }).getByText('Ready').waitFor({ timeout: 60_000 });
     const row = page.getByRole('row', { name: /Travel and expenses/ });
     await row.getByText('Ready').waitFor();
-    // The hostile title is shown as text; nothing it contains ran (no dialog, no page error).
-    await page.getByRole('link', { name: XSS_TITLE }).waitFor();
+    // Whatever title the hostile file got is shown as text: nothing it contains ran (no dialog, no page error).
+    const list = await (await context.request.get('/api/documents?search=expenses.md')).json();
+    const hostile = list.items.find((d: { sourceName: string }) => d.sourceName === 'expenses.md');
+    expect(hostile.title).toContain('Expenses');
+    await page.getByRole('link', { name: hostile.title, exact: true }).waitFor();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator('main script').count()).toBe(0);
     await shoot('documents');
     documentId = (await row.getByRole('link').first().getAttribute('href'))?.split('/').pop() ?? '';
     expect(documentId).toMatch(/^[0-9a-f-]{36}$/);
@@ -96,7 +101,7 @@ describe('the dashboard in headless Chromium against the real server (embedded d
   });
 
   it('asks in the playground and shows the answer as Slack would, with cited sources', async () => {
-    await page.getByRole('link', { name: 'Ask playground' }).click();
+    await nav('Ask playground');
     await page.getByLabel('Your question').fill('How far ahead should I book flights?');
     await page.getByRole('button', { name: 'Ask' }).click();
     const message = page.getByLabel('Answer as shown in Slack');
@@ -110,7 +115,7 @@ describe('the dashboard in headless Chromium against the real server (embedded d
   });
 
   it('changes a setting, and it is still set after a reload', async () => {
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await nav('Settings');
     await heading('Settings').waitFor();
     await page.getByLabel('Detailed: steps and context').check();
     await page.getByLabel('Extra instructions').fill('Answer in British English.');
@@ -129,7 +134,7 @@ describe('the dashboard in headless Chromium against the real server (embedded d
   it('loads the usage charts over the chosen period (demo activity added to the demo workspace)', async () => {
     const tenantId = (await (await context.request.get('/api/session')).json()).workspace.tenantId;
     expect(await seedDemoActivity(app.container.db, tenantId)).toBeGreaterThan(50);
-    await page.getByRole('link', { name: 'Usage' }).click();
+    await nav('Usage');
     await heading('Usage').waitFor();
     await page.getByRole('heading', { name: 'Questions per day' }).waitFor();
     expect(await page.locator('.chart canvas').count()).toBe(6);
@@ -143,19 +148,19 @@ describe('the dashboard in headless Chromium against the real server (embedded d
   });
 
   it('shows conversations, the knowledge-gap inbox and the audit log', async () => {
-    await page.getByRole('link', { name: 'Conversations' }).click();
+    await nav('Conversations');
     await page.locator('.conversation').first().waitFor();
     await shoot('conversations');
-    await page.getByRole('link', { name: 'Knowledge gaps' }).click();
+    await nav('Knowledge gaps');
     await page.locator('.gap').first().waitFor();
     await shoot('gaps');
-    await page.getByRole('link', { name: 'Audit log' }).click();
+    await nav('Audit log');
     await page.getByRole('cell', { name: 'settings.updated' }).first().waitFor();
     await shoot('audit');
   });
 
   it('loads the operator view: tenants, totals and the active-tenants chart', async () => {
-    await page.getByRole('link', { name: 'Operator view' }).click();
+    await nav('Operator view');
     await heading('Operator view').waitFor();
     await page.getByRole('row', { name: /Demo workspace/ }).waitFor();
     expect(await page.locator('.chart canvas').count()).toBe(1);

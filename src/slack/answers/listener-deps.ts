@@ -1,0 +1,29 @@
+import type { Context } from '@slack/bolt';
+import type { Database } from '../../infra/db/database.js';
+import type { QuestionIntakeDeps } from './question-intake.js';
+import type { ThreadMembership } from './thread-membership.js';
+
+/** What the question, feedback and App Home listeners need. */
+export interface AnswerListenerDeps extends QuestionIntakeDeps {
+  db: Database;
+  threads: ThreadMembership;
+  /** PUBLIC_URL: source links and the dashboard link. */
+  publicUrl: string;
+}
+
+/** The tenant Lore's authorize put on the context (absent only for events that skip authorization). */
+export function tenantIdOf(context: Context): string | undefined {
+  return typeof context.tenantId === 'string' ? context.tenantId : undefined;
+}
+
+/** The question without the mention of the bot (`<@U0LAN0Z89> how do I…?` → `how do I…?`). */
+export function stripBotMention(text: string | undefined, botUserId: string | undefined): string {
+  const raw = text ?? '';
+  const stripped = botUserId ? raw.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g'), ' ') : raw;
+  return stripped.replace(/[ \t]{2,}/g, ' ').trim();
+}
+
+/** True when a message mentions the bot (app_mention answers those, so the message listener skips them). */
+export function mentionsBot(text: string | undefined, botUserId: string | undefined): boolean {
+  return Boolean(botUserId && text?.includes(`<@${botUserId}`));
+}

@@ -1,0 +1,74 @@
+import { ANSWER_ATTEMPTS, ANSWER_JOB, type AnswerPayload } from '../../ai/answer.job.js';
+import { unavailable } from '../../errors.js';
+import type { JobQueue } from '../../infra/queue/job-queue.js';
+import type { KeyValueStore } from '../../infra/redis/key-value-store.js';
+import type { Logger } from '../../logger.js';
+
+/** Longer than Slack's retry window (three retries over about five minutes), with a wide margin. */
+export const DEDUPE_TTL_MS = 2 * 60 * 60_000;
+// While the first delivery is still queueing, a retry must not be told "done": it gets a 5xx and Slack
+// tries again later. Short, so a process that died mid-way does not block the event for long.
+const PENDING_TTL_MS = 60_000;
+/** Questions longer than this are cut (Slack messages can be 40,000 characters; a question never is). */
+export const MAX_QUESTION_CHARS = 4_000;
+
+export interface QuestionIntakeDeps {
+  kv: KeyValueStore;
+  queue: JobQueue;
+  logger: Logger;
+}
+
+export type IntakeResult = 'queued' | 'duplicate';
+
+/** The de-duplication key of one Slack delivery (event id, or a slash command's trigger id). */
+export const dedupeKey = (eventId: string) => `event:${eventId}`;
+
+/**
+ * The only thing a Slack listener does with a question: de-duplicate it on its event id (SET NX with a TTL
+ * longer than Slack's retry window) and queue the `answer` job (job id from the event id, so a second
+ * enqueue is a no-op too). If queueing fails, the key is released and an `unavailable` error is thrown, so
+ * the HTTP request gets a 5xx and Slack delivers the event again: it is never acknowledged and then lost.
+ */
+export async function enqueueQuestion(
+  deps: QuestionIntakeDeps,
+  payload: Omit<AnswerPayload, 'v' | 'receivedAt'>,
+  meta: { retryNum?: number } = {},
+): Promise<IntakeResult> {
+  const key = dedupeKey(payload.eventId);
+  const log = deps.logger.child({
+    tenantId: payload.tenantId,
+    eventId: payload.eventId,
+    surface: payload.surface,
+  });
+  const fresh = await deps.kv.set(key, 'pending', { onlyIfAbsent: true, ttlMs: PENDING_TTL_MS });
+  if (!fresh) {
+    if ((await deps.kv.get(key)) === 'pending') {
+      throw unavailable('the first delivery of this event is still being queued; Slack will retry');
+    }
+    log.info({ retryNum: meta.retryNum }, 'duplicate delivery ignored');
+    return 'duplicate';
+  }
+  const job: AnswerPayload = {
+    ...payload,
+    v: 1,
+    question: payload.question.slice(0, MAX_QUESTION_CHARS),
+    receivedAt: Date.now(),
+  };
+  try {
+    await deps.queue.enqueue(ANSWER_JOB, job, {
+      jobId: `answer-${payload.eventId}`,
+      attempts: ANSWER_ATTEMPTS,
+    });
+  } catch (err) {
+    await deps.kv.del(key).catch(() => 0);
+    log.error(
+      { err: { message: (err as Error).message } },
+      'could not queue the answer job; Slack will retry',
+    );
+    throw unavailable('could not queue the answer job', err);
+  }
+  // The job is queued: a failure to mark it so only means a retry meets the pending key (and the job id).
+  await deps.kv.set(key, 'queued', { ttlMs: DEDUPE_TTL_MS }).catch(() => false);
+  log.info({ retryNum: meta.retryNum }, 'question queued');
+  return 'queued';
+}

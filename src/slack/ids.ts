@@ -1,0 +1,25 @@
+/**
+ * Every action id, block id and callback id Lore's Slack surfaces use, in one place, so a block builder and
+ * the listener that handles its button can never drift apart.
+ */
+export const ACTION_IDS = {
+  feedbackUp: 'answer_feedback_up',
+  feedbackDown: 'answer_feedback_down',
+  shareAnswer: 'answer_share',
+  homeOpenDashboard: 'home_open_dashboard',
+} as const;
+
+export const BLOCK_IDS = {
+  answerActions: 'answer_actions',
+  feedbackReason: 'feedback_reason',
+} as const;
+
+export const CALLBACK_IDS = {
+  feedbackReasonModal: 'feedback_reason_modal',
+} as const;
+
+/** The action id inside the feedback-reason modal's text input. */
+export const FEEDBACK_REASON_INPUT = 'feedback_reason_input';
+
+/** The slash command that asks Lore a question (manifest.json lists the same). */
+export const ASK_COMMAND = '/ask';

@@ -8,6 +8,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The dashboard is an npm workspace: npm ci needs its package.json to install Vite, React and chart.js.
+COPY dashboard/package.json ./dashboard/
 RUN npm ci --include=dev --no-audit --no-fund
 
 # ---- build: tsc to dist/ (dist/src/main.js, dist/scripts/cli.js) and the dashboard ---------------
@@ -15,18 +17,17 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-# The dashboard has its own package.json; install its dependencies when it exists so that
-# `npm run build` can build it. mkdir keeps the runtime COPY valid when there is no dashboard yet.
-RUN if [ -f dashboard/package-lock.json ]; then npm --prefix dashboard ci --no-audit --no-fund; fi \
- && npm run build \
+# `npm run build` compiles the server and builds the dashboard (dashboard/dist) with the workspace's Vite.
+RUN npm run build \
  && test -f dist/src/main.js \
- && mkdir -p dashboard/dist
+ && test -f dashboard/dist/index.html
 
 # ---- runtime: production dependencies and build output only, as the unprivileged `node` user -----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY dashboard/package.json ./dashboard/
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force \
  && mkdir -p .data \

@@ -60,7 +60,11 @@ function SignedIn() {
       <Layout>
         {session.data.workspace && session.data.workspace.status !== 'active' ? (
           <ErrorState
-            error={new Error(`This workspace is ${session.data.workspace.status === 'suspended' ? 'suspended by the Lore operator' : 'no longer installed'}, so its dashboard is closed.`)}
+            error={
+              new Error(
+                `This workspace is ${session.data.workspace.status === 'suspended' ? 'suspended by the Lore operator' : 'no longer installed'}, so its dashboard is closed.`,
+              )
+            }
           />
         ) : (
           <Page session={session.data} />

@@ -13,7 +13,13 @@ export interface ConversationEntry {
   outcome: string;
   latencyMs: number | null;
   totalTokens: number;
-  sources: Array<{ position: number; documentId: string | null; title: string; section: string; score: number }>;
+  sources: Array<{
+    position: number;
+    documentId: string | null;
+    title: string;
+    section: string;
+    score: number;
+  }>;
   thumbsUp: number;
   thumbsDown: number;
   feedbackReasons: string[];
@@ -56,7 +62,10 @@ export async function listConversations(
        ORDER BY a.created_at DESC, a.id LIMIT $4 OFFSET $5`,
       [...params, f.limit, f.offset],
     );
-    const count = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM lore.answers a WHERE ${where}`, params);
+    const count = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM lore.answers a WHERE ${where}`,
+      params,
+    );
     return { items: rows, total: count.rows[0]?.n ?? 0 };
   });
 }

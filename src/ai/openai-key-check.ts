@@ -7,8 +7,16 @@ export type KeyCheck = { ok: true } | { ok: false; reason: 'rejected' | 'no_quot
  * Tests a tenant's OpenAI key with the cheapest authenticated call there is (`GET /models`: no tokens
  * spent), against OPENAI_BASE_URL when set. No retries: the admin is waiting on the save button.
  */
-export async function checkOpenAiKey(key: string, opts: { baseUrl?: string; timeoutMs?: number } = {}): Promise<KeyCheck> {
-  const client = new OpenAI({ apiKey: key, baseURL: opts.baseUrl, maxRetries: 0, timeout: opts.timeoutMs ?? 10_000 });
+export async function checkOpenAiKey(
+  key: string,
+  opts: { baseUrl?: string; timeoutMs?: number } = {},
+): Promise<KeyCheck> {
+  const client = new OpenAI({
+    apiKey: key,
+    baseURL: opts.baseUrl,
+    maxRetries: 0,
+    timeout: opts.timeoutMs ?? 10_000,
+  });
   try {
     await client.models.list();
     return { ok: true };

@@ -38,7 +38,10 @@ export async function listAuditEntries(
        FROM lore.audit_log WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6`,
       [...params, f.limit, f.offset],
     );
-    const count = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM lore.audit_log WHERE ${where}`, params);
+    const count = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM lore.audit_log WHERE ${where}`,
+      params,
+    );
     return { items: rows, total: count.rows[0]?.n ?? 0 };
   });
 }

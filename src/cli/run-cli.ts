@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.js';
 import type { CliContext, CliOutput } from './cli-context.js';
 import { registerApiKeysCommands } from './commands/apikeys.command.js';
+import { registerDemoCommands } from './commands/demo.command.js';
 import { registerDocsCommands } from './commands/docs.command.js';
 import { registerJobsCommands } from './commands/jobs.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
@@ -26,6 +27,7 @@ export function buildProgram(ctx: CliContext, out: CliOutput): Command {
   registerDocsCommands(program, ctx, out);
   registerApiKeysCommands(program, ctx, out);
   registerKeysCommands(program, ctx, out);
+  registerDemoCommands(program, ctx, out);
   return program;
 }
 

@@ -16,9 +16,14 @@ export interface KnowledgeGap {
   createdAt: Date;
   resolvedAt: Date | null;
   resolvedDocument: { id: string; title: string } | null;
+  /** How many times this question (same words, any case) landed here with this status. */
+  count: number;
 }
 
-/** The gap inbox: gaps with a status, newest first, with the 👎 reason when someone gave one. */
+/**
+ * The gap inbox: one entry per distinct question (same words, any case) with a status, newest first, with
+ * how often it was asked and the latest 👎 reason when someone gave one.
+ */
 export async function listKnowledgeGaps(
   db: Database,
   tenantId: string,
@@ -26,24 +31,31 @@ export async function listKnowledgeGaps(
 ): Promise<{ items: KnowledgeGap[]; total: number }> {
   return withTenant(db, tenantId, async (c) => {
     const { rows } = await c.query<KnowledgeGap>(
-      `SELECT g.id, g.question, g.reason, g.status, g.answer_id AS "answerId", g.created_at AS "createdAt",
-              g.resolved_at AS "resolvedAt",
-              (SELECT v.reason FROM lore.answer_feedback v WHERE v.answer_id = g.answer_id AND v.vote = -1
-                 AND v.reason IS NOT NULL AND v.reason <> '' ORDER BY v.updated_at DESC LIMIT 1) AS "feedbackReason",
+      `WITH g AS (SELECT *, lower(btrim(question)) AS qkey FROM lore.knowledge_gaps WHERE status = $1),
+            latest AS (SELECT DISTINCT ON (qkey) * FROM g ORDER BY qkey, created_at DESC, id)
+       SELECT l.id, l.question, l.reason, l.status, l.answer_id AS "answerId", l.created_at AS "createdAt",
+              l.resolved_at AS "resolvedAt",
+              (SELECT count(*) FROM g WHERE g.qkey = l.qkey)::int AS count,
+              (SELECT v.reason FROM lore.answer_feedback v JOIN g ON g.answer_id = v.answer_id
+               WHERE g.qkey = l.qkey AND v.vote = -1 AND v.reason IS NOT NULL AND v.reason <> ''
+               ORDER BY v.updated_at DESC LIMIT 1) AS "feedbackReason",
               CASE WHEN d.id IS NULL THEN NULL ELSE json_build_object('id', d.id, 'title', d.title) END AS "resolvedDocument"
-       FROM lore.knowledge_gaps g LEFT JOIN lore.documents d ON d.id = g.resolved_document_id
-       WHERE g.status = $1
-       ORDER BY g.created_at DESC, g.id LIMIT $2 OFFSET $3`,
+       FROM latest l LEFT JOIN lore.documents d ON d.id = l.resolved_document_id
+       ORDER BY l.created_at DESC, l.id LIMIT $2 OFFSET $3`,
       [q.status, q.limit, q.offset],
     );
-    const count = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM lore.knowledge_gaps WHERE status = $1', [
-      q.status,
-    ]);
+    const count = await c.query<{ n: number }>(
+      'SELECT count(DISTINCT lower(btrim(question)))::int AS n FROM lore.knowledge_gaps WHERE status = $1',
+      [q.status],
+    );
     return { items: rows, total: count.rows[0]?.n ?? 0 };
   });
 }
 
-/** Resolves (optionally naming the document that now covers it), dismisses or re-opens a gap. */
+/**
+ * Resolves (optionally naming the document that now covers it), dismisses or re-opens a gap, together with
+ * every other gap of the same question in the same status (the inbox shows them as one).
+ */
 export async function updateKnowledgeGap(
   db: Database,
   tenantId: string,
@@ -58,7 +70,7 @@ export async function updateKnowledgeGap(
       `UPDATE lore.knowledge_gaps SET status = $2,
          resolved_document_id = CASE WHEN $2 = 'resolved' THEN $3::uuid ELSE NULL END,
          resolved_at = CASE WHEN $2 = 'open' THEN NULL ELSE now() END
-       WHERE id = $1`,
+       WHERE (lower(btrim(question)), status) = (SELECT lower(btrim(question)), status FROM lore.knowledge_gaps WHERE id = $1)`,
       [p.id, p.status, p.documentId ?? null],
     );
     if (!rowCount) throw notFound('Knowledge gap');
@@ -67,7 +79,7 @@ export async function updateKnowledgeGap(
       actor: p.actor,
       action: `knowledge_gap.${p.status === 'open' ? 'reopened' : p.status}`,
       target: p.id,
-      details: p.documentId ? { documentId: p.documentId } : {},
+      details: { gaps: rowCount, ...(p.documentId ? { documentId: p.documentId } : {}) },
     });
   });
 }

@@ -11,7 +11,11 @@ export interface WorkspaceRole {
  * Asks Slack whether a user administers or owns the tenant's workspace. A deleted user, a missing token or
  * any Slack error counts as "no role": the dashboard fails closed.
  */
-export function createWorkspaceRoleCheck(clients: Pick<ClientFactory, 'getClient'>, logger: Logger, timeoutMs = 10_000) {
+export function createWorkspaceRoleCheck(
+  clients: Pick<ClientFactory, 'getClient'>,
+  logger: Logger,
+  timeoutMs = 10_000,
+) {
   return async (tenantId: string, userId: string): Promise<WorkspaceRole> => {
     let timer: NodeJS.Timeout | undefined;
     // The pooled clients retry for minutes (right for jobs); a person waiting on a sign-in gets an answer in seconds.

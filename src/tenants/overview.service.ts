@@ -19,11 +19,19 @@ export interface WorkspaceOverview {
   };
   plan: { id: string; name: string };
   quotas: Record<'questions' | 'tokens' | 'documents' | 'chunks', { used: number; limit: number }>;
-  month: { questions: number; answered: number; unanswered: number; thumbsUp: number; thumbsDown: number; openGaps: number };
+  month: {
+    questions: number;
+    answered: number;
+    unanswered: number;
+    thumbsUp: number;
+    thumbsDown: number;
+    openGaps: number;
+  };
 }
 
 /** The first instant of the current UTC month: quotas and "this month" counters reset there. */
-export const monthStart = (now = new Date()) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+export const monthStart = (now = new Date()) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 
 /** Install and token health, plan and quota use, and this month's questions, for one tenant. */
 export async function getWorkspaceOverview(
@@ -34,7 +42,13 @@ export async function getWorkspaceOverview(
   return withTenant(db, tenantId, async (c) => {
     const since = monthStart();
     const limits = await getPlanLimits(c);
-    const t = await c.query<{ name: string; status: 'active' | 'inactive' | 'suspended'; isDemo: boolean; lastActivityAt: Date | null; planName: string }>(
+    const t = await c.query<{
+      name: string;
+      status: 'active' | 'inactive' | 'suspended';
+      isDemo: boolean;
+      lastActivityAt: Date | null;
+      planName: string;
+    }>(
       `SELECT t.name, t.status, t.is_demo AS "isDemo", t.last_activity_at AS "lastActivityAt", p.name AS "planName"
        FROM lore.tenants t JOIN lore.plans p ON p.id = t.plan_id WHERE t.id = $1`,
       [tenantId],
@@ -55,7 +69,12 @@ export async function getWorkspaceOverview(
        FROM lore.installations WHERE uninstalled_at IS NULL AND bot_token_encrypted IS NOT NULL
        ORDER BY installed_at DESC LIMIT 1`,
     );
-    const m = await c.query<{ questions: number; answered: number; unanswered: number; lastAnswerAt: Date | null }>(
+    const m = await c.query<{
+      questions: number;
+      answered: number;
+      unanswered: number;
+      lastAnswerAt: Date | null;
+    }>(
       `SELECT count(*)::int AS questions,
               count(*) FILTER (WHERE outcome IN ('answered', 'extractive'))::int AS answered,
               count(*) FILTER (WHERE outcome = 'no_sources')::int AS unanswered,

@@ -73,7 +73,10 @@ export async function listPlatformTenants(
        ORDER BY ${SORTS[f.sort]}, t.id LIMIT $4 OFFSET $5`,
       [...params, monthStart(), f.limit, f.offset],
     );
-    const count = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM lore.tenants t WHERE ${where}`, params);
+    const count = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM lore.tenants t WHERE ${where}`,
+      params,
+    );
     return { items: rows, total: count.rows[0]?.n ?? 0 };
   });
 }
@@ -81,7 +84,14 @@ export async function listPlatformTenants(
 /** Platform totals, this month's usage and the number of tenants asking questions each of the last 30 days. */
 export async function getPlatformSummary(db: Database) {
   return withTransaction(db, async (c) => {
-    const t = await c.query<{ total: number; active: number; suspended: number; inactive: number; documents: number; chunks: number }>(
+    const t = await c.query<{
+      total: number;
+      active: number;
+      suspended: number;
+      inactive: number;
+      documents: number;
+      chunks: number;
+    }>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'active')::int AS active,
               count(*) FILTER (WHERE status = 'suspended')::int AS suspended,
               count(*) FILTER (WHERE status = 'inactive')::int AS inactive,
@@ -101,13 +111,23 @@ export async function getPlatformSummary(db: Database) {
        FROM generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date, interval '1 day') d
        ORDER BY d`,
     );
-    const plans = await c.query<{ id: string; name: string; monthlyTokenQuota: number; monthlyQuestionQuota: number }>(
+    const plans = await c.query<{
+      id: string;
+      name: string;
+      monthlyTokenQuota: number;
+      monthlyQuestionQuota: number;
+    }>(
       `SELECT id, name, monthly_token_quota::float8 AS "monthlyTokenQuota", monthly_question_quota AS "monthlyQuestionQuota"
        FROM lore.plans ORDER BY monthly_token_quota`,
     );
     const totals = t.rows[0] ?? { total: 0, active: 0, suspended: 0, inactive: 0, documents: 0, chunks: 0 };
     return {
-      tenants: { total: totals.total, active: totals.active, suspended: totals.suspended, inactive: totals.inactive },
+      tenants: {
+        total: totals.total,
+        active: totals.active,
+        suspended: totals.suspended,
+        inactive: totals.inactive,
+      },
       documents: totals.documents,
       chunks: totals.chunks,
       month: m.rows[0] ?? { questions: 0, tokens: 0, costUsd: 0 },

@@ -17,7 +17,10 @@ export interface TenantSettings {
 }
 
 export type SettingsChange = Partial<
-  Pick<TenantSettings, 'channelMode' | 'allowedChannelIds' | 'answerStyle' | 'instructions' | 'userRatePerMinute'>
+  Pick<
+    TenantSettings,
+    'channelMode' | 'allowedChannelIds' | 'answerStyle' | 'instructions' | 'userRatePerMinute'
+  >
 >;
 
 const COLUMNS: Record<keyof SettingsChange, string> = {
@@ -31,7 +34,10 @@ const COLUMNS: Record<keyof SettingsChange, string> = {
 /** Reads a tenant's settings (creating the defaults row if an old tenant lacks one). */
 export async function getTenantSettings(db: Database, tenantId: string): Promise<TenantSettings> {
   return withTenant(db, tenantId, async (c) => {
-    await c.query('INSERT INTO lore.tenant_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [tenantId]);
+    await c.query(
+      'INSERT INTO lore.tenant_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING',
+      [tenantId],
+    );
     const { rows } = await c.query(
       `SELECT channel_mode AS "channelMode", allowed_channel_ids AS "allowedChannelIds", answer_style AS "answerStyle",
               instructions, user_rate_per_minute AS "userRatePerMinute", openai_key_encrypted IS NOT NULL AS "keySet",
@@ -75,7 +81,8 @@ export async function updateTenantSettings(
       ...keys.map((k) => change[k]),
     ]);
     const details: Record<string, unknown> = {};
-    for (const k of keys) details[k] = k === 'instructions' ? { length: change.instructions?.length ?? 0 } : change[k];
+    for (const k of keys)
+      details[k] = k === 'instructions' ? { length: change.instructions?.length ?? 0 } : change[k];
     await appendAudit(c, { tenantId, actor, action: 'settings.updated', details });
   });
 }
@@ -95,7 +102,12 @@ export async function setTenantOpenAiKey(
        ON CONFLICT (tenant_id) DO UPDATE SET openai_key_encrypted = $2, openai_key_last4 = $3`,
       [tenantId, cipher.encrypt(key), last4],
     );
-    await appendAudit(c, { tenantId, actor, action: 'openai_key.set', details: { last4, keyId: cipher.activeKeyId } });
+    await appendAudit(c, {
+      tenantId,
+      actor,
+      action: 'openai_key.set',
+      details: { last4, keyId: cipher.activeKeyId },
+    });
   });
   return { last4 };
 }
@@ -114,7 +126,11 @@ export async function clearTenantOpenAiKey(db: Database, tenantId: string, actor
 }
 
 /** The tenant's own OpenAI key in plaintext, for that tenant's answers only; null when none is set. */
-export async function readTenantOpenAiKey(db: Database, cipher: CipherBox, tenantId: string): Promise<string | null> {
+export async function readTenantOpenAiKey(
+  db: Database,
+  cipher: CipherBox,
+  tenantId: string,
+): Promise<string | null> {
   const encrypted = await withTenant(db, tenantId, async (c) => {
     const { rows } = await c.query<{ v: string | null }>(
       'SELECT openai_key_encrypted AS v FROM lore.tenant_settings WHERE tenant_id = $1',

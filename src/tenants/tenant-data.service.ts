@@ -22,7 +22,9 @@ export async function deleteAllTenantData(
   p: { confirm: string; actor: string },
 ): Promise<DeletedData> {
   const deleted = await withTenant(deps.db, tenantId, async (c) => {
-    const { rows } = await c.query<{ name: string }>('SELECT name FROM lore.tenants WHERE id = $1', [tenantId]);
+    const { rows } = await c.query<{ name: string }>('SELECT name FROM lore.tenants WHERE id = $1', [
+      tenantId,
+    ]);
     if (p.confirm.trim() !== rows[0]?.name.trim()) {
       throw new AppError({
         code: 'confirmation_mismatch',
@@ -34,7 +36,11 @@ export async function deleteAllTenantData(
     const answers = await c.query('DELETE FROM lore.answers');
     await c.query('DELETE FROM lore.conversations');
     const documents = await c.query('DELETE FROM lore.documents');
-    const result = { documents: documents.rowCount ?? 0, answers: answers.rowCount ?? 0, gaps: gaps.rowCount ?? 0 };
+    const result = {
+      documents: documents.rowCount ?? 0,
+      answers: answers.rowCount ?? 0,
+      gaps: gaps.rowCount ?? 0,
+    };
     await appendAudit(c, { tenantId, actor: p.actor, action: 'tenant.data_deleted', details: { ...result } });
     return result;
   });

@@ -1,5 +1,4 @@
-import type { DbClient } from '../infra/db/database.js';
-import type { Database } from '../infra/db/database.js';
+import type { Database, DbClient } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 
 /** One day of a tenant's usage (UTC). */
@@ -70,7 +69,12 @@ async function dailySeries(c: DbClient, from: string, to: string): Promise<Usage
   return rows;
 }
 
-async function breakdown(c: DbClient, from: string, to: string, column: 'slack_channel_id' | 'slack_user_id') {
+async function breakdown(
+  c: DbClient,
+  from: string,
+  to: string,
+  column: 'slack_channel_id' | 'slack_user_id',
+) {
   const { rows } = await c.query<UsageBreakdown>(
     `WITH q AS (SELECT ${column} AS key, count(*)::int AS questions FROM lore.answers
                 WHERE ${IN_PERIOD('created_at')} GROUP BY 1),
@@ -89,7 +93,12 @@ async function breakdown(c: DbClient, from: string, to: string, column: 'slack_c
  * A tenant's usage over whole UTC days `from`..`to`: questions, outcomes and latency from answers, tokens and
  * cost from metered usage events, votes from feedback, per day and by channel and user (top 25).
  */
-export async function getUsageReport(db: Database, tenantId: string, from: string, to: string): Promise<UsageReport> {
+export async function getUsageReport(
+  db: Database,
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<UsageReport> {
   return withTenant(db, tenantId, async (c) => ({
     from,
     to,

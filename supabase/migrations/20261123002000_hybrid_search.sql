@@ -46,6 +46,8 @@ STABLE
 SECURITY INVOKER
 SET search_path = lore, public, pg_catalog
 SET client_min_messages = warning
+-- The best plan depends on the values (tenant size, query words, an embedding or not): plan each call.
+SET plan_cache_mode = force_custom_plan
 SET hnsw.iterative_scan = 'relaxed_order'
 SET hnsw.ef_search = 100
 SET hnsw.max_scan_tuples = 50000

@@ -35,27 +35,54 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
     expect(body.plan).toEqual({ id: 'team', name: 'Team' });
     expect(body.quotas.questions).toEqual({ used: 0, limit: 3000 });
     expect(body.quotas.documents.limit).toBe(1000);
-    expect(body.install).toMatchObject({ installed: false, missingScopes: [], reinstallUrl: expect.stringMatching(/\/slack\/install$/) });
+    expect(body.install).toMatchObject({
+      installed: false,
+      missingScopes: [],
+      reinstallUrl: expect.stringMatching(/\/slack\/install$/),
+    });
     expect(body.month).toMatchObject({ questions: 0, thumbsUp: 0, thumbsDown: 0, openGaps: 0 });
   });
 
   it('settings: reads defaults, saves a change, and says which field is wrong', async () => {
     const before = await admin.json('/api/settings');
-    expect(before.body).toMatchObject({ channelMode: 'all', answerStyle: 'concise', openAiKey: { set: false, last4: null } });
+    expect(before.body).toMatchObject({
+      channelMode: 'all',
+      answerStyle: 'concise',
+      openAiKey: { set: false, last4: null },
+    });
     const saved = await admin.json('/api/settings', {
       method: 'PATCH',
-      json: { channelMode: 'selected', allowedChannelIds: ['C0123ABCD'], answerStyle: 'detailed', userRatePerMinute: 7 },
+      json: {
+        channelMode: 'selected',
+        allowedChannelIds: ['C0123ABCD'],
+        answerStyle: 'detailed',
+        userRatePerMinute: 7,
+      },
     });
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ channelMode: 'selected', allowedChannelIds: ['C0123ABCD'], answerStyle: 'detailed', userRatePerMinute: 7 });
+    expect(saved.body).toMatchObject({
+      channelMode: 'selected',
+      allowedChannelIds: ['C0123ABCD'],
+      answerStyle: 'detailed',
+      userRatePerMinute: 7,
+    });
     expect((await otherAdmin.json('/api/settings')).body.channelMode).toBe('all');
 
-    const bad = await admin.json('/api/settings', { method: 'PATCH', json: { allowedChannelIds: ['#general'], userRatePerMinute: 0 } });
+    const bad = await admin.json('/api/settings', {
+      method: 'PATCH',
+      json: { allowedChannelIds: ['#general'], userRatePerMinute: 0 },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['allowedChannelIds.0', 'userRatePerMinute']);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'allowedChannelIds.0',
+      'userRatePerMinute',
+    ]);
     const empty = await admin.json('/api/settings', { method: 'PATCH', json: {} });
     expect(empty.status).toBe(400);
-    const long = await admin.json('/api/settings', { method: 'PATCH', json: { instructions: 'x'.repeat(2001) } });
+    const long = await admin.json('/api/settings', {
+      method: 'PATCH',
+      json: { instructions: 'x'.repeat(2001) },
+    });
     expect(long.status).toBe(400);
   });
 
@@ -66,22 +93,33 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
       .get('/v1/models')
       .reply(function () {
         sentAuth = String(this.req.headers.authorization);
-        return [200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'openai' }] }];
+        return [
+          200,
+          { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'openai' }] },
+        ];
       });
     const res = await admin.json('/api/settings/openai-key', { method: 'PUT', json: { key } });
     expect(res.status).toBe(200);
     expect(sentAuth).toBe(`Bearer ${key}`);
     expect(res.body.openAiKey).toEqual({ set: true, last4: 'WXYZ' });
     expect(JSON.stringify(res.body)).not.toContain(key);
-    const raw = await app.container.db.pool.query('SELECT openai_key_encrypted FROM lore.tenant_settings WHERE tenant_id = $1', [tenantA]);
+    const raw = await app.container.db.pool.query(
+      'SELECT openai_key_encrypted FROM lore.tenant_settings WHERE tenant_id = $1',
+      [tenantA],
+    );
     expect(raw.rows[0].openai_key_encrypted).not.toContain('sk-');
     expect(app.container.cipher.decrypt(raw.rows[0].openai_key_encrypted)).toBe(key);
     expect(JSON.stringify((await admin.json('/api/settings')).body)).not.toContain(key);
   });
 
   it('OpenAI key: a key OpenAI refuses is not stored, and the admin is told why (never the raw error)', async () => {
-    nock(OPENAI).get('/v1/models').reply(401, { error: { message: 'Incorrect API key provided: sk-bad…', code: 'invalid_api_key' } });
-    const res = await admin.json('/api/settings/openai-key', { method: 'PUT', json: { key: `sk-${'b'.repeat(40)}` } });
+    nock(OPENAI)
+      .get('/v1/models')
+      .reply(401, { error: { message: 'Incorrect API key provided: sk-bad…', code: 'invalid_api_key' } });
+    const res = await admin.json('/api/settings/openai-key', {
+      method: 'PUT',
+      json: { key: `sk-${'b'.repeat(40)}` },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('openai_key_rejected');
     expect(res.body.error.message).not.toContain('Incorrect API key');
@@ -102,11 +140,20 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
     const id = created.body.apiKey.id;
     const list = await admin.json('/api/api-keys');
     expect(JSON.stringify(list.body)).not.toContain(created.body.key);
-    expect(list.body.items.find((k: { id: string }) => k.id === id)).toMatchObject({ name: 'wiki sync', revokedAt: null });
+    expect(list.body.items.find((k: { id: string }) => k.id === id)).toMatchObject({
+      name: 'wiki sync',
+      revokedAt: null,
+    });
     expect((await otherAdmin.json(`/api/api-keys/${id}`, { method: 'DELETE' })).status).toBe(404);
-    expect((await fetch(`${app.url}/api/documents`, { headers: { authorization: `Bearer ${created.body.key}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${app.url}/api/documents`, { headers: { authorization: `Bearer ${created.body.key}` } }))
+        .status,
+    ).toBe(200);
     expect((await admin.json(`/api/api-keys/${id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${app.url}/api/documents`, { headers: { authorization: `Bearer ${created.body.key}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${app.url}/api/documents`, { headers: { authorization: `Bearer ${created.body.key}` } }))
+        .status,
+    ).toBe(401);
     expect((await admin.json('/api/api-keys/not-a-uuid', { method: 'DELETE' })).status).toBe(404);
     expect((await admin.json('/api/api-keys', { method: 'POST', json: { name: '' } })).status).toBe(400);
   });
@@ -129,9 +176,19 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
     const all = await admin.json('/api/audit');
     expect(all.status).toBe(200);
     const actions = all.body.items.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['settings.updated', 'openai_key.set', 'api_key.created', 'dashboard.signed_in']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'settings.updated',
+        'openai_key.set',
+        'api_key.created',
+        'dashboard.signed_in',
+      ]),
+    );
     const keys = await admin.json('/api/audit?action=api_key.');
-    expect(keys.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['api_key.created', 'api_key.revoked']);
+    expect(keys.body.items.map((e: { action: string }) => e.action).sort()).toEqual([
+      'api_key.created',
+      'api_key.revoked',
+    ]);
     const today = new Date().toISOString().slice(0, 10);
     const dated = await admin.json(`/api/audit?from=${today}&to=${today}&actor=U0LOREDEV`);
     expect(dated.body.total).toBeGreaterThan(0);
@@ -142,11 +199,17 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
   });
 
   it('danger zone: refuses without the exact workspace name, then deletes the knowledge base', async () => {
-    const wrong = await admin.json('/api/settings/delete-all-data', { method: 'POST', json: { confirm: 'demo' } });
+    const wrong = await admin.json('/api/settings/delete-all-data', {
+      method: 'POST',
+      json: { confirm: 'demo' },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.code).toBe('confirmation_mismatch');
     expect((await admin.json('/api/documents')).body.total).toBeGreaterThan(0);
-    const ok = await admin.json('/api/settings/delete-all-data', { method: 'POST', json: { confirm: 'Demo workspace' } });
+    const ok = await admin.json('/api/settings/delete-all-data', {
+      method: 'POST',
+      json: { confirm: 'Demo workspace' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.documents).toBeGreaterThan(0);
     expect((await admin.json('/api/documents')).body.total).toBe(0);
@@ -160,7 +223,15 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
   });
 
   it('every dashboard route needs a sign-in', async () => {
-    for (const path of ['/api/overview', '/api/settings', '/api/api-keys', '/api/usage', '/api/conversations', '/api/gaps', '/api/audit']) {
+    for (const path of [
+      '/api/overview',
+      '/api/settings',
+      '/api/api-keys',
+      '/api/usage',
+      '/api/conversations',
+      '/api/gaps',
+      '/api/audit',
+    ]) {
       expect((await fetch(`${app.url}${path}`)).status, path).toBe(401);
     }
     expect((await fetch(`${app.url}/api/ask`, { method: 'POST' })).status).toBe(401);

@@ -44,7 +44,10 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
   afterAll(() => app.cleanup());
 
   it('answers from the workspace’s documents with numbered sources that link to the passage', async () => {
-    const { status, body } = await admin.json('/api/ask', { method: 'POST', json: { question: 'How many vacation days do employees get?' } });
+    const { status, body } = await admin.json('/api/ask', {
+      method: 'POST',
+      json: { question: 'How many vacation days do employees get?' },
+    });
     expect(status).toBe(200);
     expect(body.outcome).toBe('extractive');
     expect(body.text).toContain('27 vacation days');
@@ -56,20 +59,29 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
   });
 
   it('says it does not know when the documents do not cover the question', async () => {
-    const { body } = await admin.json('/api/ask', { method: 'POST', json: { question: 'What is the wifi password in the Berlin office?' } });
+    const { body } = await admin.json('/api/ask', {
+      method: 'POST',
+      json: { question: 'What is the wifi password in the Berlin office?' },
+    });
     expect(body.outcome).toBe('no_sources');
     expect(body.sources).toEqual([]);
   });
 
   it("never answers from another workspace's documents", async () => {
-    const { body } = await other.json('/api/ask', { method: 'POST', json: { question: 'How many vacation days do employees get?' } });
+    const { body } = await other.json('/api/ask', {
+      method: 'POST',
+      json: { question: 'How many vacation days do employees get?' },
+    });
     expect(body.outcome).toBe('no_sources');
     expect(JSON.stringify(body)).not.toContain('27 vacation days');
   });
 
   it('refuses a too-short question (400), a missing CSRF token (403) and an API key (403)', async () => {
     expect((await admin.json('/api/ask', { method: 'POST', json: { question: 'hi' } })).status).toBe(400);
-    expect((await admin.json('/api/ask', { method: 'POST', json: { question: 'a real question' }, csrf: false })).status).toBe(403);
+    expect(
+      (await admin.json('/api/ask', { method: 'POST', json: { question: 'a real question' }, csrf: false }))
+        .status,
+    ).toBe(403);
     const { key } = await createApiKey(app.container.db, tenantId, { name: 'ci', actor: 'test' });
     const res = await fetch(`${app.url}/api/ask`, {
       method: 'POST',

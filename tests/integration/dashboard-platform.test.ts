@@ -17,7 +17,13 @@ describe('operator view (/api/platform): PLATFORM_ADMINS only, across tenants', 
     acme = await createTenant(app.container.db, 'TACME00001', 'Acme Corp');
     await createTenant(app.container.db, 'TGLOBEX001', 'Globex');
     tenantAdmin = await sessionFor(app.url, app.container.db, { tenantId: acme, userId: 'UACMEADMIN' });
-    await insertAnswer(app.container.db, acme, { question: 'q1', at: new Date(), promptTokens: 500, completionTokens: 50, costUsd: 0.001 });
+    await insertAnswer(app.container.db, acme, {
+      question: 'q1',
+      at: new Date(),
+      promptTokens: 500,
+      completionTokens: 50,
+      costUsd: 0.001,
+    });
     await insertAnswer(app.container.db, acme, { question: 'q2', at: new Date(), promptTokens: 100 });
   });
   afterAll(() => app.cleanup());
@@ -27,7 +33,9 @@ describe('operator view (/api/platform): PLATFORM_ADMINS only, across tenants', 
       expect((await tenantAdmin.json(path)).status, path).toBe(403);
       expect((await fetch(`${app.url}${path}`)).status, path).toBe(401);
     }
-    expect((await tenantAdmin.json(`/api/platform/tenants/${acme}/suspend`, { method: 'POST' })).status).toBe(403);
+    expect((await tenantAdmin.json(`/api/platform/tenants/${acme}/suspend`, { method: 'POST' })).status).toBe(
+      403,
+    );
   });
 
   it('lists every tenant with status, plan, quotas, documents and this month’s usage; searchable', async () => {
@@ -57,18 +65,32 @@ describe('operator view (/api/platform): PLATFORM_ADMINS only, across tenants', 
     const suspended = await operator.json(`/api/platform/tenants/${acme}/suspend`, { method: 'POST' });
     expect(suspended.body).toEqual({ status: 'suspended', changed: true });
     expect((await tenantAdmin.json('/api/overview')).status).toBe(403);
-    expect((await operator.json('/api/platform/tenants?status=suspended')).body.items.map((t: { id: string }) => t.id)).toEqual([acme]);
+    expect(
+      (await operator.json('/api/platform/tenants?status=suspended')).body.items.map(
+        (t: { id: string }) => t.id,
+      ),
+    ).toEqual([acme]);
     const again = await operator.json(`/api/platform/tenants/${acme}/suspend`, { method: 'POST' });
     expect(again.body.changed).toBe(false);
-    expect((await operator.json(`/api/platform/tenants/${acme}/resume`, { method: 'POST' })).body.status).toBe('active');
+    expect(
+      (await operator.json(`/api/platform/tenants/${acme}/resume`, { method: 'POST' })).body.status,
+    ).toBe('active');
     expect((await tenantAdmin.json('/api/overview')).status).toBe(200);
     const audit = await tenantAdmin.json('/api/audit?action=tenant.');
     expect(audit.body.items.map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual([
       'tenant.resumed operator:U0LOREDEV',
       'tenant.suspended operator:U0LOREDEV',
     ]);
-    expect((await operator.json('/api/platform/tenants/00000000-0000-4000-8000-000000000000/suspend', { method: 'POST' })).status).toBe(404);
-    expect((await operator.json('/api/platform/tenants/not-a-uuid/suspend', { method: 'POST' })).status).toBe(404);
+    expect(
+      (
+        await operator.json('/api/platform/tenants/00000000-0000-4000-8000-000000000000/suspend', {
+          method: 'POST',
+        })
+      ).status,
+    ).toBe(404);
+    expect((await operator.json('/api/platform/tenants/not-a-uuid/suspend', { method: 'POST' })).status).toBe(
+      404,
+    );
   });
 
   it('changes plan and quotas (the tenant sees the new limits), and refuses an unknown plan or a negative quota', async () => {
@@ -81,13 +103,32 @@ describe('operator view (/api/platform): PLATFORM_ADMINS only, across tenants', 
     expect(overview.plan.id).toBe('business');
     expect(overview.quotas.questions.limit).toBe(12345);
     expect(overview.quotas.tokens.limit).toBe(50_000_000);
-    expect((await operator.json(`/api/platform/tenants/${acme}`, { method: 'PATCH', json: { monthlyQuestionQuota: null } })).status).toBe(204);
+    expect(
+      (
+        await operator.json(`/api/platform/tenants/${acme}`, {
+          method: 'PATCH',
+          json: { monthlyQuestionQuota: null },
+        })
+      ).status,
+    ).toBe(204);
     expect((await tenantAdmin.json('/api/overview')).body.quotas.questions.limit).toBe(30000);
-    const unknown = await operator.json(`/api/platform/tenants/${acme}`, { method: 'PATCH', json: { planId: 'platinum' } });
+    const unknown = await operator.json(`/api/platform/tenants/${acme}`, {
+      method: 'PATCH',
+      json: { planId: 'platinum' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain('platinum');
-    expect((await operator.json(`/api/platform/tenants/${acme}`, { method: 'PATCH', json: { monthlyTokenQuota: -1 } })).status).toBe(400);
-    expect((await operator.json(`/api/platform/tenants/${acme}`, { method: 'PATCH', json: {} })).status).toBe(400);
+    expect(
+      (
+        await operator.json(`/api/platform/tenants/${acme}`, {
+          method: 'PATCH',
+          json: { monthlyTokenQuota: -1 },
+        })
+      ).status,
+    ).toBe(400);
+    expect((await operator.json(`/api/platform/tenants/${acme}`, { method: 'PATCH', json: {} })).status).toBe(
+      400,
+    );
   });
 
   it('exports tenants as CSV and sums the platform, with a 30-day chart of active tenants', async () => {
@@ -99,7 +140,10 @@ describe('operator view (/api/platform): PLATFORM_ADMINS only, across tenants', 
     expect(body.tenants).toEqual({ total: 3, active: 3, suspended: 0, inactive: 0 });
     expect(body.month).toMatchObject({ questions: 2, tokens: 650 });
     expect(body.activeTenantsByDay).toHaveLength(30);
-    expect(body.activeTenantsByDay.at(-1)).toEqual({ day: new Date().toISOString().slice(0, 10), tenants: 1 });
+    expect(body.activeTenantsByDay.at(-1)).toEqual({
+      day: new Date().toISOString().slice(0, 10),
+      tenants: 1,
+    });
     expect(body.plans.map((p: { id: string }) => p.id)).toEqual(['free', 'team', 'business']);
   });
 });

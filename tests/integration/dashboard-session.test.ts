@@ -54,7 +54,9 @@ describe('dashboard sessions: dev sign-in, cookies, CSRF, sign out, sign out eve
 
   it('answers 401 to /api without a cookie or key, and to a forged or unknown session cookie', async () => {
     expect((await fetch(`${app.url}/api/session`)).status).toBe(401);
-    const forged = await fetch(`${app.url}/api/overview`, { headers: { cookie: 'lore_session=forged-value' } });
+    const forged = await fetch(`${app.url}/api/overview`, {
+      headers: { cookie: 'lore_session=forged-value' },
+    });
     expect(forged.status).toBe(401);
     expect((await bodyOf(forged)).error.code).toBe('unauthorized');
   });
@@ -64,9 +66,16 @@ describe('dashboard sessions: dev sign-in, cookies, CSRF, sign out, sign out eve
     const none = await browser.json('/api/api-keys', { method: 'POST', json: { name: 'sync' }, csrf: false });
     expect(none.status).toBe(403);
     expect(none.body.error.code).toBe('csrf_failed');
-    const wrong = await browser.json('/api/api-keys', { method: 'POST', json: { name: 'sync' }, csrf: 'x'.repeat(32) });
+    const wrong = await browser.json('/api/api-keys', {
+      method: 'POST',
+      json: { name: 'sync' },
+      csrf: 'x'.repeat(32),
+    });
     expect(wrong.status).toBe(403);
-    const del = await browser.json('/api/documents/00000000-0000-4000-8000-000000000000', { method: 'DELETE', csrf: false });
+    const del = await browser.json('/api/documents/00000000-0000-4000-8000-000000000000', {
+      method: 'DELETE',
+      csrf: false,
+    });
     expect(del.status).toBe(403);
     const ok = await browser.json('/api/api-keys', { method: 'POST', json: { name: 'sync' } });
     expect(ok.status).toBe(201);
@@ -75,8 +84,9 @@ describe('dashboard sessions: dev sign-in, cookies, CSRF, sign out, sign out eve
   });
 
   it('does not ask an API key for a CSRF token (it is not a cookie), but keeps keys to documents', async () => {
-    const tenantId = (await browserWith(app.url, (await devSignIn(app.url)).cookie).then((b) => b.json('/api/session')))
-      .body.workspace.tenantId;
+    const tenantId = (
+      await browserWith(app.url, (await devSignIn(app.url)).cookie).then((b) => b.json('/api/session'))
+    ).body.workspace.tenantId;
     const { key } = await createApiKey(app.container.db, tenantId, { name: 'ci', actor: 'test' });
     const auth = { authorization: `Bearer ${key}` };
     const docs = await fetch(`${app.url}/api/documents`, { headers: auth });

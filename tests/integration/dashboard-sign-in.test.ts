@@ -17,7 +17,11 @@ function idToken(claims: Record<string, unknown>): string {
   return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ ...oidc.idTokenClaims, ...claims })}.c2lnbmF0dXJl`;
 }
 
-function install(teamId: string, installer: string, opts: { enterpriseId?: string; org?: boolean } = {}): NewInstallation {
+function install(
+  teamId: string,
+  installer: string,
+  opts: { enterpriseId?: string; org?: boolean } = {},
+): NewInstallation {
   return {
     teamId: opts.org ? null : teamId,
     teamName: opts.org ? null : `Team ${teamId}`,
@@ -30,7 +34,12 @@ function install(teamId: string, installer: string, opts: { enterpriseId?: strin
     authVersion: 'v2',
     metadata: null,
     incomingWebhook: null,
-    bot: { id: 'B1', userId: 'UBOT', scopes: ['chat:write'], token: `xoxb-${teamId}-${opts.org ? 'org' : 'team'}` },
+    bot: {
+      id: 'B1',
+      userId: 'UBOT',
+      scopes: ['chat:write'],
+      token: `xoxb-${teamId}-${opts.org ? 'org' : 'team'}`,
+    },
     user: { id: installer, scopes: [], tokens: null },
   };
 }
@@ -39,7 +48,13 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
   let app: App;
 
   /** The whole browser round trip: /auth/slack/login → Slack → /auth/slack/callback. */
-  async function signIn(who: { userId: string; teamId: string; enterpriseId?: string; nonce?: string; aud?: string }) {
+  async function signIn(who: {
+    userId: string;
+    teamId: string;
+    enterpriseId?: string;
+    nonce?: string;
+    aud?: string;
+  }) {
     const start = await fetch(`${app.url}/auth/slack/login`, { redirect: 'manual' });
     const authorize = new URL(start.headers.get('location') ?? 'https://invalid.test');
     const binding = cookieFrom(start, 'lore_signin') ?? '';
@@ -65,12 +80,24 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
       });
     nock(SLACK_API)
       .post('/api/openid.connect.userInfo')
-      .reply(200, { ...oidc.userInfo.payload, name: `Name of ${who.userId}`, 'https://slack.com/team_name': 'Acme' });
+      .reply(200, {
+        ...oidc.userInfo.payload,
+        name: `Name of ${who.userId}`,
+        'https://slack.com/team_name': 'Acme',
+      });
     const back = await fetch(`${app.url}/auth/slack/callback?code=code-1&state=${state}`, {
       headers: { cookie: binding },
       redirect: 'manual',
     });
-    return { start, authorize, state, binding, back, tokenBodies, location: back.headers.get('location') ?? '' };
+    return {
+      start,
+      authorize,
+      state,
+      binding,
+      back,
+      tokenBodies,
+      location: back.headers.get('location') ?? '',
+    };
   }
 
   const usersInfoSays = (role: { is_admin?: boolean; is_owner?: boolean }) =>
@@ -88,7 +115,10 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
   afterAll(() => app.cleanup());
   beforeEach(() => {
     // Welcome DMs and anything else the installs queued: answered, not asserted here.
-    nock(SLACK_API).post('/api/chat.postMessage').reply(200, slackFixture('chat-postMessage-response').success.payload).persist();
+    nock(SLACK_API)
+      .post('/api/chat.postMessage')
+      .reply(200, slackFixture('chat-postMessage-response').success.payload)
+      .persist();
   });
 
   it('sends the browser to Slack with single-use state, a nonce and our callback, bound to a cookie', async () => {
@@ -162,7 +192,10 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
     const r = await signIn({ userId: 'UOPERATOR1', teamId: 'TNOTINSTALLED' });
     expect(r.location).toBe('/app/operator');
     const op = await browserWith(app.url, cookieFrom(r.back, 'lore_session') ?? '');
-    expect((await op.json('/api/session')).body).toMatchObject({ user: { isPlatformAdmin: true }, workspace: null });
+    expect((await op.json('/api/session')).body).toMatchObject({
+      user: { isPlatformAdmin: true },
+      workspace: null,
+    });
     expect((await op.json('/api/platform/summary')).status).toBe(200);
     const overview = await op.json('/api/overview');
     expect(overview.status).toBe(403);
@@ -177,7 +210,10 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
     const pick = cookieFrom(r.back, 'lore_pick') ?? '';
     expect(cookieFrom(r.back, 'lore_session')).toBeUndefined();
     const pending = await bodyOf(await fetch(`${app.url}/auth/pending`, { headers: { cookie: pick } }));
-    expect(pending.workspaces.map((w: { name: string }) => w.name).sort()).toEqual(['Org EGRID0001', 'Team TGRID0001']);
+    expect(pending.workspaces.map((w: { name: string }) => w.name).sort()).toEqual([
+      'Org EGRID0001',
+      'Team TGRID0001',
+    ]);
 
     const other = '00000000-0000-4000-8000-000000000000';
     const wrong = await fetch(`${app.url}/auth/choose`, {
@@ -221,7 +257,9 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
     });
     expect(foreign.headers.get('location')).toBe('/app/sign-in?error=expired');
 
-    const cancelled = await fetch(`${app.url}/auth/slack/callback?error=access_denied&state=${state}`, { redirect: 'manual' });
+    const cancelled = await fetch(`${app.url}/auth/slack/callback?error=access_denied&state=${state}`, {
+      redirect: 'manual',
+    });
     expect(cancelled.headers.get('location')).toBe('/app/sign-in?error=cancelled');
   });
 

@@ -31,7 +31,10 @@ describe('the built dashboard at /app', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'lore-dist-'));
     await mkdir(path.join(dir, 'assets'));
-    await writeFile(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div><script src="/app/assets/app-1a2b.js"></script>');
+    await writeFile(
+      path.join(dir, 'index.html'),
+      '<!doctype html><div id="root"></div><script src="/app/assets/app-1a2b.js"></script>',
+    );
     await writeFile(path.join(dir, 'assets', 'app-1a2b.js'), 'console.log(1)');
     built = await serve(dir);
     missing = await serve(path.join(dir, 'nope'));

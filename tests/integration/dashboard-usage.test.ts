@@ -51,12 +51,9 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
       votes: [{ userId: 'UBOB', vote: -1, reason: 'It is business class for long flights' }],
       gap: 'downvoted',
     });
-    gapId = (
-      await db.pool.query<{ id: string }>(
-        'SELECT id FROM lore.knowledge_gaps WHERE tenant_id = $1',
-        [a],
-      )
-    ).rows[0]?.id ?? '';
+    gapId =
+      (await db.pool.query<{ id: string }>('SELECT id FROM lore.knowledge_gaps WHERE tenant_id = $1', [a]))
+        .rows[0]?.id ?? '';
     await insertAnswer(db, a, {
       question: 'Where is the <script>alert(1)</script> parking?',
       answer: "I couldn't find this.",
@@ -67,7 +64,12 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
       latencyMs: 300,
       gap: 'no_sources',
     });
-    await insertAnswer(db, b, { question: 'Secret question of tenant B', at: noonDaysAgo(1), promptTokens: 99999, channelId: 'CSECRET' });
+    await insertAnswer(db, b, {
+      question: 'Secret question of tenant B',
+      at: noonDaysAgo(1),
+      promptTokens: 99999,
+      channelId: 'CSECRET',
+    });
   });
   afterAll(() => app.cleanup());
 
@@ -78,10 +80,29 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
     expect(status).toBe(200);
     expect(body.days).toHaveLength(7);
     const byDay = Object.fromEntries(body.days.map((d: { day: string }) => [d.day, d]));
-    expect(byDay[iso(noonDaysAgo(3))]).toMatchObject({ questions: 1, answered: 1, promptTokens: 1000, completionTokens: 200, thumbsUp: 1, avgLatencyMs: 1200 });
-    expect(byDay[iso(noonDaysAgo(1))]).toMatchObject({ questions: 2, answered: 1, unanswered: 1, thumbsDown: 1, avgLatencyMs: 550 });
+    expect(byDay[iso(noonDaysAgo(3))]).toMatchObject({
+      questions: 1,
+      answered: 1,
+      promptTokens: 1000,
+      completionTokens: 200,
+      thumbsUp: 1,
+      avgLatencyMs: 1200,
+    });
+    expect(byDay[iso(noonDaysAgo(1))]).toMatchObject({
+      questions: 2,
+      answered: 1,
+      unanswered: 1,
+      thumbsDown: 1,
+      avgLatencyMs: 550,
+    });
     expect(byDay[iso(noonDaysAgo(2))]).toMatchObject({ questions: 0, promptTokens: 0, avgLatencyMs: null });
-    expect(body.totals).toMatchObject({ questions: 3, answered: 2, tokens: 2100, thumbsUp: 1, thumbsDown: 1 });
+    expect(body.totals).toMatchObject({
+      questions: 3,
+      answered: 2,
+      tokens: 2100,
+      thumbsUp: 1,
+      thumbsDown: 1,
+    });
     expect(body.totals.costUsd).toBeCloseTo(0.0005, 6);
     expect(body.byChannel).toEqual([
       { key: 'CHR', questions: 2, tokens: 2100, costUsd: 0.0005 },
@@ -105,7 +126,9 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toContain(`lore-usage-days-${from}-to-${to}.csv`);
     const lines = (await res.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('day,questions,answered,unanswered,prompt_tokens,completion_tokens,cost_usd,avg_latency_ms,p95_latency_ms,thumbs_up,thumbs_down');
+    expect(lines[0]).toBe(
+      'day,questions,answered,unanswered,prompt_tokens,completion_tokens,cost_usd,avg_latency_ms,p95_latency_ms,thumbs_up,thumbs_down',
+    );
     expect(lines).toHaveLength(8);
     expect(lines).toContain(`${iso(noonDaysAgo(3))},1,1,0,1000,200,0.0003,1200,1200,1,0`);
     const channels = await (await admin.fetch(`/api/usage.csv?kind=channels&from=${from}&to=${to}`)).text();
@@ -125,7 +148,9 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
       sources: [{ position: 1, title: 'Handbook', section: 'Leave', score: 0.9 }],
     });
     const down = await admin.json('/api/conversations?feedback=down');
-    expect(down.body.items.map((c: { question: string }) => c.question)).toEqual(['What is the travel budget?']);
+    expect(down.body.items.map((c: { question: string }) => c.question)).toEqual([
+      'What is the travel budget?',
+    ]);
     expect(down.body.items[0].feedbackReasons).toEqual(['It is business class for long flights']);
     expect((await admin.json('/api/conversations?outcome=no_sources')).body.total).toBe(1);
     expect((await admin.json('/api/conversations?outcome=maybe')).status).toBe(400);
@@ -134,23 +159,58 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
 
   it('keeps the gap inbox: unanswered and 👎 questions, resolved by a document, dismissed, or re-opened', async () => {
     const open = await admin.json('/api/gaps');
-    expect(open.body.items.map((g: { reason: string }) => g.reason).sort()).toEqual(['downvoted', 'no_sources']);
+    expect(open.body.items.map((g: { reason: string }) => g.reason).sort()).toEqual([
+      'downvoted',
+      'no_sources',
+    ]);
     expect(open.body.items.find((g: { reason: string }) => g.reason === 'downvoted').feedbackReason).toBe(
       'It is business class for long flights',
     );
     // Another tenant cannot touch it, whatever it sends.
-    expect((await other.json(`/api/gaps/${gapId}`, { method: 'PATCH', json: { status: 'dismissed' } })).status).toBe(404);
-    expect((await admin.json(`/api/gaps/${gapId}`, { method: 'PATCH', json: { status: 'closed' } })).status).toBe(400);
+    expect(
+      (await other.json(`/api/gaps/${gapId}`, { method: 'PATCH', json: { status: 'dismissed' } })).status,
+    ).toBe(404);
+    expect(
+      (await admin.json(`/api/gaps/${gapId}`, { method: 'PATCH', json: { status: 'closed' } })).status,
+    ).toBe(400);
     const missingDoc = await admin.json(`/api/gaps/${gapId}`, {
       method: 'PATCH',
       json: { status: 'resolved', documentId: '00000000-0000-4000-8000-000000000000' },
     });
     expect(missingDoc.status).toBe(404);
-    expect((await admin.json(`/api/gaps/${gapId}`, { method: 'PATCH', json: { status: 'resolved' } })).status).toBe(204);
+    expect(
+      (await admin.json(`/api/gaps/${gapId}`, { method: 'PATCH', json: { status: 'resolved' } })).status,
+    ).toBe(204);
     expect((await admin.json('/api/gaps')).body.total).toBe(1);
     const resolved = await admin.json('/api/gaps?status=resolved');
     expect(resolved.body.items[0]).toMatchObject({ id: gapId, status: 'resolved' });
-    expect((await admin.json(`/api/gaps/${gapId}`, { method: 'PATCH', json: { status: 'open' } })).status).toBe(204);
+    expect(
+      (await admin.json(`/api/gaps/${gapId}`, { method: 'PATCH', json: { status: 'open' } })).status,
+    ).toBe(204);
+    expect((await admin.json('/api/gaps')).body.total).toBe(2);
+  });
+
+  it('shows a question asked again as one gap with its count, and closes them together', async () => {
+    const a = (await admin.json('/api/session')).body.workspace.tenantId;
+    for (const q of ['Who approves parental leave?', 'who approves parental leave? ']) {
+      await insertAnswer(app.container.db, a, {
+        question: q,
+        outcome: 'no_sources',
+        at: noonDaysAgo(0),
+        gap: 'no_sources',
+      });
+    }
+    const open = (await admin.json('/api/gaps')).body;
+    const leave = open.items.filter((g: { question: string }) => /parental leave/i.test(g.question));
+    expect(leave).toHaveLength(1);
+    expect(leave[0].count).toBe(2);
+    expect(open.total).toBe(3);
+    expect(
+      (await admin.json(`/api/gaps/${leave[0].id}`, { method: 'PATCH', json: { status: 'dismissed' } }))
+        .status,
+    ).toBe(204);
+    const dismissed = (await admin.json('/api/gaps?status=dismissed')).body;
+    expect(dismissed.items).toEqual([expect.objectContaining({ count: 2 })]);
     expect((await admin.json('/api/gaps')).body.total).toBe(2);
   });
 });

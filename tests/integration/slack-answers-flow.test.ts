@@ -57,7 +57,9 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
       recipient_team_id: a.teamId,
       recipient_user_id: event.event.user,
     });
-    expect(slack.of('chat.appendStream').map((c) => c.markdown_text).join('')).toContain('14 days ahead');
+    // The first words go out at once; the rest in throttled appends and the stop.
+    const streamed = [...slack.of('chat.appendStream'), ...slack.of('chat.stopStream')].map((c) => c.markdown_text ?? '');
+    expect(streamed.join('')).toBe('Book flights at least 14 days ahead through the travel desk [1].');
     expect(slack.of('chat.stopStream')).toHaveLength(1);
     expect(slack.of('chat.postMessage')).toEqual([]);
     const final = finalUpdate(slack, 'CFLOWA001');
@@ -68,8 +70,11 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     // Only workspace A's passage reached the model.
     expect(JSON.stringify(prompts[0])).toContain('14 days ahead');
     expect(JSON.stringify(prompts[0])).not.toContain('3 days ahead');
-    const [answer] = await rowsOf(app, 'SELECT outcome, posted_ts, slack_channel_id FROM lore.answers WHERE idempotency_key = $1', [event.event_id]);
-    expect(answer).toEqual({ outcome: 'answered', posted_ts: final.ts, slack_channel_id: 'CFLOWA001' });
+    await vi.waitFor(async () =>
+      expect(
+        await rowsOf(app, 'SELECT outcome, posted_ts, slack_channel_id FROM lore.answers WHERE idempotency_key = $1', [event.event_id]),
+      ).toEqual([{ outcome: 'answered', posted_ts: final.ts, slack_channel_id: 'CFLOWA001' }]),
+    );
   });
 
   it("answers workspace B from B's documents, not A's", async () => {
@@ -102,17 +107,24 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     await postEvent(app.url, first);
     await vi.waitFor(() => expect(finalUpdate(slack, 'CTHREAD01')).toBeDefined(), { timeout: 10_000 });
 
-    const threadTs = first.event.ts;
+    const threadTs = first.event.ts as string;
+    const seconds = Number(threadTs.split('.')[0]);
     const later = fakeSlackWebApi({
       threads: {
         [threadTs]: [
           { ts: threadTs, user: first.event.user, text: `<@${a.botUserId}> ${FLIGHTS}` },
-          { ts: '1800000000.000001', user: a.botUserId, bot_id: a.botId, text: 'Fourteen days ahead, through the travel desk [1].' },
+          { ts: `${seconds + 5}.000001`, user: a.botUserId, bot_id: a.botId, text: 'Fourteen days ahead, through the travel desk [1].' },
         ],
       },
     });
     const { prompts } = fakeOpenAi('Yes, through the travel desk [1].');
-    const followUp = messageEvent(a, 'and who books them?', { channel: 'CTHREAD01', channelType: 'channel', threadTs, user: first.event.user });
+    const followUp = messageEvent(a, 'and who books them?', {
+      channel: 'CTHREAD01',
+      channelType: 'channel',
+      threadTs,
+      user: first.event.user,
+      ts: `${seconds + 10}.000001`,
+    });
     expect((await postEvent(app.url, followUp)).status).toBe(200);
     await vi.waitFor(() => expect(finalUpdate(later, 'CTHREAD01')).toBeDefined(), { timeout: 10_000 });
     expect(later.of('conversations.replies')[0]).toMatchObject({ channel: 'CTHREAD01', ts: threadTs });
@@ -142,8 +154,9 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     await vi.waitFor(() => expect(finalUpdate(slack, 'CNOSRC001')).toBeDefined(), { timeout: 10_000 });
     expect(JSON.stringify(finalUpdate(slack, 'CNOSRC001').blocks)).toContain("I couldn't find this in your workspace's documents");
     expect(prompts).toEqual([]);
-    const gaps = await rowsOf(app, `SELECT g.reason FROM lore.knowledge_gaps g JOIN lore.answers a ON a.id = g.answer_id WHERE a.idempotency_key = $1`, [event.event_id]);
-    expect(gaps).toEqual([{ reason: 'no_sources' }]);
+    const gaps = () =>
+      rowsOf(app, `SELECT g.reason FROM lore.knowledge_gaps g JOIN lore.answers a ON a.id = g.answer_id WHERE a.idempotency_key = $1`, [event.event_id]);
+    await vi.waitFor(async () => expect(await gaps()).toEqual([{ reason: 'no_sources' }]));
   });
 
   it('tells a user over the per-user rate limit when they can ask again, with no model call', async () => {
@@ -162,6 +175,7 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
 
   it('stops at the monthly quota with a message saying when it resets, and makes no model call', async () => {
     const c = await installWorkspace(app, 'TQUOTA001');
+    fakeOpenAi('unused');
     await addReadyDocument(app, c.tenantId, 'travel.md', TRAVEL_A);
     await rowsOf(
       app,

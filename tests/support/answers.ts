@@ -25,16 +25,37 @@ export async function insertAnswer(db: Database, tenantId: string, a: AnswerFixt
        model, key_source, prompt_tokens, completion_tokens, cost_usd, latency_ms, created_at, completed_at)
      VALUES ($1, gen_random_uuid()::text, $2, $3, $4, $5, $6, 'gpt-4o-mini', 'platform', $7, $8, $9, $10, $11, $11)
      RETURNING id`,
-    [tenantId, a.userId ?? 'U1', a.channelId ?? 'C1', a.question, a.answer ?? null, a.outcome ?? 'answered',
-      a.promptTokens ?? 0, a.completionTokens ?? 0, a.costUsd ?? 0, a.latencyMs ?? null, a.at],
+    [
+      tenantId,
+      a.userId ?? 'U1',
+      a.channelId ?? 'C1',
+      a.question,
+      a.answer ?? null,
+      a.outcome ?? 'answered',
+      a.promptTokens ?? 0,
+      a.completionTokens ?? 0,
+      a.costUsd ?? 0,
+      a.latencyMs ?? null,
+      a.at,
+    ],
   );
   const id = rows[0]?.id ?? '';
   await q.query(
     `INSERT INTO lore.usage_events (tenant_id, kind, idempotency_key, answer_id, slack_channel_id, slack_user_id, model,
        key_source, prompt_tokens, completion_tokens, cost_usd, latency_ms, outcome, created_at)
      VALUES ($1, 'answer', $2::text, $2::uuid, $3, $4, 'gpt-4o-mini', 'platform', $5, $6, $7, $8, $9, $10)`,
-    [tenantId, id, a.channelId ?? 'C1', a.userId ?? 'U1', a.promptTokens ?? 0, a.completionTokens ?? 0, a.costUsd ?? 0,
-      a.latencyMs ?? null, a.outcome ?? 'answered', a.at],
+    [
+      tenantId,
+      id,
+      a.channelId ?? 'C1',
+      a.userId ?? 'U1',
+      a.promptTokens ?? 0,
+      a.completionTokens ?? 0,
+      a.costUsd ?? 0,
+      a.latencyMs ?? null,
+      a.outcome ?? 'answered',
+      a.at,
+    ],
   );
   for (const [i, c] of (a.citations ?? []).entries()) {
     await q.query(

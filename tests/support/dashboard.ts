@@ -11,7 +11,10 @@ export interface Browser {
   /** fetch against the app with the cookie (and the CSRF token on writes unless `csrf: false`). */
   fetch(path: string, init?: RequestInit & { csrf?: boolean | string; json?: unknown }): Promise<Response>;
   /** The same, parsing the JSON body. */
-  json(path: string, init?: RequestInit & { csrf?: boolean | string; json?: unknown }): Promise<{ status: number; body: JsonBody }>;
+  json(
+    path: string,
+    init?: RequestInit & { csrf?: boolean | string; json?: unknown },
+  ): Promise<{ status: number; body: JsonBody }>;
 }
 
 /** The `name=value` part of a Set-Cookie header for `name` (undefined when it was not set). */
@@ -28,9 +31,15 @@ export async function browserWith(baseUrl: string, cookie: string): Promise<Brow
     const { csrf: useCsrf, json, ...rest } = init;
     const headers: Record<string, string> = { cookie, ...(rest.headers as Record<string, string>) };
     const method = (rest.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && useCsrf !== false) headers['x-csrf-token'] = typeof useCsrf === 'string' ? useCsrf : browser.csrf;
+    if (method !== 'GET' && useCsrf !== false)
+      headers['x-csrf-token'] = typeof useCsrf === 'string' ? useCsrf : browser.csrf;
     if (json !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${baseUrl}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body, redirect: 'manual' });
+    return fetch(`${baseUrl}${path}`, {
+      ...rest,
+      headers,
+      body: json !== undefined ? JSON.stringify(json) : rest.body,
+      redirect: 'manual',
+    });
   };
   const browser: Browser = {
     cookie,

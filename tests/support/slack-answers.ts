@@ -81,7 +81,7 @@ export function mentionEvent(
 export function messageEvent(
   w: Workspace,
   text: string,
-  opts: { channel?: string; channelType?: string; user?: string; threadTs?: string; extra?: Json } = {},
+  opts: { channel?: string; channelType?: string; user?: string; threadTs?: string; ts?: string; extra?: Json } = {},
 ): Json {
   const p = structuredClone(slackFixture('events-message-im').payload);
   p.team_id = w.teamId;
@@ -91,7 +91,7 @@ export function messageEvent(
   p.event.user = opts.user ?? 'U2147483697';
   p.event.channel = opts.channel ?? 'D024BE91L';
   p.event.channel_type = opts.channelType ?? 'im';
-  p.event.ts = uniqueTs();
+  p.event.ts = opts.ts ?? uniqueTs();
   p.event.event_ts = p.event.ts;
   if (opts.threadTs) p.event.thread_ts = opts.threadTs;
   Object.assign(p.event, opts.extra ?? {});

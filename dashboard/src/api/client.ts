@@ -27,8 +27,15 @@ export function setUnauthorizedHandler(fn: () => void): void {
 async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
-    const details = Array.isArray(body.error?.details) ? (body.error?.details as ApiError['details']) : undefined;
-    return new ApiError(res.status, body.error?.code ?? 'error', body.error?.message ?? `Request failed (${res.status})`, details);
+    const details = Array.isArray(body.error?.details)
+      ? (body.error?.details as ApiError['details'])
+      : undefined;
+    return new ApiError(
+      res.status,
+      body.error?.code ?? 'error',
+      body.error?.message ?? `Request failed (${res.status})`,
+      details,
+    );
   } catch {
     return new ApiError(res.status, 'error', `The server answered ${res.status}. Please try again.`);
   }
@@ -68,7 +75,8 @@ export const api = {
 /** Builds a query string from the defined, non-empty values. */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }

@@ -15,7 +15,7 @@ function Text({ value }: { value: TextObject }) {
  */
 export function BlockKitMessage({ blocks, botName = 'Lore' }: { blocks: SlackBlock[]; botName?: string }) {
   return (
-    <div className="slack-message" aria-label="Answer as shown in Slack">
+    <article className="slack-message" aria-label="Answer as shown in Slack">
       <div className="slack-avatar" aria-hidden="true">
         L
       </div>
@@ -28,10 +28,11 @@ export function BlockKitMessage({ blocks, botName = 'Lore' }: { blocks: SlackBlo
           <Block key={b.block_id ?? i} block={b} />
         ))}
       </div>
-    </div>
+    </article>
   );
 }
 
+// Block Kit elements carry no ids and a message is rendered once, never reordered: list positions are stable keys.
 function Block({ block }: { block: SlackBlock }) {
   switch (block.type) {
     case 'header':
@@ -47,6 +48,7 @@ function Block({ block }: { block: SlackBlock }) {
           {block.fields ? (
             <div className="bk-fields">
               {block.fields.map((f, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a rendered message is static and never reordered
                 <div key={i}>
                   <Text value={f} />
                 </div>
@@ -59,7 +61,14 @@ function Block({ block }: { block: SlackBlock }) {
       return (
         <div className="bk-context">
           {(block.elements ?? []).map((e, i) => (
-            <span key={i}>{e.type === 'mrkdwn' ? <Mrkdwn text={String(e.text ?? '')} /> : String(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''))}</span>
+            // biome-ignore lint/suspicious/noArrayIndexKey: a rendered message is static and never reordered
+            <span key={i}>
+              {e.type === 'mrkdwn' ? (
+                <Mrkdwn text={String(e.text ?? '')} citations={false} />
+              ) : (
+                String(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''))
+              )}
+            </span>
           ))}
         </div>
       );
@@ -68,14 +77,20 @@ function Block({ block }: { block: SlackBlock }) {
     case 'actions':
       return (
         <div className="bk-actions">
-          {(block.elements ?? []).map((e, i) => {
+          {(block.elements ?? []).map((e) => {
             const label = typeof e.text === 'string' ? e.text : (e.text?.text ?? e.action_id ?? 'Button');
+            const key = e.action_id ?? e.url ?? label;
             return e.url ? (
-              <a key={i} className="bk-button" href={e.url} target="_blank" rel="noreferrer noopener">
+              <a key={key} className="bk-button" href={e.url} target="_blank" rel="noreferrer noopener">
                 {label}
               </a>
             ) : (
-              <button key={i} type="button" className={`bk-button ${e.style ? `bk-${e.style}` : ''}`} title="Shown as in Slack; votes are cast in Slack">
+              <button
+                key={key}
+                type="button"
+                className={`bk-button ${e.style ? `bk-${e.style}` : ''}`}
+                title="Shown as in Slack; votes are cast in Slack"
+              >
                 {label}
               </button>
             );

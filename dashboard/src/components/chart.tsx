@@ -1,4 +1,5 @@
 import {
+  ArcElement,
   BarController,
   BarElement,
   CategoryScale,
@@ -12,7 +13,6 @@ import {
   LineElement,
   PointElement,
   Tooltip,
-  ArcElement,
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
 
@@ -30,7 +30,8 @@ Chart.register(
   PointElement,
   Tooltip,
 );
-Chart.defaults.font.family = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'system-ui';
+Chart.defaults.font.family =
+  getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'system-ui';
 Chart.defaults.color = '#5b6275';
 Chart.defaults.borderColor = '#e6e8ef';
 
@@ -48,7 +49,15 @@ export const COLORS = {
  * A chart.js chart in a canvas that keeps its aspect on any width. `summary` is the text alternative
  * screen readers get (canvas content is invisible to them).
  */
-export function ChartCanvas({ config, summary, height = 260 }: { config: ChartConfiguration; summary: string; height?: number }) {
+export function ChartCanvas({
+  config,
+  summary,
+  height = 260,
+}: {
+  config: ChartConfiguration;
+  summary: string;
+  height?: number;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart | null>(null);
   useEffect(() => {

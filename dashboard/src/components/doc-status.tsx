@@ -2,7 +2,11 @@ import type { DocumentDto } from '@contracts/documents.contract';
 import { Badge } from './widgets';
 
 /** A document's pipeline status: queued, parsing, embedding n/m, ready, or failed (with its reason). */
-export function DocStatus({ doc }: { doc: Pick<DocumentDto, 'status' | 'progressDone' | 'progressTotal' | 'errorReason'> }) {
+export function DocStatus({
+  doc,
+}: {
+  doc: Pick<DocumentDto, 'status' | 'progressDone' | 'progressTotal' | 'errorReason'>;
+}) {
   switch (doc.status) {
     case 'ready':
       return <Badge tone="ok">Ready</Badge>;

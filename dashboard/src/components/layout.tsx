@@ -60,10 +60,14 @@ export function Layout({ children }: { children: ReactNode }) {
           <span className="brand-mark" aria-hidden="true">
             L
           </span>
-          Lore
+          <span className="brand-text">Lore</span>
         </Link>
         <div className="topbar-workspace">
-          {session.workspace ? <span className="workspace-name">{session.workspace.name}</span> : <span className="muted">Operator</span>}
+          {session.workspace ? (
+            <span className="workspace-name">{session.workspace.name}</span>
+          ) : (
+            <span className="muted">Operator</span>
+          )}
           {session.workspace?.isDemo ? <span className="badge badge-info">Demo</span> : null}
         </div>
         <details className="user-menu">
@@ -88,7 +92,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <ul>
           {nav.map((n) => (
             <li key={n.to}>
-              <Link to={n.to} aria-current={isActive(path, n.to) ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+              <Link
+                to={n.to}
+                aria-current={isActive(path, n.to) ? 'page' : undefined}
+                onClick={() => setMenuOpen(false)}
+              >
                 <span className="nav-icon" aria-hidden="true">
                   {n.icon}
                 </span>

@@ -4,7 +4,15 @@ import { Fragment, type ReactNode } from 'react';
  * Renders Slack mrkdwn (*bold*, _italic_, ~strike~, `code`, > quotes, <url|label> links, [n] citations) as
  * React elements. Never HTML: every piece of text becomes a text node, so nothing a tenant uploads can run.
  */
-export function Mrkdwn({ text, citationHref }: { text: string; citationHref?: (n: number) => string | undefined }) {
+export function Mrkdwn({
+  text,
+  citationHref,
+  citations = true,
+}: {
+  text: string;
+  citationHref?: (n: number) => string | undefined;
+  citations?: boolean;
+}) {
   const lines = text.split('\n');
   const out: ReactNode[] = [];
   let quote: string[] = [];
@@ -13,9 +21,10 @@ export function Mrkdwn({ text, citationHref }: { text: string; citationHref?: (n
     out.push(
       <blockquote key={`q${key}`}>
         {quote.map((l, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a rendered message is static and never reordered
           <Fragment key={i}>
             {i > 0 ? <br /> : null}
-            {inline(l, citationHref)}
+            {inline(l, citations, citationHref)}
           </Fragment>
         ))}
       </blockquote>,
@@ -30,8 +39,9 @@ export function Mrkdwn({ text, citationHref }: { text: string; citationHref?: (n
     }
     flushQuote(i);
     out.push(
+      // biome-ignore lint/suspicious/noArrayIndexKey: a rendered message is static and never reordered
       <Fragment key={i}>
-        {inline(line, citationHref)}
+        {inline(line, citations, citationHref)}
         {i < lines.length - 1 ? <br /> : null}
       </Fragment>,
     );
@@ -40,9 +50,14 @@ export function Mrkdwn({ text, citationHref }: { text: string; citationHref?: (n
   return <div className="mrkdwn">{out}</div>;
 }
 
-const TOKEN = /(<(https?:\/\/[^|>\s]+)(?:\|([^>]+))?>|\*([^*\n]+)\*|_([^_\n]+)_|~([^~\n]+)~|`([^`\n]+)`|\[(\d{1,2})\])/g;
+const TOKEN =
+  /(<(https?:\/\/[^|>\s]+)(?:\|([^>]+))?>|\*([^*\n]+)\*|_([^_\n]+)_|~([^~\n]+)~|`([^`\n]+)`|\[(\d{1,2})\])/g;
 
-function inline(s: string, citationHref?: (n: number) => string | undefined): ReactNode[] {
+function inline(
+  s: string,
+  citations: boolean,
+  citationHref?: (n: number) => string | undefined,
+): ReactNode[] {
   const parts: ReactNode[] = [];
   let last = 0;
   for (const m of s.matchAll(TOKEN)) {
@@ -59,6 +74,7 @@ function inline(s: string, citationHref?: (n: number) => string | undefined): Re
     else if (m[5]) parts.push(<em key={key}>{decode(m[5])}</em>);
     else if (m[6]) parts.push(<s key={key}>{decode(m[6])}</s>);
     else if (m[7]) parts.push(<code key={key}>{decode(m[7])}</code>);
+    else if (m[8] && !citations) parts.push(m[0]);
     else if (m[8]) {
       const n = Number(m[8]);
       const href = citationHref?.(n);

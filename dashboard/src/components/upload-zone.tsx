@@ -23,7 +23,15 @@ const PARALLEL = 2;
  * Drag-and-drop (or pick) several files: each uploads on its own with a progress bar, then its pipeline
  * status is polled until it is ready or failed. `onChange` lets the list refresh.
  */
-export function UploadZone({ onChange, onUploaded, compact }: { onChange: () => void; onUploaded?: (doc: DocumentDto) => void; compact?: boolean }) {
+export function UploadZone({
+  onChange,
+  onUploaded,
+  compact,
+}: {
+  onChange: () => void;
+  onUploaded?: (doc: DocumentDto) => void;
+  compact?: boolean;
+}) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -46,13 +54,20 @@ export function UploadZone({ onChange, onUploaded, compact }: { onChange: () => 
         const { key, file } = next;
         update(key, { phase: 'uploading' });
         try {
-          const res = await uploadFile<{ results: UploadResultDto[] }>('/api/documents', file, (p) => update(key, { progress: p }));
+          const res = await uploadFile<{ results: UploadResultDto[] }>('/api/documents', file, (p) =>
+            update(key, { progress: p }),
+          );
           const r = res.results[0];
           if (!r || r.error || !r.document) {
             update(key, { phase: 'error', message: r?.error?.message ?? 'The upload was refused.' });
           } else {
             const done = !inProgress(r.document.status);
-            update(key, { phase: done ? 'done' : 'processing', progress: 1, doc: r.document, outcome: r.outcome });
+            update(key, {
+              phase: done ? 'done' : 'processing',
+              progress: 1,
+              doc: r.document,
+              outcome: r.outcome,
+            });
             onUploaded?.(r.document);
           }
         } catch (e) {
@@ -84,6 +99,7 @@ export function UploadZone({ onChange, onUploaded, compact }: { onChange: () => 
 
   return (
     <div className="upload">
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for mice; the button inside is the keyboard path */}
       <div
         className={`dropzone ${over ? 'over' : ''}`}
         onDragOver={(e) => {
@@ -99,7 +115,9 @@ export function UploadZone({ onChange, onUploaded, compact }: { onChange: () => 
         }}
       >
         <p className="dropzone-title">Drop files here to add them to the knowledge base</p>
-        {compact ? null : <p className="muted small">PDF, Word (DOCX), Markdown, HTML or text. Several at once is fine.</p>}
+        {compact ? null : (
+          <p className="muted small">PDF, Word (DOCX), Markdown, HTML or text. Several at once is fine.</p>
+        )}
         <button type="button" className="btn btn-primary" onClick={() => input.current?.click()}>
           Choose files…
         </button>
@@ -126,16 +144,29 @@ export function UploadZone({ onChange, onUploaded, compact }: { onChange: () => 
                 <strong>{i.name}</strong> <span className="muted small">{fmtBytes(i.size)}</span>
               </div>
               {i.phase === 'uploading' || i.phase === 'waiting' ? (
-                <div className="meter-track" role="progressbar" aria-label={`Uploading ${i.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(i.progress * 100)}>
+                <div
+                  className="meter-track"
+                  role="progressbar"
+                  aria-label={`Uploading ${i.name}`}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round(i.progress * 100)}
+                >
                   <div className="meter-fill" style={{ width: `${Math.round(i.progress * 100)}%` }} />
                 </div>
               ) : null}
               <div className="upload-state">
                 {i.phase === 'waiting' ? <span className="muted">Waiting…</span> : null}
-                {i.phase === 'uploading' ? <span className="muted">Uploading {Math.round(i.progress * 100)}%</span> : null}
+                {i.phase === 'uploading' ? (
+                  <span className="muted">Uploading {Math.round(i.progress * 100)}%</span>
+                ) : null}
                 {i.doc && (i.phase === 'processing' || i.phase === 'done') ? <DocStatus doc={i.doc} /> : null}
-                {i.outcome === 'duplicate' ? <span className="muted small">Identical to a file already here: not processed again.</span> : null}
-                {i.outcome === 'new_version' ? <span className="muted small">New version of an existing document.</span> : null}
+                {i.outcome === 'duplicate' ? (
+                  <span className="muted small">Identical to a file already here: not processed again.</span>
+                ) : null}
+                {i.outcome === 'new_version' ? (
+                  <span className="muted small">New version of an existing document.</span>
+                ) : null}
                 {i.phase === 'error' ? <span className="error-text">{i.message}</span> : null}
               </div>
             </li>

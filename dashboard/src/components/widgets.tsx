@@ -1,7 +1,17 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 
 /** A labelled progress bar; turns amber from 80% and red at 100%. */
-export function Meter({ label, used, limit, format = String }: { label: string; used: number; limit: number; format?: (n: number) => string }) {
+export function Meter({
+  label,
+  used,
+  limit,
+  format = String,
+}: {
+  label: string;
+  used: number;
+  limit: number;
+  format?: (n: number) => string;
+}) {
   const pct = limit > 0 ? Math.min(100, (used / limit) * 100) : 0;
   const level = pct >= 100 ? 'full' : pct >= 80 ? 'high' : 'ok';
   return (
@@ -12,7 +22,14 @@ export function Meter({ label, used, limit, format = String }: { label: string; 
           {format(used)} of {format(limit)}
         </span>
       </div>
-      <div className={`meter-track meter-${level}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={limit} aria-valuenow={used}>
+      <div
+        className={`meter-track meter-${level}`}
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={limit}
+        aria-valuenow={used}
+      >
         <div className="meter-fill" style={{ width: `${pct}%` }} />
       </div>
     </div>
@@ -20,12 +37,28 @@ export function Meter({ label, used, limit, format = String }: { label: string; 
 }
 
 /** A status pill for documents, tenants and answers. */
-export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'error' | 'info' | 'muted'; children: ReactNode }) {
+export function Badge({
+  tone,
+  children,
+}: {
+  tone: 'ok' | 'warn' | 'error' | 'info' | 'muted';
+  children: ReactNode;
+}) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
 /** Previous/next paging with "x–y of n". */
-export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
+export function Pager({
+  page,
+  pageSize,
+  total,
+  onPage,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  onPage: (p: number) => void;
+}) {
   if (total <= pageSize) return null;
   const last = Math.max(1, Math.ceil(total / pageSize));
   const from = (page - 1) * pageSize + 1;
@@ -38,7 +71,12 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
       <span className="muted">
         {from}–{to} of {total}
       </span>
-      <button type="button" className="btn btn-ghost" disabled={page >= last} onClick={() => onPage(page + 1)}>
+      <button
+        type="button"
+        className="btn btn-ghost"
+        disabled={page >= last}
+        onClick={() => onPage(page + 1)}
+      >
         Next →
       </button>
     </nav>
@@ -82,7 +120,12 @@ export function ConfirmDialog({
         <button type="button" className="btn btn-ghost" onClick={onCancel}>
           Cancel
         </button>
-        <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy || disabled} onClick={onConfirm}>
+        <button
+          type="button"
+          className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}
+          disabled={busy || disabled}
+          onClick={onConfirm}
+        >
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>
@@ -91,7 +134,15 @@ export function ConfirmDialog({
 }
 
 /** A page's title row with optional actions on the right. */
-export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <header className="page-header">
       <div>
@@ -104,7 +155,17 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
 }
 
 /** A white card with an optional heading. */
-export function Card({ title, children, className = '', actions }: { title?: string; children: ReactNode; className?: string; actions?: ReactNode }) {
+export function Card({
+  title,
+  children,
+  className = '',
+  actions,
+}: {
+  title?: string;
+  children: ReactNode;
+  className?: string;
+  actions?: ReactNode;
+}) {
   return (
     <section className={`card ${className}`}>
       {title || actions ? (

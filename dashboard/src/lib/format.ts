@@ -16,7 +16,13 @@ export function fmtBytes(n: number): string {
 /** "23 Nov 2026, 14:05" in the viewer's time zone; "—" for none. */
 export function fmtDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 /** "3 minutes ago" */
 export function fmtAgo(iso: string | null | undefined): string {
@@ -29,6 +35,7 @@ export function fmtAgo(iso: string | null | undefined): string {
   return rtf.format(-Math.round(s / 86400), 'day');
 }
 /** 1.2 s / 340 ms */
-export const fmtMs = (ms: number | null | undefined) => (ms == null ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+export const fmtMs = (ms: number | null | undefined) =>
+  ms == null ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
 /** A YYYY-MM-DD day n days before today (UTC). */
 export const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);

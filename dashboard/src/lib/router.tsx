@@ -32,7 +32,11 @@ export function useRoute(): { path: string; search: URLSearchParams; hash: strin
       window.removeEventListener('popstate', update);
     };
   }, []);
-  return { path: currentPath(), search: new URLSearchParams(window.location.search), hash: window.location.hash };
+  return {
+    path: currentPath(),
+    search: new URLSearchParams(window.location.search),
+    hash: window.location.hash,
+  };
 }
 
 /** Matches "/documents/:id" style patterns; returns the params or null. */

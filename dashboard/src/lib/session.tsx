@@ -17,7 +17,9 @@ const REMEMBERED = 'lore.workspaces';
 export function rememberedWorkspaces(): Array<{ teamId: string; name: string }> {
   try {
     const v = JSON.parse(localStorage.getItem(REMEMBERED) ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((w) => typeof w?.teamId === 'string' && typeof w?.name === 'string').slice(0, 8) : [];
+    return Array.isArray(v)
+      ? v.filter((w) => typeof w?.teamId === 'string' && typeof w?.name === 'string').slice(0, 8)
+      : [];
   } catch {
     return [];
   }
@@ -28,5 +30,8 @@ export function rememberWorkspace(s: SessionDto): void {
   const w = s.workspace;
   if (!w?.slackTeamId || w.isDemo) return;
   const rest = rememberedWorkspaces().filter((x) => x.teamId !== w.slackTeamId);
-  localStorage.setItem(REMEMBERED, JSON.stringify([{ teamId: w.slackTeamId, name: w.name }, ...rest].slice(0, 8)));
+  localStorage.setItem(
+    REMEMBERED,
+    JSON.stringify([{ teamId: w.slackTeamId, name: w.name }, ...rest].slice(0, 8)),
+  );
 }

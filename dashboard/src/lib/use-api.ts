@@ -18,6 +18,7 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): Loaded
   const latest = useRef(fetcher);
   latest.current = fetcher;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is how reload() asks for the same key again
   useEffect(() => {
     if (key === null) return;
     let live = true;
@@ -31,7 +32,9 @@ export function useApi<T>(key: string | null, fetcher: () => Promise<T>): Loaded
       },
       (e: unknown) => {
         if (!live) return;
-        setError(e instanceof ApiError ? e : new ApiError(0, 'error', 'Something went wrong. Please try again.'));
+        setError(
+          e instanceof ApiError ? e : new ApiError(0, 'error', 'Something went wrong. Please try again.'),
+        );
         setLoading(false);
       },
     );

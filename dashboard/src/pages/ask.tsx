@@ -22,7 +22,10 @@ function fallbackBlocks(r: AskResultDto): SlackBlock[] {
   if (r.sources.length) {
     blocks.push({
       type: 'context',
-      elements: r.sources.map((s) => ({ type: 'mrkdwn', text: `[${s.position}] <${s.url}|${s.title}${s.section ? ` › ${s.section}` : ''}>` })),
+      elements: r.sources.map((s) => ({
+        type: 'mrkdwn',
+        text: `[${s.position}] <${s.url}|${s.title}${s.section ? ` › ${s.section}` : ''}>`,
+      })),
     });
   }
   return blocks;
@@ -33,7 +36,7 @@ export function AskPage() {
   const [question, setQuestion] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
-  const [history, setHistory] = useState<Array<{ question: string; result: AskResultDto }>>([]);
+  const [history, setHistory] = useState<Array<{ id: number; question: string; result: AskResultDto }>>([]);
 
   const ask = async (e: FormEvent) => {
     e.preventDefault();
@@ -41,7 +44,7 @@ export function AskPage() {
     setError(undefined);
     try {
       const result = await api.post<AskResultDto>('/api/ask', { question });
-      setHistory((h) => [{ question, result }, ...h].slice(0, 10));
+      setHistory((h) => [{ id: (h[0]?.id ?? 0) + 1, question, result }, ...h].slice(0, 10));
       setQuestion('');
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, 'error', 'The question could not be asked.'));
@@ -81,19 +84,21 @@ export function AskPage() {
         </form>
         {error ? (
           <Notice kind="error">
-            {error.status === 503 ? 'Answers are not available on this server yet: the answer pipeline is not running.' : error.message}
+            {error.status === 503
+              ? 'Answers are not available on this server yet: the answer pipeline is not running.'
+              : error.message}
             {error.details?.length ? ` (${error.details.map((d) => d.message).join('; ')})` : ''}
           </Notice>
         ) : null}
       </Card>
       {history.length === 0 && !busy ? (
         <Empty title="Ask something your documents cover">
-          Answers appear here as Slack would show them, with the passages they cite. Nothing relevant? You'll see
-          that too, and the question lands in <Link to="/gaps">knowledge gaps</Link>.
+          Answers appear here as Slack would show them, with the passages they cite. Nothing relevant? You'll
+          see that too, and the question lands in <Link to="/gaps">knowledge gaps</Link>.
         </Empty>
       ) : null}
-      {history.map(({ question: q, result: r }, i) => (
-        <Card key={`${i}-${q}`} className="answer-card">
+      {history.map(({ id, question: q, result: r }) => (
+        <Card key={id} className="answer-card">
           <p className="asked">
             <span className="muted">You asked</span> {q}
           </p>
@@ -101,8 +106,8 @@ export function AskPage() {
           <div className="answer-meta">
             <Badge tone={OUTCOME[r.outcome].tone}>{OUTCOME[r.outcome].label}</Badge>
             <span className="muted small">
-              {r.usage.model || 'no model'} · {fmtNumber(r.usage.promptTokens + r.usage.completionTokens)} tokens ·{' '}
-              {fmtUsd(r.usage.costUsd)} · {fmtMs(r.usage.latencyMs)} · key: {r.usage.keySource}
+              {r.usage.model || 'no model'} · {fmtNumber(r.usage.promptTokens + r.usage.completionTokens)}{' '}
+              tokens · {fmtUsd(r.usage.costUsd)} · {fmtMs(r.usage.latencyMs)} · key: {r.usage.keySource}
             </span>
           </div>
           {r.sources.length ? (
@@ -118,9 +123,11 @@ export function AskPage() {
               <tbody>
                 {r.sources.map((s) => (
                   <tr key={s.position}>
-                    <td>[{s.position}]</td>
+                    <td className="nowrap">[{s.position}]</td>
                     <td>
-                      <Link to={`/documents/${s.documentId}${new URL(s.url, window.location.origin).hash}`}>{s.title}</Link>
+                      <Link to={`/documents/${s.documentId}${new URL(s.url, window.location.origin).hash}`}>
+                        {s.title}
+                      </Link>
                       {s.section ? <span className="muted"> › {s.section}</span> : null}
                       {s.pageStart ? <span className="muted"> · p. {s.pageStart}</span> : null}
                       <div className="muted small excerpt">{s.excerpt}</div>

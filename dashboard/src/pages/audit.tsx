@@ -25,7 +25,9 @@ export function AuditPage() {
   const [draft, setDraft] = useState(filters);
   const [page, setPage] = useState(1);
   const q = query({ ...filters, page, pageSize: PAGE_SIZE });
-  const list = useApi(`audit${q}`, () => api.get<{ items: AuditEntryDto[]; total: number }>(`/api/audit${q}`));
+  const list = useApi(`audit${q}`, () =>
+    api.get<{ items: AuditEntryDto[]; total: number }>(`/api/audit${q}`),
+  );
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilters(draft);
@@ -33,7 +35,10 @@ export function AuditPage() {
   };
   return (
     <>
-      <PageHeader title="Audit log" subtitle="Who did what, and when: tokens, settings, keys, documents and sign-ins." />
+      <PageHeader
+        title="Audit log"
+        subtitle="Who did what, and when: tokens, settings, keys, documents and sign-ins."
+      />
       <Card>
         <form className="toolbar" onSubmit={apply}>
           <label className="field">
@@ -48,15 +53,27 @@ export function AuditPage() {
           </label>
           <label className="field">
             <span>Who</span>
-            <input value={draft.actor} placeholder="Slack user or apikey:" onChange={(e) => setDraft({ ...draft, actor: e.target.value })} />
+            <input
+              value={draft.actor}
+              placeholder="Slack user or apikey:"
+              onChange={(e) => setDraft({ ...draft, actor: e.target.value })}
+            />
           </label>
           <label className="field">
             <span>From</span>
-            <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+            <input
+              type="date"
+              value={draft.from}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            />
           </label>
           <label className="field">
             <span>To</span>
-            <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+            <input
+              type="date"
+              value={draft.to}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            />
           </label>
           <button type="submit" className="btn btn-primary">
             Filter

@@ -40,7 +40,12 @@ export function ChooseWorkspacePage() {
             <ul className="choice-list">
               {pending.data.workspaces.map((w) => (
                 <li key={w.tenantId}>
-                  <button type="button" className="btn choice" disabled={busy} onClick={() => choose(w.tenantId)}>
+                  <button
+                    type="button"
+                    className="btn choice"
+                    disabled={busy}
+                    onClick={() => choose(w.tenantId)}
+                  >
                     <span>{w.name}</span>
                     <span className="muted small">{w.role}</span>
                   </button>

@@ -35,7 +35,12 @@ function Conversation({ c }: { c: ConversationDto }) {
         <ul className="source-list">
           {c.sources.map((s) => (
             <li key={s.position}>
-              [{s.position}] {s.documentId ? <Link to={`/documents/${s.documentId}`}>{s.title}</Link> : <span>{s.title} (deleted)</span>}
+              [{s.position}]{' '}
+              {s.documentId ? (
+                <Link to={`/documents/${s.documentId}`}>{s.title}</Link>
+              ) : (
+                <span>{s.title} (deleted)</span>
+              )}
               {s.section ? <span className="muted"> › {s.section}</span> : null}
               <span className="muted small"> · score {s.score.toFixed(2)}</span>
             </li>
@@ -52,6 +57,7 @@ function Conversation({ c }: { c: ConversationDto }) {
       {c.feedbackReasons.length ? (
         <blockquote className="feedback-reason">
           {c.feedbackReasons.map((r, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: reasons can repeat and are never reordered
             <p key={i}>“{r}”</p>
           ))}
         </blockquote>
@@ -80,16 +86,30 @@ export function ConversationsPage() {
   );
   return (
     <>
-      <PageHeader title="Conversations" subtitle="What people asked, what Lore answered, and how they voted." />
+      <PageHeader
+        title="Conversations"
+        subtitle="What people asked, what Lore answered, and how they voted."
+      />
       <Card>
         <div className="toolbar">
           <label className="field grow">
             <span className="sr-only">Search questions and answers</span>
-            <input type="search" placeholder="Search questions and answers" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <input
+              type="search"
+              placeholder="Search questions and answers"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
           </label>
           <label className="field">
             <span className="sr-only">Outcome</span>
-            <select value={outcome} onChange={(e) => { setOutcome(e.target.value); setPage(1); }}>
+            <select
+              value={outcome}
+              onChange={(e) => {
+                setOutcome(e.target.value);
+                setPage(1);
+              }}
+            >
               <option value="">Any outcome</option>
               {Object.entries(OUTCOMES).map(([k, v]) => (
                 <option key={k} value={k}>
@@ -100,7 +120,13 @@ export function ConversationsPage() {
           </label>
           <label className="field">
             <span className="sr-only">Votes</span>
-            <select value={feedback} onChange={(e) => { setFeedback(e.target.value); setPage(1); }}>
+            <select
+              value={feedback}
+              onChange={(e) => {
+                setFeedback(e.target.value);
+                setPage(1);
+              }}
+            >
               <option value="">Any votes</option>
               <option value="up">👍 Helpful</option>
               <option value="down">👎 Not helpful</option>

@@ -55,7 +55,8 @@ export function DocumentPage({ id }: { id: string }) {
               <ul className="versions">
                 {versions.map((v) => (
                   <li key={v.id}>
-                    <strong>v{v.version}</strong> <DocStatus doc={{ ...v, progressDone: 0, progressTotal: 0 }} />
+                    <strong>v{v.version}</strong>{' '}
+                    <DocStatus doc={{ ...v, progressDone: 0, progressTotal: 0 }} />
                     <div className="muted small">
                       {fmtDate(v.createdAt)} · {v.mediaType} · {fmtBytes(v.byteSize)}
                       {v.pageCount ? ` · ${v.pageCount} pages` : ''}
@@ -98,7 +99,9 @@ export function DocumentPage({ id }: { id: string }) {
                           <div className="chunk-meta muted small">
                             <a href={`#chunk-${ch.ordinal}`}>#{ch.ordinal}</a>
                             {ch.section ? ` · ${ch.section}` : ''}
-                            {ch.pageStart ? ` · page ${ch.pageStart}${ch.pageEnd && ch.pageEnd !== ch.pageStart ? `–${ch.pageEnd}` : ''}` : ''}
+                            {ch.pageStart
+                              ? ` · page ${ch.pageStart}${ch.pageEnd && ch.pageEnd !== ch.pageStart ? `–${ch.pageEnd}` : ''}`
+                              : ''}
                             {` · ${ch.tokenCount} tokens`}
                             {ch.embedded ? ' · embedded' : ''}
                           </div>

@@ -30,7 +30,14 @@ export function DocumentsPage() {
     return () => window.clearTimeout(t);
   }, [search]);
 
-  const q = query({ search: debounced, sort, order: sort === 'title' ? 'asc' : 'desc', status, page, pageSize: PAGE_SIZE });
+  const q = query({
+    search: debounced,
+    sort,
+    order: sort === 'title' ? 'asc' : 'desc',
+    status,
+    page,
+    pageSize: PAGE_SIZE,
+  });
   const list = useApi(`docs${q}`, () => api.get<DocumentListDto>(`/api/documents${q}`));
   useInterval(list.reload, 2000, Boolean(list.data?.items.some((d) => inProgress(d.status))));
 
@@ -57,7 +64,12 @@ export function DocumentsPage() {
             type="button"
             className="btn"
             disabled={busy}
-            onClick={() => run(() => api.post<{ queued: number }>('/api/documents/reindex', { all: true }), 'Re-indexing every document.')}
+            onClick={() =>
+              run(
+                () => api.post<{ queued: number }>('/api/documents/reindex', { all: true }),
+                'Re-indexing every document.',
+              )
+            }
           >
             Re-index all
           </button>
@@ -71,7 +83,12 @@ export function DocumentsPage() {
         <div className="toolbar">
           <label className="field grow">
             <span className="sr-only">Search documents</span>
-            <input type="search" placeholder="Search by title or file name" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <input
+              type="search"
+              placeholder="Search by title or file name"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
           </label>
           <label className="field">
             <span className="sr-only">Status</span>
@@ -104,7 +121,9 @@ export function DocumentsPage() {
           {(data) =>
             data.items.length === 0 ? (
               <Empty title={debounced || status ? 'No documents match' : 'No documents yet'}>
-                {debounced || status ? 'Try another search.' : 'Drop a handbook, policy or FAQ above and Lore can answer from it in a minute.'}
+                {debounced || status
+                  ? 'Try another search.'
+                  : 'Drop a handbook, policy or FAQ above and Lore can answer from it in a minute.'}
               </Empty>
             ) : (
               <>
@@ -148,11 +167,21 @@ export function DocumentsPage() {
                             className="btn btn-ghost btn-small"
                             disabled={busy}
                             aria-label={`Re-index ${d.title}`}
-                            onClick={() => run(() => api.post(`/api/documents/${d.id}/reindex`), `Re-indexing “${d.title}”.`)}
+                            onClick={() =>
+                              run(
+                                () => api.post(`/api/documents/${d.id}/reindex`),
+                                `Re-indexing “${d.title}”.`,
+                              )
+                            }
                           >
                             Re-index
                           </button>
-                          <button type="button" className="btn btn-ghost btn-small danger-text" aria-label={`Delete ${d.title}`} onClick={() => setToDelete(d)}>
+                          <button
+                            type="button"
+                            className="btn btn-ghost btn-small danger-text"
+                            aria-label={`Delete ${d.title}`}
+                            onClick={() => setToDelete(d)}
+                          >
                             Delete
                           </button>
                         </td>
@@ -180,8 +209,8 @@ export function DocumentsPage() {
         }}
       >
         <p>
-          “{toDelete?.title}” and all its versions and passages will be removed. Answers will stop citing it. This
-          cannot be undone.
+          “{toDelete?.title}” and all its versions and passages will be removed. Answers will stop citing it.
+          This cannot be undone.
         </p>
       </ConfirmDialog>
     </>

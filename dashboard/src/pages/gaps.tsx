@@ -18,7 +18,9 @@ function Gap({ gap, onChanged }: { gap: GapDto; onChanged: (message: string) => 
   const set = async (status: Status, documentId?: string) => {
     try {
       await api.patch(`/api/gaps/${gap.id}`, { status, documentId: documentId ?? null });
-      onChanged(status === 'resolved' ? 'Marked as answered.' : status === 'dismissed' ? 'Dismissed.' : 'Re-opened.');
+      onChanged(
+        status === 'resolved' ? 'Marked as answered.' : status === 'dismissed' ? 'Dismissed.' : 'Re-opened.',
+      );
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'That did not work.');
     }
@@ -29,21 +31,33 @@ function Gap({ gap, onChanged }: { gap: GapDto; onChanged: (message: string) => 
       <div className="gap-main">
         <p className="question">{gap.question}</p>
         <p className="muted small">
-          {gap.reason === 'no_sources' ? <Badge tone="warn">No sources found</Badge> : <Badge tone="error">👎 Voted not helpful</Badge>}{' '}
-          {fmtAgo(gap.createdAt)}
+          {gap.reason === 'no_sources' ? (
+            <Badge tone="warn">No sources found</Badge>
+          ) : (
+            <Badge tone="error">👎 Voted not helpful</Badge>
+          )}{' '}
+          {gap.count > 1 ? <Badge tone="muted">asked {gap.count} times</Badge> : null} {fmtAgo(gap.createdAt)}
           {gap.resolvedDocument ? (
             <>
               {' '}
-              · covered by <Link to={`/documents/${gap.resolvedDocument.id}`}>{gap.resolvedDocument.title}</Link>
+              · covered by{' '}
+              <Link to={`/documents/${gap.resolvedDocument.id}`}>{gap.resolvedDocument.title}</Link>
             </>
           ) : null}
         </p>
-        {gap.feedbackReason ? <blockquote className="feedback-reason">“{gap.feedbackReason}”</blockquote> : null}
+        {gap.feedbackReason ? (
+          <blockquote className="feedback-reason">“{gap.feedbackReason}”</blockquote>
+        ) : null}
       </div>
       <div className="gap-actions">
         {gap.status === 'open' ? (
           <>
-            <button type="button" className="btn btn-primary btn-small" aria-expanded={adding} onClick={() => setAdding((a) => !a)}>
+            <button
+              type="button"
+              className="btn btn-primary btn-small"
+              aria-expanded={adding}
+              onClick={() => setAdding((a) => !a)}
+            >
               Add a document
             </button>
             <button type="button" className="btn btn-ghost btn-small" onClick={() => set('resolved')}>
@@ -78,7 +92,10 @@ export function GapsPage() {
   const list = useApi(`gaps${q}`, () => api.get<{ items: GapDto[]; total: number }>(`/api/gaps${q}`));
   return (
     <>
-      <PageHeader title="Knowledge gaps" subtitle="Questions Lore could not answer well. Close them by adding the document that answers them." />
+      <PageHeader
+        title="Knowledge gaps"
+        subtitle="Questions Lore could not answer well. Close them by adding the document that answers them."
+      />
       <div className="tabs" role="tablist" aria-label="Gap status">
         {(['open', 'resolved', 'dismissed'] as const).map((s) => (
           <button
@@ -101,8 +118,16 @@ export function GapsPage() {
         <Async state={list} label="Loading knowledge gaps…">
           {(data) =>
             data.items.length === 0 ? (
-              <Empty title={status === 'open' ? 'No open gaps' : `Nothing ${status === 'resolved' ? 'answered' : 'dismissed'} yet`}>
-                {status === 'open' ? 'When Lore cannot answer a question, or someone votes 👎, it shows up here.' : null}
+              <Empty
+                title={
+                  status === 'open'
+                    ? 'No open gaps'
+                    : `Nothing ${status === 'resolved' ? 'answered' : 'dismissed'} yet`
+                }
+              >
+                {status === 'open'
+                  ? 'When Lore cannot answer a question, or someone votes 👎, it shows up here.'
+                  : null}
               </Empty>
             ) : (
               <>

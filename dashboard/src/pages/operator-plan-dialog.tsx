@@ -6,11 +6,21 @@ import { Notice } from '../components/states';
 const toQuota = (v: string) => (v.trim() === '' ? null : Number(v));
 
 /** Changes a tenant's plan and quota overrides (empty: the plan's quota). */
-export function PlanDialog({ tenant, plans, onClose }: { tenant: PlatformTenantDto; plans: PlanDto[]; onClose: (changed: boolean) => void }) {
+export function PlanDialog({
+  tenant,
+  plans,
+  onClose,
+}: {
+  tenant: PlatformTenantDto;
+  plans: PlanDto[];
+  onClose: (changed: boolean) => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const [planId, setPlanId] = useState(tenant.planId);
   const [tokens, setTokens] = useState(tenant.quotaOverridden ? String(tenant.monthlyTokenQuota) : '');
-  const [questions, setQuestions] = useState(tenant.quotaOverridden ? String(tenant.monthlyQuestionQuota) : '');
+  const [questions, setQuestions] = useState(
+    tenant.quotaOverridden ? String(tenant.monthlyQuestionQuota) : '',
+  );
   const [error, setError] = useState<string>();
   const plan = plans.find((p) => p.id === planId);
   useEffect(() => {
@@ -26,7 +36,11 @@ export function PlanDialog({ tenant, plans, onClose }: { tenant: PlatformTenantD
       });
       onClose(true);
     } catch (err) {
-      setError(err instanceof ApiError ? [err.message, ...(err.details ?? []).map((d) => d.message)].join(': ') : 'Saving failed.');
+      setError(
+        err instanceof ApiError
+          ? [err.message, ...(err.details ?? []).map((d) => d.message)].join(': ')
+          : 'Saving failed.',
+      );
     }
   };
   return (
@@ -46,11 +60,25 @@ export function PlanDialog({ tenant, plans, onClose }: { tenant: PlatformTenantD
         <label className="label" htmlFor="q-tokens">
           Monthly token quota
         </label>
-        <input id="q-tokens" type="number" min={0} value={tokens} placeholder={`Plan: ${plan?.monthlyTokenQuota ?? ''}`} onChange={(e) => setTokens(e.target.value)} />
+        <input
+          id="q-tokens"
+          type="number"
+          min={0}
+          value={tokens}
+          placeholder={`Plan: ${plan?.monthlyTokenQuota ?? ''}`}
+          onChange={(e) => setTokens(e.target.value)}
+        />
         <label className="label" htmlFor="q-questions">
           Monthly question quota
         </label>
-        <input id="q-questions" type="number" min={0} value={questions} placeholder={`Plan: ${plan?.monthlyQuestionQuota ?? ''}`} onChange={(e) => setQuestions(e.target.value)} />
+        <input
+          id="q-questions"
+          type="number"
+          min={0}
+          value={questions}
+          placeholder={`Plan: ${plan?.monthlyQuestionQuota ?? ''}`}
+          onChange={(e) => setQuestions(e.target.value)}
+        />
         <p className="muted small">Leave a quota empty to use the plan's.</p>
         {error ? <Notice kind="error">{error}</Notice> : null}
         <div className="dialog-actions">

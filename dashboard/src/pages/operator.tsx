@@ -2,7 +2,7 @@ import type { PlatformSummaryDto, PlatformTenantDto } from '@contracts/platform.
 import type { ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api, query } from '../api/client';
-import { COLORS, ChartCanvas } from '../components/chart';
+import { ChartCanvas, COLORS } from '../components/chart';
 import { Async, Empty, Notice } from '../components/states';
 import { Badge, Card, ConfirmDialog, PageHeader, Pager, Stat } from '../components/widgets';
 import { fmtAgo, fmtCompact, fmtNumber, fmtUsd } from '../lib/format';
@@ -17,7 +17,13 @@ function Summary({ s }: { s: PlatformSummaryDto }) {
     () => ({
       type: 'line',
       data: {
-        labels: s.activeTenantsByDay.map((d) => new Date(`${d.day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })),
+        labels: s.activeTenantsByDay.map((d) =>
+          new Date(`${d.day}T00:00:00Z`).toLocaleDateString('en-GB', {
+            day: 'numeric',
+            month: 'short',
+            timeZone: 'UTC',
+          }),
+        ),
         datasets: [
           {
             label: 'Active tenants',
@@ -29,7 +35,10 @@ function Summary({ s }: { s: PlatformSummaryDto }) {
           },
         ],
       },
-      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: {
+        plugins: { legend: { display: false } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     }),
     [s],
   );
@@ -37,13 +46,21 @@ function Summary({ s }: { s: PlatformSummaryDto }) {
   return (
     <div className="grid">
       <div className="stats span-2">
-        <Stat label="Tenants" value={fmtNumber(s.tenants.total)} hint={`${s.tenants.active} active · ${s.tenants.suspended} suspended · ${s.tenants.inactive} uninstalled`} />
+        <Stat
+          label="Tenants"
+          value={fmtNumber(s.tenants.total)}
+          hint={`${s.tenants.active} active · ${s.tenants.suspended} suspended · ${s.tenants.inactive} uninstalled`}
+        />
         <Stat label="Questions this month" value={fmtNumber(s.month.questions)} />
         <Stat label="Tokens this month" value={fmtCompact(s.month.tokens)} hint={fmtUsd(s.month.costUsd)} />
         <Stat label="Documents" value={fmtNumber(s.documents)} hint={`${fmtCompact(s.chunks)} passages`} />
       </div>
       <Card title="Active tenants, last 30 days" className="span-2">
-        <ChartCanvas config={config} summary={`Tenants asking questions per day; ${latest} today`} height={220} />
+        <ChartCanvas
+          config={config}
+          summary={`Tenants asking questions per day; ${latest} today`}
+          height={220}
+        />
       </Card>
     </div>
   );
@@ -57,7 +74,9 @@ export function OperatorPage() {
   const [status, setStatus] = useState('');
   const [sort, setSort] = useState('activity');
   const [page, setPage] = useState(1);
-  const [confirm, setConfirm] = useState<{ tenant: PlatformTenantDto; action: 'suspend' | 'resume' } | null>(null);
+  const [confirm, setConfirm] = useState<{ tenant: PlatformTenantDto; action: 'suspend' | 'resume' } | null>(
+    null,
+  );
   const [editing, setEditing] = useState<PlatformTenantDto | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
   useEffect(() => {
@@ -68,7 +87,9 @@ export function OperatorPage() {
     return () => window.clearTimeout(t);
   }, [search]);
   const q = query({ search: debounced, status, sort, page, pageSize: PAGE_SIZE });
-  const tenants = useApi(`tenants${q}`, () => api.get<{ items: PlatformTenantDto[]; total: number }>(`/api/platform/tenants${q}`));
+  const tenants = useApi(`tenants${q}`, () =>
+    api.get<{ items: PlatformTenantDto[]; total: number }>(`/api/platform/tenants${q}`),
+  );
 
   const changeStatus = async () => {
     if (!confirm) return;
@@ -76,7 +97,10 @@ export function OperatorPage() {
     setConfirm(null);
     try {
       await api.post(`/api/platform/tenants/${tenant.id}/${action}`);
-      setNotice({ kind: 'ok', text: `${tenant.name} ${action === 'suspend' ? 'suspended: its members get no answers' : 'resumed'}.` });
+      setNotice({
+        kind: 'ok',
+        text: `${tenant.name} ${action === 'suspend' ? 'suspended: its members get no answers' : 'resumed'}.`,
+      });
       tenants.reload();
       summary.reload();
     } catch (e) {
@@ -90,7 +114,11 @@ export function OperatorPage() {
         title="Operator view"
         subtitle="Every workspace on this Lore deployment."
         actions={
-          <a className="btn" href={`/api/platform/tenants.csv${query({ search: debounced, status, sort })}`} download>
+          <a
+            className="btn"
+            href={`/api/platform/tenants.csv${query({ search: debounced, status, sort })}`}
+            download
+          >
             Export CSV
           </a>
         }
@@ -103,11 +131,22 @@ export function OperatorPage() {
         <div className="toolbar">
           <label className="field grow">
             <span className="sr-only">Search tenants</span>
-            <input type="search" placeholder="Search by name or Slack id" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <input
+              type="search"
+              placeholder="Search by name or Slack id"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
           </label>
           <label className="field">
             <span className="sr-only">Status</span>
-            <select value={status} onChange={(e) => { setStatus(e.target.value); setPage(1); }}>
+            <select
+              value={status}
+              onChange={(e) => {
+                setStatus(e.target.value);
+                setPage(1);
+              }}
+            >
               <option value="">Any status</option>
               <option value="active">Active</option>
               <option value="suspended">Suspended</option>
@@ -161,30 +200,49 @@ export function OperatorPage() {
                           <div className="muted small mono">{t.slackId}</div>
                         </td>
                         <td>
-                          <Badge tone={STATUS_TONE[t.status]}>{t.status === 'inactive' ? 'uninstalled' : t.status}</Badge>
+                          <Badge tone={STATUS_TONE[t.status]}>
+                            {t.status === 'inactive' ? 'uninstalled' : t.status}
+                          </Badge>
                         </td>
                         <td>
                           {t.planId}
                           {t.quotaOverridden ? <span className="muted small"> (custom quota)</span> : null}
                         </td>
                         <td className="hide-phone">
-                          {fmtNumber(t.questionsThisMonth)} <span className="muted small">/ {fmtNumber(t.monthlyQuestionQuota)}</span>
+                          {fmtNumber(t.questionsThisMonth)}{' '}
+                          <span className="muted small">/ {fmtNumber(t.monthlyQuestionQuota)}</span>
                         </td>
                         <td className="hide-phone">
-                          {fmtCompact(t.tokensThisMonth)} <span className="muted small">/ {fmtCompact(t.monthlyTokenQuota)}</span>
+                          {fmtCompact(t.tokensThisMonth)}{' '}
+                          <span className="muted small">/ {fmtCompact(t.monthlyTokenQuota)}</span>
                         </td>
                         <td className="hide-phone">{fmtNumber(t.documents)}</td>
                         <td className="hide-phone">{fmtAgo(t.lastActivityAt)}</td>
                         <td className="row-actions">
-                          <button type="button" className="btn btn-ghost btn-small" aria-label={`Plan and quotas of ${t.name}`} onClick={() => setEditing(t)}>
+                          <button
+                            type="button"
+                            className="btn btn-ghost btn-small"
+                            aria-label={`Plan and quotas of ${t.name}`}
+                            onClick={() => setEditing(t)}
+                          >
                             Plan
                           </button>
                           {t.status === 'active' ? (
-                            <button type="button" className="btn btn-ghost btn-small danger-text" aria-label={`Suspend ${t.name}`} onClick={() => setConfirm({ tenant: t, action: 'suspend' })}>
+                            <button
+                              type="button"
+                              className="btn btn-ghost btn-small danger-text"
+                              aria-label={`Suspend ${t.name}`}
+                              onClick={() => setConfirm({ tenant: t, action: 'suspend' })}
+                            >
                               Suspend
                             </button>
                           ) : t.status === 'suspended' ? (
-                            <button type="button" className="btn btn-ghost btn-small" aria-label={`Resume ${t.name}`} onClick={() => setConfirm({ tenant: t, action: 'resume' })}>
+                            <button
+                              type="button"
+                              className="btn btn-ghost btn-small"
+                              aria-label={`Resume ${t.name}`}
+                              onClick={() => setConfirm({ tenant: t, action: 'resume' })}
+                            >
                               Resume
                             </button>
                           ) : null}
@@ -201,7 +259,11 @@ export function OperatorPage() {
       </Card>
       <ConfirmDialog
         open={confirm !== null}
-        title={confirm?.action === 'suspend' ? `Suspend ${confirm.tenant.name}?` : `Resume ${confirm?.tenant.name ?? ''}?`}
+        title={
+          confirm?.action === 'suspend'
+            ? `Suspend ${confirm.tenant.name}?`
+            : `Resume ${confirm?.tenant.name ?? ''}?`
+        }
         confirmLabel={confirm?.action === 'suspend' ? 'Suspend' : 'Resume'}
         danger={confirm?.action === 'suspend'}
         onCancel={() => setConfirm(null)}

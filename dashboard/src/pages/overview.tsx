@@ -33,7 +33,8 @@ function InstallCard({ o }: { o: OverviewDto }) {
       <dl className="facts">
         <dt>Status</dt>
         <dd>
-          <Badge tone="ok">Installed</Badge> {i.isEnterpriseInstall ? <Badge tone="info">Org-wide</Badge> : null}
+          <Badge tone="ok">Installed</Badge>{' '}
+          {i.isEnterpriseInstall ? <Badge tone="info">Org-wide</Badge> : null}
         </dd>
         <dt>Workspace</dt>
         <dd>{i.teamName ?? '—'}</dd>
@@ -74,16 +75,43 @@ export function OverviewPage() {
               <Stat label="Answered from your documents" value={fmtNumber(o.month.answered)} />
               <Stat
                 label="Helpful votes"
-                value={o.month.thumbsUp + o.month.thumbsDown ? `${Math.round((o.month.thumbsUp / (o.month.thumbsUp + o.month.thumbsDown)) * 100)}%` : '—'}
+                value={
+                  o.month.thumbsUp + o.month.thumbsDown
+                    ? `${Math.round((o.month.thumbsUp / (o.month.thumbsUp + o.month.thumbsDown)) * 100)}%`
+                    : '—'
+                }
                 hint={`👍 ${o.month.thumbsUp} · 👎 ${o.month.thumbsDown}`}
               />
-              <Stat label="Open knowledge gaps" value={<Link to="/gaps">{fmtNumber(o.month.openGaps)}</Link>} />
+              <Stat
+                label="Open knowledge gaps"
+                value={<Link to="/gaps">{fmtNumber(o.month.openGaps)}</Link>}
+              />
             </div>
             <Card title={`Plan: ${o.plan.name}`}>
-              <Meter label="Questions" used={o.quotas.questions.used} limit={o.quotas.questions.limit} format={fmtNumber} />
-              <Meter label="AI tokens (platform key)" used={o.quotas.tokens.used} limit={o.quotas.tokens.limit} format={fmtCompact} />
-              <Meter label="Documents" used={o.quotas.documents.used} limit={o.quotas.documents.limit} format={fmtNumber} />
-              <Meter label="Passages" used={o.quotas.chunks.used} limit={o.quotas.chunks.limit} format={fmtCompact} />
+              <Meter
+                label="Questions"
+                used={o.quotas.questions.used}
+                limit={o.quotas.questions.limit}
+                format={fmtNumber}
+              />
+              <Meter
+                label="AI tokens (platform key)"
+                used={o.quotas.tokens.used}
+                limit={o.quotas.tokens.limit}
+                format={fmtCompact}
+              />
+              <Meter
+                label="Documents"
+                used={o.quotas.documents.used}
+                limit={o.quotas.documents.limit}
+                format={fmtNumber}
+              />
+              <Meter
+                label="Passages"
+                used={o.quotas.chunks.used}
+                limit={o.quotas.chunks.limit}
+                format={fmtCompact}
+              />
               <p className="muted small">Quotas reset on the first of each month (UTC).</p>
             </Card>
             <InstallCard o={o} />
@@ -91,7 +119,8 @@ export function OverviewPage() {
               <Card title="Get started" className="span-2">
                 <ol className="steps">
                   <li>
-                    <Link to="/documents">Upload your documents</Link>: handbooks, policies, how-tos (PDF, Word, Markdown, HTML, text).
+                    <Link to="/documents">Upload your documents</Link>: handbooks, policies, how-tos (PDF,
+                    Word, Markdown, HTML, text).
                   </li>
                   <li>
                     Try a question in the <Link to="/ask">Ask playground</Link>.

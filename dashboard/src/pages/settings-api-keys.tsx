@@ -40,7 +40,10 @@ export function ApiKeysSection() {
 
   return (
     <Card title="API keys">
-      <p className="muted">For scripts that sync documents: <code>curl -H "Authorization: Bearer lore_…" -F file=@doc.pdf …/api/documents</code></p>
+      <p className="muted">
+        For scripts that sync documents:{' '}
+        <code>curl -H "Authorization: Bearer lore_…" -F file=@doc.pdf …/api/documents</code>
+      </p>
       {created ? (
         <div className="secret-once" role="status">
           <p>
@@ -53,7 +56,12 @@ export function ApiKeysSection() {
             <button
               type="button"
               className="btn btn-small"
-              onClick={() => navigator.clipboard?.writeText(created.key).then(() => setCopied(true), () => {})}
+              onClick={() =>
+                navigator.clipboard?.writeText(created.key).then(
+                  () => setCopied(true),
+                  () => {},
+                )
+              }
             >
               {copied ? 'Copied' : 'Copy'}
             </button>
@@ -66,7 +74,12 @@ export function ApiKeysSection() {
       <form className="inline-form" onSubmit={create}>
         <label className="field grow">
           <span className="sr-only">Key name</span>
-          <input value={name} maxLength={100} placeholder="Name, e.g. wiki sync" onChange={(e) => setName(e.target.value)} />
+          <input
+            value={name}
+            maxLength={100}
+            placeholder="Name, e.g. wiki sync"
+            onChange={(e) => setName(e.target.value)}
+          />
         </label>
         <button type="submit" className="btn btn-primary" disabled={!name.trim()}>
           Create key
@@ -76,7 +89,9 @@ export function ApiKeysSection() {
       <Async state={keys} label="Loading keys…">
         {({ items }) =>
           items.length === 0 ? (
-            <Empty title="No API keys">Create one for each script or integration, so you can revoke them one by one.</Empty>
+            <Empty title="No API keys">
+              Create one for each script or integration, so you can revoke them one by one.
+            </Empty>
           ) : (
             <table className="table">
               <thead>
@@ -105,7 +120,11 @@ export function ApiKeysSection() {
                       {k.revokedAt ? (
                         <Badge tone="muted">Revoked</Badge>
                       ) : (
-                        <button type="button" className="btn btn-ghost btn-small danger-text" onClick={() => setRevoking(k)}>
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-small danger-text"
+                          onClick={() => setRevoking(k)}
+                        >
                           Revoke
                         </button>
                       )}

@@ -17,7 +17,10 @@ export function DangerZone() {
     setBusy(true);
     try {
       const r = await api.post<DeletedDataDto>('/api/settings/delete-all-data', { confirm: typed });
-      setStatus({ kind: 'ok', text: `Deleted ${r.documents} documents, ${r.answers} answers and ${r.gaps} knowledge gaps.` });
+      setStatus({
+        kind: 'ok',
+        text: `Deleted ${r.documents} documents, ${r.answers} answers and ${r.gaps} knowledge gaps.`,
+      });
       setOpen(false);
       setTyped('');
     } catch (e) {
@@ -29,8 +32,8 @@ export function DangerZone() {
   return (
     <Card title="Danger zone" className="danger-card">
       <p>
-        Delete every document, passage, question, answer and knowledge gap of this workspace. Settings, API keys, the Slack install, usage
-        records and the audit log stay.
+        Delete every document, passage, question, answer and knowledge gap of this workspace. Settings, API
+        keys, the Slack install, usage records and the audit log stay.
       </p>
       <button type="button" className="btn btn-danger" onClick={() => setOpen(true)}>
         Delete all data…
@@ -56,7 +59,12 @@ export function DangerZone() {
         <label className="sr-only" htmlFor="confirm-name">
           Workspace name
         </label>
-        <input id="confirm-name" value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+        <input
+          id="confirm-name"
+          value={typed}
+          autoComplete="off"
+          onChange={(e) => setTyped(e.target.value)}
+        />
       </ConfirmDialog>
     </Card>
   );

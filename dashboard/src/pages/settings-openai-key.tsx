@@ -24,15 +24,18 @@ export function OpenAiKeySection({ s, onSaved }: { s: SettingsDto; onSaved: (s: 
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void act(() => api.put<SettingsDto>('/api/settings/openai-key', { key: key.trim() }), 'Key tested and saved. Answers now use your OpenAI account.');
+    void act(
+      () => api.put<SettingsDto>('/api/settings/openai-key', { key: key.trim() }),
+      'Key tested and saved. Answers now use your OpenAI account.',
+    );
   };
   return (
     <Card title="OpenAI key">
       <p>
         {s.openAiKey.set ? (
           <>
-            <Badge tone="ok">Your key</Badge> <span className="mono">sk-…{s.openAiKey.last4}</span> is used for this workspace's answers; usage is
-            metered but not capped by the plan.
+            <Badge tone="ok">Your key</Badge> <span className="mono">sk-…{s.openAiKey.last4}</span> is used
+            for this workspace's answers; usage is metered but not capped by the plan.
           </>
         ) : (
           <>
@@ -53,7 +56,9 @@ export function OpenAiKeySection({ s, onSaved }: { s: SettingsDto; onSaved: (s: 
           value={key}
           onChange={(e) => setKey(e.target.value)}
         />
-        <p className="muted small">It is tested with OpenAI before saving, stored encrypted, and never shown again.</p>
+        <p className="muted small">
+          It is tested with OpenAI before saving, stored encrypted, and never shown again.
+        </p>
         <div className="form-actions">
           {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
           <div className="button-row">
@@ -62,7 +67,12 @@ export function OpenAiKeySection({ s, onSaved }: { s: SettingsDto; onSaved: (s: 
                 type="button"
                 className="btn btn-ghost danger-text"
                 disabled={busy}
-                onClick={() => act(() => api.del<SettingsDto>('/api/settings/openai-key'), 'Key removed. Answers use the platform key again.')}
+                onClick={() =>
+                  act(
+                    () => api.del<SettingsDto>('/api/settings/openai-key'),
+                    'Key removed. Answers use the platform key again.',
+                  )
+                }
               >
                 Remove key
               </button>

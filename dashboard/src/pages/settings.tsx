@@ -21,7 +21,10 @@ function useSave(onSaved: (s: SettingsDto) => void) {
       onSaved(await api.patch<SettingsDto>('/api/settings', change));
       setStatus({ kind: 'ok', text: ok });
     } catch (e) {
-      const msg = e instanceof ApiError ? [e.message, ...(e.details ?? []).map((d) => d.message)].join(': ') : 'Saving failed.';
+      const msg =
+        e instanceof ApiError
+          ? [e.message, ...(e.details ?? []).map((d) => d.message)].join(': ')
+          : 'Saving failed.';
       setStatus({ kind: 'error', text: msg });
     } finally {
       setBusy(false);
@@ -36,7 +39,10 @@ function ChannelsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: Settings
   const { status, busy, save } = useSave(onSaved);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const allowedChannelIds = ids.split(/[\s,]+/).map((x) => x.trim().toUpperCase()).filter(Boolean);
+    const allowedChannelIds = ids
+      .split(/[\s,]+/)
+      .map((x) => x.trim().toUpperCase())
+      .filter(Boolean);
     void save({ channelMode: mode, allowedChannelIds }, 'Channel settings saved.');
   };
   return (
@@ -45,19 +51,40 @@ function ChannelsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: Settings
         <fieldset>
           <legend className="label">Where Lore answers when mentioned</legend>
           <label className="radio">
-            <input type="radio" name="channelMode" value="all" checked={mode === 'all'} onChange={() => setMode('all')} />
+            <input
+              type="radio"
+              name="channelMode"
+              value="all"
+              checked={mode === 'all'}
+              onChange={() => setMode('all')}
+            />
             Every channel it has been added to
           </label>
           <label className="radio">
-            <input type="radio" name="channelMode" value="selected" checked={mode === 'selected'} onChange={() => setMode('selected')} />
+            <input
+              type="radio"
+              name="channelMode"
+              value="selected"
+              checked={mode === 'selected'}
+              onChange={() => setMode('selected')}
+            />
             Only the channels listed below
           </label>
         </fieldset>
         <label className="label" htmlFor="channels">
           Allowed channel ids
         </label>
-        <textarea id="channels" rows={3} value={ids} disabled={mode === 'all'} placeholder="C0123ABCD, C0456EFGH" onChange={(e) => setIds(e.target.value)} />
-        <p className="muted small">In Slack: channel name → View channel details → the id at the bottom. Direct messages always work.</p>
+        <textarea
+          id="channels"
+          rows={3}
+          value={ids}
+          disabled={mode === 'all'}
+          placeholder="C0123ABCD, C0456EFGH"
+          onChange={(e) => setIds(e.target.value)}
+        />
+        <p className="muted small">
+          In Slack: channel name → View channel details → the id at the bottom. Direct messages always work.
+        </p>
         <div className="form-actions">
           {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
           <button type="submit" className="btn btn-primary" disabled={busy}>
@@ -85,11 +112,21 @@ function AnswersSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsD
         <fieldset>
           <legend className="label">Length</legend>
           <label className="radio">
-            <input type="radio" name="style" checked={style === 'concise'} onChange={() => setStyle('concise')} />
+            <input
+              type="radio"
+              name="style"
+              checked={style === 'concise'}
+              onChange={() => setStyle('concise')}
+            />
             Concise: a few sentences
           </label>
           <label className="radio">
-            <input type="radio" name="style" checked={style === 'detailed'} onChange={() => setStyle('detailed')} />
+            <input
+              type="radio"
+              name="style"
+              checked={style === 'detailed'}
+              onChange={() => setStyle('detailed')}
+            />
             Detailed: steps and context
           </label>
         </fieldset>
@@ -119,7 +156,10 @@ function AnswersSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsD
 function LimitsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDto) => void }) {
   const [rate, setRate] = useState(s.userRatePerMinute === null ? '' : String(s.userRatePerMinute));
   const { status, busy, save } = useSave(onSaved);
-  useEffect(() => setRate(s.userRatePerMinute === null ? '' : String(s.userRatePerMinute)), [s.userRatePerMinute]);
+  useEffect(
+    () => setRate(s.userRatePerMinute === null ? '' : String(s.userRatePerMinute)),
+    [s.userRatePerMinute],
+  );
   return (
     <Card title="Per-person limits">
       <form
@@ -142,7 +182,9 @@ function LimitsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDt
           placeholder={`Plan default: ${s.planUserRatePerMinute}`}
           onChange={(e) => setRate(e.target.value)}
         />
-        <p className="muted small">Leave empty to use your plan's limit ({s.planUserRatePerMinute} per minute).</p>
+        <p className="muted small">
+          Leave empty to use your plan's limit ({s.planUserRatePerMinute} per minute).
+        </p>
         <div className="form-actions">
           {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
           <button type="submit" className="btn btn-primary" disabled={busy}>

@@ -19,9 +19,18 @@ const MESSAGES: Record<SignInError, (team: string) => { title: string; body: str
     title: 'This workspace is suspended',
     body: `Lore is suspended for ${team || 'this workspace'}. Contact the Lore operator.`,
   }),
-  cancelled: () => ({ title: 'Sign-in cancelled', body: 'You cancelled on Slack. Sign in again whenever you are ready.' }),
-  expired: () => ({ title: 'That sign-in expired', body: 'Sign-in links work once and for ten minutes. Please start again.' }),
-  failed: () => ({ title: 'Sign-in did not work', body: 'Slack could not confirm who you are. Please try again.' }),
+  cancelled: () => ({
+    title: 'Sign-in cancelled',
+    body: 'You cancelled on Slack. Sign in again whenever you are ready.',
+  }),
+  expired: () => ({
+    title: 'That sign-in expired',
+    body: 'Sign-in links work once and for ten minutes. Please start again.',
+  }),
+  failed: () => ({
+    title: 'Sign-in did not work',
+    body: 'Slack could not confirm who you are. Please try again.',
+  }),
   not_configured: () => ({
     title: 'Sign in with Slack is not set up',
     body: 'This server has no Slack app configured (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET).',
@@ -67,21 +76,33 @@ export function SignInPage() {
           </Notice>
         ) : null}
         {search.get('signedOut') ? <Notice kind="ok">You are signed out.</Notice> : null}
-        {search.get('expired') ? <Notice kind="info">Your session ended. Sign in again to continue.</Notice> : null}
+        {search.get('expired') ? (
+          <Notice kind="info">Your session ended. Sign in again to continue.</Notice>
+        ) : null}
         <div className="signin-actions">
-          <a className="btn btn-slack" href="/auth/slack/login" aria-disabled={options.data?.slackSignIn === false}>
+          <a
+            className="btn btn-slack"
+            href="/auth/slack/login"
+            aria-disabled={options.data?.slackSignIn === false}
+          >
             <SlackMark /> Sign in with Slack
           </a>
           {remembered.length > 1
             ? remembered.map((w) => (
-                <a key={w.teamId} className="btn btn-ghost" href={`/auth/slack/login?team=${encodeURIComponent(w.teamId)}`}>
+                <a
+                  key={w.teamId}
+                  className="btn btn-ghost"
+                  href={`/auth/slack/login?team=${encodeURIComponent(w.teamId)}`}
+                >
                   Sign in to {w.name}
                 </a>
               ))
             : null}
           {options.data?.devSignIn ? (
             <div className="dev-signin">
-              <p className="muted small">Embedded mode: try everything on the demo workspace, as an admin and operator.</p>
+              <p className="muted small">
+                Embedded mode: try everything on the demo workspace, as an admin and operator.
+              </p>
               <button type="button" className="btn" onClick={devSignIn} disabled={busy}>
                 {busy ? 'Opening…' : 'Dev sign-in (demo workspace)'}
               </button>
@@ -100,10 +121,22 @@ export function SignInPage() {
 function SlackMark() {
   return (
     <svg aria-hidden="true" width="18" height="18" viewBox="0 0 54 54">
-      <path fill="#36C5F0" d="M19.7 0a5.4 5.4 0 0 0 0 10.8h5.4V5.4A5.4 5.4 0 0 0 19.7 0m0 14.4H5.4a5.4 5.4 0 0 0 0 10.8h14.3a5.4 5.4 0 0 0 0-10.8" />
-      <path fill="#2EB67D" d="M54 19.8a5.4 5.4 0 0 0-10.8 0v5.4h5.4a5.4 5.4 0 0 0 5.4-5.4m-14.4 0V5.4a5.4 5.4 0 0 0-10.8 0v14.4a5.4 5.4 0 0 0 10.8 0" />
-      <path fill="#ECB22E" d="M34.2 54a5.4 5.4 0 0 0 0-10.8h-5.4v5.4a5.4 5.4 0 0 0 5.4 5.4m0-14.4h14.4a5.4 5.4 0 0 0 0-10.8H34.2a5.4 5.4 0 0 0 0 10.8" />
-      <path fill="#E01E5A" d="M0 34.2a5.4 5.4 0 0 0 10.8 0v-5.4H5.4A5.4 5.4 0 0 0 0 34.2m14.4 0v14.4a5.4 5.4 0 0 0 10.8 0V34.2a5.4 5.4 0 0 0-10.8 0" />
+      <path
+        fill="#36C5F0"
+        d="M19.7 0a5.4 5.4 0 0 0 0 10.8h5.4V5.4A5.4 5.4 0 0 0 19.7 0m0 14.4H5.4a5.4 5.4 0 0 0 0 10.8h14.3a5.4 5.4 0 0 0 0-10.8"
+      />
+      <path
+        fill="#2EB67D"
+        d="M54 19.8a5.4 5.4 0 0 0-10.8 0v5.4h5.4a5.4 5.4 0 0 0 5.4-5.4m-14.4 0V5.4a5.4 5.4 0 0 0-10.8 0v14.4a5.4 5.4 0 0 0 10.8 0"
+      />
+      <path
+        fill="#ECB22E"
+        d="M34.2 54a5.4 5.4 0 0 0 0-10.8h-5.4v5.4a5.4 5.4 0 0 0 5.4 5.4m0-14.4h14.4a5.4 5.4 0 0 0 0-10.8H34.2a5.4 5.4 0 0 0 0 10.8"
+      />
+      <path
+        fill="#E01E5A"
+        d="M0 34.2a5.4 5.4 0 0 0 10.8 0v-5.4H5.4A5.4 5.4 0 0 0 0 34.2m14.4 0v14.4a5.4 5.4 0 0 0 10.8 0V34.2a5.4 5.4 0 0 0-10.8 0"
+      />
     </svg>
   );
 }

@@ -21,7 +21,14 @@ export interface SlackBlock {
   fields?: Array<{ type: 'mrkdwn' | 'plain_text'; text: string }>;
 }
 
-export const askOutcome = z.enum(['answered', 'extractive', 'no_sources', 'rate_limited', 'over_quota', 'failed']);
+export const askOutcome = z.enum([
+  'answered',
+  'extractive',
+  'no_sources',
+  'rate_limited',
+  'over_quota',
+  'failed',
+]);
 
 export interface AskSourceDto {
   position: number;

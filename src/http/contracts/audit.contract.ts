@@ -3,7 +3,12 @@ import { z } from 'zod';
 /** `GET /api/audit`: the tenant's audit log, newest first, filterable. */
 export const auditQuery = z.object({
   /** An action or an action prefix such as "api_key." or "settings". */
-  action: z.string().trim().max(100).regex(/^[a-z_.]*$/, 'letters, "_" and "." only').optional(),
+  action: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[a-z_.]*$/, 'letters, "_" and "." only')
+    .optional(),
   actor: z.string().trim().max(100).optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),

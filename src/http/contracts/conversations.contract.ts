@@ -3,7 +3,9 @@ import { z } from 'zod';
 /** Conversations (recent questions and answers) and the knowledge-gap inbox. */
 export const conversationsQuery = z.object({
   search: z.string().trim().max(200).optional(),
-  outcome: z.enum(['answered', 'extractive', 'no_sources', 'failed', 'rate_limited', 'over_quota']).optional(),
+  outcome: z
+    .enum(['answered', 'extractive', 'no_sources', 'failed', 'rate_limited', 'over_quota'])
+    .optional(),
   feedback: z.enum(['up', 'down']).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
@@ -20,7 +22,13 @@ export interface ConversationDto {
   outcome: string;
   latencyMs: number | null;
   totalTokens: number;
-  sources: Array<{ position: number; documentId: string | null; title: string; section: string; score: number }>;
+  sources: Array<{
+    position: number;
+    documentId: string | null;
+    title: string;
+    section: string;
+    score: number;
+  }>;
   thumbsUp: number;
   thumbsDown: number;
   feedbackReasons: string[];
@@ -50,4 +58,6 @@ export interface GapDto {
   createdAt: string;
   resolvedAt: string | null;
   resolvedDocument: { id: string; title: string } | null;
+  /** How many times the question was asked (gaps of the same question are one entry). */
+  count: number;
 }

@@ -29,5 +29,12 @@ export interface OverviewDto {
     documents: QuotaUseDto;
     chunks: QuotaUseDto;
   };
-  month: { questions: number; answered: number; unanswered: number; thumbsUp: number; thumbsDown: number; openGaps: number };
+  month: {
+    questions: number;
+    answered: number;
+    unanswered: number;
+    thumbsUp: number;
+    thumbsDown: number;
+    openGaps: number;
+  };
 }

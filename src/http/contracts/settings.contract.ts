@@ -59,7 +59,9 @@ export interface CreatedApiKeyDto {
 }
 
 /** The danger zone: the workspace's name typed out, so a stray click cannot delete everything. */
-export const deleteAllDataBody = z.object({ confirm: z.string().min(1, 'Type the workspace name to confirm').max(500) });
+export const deleteAllDataBody = z.object({
+  confirm: z.string().min(1, 'Type the workspace name to confirm').max(500),
+});
 
 export interface DeletedDataDto {
   documents: number;

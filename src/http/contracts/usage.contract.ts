@@ -5,7 +5,10 @@ const day = z.iso.date();
 /** A period of whole days (UTC), at most a year; default the last 30 days. */
 export const usageQuery = z
   .object({ from: day.optional(), to: day.optional() })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '"from" must not be after "to"', path: ['from'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: '"from" must not be after "to"',
+    path: ['from'],
+  });
 
 export interface UsageDayDto {
   day: string;

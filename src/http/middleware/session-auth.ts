@@ -81,7 +81,8 @@ export function loadSession(deps: { db: Database }): RequestHandler {
 
 /** Routes only a signed-in dashboard user may call (not API keys, which may only sync documents). */
 export const requireSession: RequestHandler = (req, _res, next) => {
-  if (req.auth?.via === 'api_key') throw forbidden('API keys can only manage documents; sign in to the dashboard for this');
+  if (req.auth?.via === 'api_key')
+    throw forbidden('API keys can only manage documents; sign in to the dashboard for this');
   if (!req.dashboardSession) throw unauthorized('Sign in to the dashboard first');
   next();
 };
@@ -90,6 +91,7 @@ export const requireSession: RequestHandler = (req, _res, next) => {
 export const requirePlatformAdmin: RequestHandler = (req, _res, next) => {
   if (hasBearer(req)) throw forbidden('The operator API needs a dashboard sign-in, not an API key');
   if (!req.dashboardSession) throw unauthorized('Sign in to the dashboard first');
-  if (!req.dashboardSession.isPlatformAdmin) throw forbidden('Only platform operators can use the operator view');
+  if (!req.dashboardSession.isPlatformAdmin)
+    throw forbidden('Only platform operators can use the operator view');
   next();
 };

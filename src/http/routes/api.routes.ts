@@ -37,7 +37,11 @@ export interface ApiDeps {
 }
 
 const askUnavailable: AskFn = async () => {
-  throw new AppError({ code: 'unavailable', message: 'The answer pipeline is not available on this server', status: 503 });
+  throw new AppError({
+    code: 'unavailable',
+    message: 'The answer pipeline is not available on this server',
+    status: 503,
+  });
 };
 
 /**
@@ -46,9 +50,14 @@ const askUnavailable: AskFn = async () => {
  */
 export function apiRoutes(deps: ApiDeps): Router {
   const router = Router();
-  const checkKey = deps.checkOpenAiKey ?? ((key) => checkOpenAiKey(key, { baseUrl: deps.config.openai.baseUrl }));
+  const checkKey =
+    deps.checkOpenAiKey ?? ((key) => checkOpenAiKey(key, { baseUrl: deps.config.openai.baseUrl }));
   router.use('/api', loadSession(deps), sessionRoutes(deps));
-  router.use('/api/platform', requirePlatformAdmin, platformRoutes({ db: deps.db, lifecycle: deps.tenants.lifecycle }));
+  router.use(
+    '/api/platform',
+    requirePlatformAdmin,
+    platformRoutes({ db: deps.db, lifecycle: deps.tenants.lifecycle }),
+  );
   router.use(
     '/api',
     requireTenant(deps),

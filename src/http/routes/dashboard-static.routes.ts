@@ -16,7 +16,10 @@ export function dashboardStaticRoutes(opts: { distDir: string }): Router {
   const index = path.join(opts.distDir, 'index.html');
 
   router.get('/', (_req, res) => res.redirect(302, '/app'));
-  router.use('/app/assets', express.static(path.join(opts.distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+  router.use(
+    '/app/assets',
+    express.static(path.join(opts.distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }),
+  );
   router.use('/app', express.static(opts.distDir, { index: false, maxAge: '1h' }));
   router.get('/app{/*rest}', (req, res, next) => {
     // A missing asset is a 404, not the app's HTML (a browser would try to run HTML as a script).

@@ -45,7 +45,7 @@ export async function enqueueQuestion(
     if ((await deps.kv.get(key)) === 'pending') {
       throw unavailable('the first delivery of this event is still being queued; Slack will retry');
     }
-    log.info({ retryNum: meta.retryNum }, 'duplicate delivery ignored');
+    deps.logger.info(ids, 'duplicate delivery ignored');
     return 'duplicate';
   }
   const job: AnswerPayload = {
@@ -69,6 +69,7 @@ export async function enqueueQuestion(
   }
   // The job is queued: a failure to mark it so only means a retry meets the pending key (and the job id).
   await deps.kv.set(key, 'queued', { ttlMs: DEDUPE_TTL_MS }).catch(() => false);
-  log.info({ retryNum: meta.retryNum }, 'question queued');
+  // Every question is one request log line already (pino-http); this one is for tracing only.
+  deps.logger.debug(ids, 'question queued');
   return 'queued';
 }

@@ -66,6 +66,8 @@ export async function screenshot(page: Page, name: string, viewport: ViewportNam
   await mkdir(SCREENSHOTS, { recursive: true });
   // Let charts and fonts settle: wait for the network to go quiet, then for the next two frames.
   await page.waitForLoadState('networkidle').catch(() => {});
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // Sticky bars are drawn where the page is scrolled to: start full-page shots from the top.
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${viewport}.png`), fullPage: true });
 }

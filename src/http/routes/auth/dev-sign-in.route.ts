@@ -23,7 +23,11 @@ export function devSignInRoute(deps: {
   ): Promise<void>;
 }): RequestHandler {
   return async (req, res) => {
-    const noRoute = new AppError({ code: 'not_found', message: `No route for POST ${req.path}`, status: 404 });
+    const noRoute = new AppError({
+      code: 'not_found',
+      message: `No route for POST ${req.path}`,
+      status: 404,
+    });
     if (!deps.config.embedded || deps.config.isProduction) throw noRoute;
     if (!req.is('application/json')) throw noRoute;
     const demo = await findTenantBySlackId(deps.db.pool, DEMO_TEAM_ID);

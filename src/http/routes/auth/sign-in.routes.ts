@@ -119,12 +119,16 @@ export function signInRoutes(deps: SignInDeps): Router {
     if (q.error) return toSignInPage(res, 'cancelled');
     const pending = raw ? (JSON.parse(raw) as PendingSignIn) : null;
     const binding = readCookie(req, BINDING_COOKIE);
-    if (!pending || !binding || sha256(binding) !== pending.binding || !q.code) return toSignInPage(res, 'expired');
+    if (!pending || !binding || sha256(binding) !== pending.binding || !q.code)
+      return toSignInPage(res, 'expired');
     let identity: Awaited<ReturnType<SignInProvider['exchange']>>;
     try {
       identity = await deps.signIn.exchange(q.code, pending.nonce);
     } catch (err) {
-      req.log?.warn({ err: isAppError(err) ? { code: err.code, message: err.message } : err }, 'sign in with slack failed');
+      req.log?.warn(
+        { err: isAppError(err) ? { code: err.code, message: err.message } : err },
+        'sign in with slack failed',
+      );
       return toSignInPage(res, 'failed');
     }
     const isPlatformAdmin = config.platformAdmins.includes(identity.userId);
@@ -137,7 +141,12 @@ export function signInRoutes(deps: SignInDeps): Router {
     }
     if (only) {
       const pick = random();
-      const value: PendingPick = { userId: identity.userId, userName: identity.name, isPlatformAdmin, workspaces: access.allowed };
+      const value: PendingPick = {
+        userId: identity.userId,
+        userName: identity.name,
+        isPlatformAdmin,
+        workspaces: access.allowed,
+      };
       await deps.kv.set(`dashboard:pick:${pick}`, JSON.stringify(value), { ttlMs: STATE_TTL_MS });
       res.cookie(PICK_COOKIE, pick, cookieOptions(config.publicUrl, STATE_TTL_MS));
       return res.redirect(303, '/app/choose-workspace');

@@ -47,7 +47,12 @@ export function conversationsRoutes(deps: { db: Database }): Router {
     const auth = authOf(req);
     const { id } = parseIds(gapIdParams, req.params, 'Knowledge gap');
     const body = parseInput(updateGapBody, req.body ?? {});
-    await updateKnowledgeGap(deps.db, auth.tenantId, { id, status: body.status, documentId: body.documentId, actor: auth.actor });
+    await updateKnowledgeGap(deps.db, auth.tenantId, {
+      id,
+      status: body.status,
+      documentId: body.documentId,
+      actor: auth.actor,
+    });
     res.status(204).end();
   });
 

@@ -23,8 +23,16 @@ export function answerBlocks(r: Pick<AnswerResult, 'text' | 'sources'>): SlackBl
     blocks.push({
       type: 'actions',
       elements: [
-        { type: 'button', text: { type: 'plain_text', text: '👍 Helpful', emoji: true }, action_id: 'feedback_up' },
-        { type: 'button', text: { type: 'plain_text', text: '👎 Not helpful', emoji: true }, action_id: 'feedback_down' },
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: '👍 Helpful', emoji: true },
+          action_id: 'feedback_up',
+        },
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: '👎 Not helpful', emoji: true },
+          action_id: 'feedback_down',
+        },
       ],
     });
   }

@@ -41,7 +41,8 @@ export function settingsRoutes(deps: {
 }): Router {
   const router = Router();
   const json = express.json({ limit: '32kb' });
-  const current = async (tenantId: string) => wire(await getTenantSettings(deps.db, tenantId)) satisfies SettingsDto;
+  const current = async (tenantId: string) =>
+    wire(await getTenantSettings(deps.db, tenantId)) satisfies SettingsDto;
 
   router.get('/settings', async (req, res) => {
     res.json(await current(authOf(req).tenantId));
@@ -59,7 +60,11 @@ export function settingsRoutes(deps: {
     const { key } = parseInput(openAiKeyBody, req.body ?? {});
     const check = await deps.checkOpenAiKey(key);
     if (!check.ok) {
-      throw new AppError({ code: `openai_key_${check.reason}`, message: KEY_PROBLEMS[check.reason], status: 422 });
+      throw new AppError({
+        code: `openai_key_${check.reason}`,
+        message: KEY_PROBLEMS[check.reason],
+        status: 422,
+      });
     }
     await setTenantOpenAiKey(deps.db, deps.cipher, auth.tenantId, key, auth.actor);
     res.json(await current(auth.tenantId));

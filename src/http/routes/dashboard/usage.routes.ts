@@ -58,15 +58,41 @@ export function usageRoutes(deps: { db: Database }): Router {
     const r = await getUsageReport(deps.db, authOf(req).tenantId, from, to);
     const name = `lore-usage-${kind}-${from}-to-${to}.csv`;
     if (kind === 'days') {
-      const headers = ['day', 'questions', 'answered', 'unanswered', 'prompt_tokens', 'completion_tokens', 'cost_usd',
-        'avg_latency_ms', 'p95_latency_ms', 'thumbs_up', 'thumbs_down'];
-      const rows = r.days.map((d) => [d.day, d.questions, d.answered, d.unanswered, d.promptTokens, d.completionTokens,
-        d.costUsd, d.avgLatencyMs, d.p95LatencyMs, d.thumbsUp, d.thumbsDown]);
+      const headers = [
+        'day',
+        'questions',
+        'answered',
+        'unanswered',
+        'prompt_tokens',
+        'completion_tokens',
+        'cost_usd',
+        'avg_latency_ms',
+        'p95_latency_ms',
+        'thumbs_up',
+        'thumbs_down',
+      ];
+      const rows = r.days.map((d) => [
+        d.day,
+        d.questions,
+        d.answered,
+        d.unanswered,
+        d.promptTokens,
+        d.completionTokens,
+        d.costUsd,
+        d.avgLatencyMs,
+        d.p95LatencyMs,
+        d.thumbsUp,
+        d.thumbsDown,
+      ]);
       return sendCsv(res, name, toCsv(headers, rows));
     }
     const list = kind === 'channels' ? r.byChannel : r.byUser;
     const rows = list.map((b) => [b.key, b.questions, b.tokens, b.costUsd]);
-    sendCsv(res, name, toCsv([kind === 'channels' ? 'channel' : 'user', 'questions', 'tokens', 'cost_usd'], rows));
+    sendCsv(
+      res,
+      name,
+      toCsv([kind === 'channels' ? 'channel' : 'user', 'questions', 'tokens', 'cost_usd'], rows),
+    );
   });
 
   return router;

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { Database } from '../../../infra/db/database.js';
+import type { TenantLifecycle } from '../../../tenants/lifecycle.service.js';
 import {
   findTenantStateById,
   getPlatformSummary,
@@ -7,7 +8,6 @@ import {
   type PlatformTenantFilter,
   updateTenantPlan,
 } from '../../../tenants/platform.service.js';
-import type { TenantLifecycle } from '../../../tenants/lifecycle.service.js';
 import { keyOfTenant } from '../../../tenants/tenant-status.repo.js';
 import {
   type PlatformSummaryDto,
@@ -24,7 +24,10 @@ const operatorOf = (req: Express.Request) => `operator:${req.dashboardSession?.s
 const CSV_ROWS = 10_000;
 
 /** `/api/platform`: the operator view over every tenant (mounted behind requirePlatformAdmin). */
-export function platformRoutes(deps: { db: Database; lifecycle: Pick<TenantLifecycle, 'suspend' | 'resume'> }): Router {
+export function platformRoutes(deps: {
+  db: Database;
+  lifecycle: Pick<TenantLifecycle, 'suspend' | 'resume'>;
+}): Router {
   const router = Router();
   const json = express.json({ limit: '4kb' });
 
@@ -42,10 +45,36 @@ export function platformRoutes(deps: { db: Database; lifecycle: Pick<TenantLifec
   router.get('/tenants.csv', async (req, res) => {
     const q = parseInput(platformTenantsQuery, req.query);
     const { items } = await list({ ...q, limit: CSV_ROWS, offset: 0 });
-    const headers = ['id', 'name', 'slack_id', 'status', 'plan', 'monthly_token_quota', 'monthly_question_quota',
-      'documents', 'questions_this_month', 'tokens_this_month', 'cost_this_month_usd', 'created_at', 'last_activity_at'];
-    const rows = items.map((t) => [t.id, t.name, t.slackId, t.status, t.planId, t.monthlyTokenQuota, t.monthlyQuestionQuota,
-      t.documents, t.questionsThisMonth, t.tokensThisMonth, t.costThisMonthUsd, t.createdAt, t.lastActivityAt]);
+    const headers = [
+      'id',
+      'name',
+      'slack_id',
+      'status',
+      'plan',
+      'monthly_token_quota',
+      'monthly_question_quota',
+      'documents',
+      'questions_this_month',
+      'tokens_this_month',
+      'cost_this_month_usd',
+      'created_at',
+      'last_activity_at',
+    ];
+    const rows = items.map((t) => [
+      t.id,
+      t.name,
+      t.slackId,
+      t.status,
+      t.planId,
+      t.monthlyTokenQuota,
+      t.monthlyQuestionQuota,
+      t.documents,
+      t.questionsThisMonth,
+      t.tokensThisMonth,
+      t.costThisMonthUsd,
+      t.createdAt,
+      t.lastActivityAt,
+    ]);
     sendCsv(res, `lore-tenants-${new Date().toISOString().slice(0, 10)}.csv`, toCsv(headers, rows));
   });
 

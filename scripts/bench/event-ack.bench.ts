@@ -1,0 +1,280 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { App, ExpressReceiver } from '@slack/bolt';
+import express from 'express';
+import { loadConfig } from '../../src/config.js';
+import { seedSampleDocument } from '../../src/knowledge/sample-document.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningApp, startApp } from '../../src/main.js';
+import { startSlackStandIn } from '../slack-stand-in.js';
+import { listen, load, quantile } from './load.js';
+import { reportBench } from './report.js';
+
+/**
+ * The Slack ingress under load: signed app_mention events spread over 1,000 installed workspaces, posted
+ * to Lore's /slack/events (signature check, future-timestamp guard, authorize from the installation cache,
+ * tenant gate, de-duplication, answer job queued, then the 200) and to a bare Bolt app that only acks, in
+ * the same process and run. Then a steady 200 events/s, and the time from an event to the first streamed
+ * token with a faked LLM (baseline: a bare Bolt listener that posts a reply at once).
+ */
+const SECRET = 'bench-signing-secret';
+const TENANTS = 1_000;
+const sink = new Writable({ write: (_c, _e, cb) => cb() });
+const logger = createLogger({ level: 'info', destination: sink });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+const slack = await startSlackStandIn();
+const openai = await startFakeOpenAi();
+const dirs: string[] = [];
+
+async function startLore(role: 'web' | 'all'): Promise<RunningApp> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'lore-bench-ack-'));
+  dirs.push(dataDir);
+  const env = {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    OPENAI_API_KEY: 'sk-bench',
+    OPENAI_BASE_URL: `${openai.url}/v1`,
+  };
+  // The web role alone acknowledges; its queued jobs wait for a worker, as they would in production.
+  return startApp({ ...loadConfig(env), appRole: role }, logger);
+}
+
+async function install(app: RunningApp, teamId: string): Promise<string> {
+  const { tenantId } = await app.container.tenants.installations.store({
+    teamId,
+    teamName: teamId,
+    enterpriseId: null,
+    enterpriseName: null,
+    enterpriseUrl: null,
+    isEnterpriseInstall: false,
+    appId: 'A0BENCH',
+    tokenType: 'bot',
+    authVersion: 'v2',
+    metadata: null,
+    incomingWebhook: null,
+    bot: { token: `xoxb-bench-${teamId}`, id: `B${teamId}`, userId: `U${teamId}`, scopes: ['app_mentions:read', 'chat:write'] },
+    user: { id: '', scopes: [], tokens: null },
+  });
+  return tenantId;
+}
+
+/** A signed app_mention delivery, as Slack sends it (events-app-mention.json's shape). */
+function signedMention(teamId: string, text: string, user = 'U061F7AUR'): RequestInit {
+  const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+  const body = JSON.stringify({
+    token: 'XXYYZZ',
+    team_id: teamId,
+    api_app_id: 'A0BENCH',
+    event: { type: 'app_mention', user, text: `<@U${teamId}> ${text}`, ts, channel: 'C0BENCH', event_ts: ts },
+    type: 'event_callback',
+    authorizations: [{ team_id: teamId, user_id: user, is_bot: false, is_enterprise_install: false }],
+    event_id: `Ev${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+    event_time: Math.floor(Date.now() / 1000),
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+    body,
+  };
+}
+
+/** Pre-signed events, one per request, spread round-robin over the tenants. */
+const batch = (n: number) => {
+  const reqs = Array.from({ length: n }, (_, i) => signedMention(teamOf(i % TENANTS), 'How do I add Lore to a channel?'));
+  let next = 0;
+  return () => reqs[next++ % reqs.length] as RequestInit;
+};
+const teamOf = (i: number) => `TB${String(i).padStart(6, '0')}`;
+
+/** Open-loop load at a fixed rate; latency counts from when each request was due (no coordinated omission). */
+async function steady(url: string, rate: number, seconds: number, init: () => RequestInit) {
+  const latencies: number[] = [];
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    inflight.push(
+      (async () => {
+        const res = await fetch(url, init());
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+        latencies.push(performance.now() - due);
+      })(),
+    );
+  }
+  await Promise.all(inflight);
+  const sec = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / sec, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99) };
+}
+
+// --- acknowledgement: Lore (web role, 1,000 tenants) vs a bare Bolt app that only acks ---------------
+const lore = await startLore('web');
+const t0 = performance.now();
+for (let i = 0; i < TENANTS; i++) await install(lore, teamOf(i));
+process.stdout.write(`installed ${TENANTS} workspaces in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+
+const bareReceiver = new ExpressReceiver({ signingSecret: SECRET, endpoints: '/slack/events' });
+const bareApp = new App({
+  receiver: bareReceiver,
+  authorize: async () => ({ botToken: 'xoxb-bare', botId: 'B0BARE', botUserId: 'U0BARE' }),
+});
+bareApp.event('app_mention', async () => {});
+const bare = await listen(express().use(bareReceiver.router));
+const loreUrl = `${lore.url}/slack/events`;
+const bareUrl = `${bare.url}/slack/events`;
+
+// Warm-up: every tenant once (fills Lore's installation cache), JIT for both.
+await load(loreUrl, { total: TENANTS, concurrency: 16, init: batch(TENANTS) });
+await load(bareUrl, { total: 1000, concurrency: 16, init: batch(1000) });
+const opts = { total: 3000, concurrency: 32 };
+const bareRuns = [];
+const loreRuns = [];
+for (let round = 0; round < 3; round++) {
+  bareRuns.push(await load(bareUrl, { ...opts, init: batch(opts.total) }));
+  loreRuns.push(await load(loreUrl, { ...opts, init: batch(opts.total) }));
+}
+const bareSteady = await steady(bareUrl, 200, 10, batch(2000));
+const loreSteady = await steady(loreUrl, 200, 10, batch(2000));
+await lore.stop();
+await bare.close();
+
+// --- event → first streamed token, faked LLM (Lore with its worker) vs a bare listener posting at once ---
+const answering = await startLore('all');
+const tenantId = await install(answering, 'TTTFT0001');
+await answering.container.db.pool.query(`UPDATE lore.tenants SET plan_id = 'business' WHERE id = $1`, [tenantId]);
+await seedSampleDocument(answering.container, tenantId);
+for (;;) {
+  const { rows } = await answering.container.db.pool.query('SELECT status FROM lore.documents WHERE tenant_id = $1', [tenantId]);
+  if (rows[0]?.status === 'ready') break;
+  await sleep(50);
+}
+const postingReceiver = new ExpressReceiver({ signingSecret: SECRET, endpoints: '/slack/events' });
+const postingApp = new App({
+  receiver: postingReceiver,
+  clientOptions: { slackApiUrl: slack.apiUrl },
+  authorize: async () => ({ botToken: 'xoxb-bare', botId: 'B0BARE', botUserId: 'U0BARE' }),
+});
+postingApp.event('app_mention', async ({ event, client }) => {
+  await client.chat.postMessage({ channel: event.channel, thread_ts: event.ts, text: 'first token' });
+});
+const posting = await listen(express().use(postingReceiver.router));
+
+/** Sends one event and resolves with the ms until the stand-in saw `firstMethod`, after `doneMethod` arrived. */
+async function timeToFirst(url: string, init: RequestInit, firstMethod: string, done: (m: string, a: { blocks?: unknown[] }) => boolean) {
+  const sent = performance.now();
+  let first = Number.NaN;
+  const finished = new Promise<void>((resolve) => {
+    const on = (c: { method: string; args: { blocks?: unknown[] }; at: number }) => {
+      if (c.method === firstMethod && Number.isNaN(first)) first = c.at - sent;
+      if (done(c.method, c.args)) {
+        slack.events.off('call', on);
+        resolve();
+      }
+    };
+    slack.events.on('call', on);
+  });
+  const res = await fetch(url, init);
+  await res.arrayBuffer();
+  await finished;
+  return first;
+}
+const RUNS = 25;
+const bareFirst: number[] = [];
+const loreFirst: number[] = [];
+for (let i = 0; i < RUNS + 3; i++) {
+  const b = await timeToFirst(`${posting.url}/slack/events`, signedMention('TTTFT0001', 'hi'), 'chat.postMessage', (m) => m === 'chat.postMessage');
+  const l = await timeToFirst(
+    `${answering.url}/slack/events`,
+    signedMention('TTTFT0001', 'How do I add Lore to a channel?', `UQ${i}`),
+    'chat.appendStream',
+    (m, a) => m === 'chat.update' && Array.isArray(a.blocks) && a.blocks.length > 0,
+  );
+  // The first three runs warm the JIT and caches.
+  if (i >= 3) {
+    bareFirst.push(b);
+    loreFirst.push(l);
+  }
+}
+await answering.stop();
+await posting.close();
+await slack.close();
+await openai.close();
+await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+reportBench({
+  name: 'event-ack',
+  description: `signed app_mention over ${TENANTS} installed workspaces: Lore's /slack/events vs a bare Bolt app that only acks (same process)`,
+  rows: [
+    {
+      metric: 'ack throughput (events/s)',
+      baseline: median(bareRuns.map((r) => r.perSecond)),
+      lore: median(loreRuns.map((r) => r.perSecond)),
+    },
+    { metric: 'ack p50 (ms), 32 in flight', baseline: median(bareRuns.map((r) => r.p50Ms)), lore: median(loreRuns.map((r) => r.p50Ms)) },
+    { metric: 'ack p99 (ms), 32 in flight', baseline: median(bareRuns.map((r) => r.p99Ms)), lore: median(loreRuns.map((r) => r.p99Ms)) },
+    { metric: 'steady 200/s: rate reached', baseline: bareSteady.perSecond, lore: loreSteady.perSecond },
+    { metric: 'steady 200/s: p50 (ms)', baseline: bareSteady.p50Ms, lore: loreSteady.p50Ms },
+    { metric: 'steady 200/s: p99 (ms)', baseline: bareSteady.p99Ms, lore: loreSteady.p99Ms },
+    { metric: 'event → first token p50 (ms)', baseline: quantile(sorted(bareFirst), 0.5), lore: quantile(sorted(loreFirst), 0.5) },
+    { metric: 'event → first token p99 (ms)', baseline: quantile(sorted(bareFirst), 0.99), lore: quantile(sorted(loreFirst), 0.99) },
+  ],
+});
+
+/** An OpenAI-compatible server on loopback: constant embeddings, and chat completions streamed at once. */
+async function startFakeOpenAi(): Promise<{ url: string; close(): Promise<void> }> {
+  const unit = Array.from({ length: 1536 }, (_, i) => (i === 0 ? 1 : 0));
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => {
+      raw += c.toString();
+    });
+    req.on('end', () => {
+      const body = raw ? JSON.parse(raw) : {};
+      if (req.url?.endsWith('/embeddings')) {
+        const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            object: 'list',
+            model: body.model,
+            data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: unit })),
+            usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+          }),
+        );
+        return;
+      }
+      res.setHeader('content-type', 'text/event-stream');
+      const chunk = (content: string) =>
+        `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+      for (const word of 'Mention @Lore in a channel it has been added to [1].'.split(/(?<= )/)) res.write(chunk(word));
+      res.end(
+        `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage: { prompt_tokens: 300, completion_tokens: 12, total_tokens: 312 } })}\n\ndata: [DONE]\n\n`,
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

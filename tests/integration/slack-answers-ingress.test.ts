@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { slackFixture, startSlackTestApp } from '../support/slack.js';
+import {
+  ANSWER_ENV,
+  addReadyDocument,
+  fakeOpenAi,
+  installWorkspace,
+  mentionEvent,
+  messageEvent,
+  postEvent,
+  rowsOf,
+  signedPost,
+  type Workspace,
+} from '../support/slack-answers.js';
+import { fakeSlackWebApi } from '../support/slack-web-api.js';
+
+type App = Awaited<ReturnType<typeof startSlackTestApp>>;
+
+const QUESTION = 'How many days ahead must flights be booked?';
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+describe('Slack ingress: signatures, de-duplication, acknowledgement and what is ignored', () => {
+  let app: App;
+  let w: Workspace;
+  const total = async () => Object.values(await app.container.queue.counts()).reduce((n, x) => n + x, 0);
+  const answersFor = (eventId: string) =>
+    rowsOf(app, 'SELECT outcome FROM lore.answers WHERE idempotency_key = $1', [eventId]);
+  /** Replies the bot started in a channel: streams plus posted messages. */
+  const repliesIn = (slack: ReturnType<typeof fakeSlackWebApi>, channel: string) =>
+    [...slack.of('chat.startStream'), ...slack.of('chat.postMessage')].filter((c) => c.channel === channel);
+
+  beforeAll(async () => {
+    app = await startSlackTestApp(ANSWER_ENV);
+    fakeOpenAi('unused');
+    w = await installWorkspace(app, 'TINGRESS1');
+    await addReadyDocument(app, w.tenantId, 'travel.md', '# Travel\n\n## Flights\n\nFlights must be booked at least 14 days ahead.');
+  });
+  afterAll(() => app.cleanup());
+
+  it('refuses invalid, missing, stale and future signatures with 401, and queues nothing', async () => {
+    const slack = fakeSlackWebApi();
+    const before = await total();
+    const event = mentionEvent(w, QUESTION);
+    const body = JSON.stringify(event);
+    const refused = {
+      'wrong secret': await signedPost(app.url, body, { secret: 'not-the-signing-secret' }),
+      'tampered signature': await signedPost(app.url, body, { signature: `v0=${'0'.repeat(64)}` }),
+      'no signature': await signedPost(app.url, body, { signature: null }),
+      'stale (6 minutes old)': await signedPost(app.url, body, { timestamp: nowSec() - 360 }),
+      'future (6 minutes ahead)': await signedPost(app.url, body, { timestamp: nowSec() + 360 }),
+    };
+    for (const [what, res] of Object.entries(refused)) expect({ what, status: res.status }).toEqual({ what, status: 401 });
+    expect(await total()).toBe(before);
+    expect(await answersFor(event.event_id)).toEqual([]);
+    expect(slack.calls).toEqual([]);
+  });
+
+  it('accepts a timestamp just inside the five-minute window, either way', async () => {
+    fakeSlackWebApi();
+    const challenge = slackFixture('events-url-verification').payload;
+    for (const timestamp of [nowSec() - 280, nowSec() + 280]) {
+      const res = await signedPost(app.url, JSON.stringify(challenge), { timestamp });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ challenge: challenge.challenge });
+    }
+  });
+
+  it('answers an event once however often Slack delivers it (retries with x-slack-retry-num)', async () => {
+    const slack = fakeSlackWebApi();
+    fakeOpenAi('Fourteen days ahead [1].');
+    const event = mentionEvent(w, QUESTION, { channel: 'CDUPLIC01' });
+    expect((await postEvent(app.url, event)).status).toBe(200);
+    const retries = await Promise.all(
+      [1, 2, 3].map((n) =>
+        postEvent(app.url, event, { 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' }),
+      ),
+    );
+    expect(retries.map((r) => r.status)).toEqual([200, 200, 200]);
+    await vi.waitFor(async () => expect(await answersFor(event.event_id)).toEqual([{ outcome: 'answered' }]), {
+      timeout: 10_000,
+    });
+    expect(repliesIn(slack, 'CDUPLIC01')).toHaveLength(1);
+  });
+
+  it('answers 500 when the job cannot be queued, so Slack retries, and the retry is answered', async () => {
+    const slack = fakeSlackWebApi();
+    fakeOpenAi('Fourteen days ahead [1].');
+    const event = mentionEvent(w, QUESTION, { channel: 'CQUEUEDWN' });
+    const enqueue = vi.spyOn(app.container.queue, 'enqueue').mockRejectedValueOnce(new Error('queue is down'));
+    const first = await postEvent(app.url, event);
+    expect(first.status).toBe(500);
+    expect(await answersFor(event.event_id)).toEqual([]);
+    enqueue.mockRestore();
+
+    const retry = await postEvent(app.url, event, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' });
+    expect(retry.status).toBe(200);
+    await vi.waitFor(async () => expect(await answersFor(event.event_id)).toEqual([{ outcome: 'answered' }]), {
+      timeout: 10_000,
+    });
+    expect(repliesIn(slack, 'CQUEUEDWN')).toHaveLength(1);
+  });
+
+  it("ignores the bot's own messages, other bots, edits and deletions, and queues nothing for them", async () => {
+    const slack = fakeSlackWebApi();
+    const before = await total();
+    const ignored = [
+      messageEvent(w, QUESTION, { user: w.botUserId, extra: { bot_id: w.botId } }),
+      messageEvent(w, QUESTION, { user: 'U0OTHERBOT', extra: { bot_id: 'B0OTHERBOT' } }),
+      messageEvent(w, QUESTION, { extra: { subtype: 'bot_message', bot_id: 'B0OTHERBOT' } }),
+      messageEvent(w, QUESTION, { extra: { subtype: 'message_changed', message: { text: QUESTION } } }),
+      messageEvent(w, '', { extra: { subtype: 'message_deleted', deleted_ts: '1700000000.000001' } }),
+      mentionEvent(w, QUESTION, { user: w.botUserId }),
+    ];
+    for (const e of ignored) expect((await postEvent(app.url, e)).status).toBe(200);
+    expect(await total()).toBe(before);
+    expect(slack.calls).toEqual([]);
+  });
+
+  it('answers a channel message that mentions the bot once (app_mention), not twice (message too)', async () => {
+    const slack = fakeSlackWebApi();
+    fakeOpenAi('Fourteen days ahead [1].');
+    // A mention inside a thread Lore then takes part in; Slack also delivers it as message.channels,
+    // with its own event id.
+    const mention = mentionEvent(w, QUESTION, { channel: 'CMENTION1', threadTs: '1700000000.000100' });
+    const asMessage = messageEvent(w, mention.event.text, {
+      channel: 'CMENTION1',
+      channelType: 'channel',
+      user: mention.event.user,
+      ts: mention.event.ts,
+      threadTs: '1700000000.000100',
+    });
+    expect((await postEvent(app.url, mention)).status).toBe(200);
+    expect((await postEvent(app.url, asMessage)).status).toBe(200);
+    await vi.waitFor(async () => expect(await answersFor(mention.event_id)).toEqual([{ outcome: 'answered' }]), {
+      timeout: 10_000,
+    });
+    expect(await answersFor(asMessage.event_id)).toEqual([]);
+    expect(repliesIn(slack, 'CMENTION1')).toHaveLength(1);
+  });
+});

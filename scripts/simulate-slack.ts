@@ -29,7 +29,11 @@ const fixture = (name: string): Json =>
 const nowTs = () => `${Math.floor(Date.now() / 1000)}.${String(Date.now() % 1000).padStart(3, '0')}100`;
 
 /** The request Slack would send for each kind: body and content type, from the official fixtures' shapes. */
-function buildRequest(kind: string, question: string, responseUrl: string): { body: string; contentType: string } {
+function buildRequest(
+  kind: string,
+  question: string,
+  responseUrl: string,
+): { body: string; contentType: string } {
   if (kind === 'ask') {
     const fields = {
       ...fixture('slash-command-request').examples[0].parsedFields,
@@ -74,12 +78,18 @@ function isFinal(c: StandInCall): boolean {
   return c.method === 'chat.postMessage' && !String(c.args.text ?? '').startsWith('_Looking');
 }
 
-async function simulate(kind: string, question: string, opts: { url: string; port: number; secret?: string; json?: boolean }) {
+async function simulate(
+  kind: string,
+  question: string,
+  opts: { url: string; port: number; secret?: string; json?: boolean },
+) {
   const standIn = await startSlackStandIn({ port: opts.port });
   const out = (s: string) => process.stdout.write(s);
   const health = await fetch(`${opts.url}/healthz`).catch(() => null);
   if (!health?.ok) {
-    out(`Lore is not answering at ${opts.url}. Start it with:\n\n  SLACK_API_URL=${standIn.apiUrl} npm start\n\n`);
+    out(
+      `Lore is not answering at ${opts.url}. Start it with:\n\n  SLACK_API_URL=${standIn.apiUrl} npm start\n\n`,
+    );
     await standIn.close();
     process.exitCode = 1;
     return;
@@ -103,7 +113,11 @@ async function simulate(kind: string, question: string, opts: { url: string; por
   const started = performance.now();
   const res = await fetch(`${opts.url}/slack/events`, {
     method: 'POST',
-    headers: { 'content-type': contentType, 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signature,
+    },
     body,
   });
   const ack = await res.text();
@@ -113,7 +127,9 @@ async function simulate(kind: string, question: string, opts: { url: string; por
     out(`\nNo reply within 60 s. Is Lore running with SLACK_API_URL=${standIn.apiUrl} ?\n`);
     process.exitCode = 1;
   } else {
-    const first = standIn.calls.find((c) => c.method === 'chat.appendStream' || c.method === 'chat.postMessage');
+    const first = standIn.calls.find(
+      (c) => c.method === 'chat.appendStream' || c.method === 'chat.postMessage',
+    );
     if (first) out(`\n\n(first reply ${(first.at - started).toFixed(0)} ms after the event)\n`);
     out(`\n${final.method} after ${(final.at - started).toFixed(0)} ms:\n\n${renderMessage(final.args)}\n`);
     if (opts.json) out(`\n${JSON.stringify(final.args, null, 2)}\n`);
@@ -123,21 +139,35 @@ async function simulate(kind: string, question: string, opts: { url: string; por
 
 async function serve(port: number) {
   const standIn = await startSlackStandIn({ port });
-  process.stdout.write(`Slack stand-in on ${standIn.apiUrl}; start Lore with SLACK_API_URL=${standIn.apiUrl}\n`);
-  standIn.events.on('call', (c: StandInCall) => process.stdout.write(`${c.method} ${JSON.stringify(c.args).slice(0, 200)}\n`));
+  process.stdout.write(
+    `Slack stand-in on ${standIn.apiUrl}; start Lore with SLACK_API_URL=${standIn.apiUrl}\n`,
+  );
+  standIn.events.on('call', (c: StandInCall) =>
+    process.stdout.write(`${c.method} ${JSON.stringify(c.args).slice(0, 200)}\n`),
+  );
 }
 
 const program = new Command('simulate-slack')
-  .description('Send signed Slack events for the demo workspace to a running Lore and print what the bot posts')
+  .description(
+    'Send signed Slack events for the demo workspace to a running Lore and print what the bot posts',
+  )
   .option('--url <url>', 'Lore base URL', 'http://127.0.0.1:3000')
-  .option('--port <port>', 'port of the local Slack stand-in (Lore must use SLACK_API_URL=http://127.0.0.1:<port>/api/)', '3999')
+  .option(
+    '--port <port>',
+    'port of the local Slack stand-in (Lore must use SLACK_API_URL=http://127.0.0.1:<port>/api/)',
+    '3999',
+  )
   .option('--secret <secret>', 'signing secret (default: SLACK_SIGNING_SECRET or the development one)')
   .option('--json', 'also print the final message as Block Kit JSON');
 for (const kind of ['mention', 'dm', 'ask']) {
   program
     .command(`${kind} <question...>`)
-    .description(`send ${kind === 'ask' ? 'the /ask command' : kind === 'dm' ? 'a direct message' : 'an app_mention'}`)
-    .action((words: string[]) => simulate(kind, words.join(' '), { ...program.opts(), port: Number(program.opts().port) }));
+    .description(
+      `send ${kind === 'ask' ? 'the /ask command' : kind === 'dm' ? 'a direct message' : 'an app_mention'}`,
+    )
+    .action((words: string[]) =>
+      simulate(kind, words.join(' '), { ...program.opts(), port: Number(program.opts().port) }),
+    );
 }
 program
   .command('serve')

@@ -51,7 +51,9 @@ function parse(raw: string, contentType: string | undefined): Json {
  * assistant.threads.*, views.*, users.info, auth.test) like Slack does, records every call, and accepts
  * slash-command replies on /response/<id>. Unknown methods get `{ ok: true }`.
  */
-export async function startSlackStandIn(opts: { port?: number; streaming?: boolean } = {}): Promise<SlackStandIn> {
+export async function startSlackStandIn(
+  opts: { port?: number; streaming?: boolean } = {},
+): Promise<SlackStandIn> {
   const calls: StandInCall[] = [];
   const events = new EventEmitter();
   const threads = new Map<string, Json[]>();
@@ -66,7 +68,10 @@ export async function startSlackStandIn(opts: { port?: number; streaming?: boole
       case 'chat.postMessage': {
         const ts = nextTs();
         const key = `${args.channel}:${args.thread_ts ?? ts}`;
-        threads.set(key, [...(threads.get(key) ?? []), { ts, text: args.text, bot_id: 'B0LOREBOT', user: 'U0LOREBOT' }]);
+        threads.set(key, [
+          ...(threads.get(key) ?? []),
+          { ts, text: args.text, bot_id: 'B0LOREBOT', user: 'U0LOREBOT' },
+        ]);
         return { ok: true, channel: args.channel, ts, message: { text: args.text, ts } };
       }
       case 'chat.update':

@@ -43,6 +43,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createAnswerClients } from './slack/answers/answer-clients.js';
 import { createSlackReplier } from './slack/answers/slack-replier.js';
 import { createThreadMembership } from './slack/answers/thread-membership.js';
+import { buildAnswerBlocks } from './slack/blocks/answer.js';
 import { registerAnswerListeners } from './slack/listeners/answer-listeners.js';
 import { slackRequestWindow } from './slack/middleware/request-window.js';
 import { createSlackSignIn } from './slack/sign-in-with-slack.js';
@@ -257,11 +258,12 @@ export async function startApp(
   if (adminToken) routers.push(adminRoutes(adminToken, container));
   // Slack verifies signatures over the raw body: nothing before this router may parse it.
   routers.push(slackRequestWindow({ logger }), container.slack.router);
-  // PLACEHOLDER ask (unmetered): replace with the answer pipeline's playground entry point when it lands.
+  // PLACEHOLDER ask (real retrieval, key choice and blocks, but unmetered): replace with the answer
+  // pipeline's playground entry point when it lands.
   const ask = createPlaceholderAsk({
-    ...container,
-    chatModel: config.openai.chatModel,
-    publicUrl: config.publicUrl,
+    db: container.db,
+    answer: jobServices(container).answer,
+    buildBlocks: buildAnswerBlocks,
   });
   routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container), ask }));
   routers.push(signInRoutes(dashboardSignIn(container)));

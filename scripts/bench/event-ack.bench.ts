@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { seedSampleDocument } from '../../src/knowledge/sample-document.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningApp, startApp } from '../../src/main.js';
+import { slackRequestWindow } from '../../src/slack/middleware/request-window.js';
 import { startSlackStandIn } from '../slack-stand-in.js';
 import { listen, load, quantile } from './load.js';
 import { reportBench } from './report.js';
@@ -61,7 +62,12 @@ async function install(app: RunningApp, teamId: string): Promise<string> {
     authVersion: 'v2',
     metadata: null,
     incomingWebhook: null,
-    bot: { token: `xoxb-bench-${teamId}`, id: `B${teamId}`, userId: `U${teamId}`, scopes: ['app_mentions:read', 'chat:write'] },
+    bot: {
+      token: `xoxb-bench-${teamId}`,
+      id: `B${teamId}`,
+      userId: `U${teamId}`,
+      scopes: ['app_mentions:read', 'chat:write'],
+    },
     user: { id: '', scopes: [], tokens: null },
   });
   return tenantId;
@@ -84,14 +90,20 @@ function signedMention(teamId: string, text: string, user = 'U061F7AUR'): Reques
   const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signature,
+    },
     body,
   };
 }
 
 /** Pre-signed events, one per request, spread round-robin over the tenants. */
 const batch = (n: number) => {
-  const reqs = Array.from({ length: n }, (_, i) => signedMention(teamOf(i % TENANTS), 'How do I add Lore to a channel?'));
+  const reqs = Array.from({ length: n }, (_, i) =>
+    signedMention(teamOf(i % TENANTS), 'How do I add Lore to a channel?'),
+  );
   let next = 0;
   return () => reqs[next++ % reqs.length] as RequestInit;
 };
@@ -118,14 +130,20 @@ async function steady(url: string, rate: number, seconds: number, init: () => Re
   await Promise.all(inflight);
   const sec = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / sec, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99) };
+  return {
+    perSecond: latencies.length / sec,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+  };
 }
 
 // --- acknowledgement: Lore (web role, 1,000 tenants) vs a bare Bolt app that only acks ---------------
 const lore = await startLore('web');
 const t0 = performance.now();
 for (let i = 0; i < TENANTS; i++) await install(lore, teamOf(i));
-process.stdout.write(`installed ${TENANTS} workspaces in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+process.stdout.write(
+  `installed ${TENANTS} workspaces in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+);
 
 const bareReceiver = new ExpressReceiver({ signingSecret: SECRET, endpoints: '/slack/events' });
 const bareApp = new App({
@@ -134,31 +152,43 @@ const bareApp = new App({
 });
 bareApp.event('app_mention', async () => {});
 const bare = await listen(express().use(bareReceiver.router));
+// Lore's Slack router alone (guard, Bolt, authorize, gates, listeners) without the shared HTTP stack.
+const slackOnly = await listen(express().use(slackRequestWindow({ logger }), lore.container.slack.router));
 const loreUrl = `${lore.url}/slack/events`;
 const bareUrl = `${bare.url}/slack/events`;
+const slackOnlyUrl = `${slackOnly.url}/slack/events`;
 
 // Warm-up: every tenant once (fills Lore's installation cache), JIT for both.
 await load(loreUrl, { total: TENANTS, concurrency: 16, init: batch(TENANTS) });
 await load(bareUrl, { total: 1000, concurrency: 16, init: batch(1000) });
-const opts = { total: 3000, concurrency: 32 };
+const opts = { total: 2000, concurrency: 32 };
 const bareRuns = [];
 const loreRuns = [];
-for (let round = 0; round < 3; round++) {
+const slackOnlyRuns = [];
+await load(slackOnlyUrl, { total: 1000, concurrency: 16, init: batch(1000) });
+for (let round = 0; round < 5; round++) {
   bareRuns.push(await load(bareUrl, { ...opts, init: batch(opts.total) }));
   loreRuns.push(await load(loreUrl, { ...opts, init: batch(opts.total) }));
+  slackOnlyRuns.push(await load(slackOnlyUrl, { ...opts, init: batch(opts.total) }));
 }
 const bareSteady = await steady(bareUrl, 200, 10, batch(2000));
 const loreSteady = await steady(loreUrl, 200, 10, batch(2000));
-await lore.stop();
+await slackOnly.close();
 await bare.close();
+await lore.stop();
 
 // --- event → first streamed token, faked LLM (Lore with its worker) vs a bare listener posting at once ---
 const answering = await startLore('all');
 const tenantId = await install(answering, 'TTTFT0001');
-await answering.container.db.pool.query(`UPDATE lore.tenants SET plan_id = 'business' WHERE id = $1`, [tenantId]);
+await answering.container.db.pool.query(`UPDATE lore.tenants SET plan_id = 'business' WHERE id = $1`, [
+  tenantId,
+]);
 await seedSampleDocument(answering.container, tenantId);
 for (;;) {
-  const { rows } = await answering.container.db.pool.query('SELECT status FROM lore.documents WHERE tenant_id = $1', [tenantId]);
+  const { rows } = await answering.container.db.pool.query(
+    'SELECT status FROM lore.documents WHERE tenant_id = $1',
+    [tenantId],
+  );
   if (rows[0]?.status === 'ready') break;
   await sleep(50);
 }
@@ -174,7 +204,12 @@ postingApp.event('app_mention', async ({ event, client }) => {
 const posting = await listen(express().use(postingReceiver.router));
 
 /** Sends one event and resolves with the ms until the stand-in saw `firstMethod`, after `doneMethod` arrived. */
-async function timeToFirst(url: string, init: RequestInit, firstMethod: string, done: (m: string, a: { blocks?: unknown[] }) => boolean) {
+async function timeToFirst(
+  url: string,
+  init: RequestInit,
+  firstMethod: string,
+  done: (m: string, a: { blocks?: unknown[] }) => boolean,
+) {
   const sent = performance.now();
   let first = Number.NaN;
   const finished = new Promise<void>((resolve) => {
@@ -196,7 +231,12 @@ const RUNS = 25;
 const bareFirst: number[] = [];
 const loreFirst: number[] = [];
 for (let i = 0; i < RUNS + 3; i++) {
-  const b = await timeToFirst(`${posting.url}/slack/events`, signedMention('TTTFT0001', 'hi'), 'chat.postMessage', (m) => m === 'chat.postMessage');
+  const b = await timeToFirst(
+    `${posting.url}/slack/events`,
+    signedMention('TTTFT0001', 'hi'),
+    'chat.postMessage',
+    (m) => m === 'chat.postMessage',
+  );
   const l = await timeToFirst(
     `${answering.url}/slack/events`,
     signedMention('TTTFT0001', 'How do I add Lore to a channel?', `UQ${i}`),
@@ -225,13 +265,34 @@ reportBench({
       baseline: median(bareRuns.map((r) => r.perSecond)),
       lore: median(loreRuns.map((r) => r.perSecond)),
     },
-    { metric: 'ack p50 (ms), 32 in flight', baseline: median(bareRuns.map((r) => r.p50Ms)), lore: median(loreRuns.map((r) => r.p50Ms)) },
-    { metric: 'ack p99 (ms), 32 in flight', baseline: median(bareRuns.map((r) => r.p99Ms)), lore: median(loreRuns.map((r) => r.p99Ms)) },
+    {
+      metric: 'ack throughput, Slack router only',
+      baseline: median(bareRuns.map((r) => r.perSecond)),
+      lore: median(slackOnlyRuns.map((r) => r.perSecond)),
+    },
+    {
+      metric: 'ack p50 (ms), 32 in flight',
+      baseline: median(bareRuns.map((r) => r.p50Ms)),
+      lore: median(loreRuns.map((r) => r.p50Ms)),
+    },
+    {
+      metric: 'ack p99 (ms), 32 in flight',
+      baseline: median(bareRuns.map((r) => r.p99Ms)),
+      lore: median(loreRuns.map((r) => r.p99Ms)),
+    },
     { metric: 'steady 200/s: rate reached', baseline: bareSteady.perSecond, lore: loreSteady.perSecond },
     { metric: 'steady 200/s: p50 (ms)', baseline: bareSteady.p50Ms, lore: loreSteady.p50Ms },
     { metric: 'steady 200/s: p99 (ms)', baseline: bareSteady.p99Ms, lore: loreSteady.p99Ms },
-    { metric: 'event → first token p50 (ms)', baseline: quantile(sorted(bareFirst), 0.5), lore: quantile(sorted(loreFirst), 0.5) },
-    { metric: 'event → first token p99 (ms)', baseline: quantile(sorted(bareFirst), 0.99), lore: quantile(sorted(loreFirst), 0.99) },
+    {
+      metric: 'event → first token p50 (ms)',
+      baseline: quantile(sorted(bareFirst), 0.5),
+      lore: quantile(sorted(loreFirst), 0.5),
+    },
+    {
+      metric: 'event → first token p99 (ms)',
+      baseline: quantile(sorted(bareFirst), 0.99),
+      lore: quantile(sorted(loreFirst), 0.99),
+    },
   ],
 });
 
@@ -261,7 +322,8 @@ async function startFakeOpenAi(): Promise<{ url: string; close(): Promise<void> 
       res.setHeader('content-type', 'text/event-stream');
       const chunk = (content: string) =>
         `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
-      for (const word of 'Mention @Lore in a channel it has been added to [1].'.split(/(?<= )/)) res.write(chunk(word));
+      for (const word of 'Mention @Lore in a channel it has been added to [1].'.split(/(?<= )/))
+        res.write(chunk(word));
       res.end(
         `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage: { prompt_tokens: 300, completion_tokens: 12, total_tokens: 312 } })}\n\ndata: [DONE]\n\n`,
       );

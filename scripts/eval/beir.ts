@@ -69,7 +69,10 @@ export function parseQrels(tsv: string): Qrels {
  * Loads a BEIR dataset. `maxDocuments` keeps a documented subset for large corpora: every document
  * judged relevant for a test query, then the others in file order up to the limit.
  */
-export async function loadBeirDataset(dir: string, opts: { maxDocuments?: number } = {}): Promise<BeirDataset> {
+export async function loadBeirDataset(
+  dir: string,
+  opts: { maxDocuments?: number } = {},
+): Promise<BeirDataset> {
   const corpus: BeirDocument[] = [];
   for (const file of await corpusFiles(dir)) corpus.push(...(await readJsonl<BeirDocument>(file)));
   const qrels = parseQrels(await readFile(path.join(dir, 'qrels', 'test.tsv'), 'utf8'));
@@ -77,7 +80,10 @@ export async function loadBeirDataset(dir: string, opts: { maxDocuments?: number
   const queries = allQueries.filter((q) => qrels.has(q._id)).map((q) => ({ id: q._id, text: q.text }));
   const unanswerableFile = path.join(dir, 'unanswerable.jsonl');
   const unanswerable = existsSync(unanswerableFile)
-    ? (await readJsonl<{ _id: string; text: string }>(unanswerableFile)).map((q) => ({ id: q._id, text: q.text }))
+    ? (await readJsonl<{ _id: string; text: string }>(unanswerableFile)).map((q) => ({
+        id: q._id,
+        text: q.text,
+      }))
     : [];
   let kept = corpus;
   if (opts.maxDocuments !== undefined && opts.maxDocuments < corpus.length) {

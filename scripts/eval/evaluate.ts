@@ -2,6 +2,7 @@ import type { Embedder } from '../../src/ai/llm-client.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { withTenant } from '../../src/infra/db/transaction.js';
 import type { FullTextMode } from '../../src/knowledge/retrieval/hybrid-search.repo.js';
+import { mergeAdjacentHits } from '../../src/knowledge/retrieval/merge-adjacent.js';
 import { type SearchWeights, searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
 import type { BeirDataset, BeirQuery } from './beir.js';
 import { dedupeRanking, evaluateRankings, type RetrievalMetrics } from './metrics.js';
@@ -30,7 +31,12 @@ export interface EvalResult {
   rankings: Map<string, string[]>;
   signals: Map<string, { confident: boolean; bestTermCoverage: number; bestSimilarity: number | null }>;
   msPerQuery: number;
+  /** The top 6 hits of every query (what the answer step reads) and the passages they merge into. */
+  adjacentMerge: { hits: number; passages: number };
 }
+
+/** Hits per question that the answer step puts in its prompt. */
+const PROMPT_HITS = 6;
 
 async function embedAll(embedder: Embedder, model: string, texts: string[]): Promise<number[][]> {
   const out: number[][] = [];
@@ -52,9 +58,16 @@ export async function evaluateRetrieval(
   opts: EvalOptions,
 ): Promise<EvalResult> {
   const all: BeirQuery[] = [...dataset.queries, ...dataset.unanswerable];
-  const vectors = opts.embedder ? await embedAll(opts.embedder, opts.embeddingModel, all.map((q) => q.text)) : null;
+  const vectors = opts.embedder
+    ? await embedAll(
+        opts.embedder,
+        opts.embeddingModel,
+        all.map((q) => q.text),
+      )
+    : null;
   const rankings = new Map<string, string[]>();
   const signals: EvalResult['signals'] = new Map();
+  const adjacentMerge = { hits: 0, passages: 0 };
   const started = performance.now();
   for (const [i, q] of all.entries()) {
     const result = await withTenant(db, tenantId, (c) =>
@@ -69,6 +82,9 @@ export async function evaluateRetrieval(
     );
     const docs = dedupeRanking(result.hits.map((h) => corpusIdOf.get(h.documentId) ?? h.documentId));
     rankings.set(q.id, docs.slice(0, 10));
+    const top = result.hits.slice(0, PROMPT_HITS);
+    adjacentMerge.hits += top.length;
+    adjacentMerge.passages += mergeAdjacentHits(top).length;
     const { confident, bestTermCoverage, bestSimilarity } = result.relevance;
     signals.set(q.id, { confident, bestTermCoverage, bestSimilarity });
   }
@@ -83,6 +99,7 @@ export async function evaluateRetrieval(
     rankings,
     signals,
     msPerQuery,
+    adjacentMerge,
   };
 }
 
@@ -91,5 +108,5 @@ export function formatResult(r: EvalResult): string {
   const m = r.metrics;
   const f = (x: number) => x.toFixed(3);
   const abstain = r.abstainedOnUnanswerable === null ? 'n/a' : f(r.abstainedOnUnanswerable);
-  return `${r.mode.padEnd(9)}  recall@5 ${f(m.recallAt5)}  recall@10 ${f(m.recallAt10)}  MRR@10 ${f(m.mrrAt10)}  nDCG@10 ${f(m.ndcgAt10)}  | confident on answerable ${f(r.confidentOnAnswerable)}, abstained on unanswerable ${abstain}  | ${r.msPerQuery.toFixed(1)} ms/query`;
+  return `${r.mode.padEnd(9)}  recall@5 ${f(m.recallAt5)}  recall@10 ${f(m.recallAt10)}  MRR@10 ${f(m.mrrAt10)}  nDCG@10 ${f(m.ndcgAt10)}  | confident on answerable ${f(r.confidentOnAnswerable)}, abstained on unanswerable ${abstain}  | ${r.msPerQuery.toFixed(1)} ms/query | top-${PROMPT_HITS} hits ${r.adjacentMerge.hits} → ${r.adjacentMerge.passages} passages`;
 }

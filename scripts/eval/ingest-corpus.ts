@@ -63,10 +63,12 @@ export async function ingestCorpus(
   } finally {
     await queue.close();
   }
-  const { rows } = await deps.db.pool.query<{ id: string; status: string; error_reason: string | null; chunk_count: number }>(
-    'SELECT id, status, error_reason, chunk_count FROM lore.documents WHERE tenant_id = $1',
-    [tenantId],
-  );
+  const { rows } = await deps.db.pool.query<{
+    id: string;
+    status: string;
+    error_reason: string | null;
+    chunk_count: number;
+  }>('SELECT id, status, error_reason, chunk_count FROM lore.documents WHERE tenant_id = $1', [tenantId]);
   const failed = rows
     .filter((r) => r.status !== 'ready')
     .map((r) => ({ corpusId: corpusIdOf.get(r.id) ?? r.id, reason: r.error_reason ?? r.status }));

@@ -30,7 +30,9 @@ export function reciprocalRankAt(ranked: string[], judged: Map<string, number>, 
  * log2(rank + 1), ideal ranking built from all of the query's judged documents.
  */
 export function ndcgAt(ranked: string[], judged: Map<string, number>, k: number): number {
-  const dcg = ranked.slice(0, k).reduce((sum, id, i) => sum + Math.max(0, judged.get(id) ?? 0) / Math.log2(i + 2), 0);
+  const dcg = ranked
+    .slice(0, k)
+    .reduce((sum, id, i) => sum + Math.max(0, judged.get(id) ?? 0) / Math.log2(i + 2), 0);
   const ideal = [...judged.values()]
     .filter((g) => g > 0)
     .sort((a, b) => b - a)

@@ -34,7 +34,11 @@ export interface RunReport {
  * the corpus ingested through the real pipeline, then every query full-text only and, with an embedder,
  * hybrid, against the same chunks.
  */
-export async function runEvaluation(db: Database, dataset: BeirDataset, opts: RunOptions): Promise<RunReport> {
+export async function runEvaluation(
+  db: Database,
+  dataset: BeirDataset,
+  opts: RunOptions,
+): Promise<RunReport> {
   const tenant = await withTransaction(db, (c) =>
     insertTenant(c, {
       slackTeamId: `TEVAL${Date.now()}`,
@@ -57,8 +61,15 @@ export async function runEvaluation(db: Database, dataset: BeirDataset, opts: Ru
     dataset.corpus,
     { onProgress: opts.onProgress },
   );
-  const common = { embeddingModel: opts.embeddingModel, weights: opts.weights, fullTextMode: opts.fullTextMode };
-  const fullText = await evaluateRetrieval(db, tenant.id, dataset, ingest.corpusIdOf, { ...common, embedder: null });
+  const common = {
+    embeddingModel: opts.embeddingModel,
+    weights: opts.weights,
+    fullTextMode: opts.fullTextMode,
+  };
+  const fullText = await evaluateRetrieval(db, tenant.id, dataset, ingest.corpusIdOf, {
+    ...common,
+    embedder: null,
+  });
   const hybrid = embedder
     ? await evaluateRetrieval(db, tenant.id, dataset, ingest.corpusIdOf, { ...common, embedder })
     : null;

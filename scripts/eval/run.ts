@@ -71,7 +71,16 @@ try {
       r && { ...r, rankings: Object.fromEntries(r.rankings), signals: Object.fromEntries(r.signals) };
     await writeFile(
       values.json,
-      JSON.stringify({ dataset: dataset.name, ingest: { ...ing, corpusIdOf: undefined }, fullText: plain(report.fullText), hybrid: plain(report.hybrid) }, null, 2),
+      JSON.stringify(
+        {
+          dataset: dataset.name,
+          ingest: { ...ing, corpusIdOf: undefined },
+          fullText: plain(report.fullText),
+          hybrid: plain(report.hybrid),
+        },
+        null,
+        2,
+      ),
     );
   }
 } finally {

@@ -41,7 +41,10 @@ export function createBoltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ component: 'bolt' });
   let level = LogLevel.INFO;
   return {
-    debug: (...m: unknown[]) => log.debug(describe(m)),
+    // Bolt writes several debug lines per request: only build (and scrub) them when they will be written.
+    debug: (...m: unknown[]) => {
+      if (log.isLevelEnabled('debug')) log.debug(describe(m));
+    },
     info: (...m: unknown[]) => log.info(describe(m)),
     warn: (...m: unknown[]) => log.warn(describe(m)),
     error: (...m: unknown[]) => log.error(describe(m)),

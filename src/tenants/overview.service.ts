@@ -95,7 +95,7 @@ export async function getWorkspaceOverview(
     const d = await c.query<{ documents: number; chunks: number; gaps: number }>(
       `SELECT (SELECT count(*) FROM lore.documents)::int AS documents,
               (SELECT count(*) FROM lore.chunks)::int AS chunks,
-              (SELECT count(*) FROM lore.knowledge_gaps WHERE status = 'open')::int AS gaps`,
+              (SELECT count(DISTINCT lower(btrim(question))) FROM lore.knowledge_gaps WHERE status = 'open')::int AS gaps`,
     );
     const tenant = t.rows[0];
     if (!tenant) throw new Error('getWorkspaceOverview: the tenant is not visible in its own context');

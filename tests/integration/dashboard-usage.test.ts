@@ -58,7 +58,8 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
       question: 'Where is the <script>alert(1)</script> parking?',
       answer: "I couldn't find this.",
       outcome: 'no_sources',
-      at: noonDaysAgo(1),
+      // An hour after the travel question: the newest of the three.
+      at: new Date(noonDaysAgo(1).getTime() + 3_600_000),
       userId: 'UALICE',
       channelId: 'CENG',
       latencyMs: 300,

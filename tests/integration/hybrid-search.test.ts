@@ -23,7 +23,13 @@ async function addDocument(
   chunks: Array<{ content: string; section?: string; page?: number }>,
   opts: { embed?: boolean; model?: string } = {},
 ): Promise<{ documentId: string; versionId: string }> {
-  const doc = await insertDocument(c, { tenantId, title: name, sourceName: `${name}.md`, sourceKind: 'upload', createdBy: 'test' });
+  const doc = await insertDocument(c, {
+    tenantId,
+    title: name,
+    sourceName: `${name}.md`,
+    sourceKind: 'upload',
+    createdBy: 'test',
+  });
   const version = await insertVersion(c, {
     tenantId,
     documentId: doc.id,
@@ -54,26 +60,63 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   let db: Database;
   let a: string;
   let b: string;
-  const search = (tenantId: string, query: string, extra: Partial<Parameters<typeof searchKnowledge>[2]> = {}) =>
-    withTenant(db, tenantId, (c) => searchKnowledge(c, tenantId, { query, k: 5, ...extra }));
+  const search = (
+    tenantId: string,
+    query: string,
+    extra: Partial<Parameters<typeof searchKnowledge>[2]> = {},
+  ) => withTenant(db, tenantId, (c) => searchKnowledge(c, tenantId, { query, k: 5, ...extra }));
 
   beforeAll(async () => {
     db = await createTestDatabase();
     [a, b] = await withTransaction(db, async (c) => [
-      (await insertTenant(c, { slackTeamId: 'TA', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'A' })).id,
-      (await insertTenant(c, { slackTeamId: 'TB', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'B' })).id,
+      (
+        await insertTenant(c, {
+          slackTeamId: 'TA',
+          slackEnterpriseId: null,
+          isEnterpriseInstall: false,
+          name: 'A',
+        })
+      ).id,
+      (
+        await insertTenant(c, {
+          slackTeamId: 'TB',
+          slackEnterpriseId: null,
+          isEnterpriseInstall: false,
+          name: 'B',
+        })
+      ).id,
     ]);
     await withTenant(db, a, async (c) => {
       await addDocument(c, a, 'Leave policy', [
-        { content: 'Every employee gets 25 days of paid annual leave per year.', section: 'Annual leave', page: 3 },
-        { content: 'Request leave in Harbor at least two weeks before the first day off.', section: 'Requesting', page: 4 },
+        {
+          content: 'Every employee gets 25 days of paid annual leave per year.',
+          section: 'Annual leave',
+          page: 3,
+        },
+        {
+          content: 'Request leave in Harbor at least two weeks before the first day off.',
+          section: 'Requesting',
+          page: 4,
+        },
       ]);
-      await addDocument(c, a, 'Expenses', [{ content: 'Submit expense claims in Ledgerly within 30 days, with receipts.' }]);
-      await addDocument(c, a, 'Old model', [{ content: 'Parking spaces are booked in the Facilities app.' }], { model: 'ada-002' });
-      await addDocument(c, a, 'Unembedded', [{ content: 'The VPN client is called Tunnelworks.' }], { embed: false });
+      await addDocument(c, a, 'Expenses', [
+        { content: 'Submit expense claims in Ledgerly within 30 days, with receipts.' },
+      ]);
+      await addDocument(
+        c,
+        a,
+        'Old model',
+        [{ content: 'Parking spaces are booked in the Facilities app.' }],
+        { model: 'ada-002' },
+      );
+      await addDocument(c, a, 'Unembedded', [{ content: 'The VPN client is called Tunnelworks.' }], {
+        embed: false,
+      });
     });
     await withTenant(db, b, (c) =>
-      addDocument(c, b, 'B secrets', [{ content: 'Tenant B annual leave is 40 days and the launch code is 1234.' }]),
+      addDocument(c, b, 'B secrets', [
+        { content: 'Tenant B annual leave is 40 days and the launch code is 1234.' },
+      ]),
     );
   });
   afterAll(() => db.close());
@@ -103,7 +146,9 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(hits[0]?.content).toMatch(/25 days of paid annual leave/);
     expect(hits[0]?.matchedAllTerms).toBe(false);
     // With websearch AND semantics alone the same question finds nothing.
-    expect((await search(a, 'how many days of leave do I get each year?', { fullTextMode: 'all' })).hits).toEqual([]);
+    expect(
+      (await search(a, 'how many days of leave do I get each year?', { fullTextMode: 'all' })).hits,
+    ).toEqual([]);
   });
 
   it('returns nothing, without an error, for stop words, punctuation or an empty question', async () => {
@@ -115,7 +160,10 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   });
 
   it('passes odd characters through safely (quotes, backslashes, websearch operators)', async () => {
-    const { hits } = await search(a, `O'Brien's "leave" -nothing \\ or receipts'); DROP TABLE lore.chunks; --`);
+    const { hits } = await search(
+      a,
+      `O'Brien's "leave" -nothing \\ or receipts'); DROP TABLE lore.chunks; --`,
+    );
     expect(hits.length).toBeGreaterThan(0);
     const again = await search(a, 'receipts');
     expect(again.hits[0]?.title).toBe('Expenses');
@@ -145,7 +193,10 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     const query = 'submitting claim within thirty days';
     const fullTextOnly = await search(a, query, { fullTextMode: 'all' });
     expect(fullTextOnly.hits).toEqual([]);
-    const { hits } = await search(a, query, { embedding: fakeEmbedding('Submit expense claims within 30 days'), embeddingModel: MODEL });
+    const { hits } = await search(a, query, {
+      embedding: fakeEmbedding('Submit expense claims within 30 days'),
+      embeddingModel: MODEL,
+    });
     expect(hits[0]).toMatchObject({ title: 'Expenses', semanticRank: 1 });
     expect(hits[0]?.similarity).toBeGreaterThan(0.5);
   });
@@ -161,7 +212,11 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   });
 
   it('leaves chunks of another embedding model, and unembedded chunks, out of the vector half only', async () => {
-    const parking = await search(a, '', { embedding: fakeEmbedding('Parking spaces are booked in the Facilities app.'), embeddingModel: MODEL, k: 10 });
+    const parking = await search(a, '', {
+      embedding: fakeEmbedding('Parking spaces are booked in the Facilities app.'),
+      embeddingModel: MODEL,
+      k: 10,
+    });
     expect(parking.hits.map((h) => h.title)).not.toContain('Old model');
     expect((await search(a, 'parking facilities')).hits[0]?.title).toBe('Old model');
     expect((await search(a, 'Tunnelworks VPN')).hits[0]?.title).toBe('Unembedded');
@@ -169,8 +224,16 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
 
   it('returns only the searchable version of a document', async () => {
     await withTenant(db, a, async (c) => {
-      const { documentId } = await addDocument(c, a, 'Versioned', [{ content: 'Quokka policy version one.' }]);
-      const v2 = await insertVersion(c, { tenantId: a, documentId, checksum: 'f'.repeat(64), byteSize: 1, mediaType: 'text/markdown' });
+      const { documentId } = await addDocument(c, a, 'Versioned', [
+        { content: 'Quokka policy version one.' },
+      ]);
+      const v2 = await insertVersion(c, {
+        tenantId: a,
+        documentId,
+        checksum: 'f'.repeat(64),
+        byteSize: 1,
+        mediaType: 'text/markdown',
+      });
       // A stray chunk of a version that is not active (the pipeline never leaves one, but if it did).
       await c.query(
         `INSERT INTO lore.chunks (tenant_id, document_id, version_id, ordinal, title, content, token_count)
@@ -194,13 +257,25 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   it('rejects a k out of range (400) and a query vector of the wrong size (internal error)', async () => {
     await expect(search(a, 'leave', { k: 0 })).rejects.toMatchObject({ code: 'bad_request', status: 400 });
     await expect(search(a, 'leave', { k: 101 })).rejects.toMatchObject({ code: 'bad_request' });
-    await expect(search(a, 'leave', { embedding: [1, 2, 3] })).rejects.toMatchObject({ code: 'embedding_invalid', expose: false });
+    await expect(search(a, 'leave', { embedding: [1, 2, 3] })).rejects.toMatchObject({
+      code: 'embedding_invalid',
+      expose: false,
+    });
   });
 
   it('the retriever embeds the question through the provider and hands back merged passages', async () => {
     const stats = mockOpenAiEmbeddings('https://api.openai.test/v1');
-    const llm = createOpenAiClient({ apiKey: 'sk-test', baseUrl: 'https://api.openai.test/v1', maxRetries: 0 });
-    const retrieve = createRetriever({ db, embedderFor: async () => ({ llm }), embeddingModel: MODEL, logger: createLogger({ level: 'silent' }) });
+    const llm = createOpenAiClient({
+      apiKey: 'sk-test',
+      baseUrl: 'https://api.openai.test/v1',
+      maxRetries: 0,
+    });
+    const retrieve = createRetriever({
+      db,
+      embedderFor: async () => ({ llm }),
+      embeddingModel: MODEL,
+      logger: createLogger({ level: 'silent' }),
+    });
     const r = await retrieve(a, 'How many days of annual leave, and how do I request leave in Harbor?');
     expect(stats.requests).toBe(1);
     expect(r.confident).toBe(true);
@@ -209,9 +284,18 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   });
 
   it('the retriever falls back to full-text search when the embedding provider fails', async () => {
-    const llm = createOpenAiClient({ apiKey: 'sk-test', baseUrl: 'https://api.openai.test/v1', maxRetries: 0 });
+    const llm = createOpenAiClient({
+      apiKey: 'sk-test',
+      baseUrl: 'https://api.openai.test/v1',
+      maxRetries: 0,
+    });
     // No nock interceptor: the request is refused, as in a provider outage.
-    const retrieve = createRetriever({ db, embedderFor: async () => ({ llm }), embeddingModel: MODEL, logger: createLogger({ level: 'silent' }) });
+    const retrieve = createRetriever({
+      db,
+      embedderFor: async () => ({ llm }),
+      embeddingModel: MODEL,
+      logger: createLogger({ level: 'silent' }),
+    });
     const r = await retrieve(a, 'expense claims receipts');
     expect(r.passages[0]?.title).toBe('Expenses');
   });

@@ -27,7 +27,11 @@ describe('retrieval evaluation on the shipped dataset', () => {
     db = await createTestDatabase();
     blobDir = await mkdtemp(path.join(tmpdir(), 'lore-eval-test-'));
     const stats = mockOpenAiEmbeddings('https://api.openai.test/v1');
-    const embedder = createOpenAiClient({ apiKey: 'sk-test', baseUrl: 'https://api.openai.test/v1', maxRetries: 0 });
+    const embedder = createOpenAiClient({
+      apiKey: 'sk-test',
+      baseUrl: 'https://api.openai.test/v1',
+      maxRetries: 0,
+    });
     const dataset = await loadBeirDataset('tests/fixtures/eval');
     report = await runEvaluation(db, dataset, {
       embedder,

@@ -53,16 +53,27 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
     return p;
   };
   const votes = () =>
-    rowsOf(app, 'SELECT slack_user_id AS "user", vote, reason FROM lore.answer_feedback WHERE answer_id = $1 ORDER BY 1', [answerId]);
+    rowsOf(
+      app,
+      'SELECT slack_user_id AS "user", vote, reason FROM lore.answer_feedback WHERE answer_id = $1 ORDER BY 1',
+      [answerId],
+    );
   const downvoteGaps = () =>
-    rowsOf(app, `SELECT status FROM lore.knowledge_gaps WHERE answer_id = $1 AND reason = 'downvoted'`, [answerId]);
+    rowsOf(app, `SELECT status FROM lore.knowledge_gaps WHERE answer_id = $1 AND reason = 'downvoted'`, [
+      answerId,
+    ]);
 
   beforeAll(async () => {
     app = await startSlackTestApp(ANSWER_ENV);
     fakeOpenAi('unused');
     w = await installWorkspace(app, 'TASKTEST1');
     other = await installWorkspace(app, 'TASKOTHR1');
-    await addReadyDocument(app, w.tenantId, 'travel.md', '# Travel policy\n\n## Booking flights\n\nFlights must be booked at least 14 days ahead.');
+    await addReadyDocument(
+      app,
+      w.tenantId,
+      'travel.md',
+      '# Travel policy\n\n## Booking flights\n\nFlights must be booked at least 14 days ahead.',
+    );
   });
   afterAll(() => app.cleanup());
 
@@ -70,7 +81,10 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
     fakeSlackWebApi();
     const res = await postCommand(app.url, ask('   '));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('/ask How do I request time off?') });
+    expect(await res.json()).toEqual({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('/ask How do I request time off?'),
+    });
   });
 
   it('/ask acknowledges at once with an ephemeral "Working on it…", then answers only the asker with sources and Share', async () => {
@@ -79,7 +93,10 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
     const fields = ask(QUESTION);
     const res = await postCommand(app.url, fields);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ response_type: 'ephemeral', text: `Working on it… :hourglass_flowing_sand:\n>${QUESTION}` });
+    expect(await res.json()).toEqual({
+      response_type: 'ephemeral',
+      text: `Working on it… :hourglass_flowing_sand:\n>${QUESTION}`,
+    });
 
     await vi.waitFor(() => expect(slack.responses).toHaveLength(1), { timeout: 10_000 });
     const reply = slack.responses[0];
@@ -94,9 +111,9 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
     const actions = reply.blocks.find((b: Json) => b.type === 'actions');
     answerId = actions.elements[0].value;
     await vi.waitFor(async () =>
-      expect(await rowsOf(app, 'SELECT outcome, slack_user_id FROM lore.answers WHERE id = $1', [answerId])).toEqual([
-        { outcome: 'answered', slack_user_id: 'UASKER001' },
-      ]),
+      expect(
+        await rowsOf(app, 'SELECT outcome, slack_user_id FROM lore.answers WHERE id = $1', [answerId]),
+      ).toEqual([{ outcome: 'answered', slack_user_id: 'UASKER001' }]),
     );
   });
 
@@ -117,14 +134,24 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
     let slack = fakeSlackWebApi();
     await postInteraction(app.url, press(w, ACTION_IDS.feedbackUp, answerId));
     expect(await votes()).toEqual([{ user: 'UASKER001', vote: 1, reason: null }]);
-    expect(slack.responses).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('helpful 👍') })]);
+    expect(slack.responses).toEqual([
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: expect.stringContaining('helpful 👍'),
+      }),
+    ]);
 
     slack = fakeSlackWebApi();
     await postInteraction(app.url, press(w, ACTION_IDS.feedbackDown, answerId));
     expect(await votes()).toEqual([{ user: 'UASKER001', vote: -1, reason: null }]);
     expect(await downvoteGaps()).toEqual([{ status: 'open' }]);
     const [modal] = slack.of('views.open');
-    expect(modal.view).toMatchObject({ type: 'modal', callback_id: CALLBACK_IDS.feedbackReasonModal, private_metadata: answerId });
+    expect(modal.view).toMatchObject({
+      type: 'modal',
+      callback_id: CALLBACK_IDS.feedbackReasonModal,
+      private_metadata: answerId,
+    });
 
     // The optional reason, submitted from the modal (view_submission).
     const submit = structuredClone(slackFixture('interaction-payloads').viewSubmission.payload);
@@ -135,11 +162,19 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
       team_id: w.teamId,
       callback_id: CALLBACK_IDS.feedbackReasonModal,
       private_metadata: answerId,
-      state: { values: { [BLOCK_IDS.feedbackReason]: { [FEEDBACK_REASON_INPUT]: { type: 'plain_text_input', value: 'The policy changed last month.' } } } },
+      state: {
+        values: {
+          [BLOCK_IDS.feedbackReason]: {
+            [FEEDBACK_REASON_INPUT]: { type: 'plain_text_input', value: 'The policy changed last month.' },
+          },
+        },
+      },
     };
     const res = await postInteraction(app.url, submit);
     expect(res.status).toBe(200);
-    expect(await votes()).toEqual([{ user: 'UASKER001', vote: -1, reason: 'The policy changed last month.' }]);
+    expect(await votes()).toEqual([
+      { user: 'UASKER001', vote: -1, reason: 'The policy changed last month.' },
+    ]);
 
     // A second member votes separately; the asker changing back to 👍 closes the gap only once no 👎 is left.
     await postInteraction(app.url, press(w, ACTION_IDS.feedbackDown, answerId, 'USECOND01'));
@@ -159,11 +194,13 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
     const before = await votes();
     await postInteraction(app.url, press(other, ACTION_IDS.feedbackDown, answerId, 'UINTRUDER'));
     expect(await votes()).toEqual(before);
-    expect(slack.responses).toEqual([expect.objectContaining({ text: 'That answer is no longer available.' })]);
+    expect(slack.responses).toEqual([
+      expect.objectContaining({ text: 'That answer is no longer available.' }),
+    ]);
     expect(slack.of('views.open')).toEqual([]);
   });
 
-  it('publishes the App Home with how to ask, this month\'s usage against the plan, and the dashboard for admins', async () => {
+  it("publishes the App Home with how to ask, this month's usage against the plan, and the dashboard for admins", async () => {
     const home = (user: string) => {
       const p = structuredClone(slackFixture('events-app-home-opened').payload);
       p.team_id = w.teamId;
@@ -186,6 +223,8 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
     slack = fakeSlackWebApi({ admin: false });
     await postEvent(app.url, home('UMEMBER01'));
     await vi.waitFor(() => expect(slack.of('views.publish')).toHaveLength(1));
-    expect(JSON.stringify(slack.of('views.publish')[0].view.blocks)).not.toContain('https://lore.example.test/app');
+    expect(JSON.stringify(slack.of('views.publish')[0].view.blocks)).not.toContain(
+      'https://lore.example.test/app',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACTION_IDS } from '../../src/slack/ids.js';
-import { startSlackTestApp } from '../support/slack.js';
+import { slackFixture, startSlackTestApp } from '../support/slack.js';
 import {
   ANSWER_ENV,
   addReadyDocument,
@@ -13,19 +13,21 @@ import {
   uniqueId,
   type Workspace,
 } from '../support/slack-answers.js';
-import { fakeSlackWebApi, type FakeSlack } from '../support/slack-web-api.js';
-import { slackFixture } from '../support/slack.js';
+import { type FakeSlack, fakeSlackWebApi } from '../support/slack-web-api.js';
 
 type App = Awaited<ReturnType<typeof startSlackTestApp>>;
 
 const TRAVEL_A =
   '# Travel policy\n\n## Booking flights\n\nFlights must be booked at least 14 days ahead through the travel desk.';
-const TRAVEL_B = '# Travel rules\n\n## Booking flights\n\nFlights must be booked at least 3 days ahead by your manager.';
+const TRAVEL_B =
+  '# Travel rules\n\n## Booking flights\n\nFlights must be booked at least 3 days ahead by your manager.';
 const FLIGHTS = 'How many days ahead must flights be booked?';
 
 /** The final message of a reply: the chat.update that carried blocks, for that channel. */
 const finalUpdate = (slack: FakeSlack, channel: string) =>
-  slack.of('chat.update').find((u) => u.channel === channel && Array.isArray(u.blocks) && u.blocks.length > 0);
+  slack
+    .of('chat.update')
+    .find((u) => u.channel === channel && Array.isArray(u.blocks) && u.blocks.length > 0);
 
 describe('answers in Slack: mentions, threads, DMs and the assistant panel (real app over HTTP)', () => {
   let app: App;
@@ -58,21 +60,29 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
       recipient_user_id: event.event.user,
     });
     // The first words go out at once; the rest in throttled appends and the stop.
-    const streamed = [...slack.of('chat.appendStream'), ...slack.of('chat.stopStream')].map((c) => c.markdown_text ?? '');
+    const streamed = [...slack.of('chat.appendStream'), ...slack.of('chat.stopStream')].map(
+      (c) => c.markdown_text ?? '',
+    );
     expect(streamed.join('')).toBe('Book flights at least 14 days ahead through the travel desk [1].');
     expect(slack.of('chat.stopStream')).toHaveLength(1);
     expect(slack.of('chat.postMessage')).toEqual([]);
     const final = finalUpdate(slack, 'CFLOWA001');
     const text = JSON.stringify(final.blocks);
     expect(text).toContain('Book flights at least 14 days ahead');
-    expect(text).toMatch(/\[1\] <https:\/\/lore\.example\.test\/app\/documents\/[0-9a-f-]+#chunk-\d+\|Travel policy — Booking flights>/);
+    expect(text).toMatch(
+      /\[1\] <https:\/\/lore\.example\.test\/app\/documents\/[0-9a-f-]+#chunk-\d+\|Travel policy — Booking flights>/,
+    );
     expect(text).toContain(ACTION_IDS.feedbackUp);
     // Only workspace A's passage reached the model.
     expect(JSON.stringify(prompts[0])).toContain('14 days ahead');
     expect(JSON.stringify(prompts[0])).not.toContain('3 days ahead');
     await vi.waitFor(async () =>
       expect(
-        await rowsOf(app, 'SELECT outcome, posted_ts, slack_channel_id FROM lore.answers WHERE idempotency_key = $1', [event.event_id]),
+        await rowsOf(
+          app,
+          'SELECT outcome, posted_ts, slack_channel_id FROM lore.answers WHERE idempotency_key = $1',
+          [event.event_id],
+        ),
       ).toEqual([{ outcome: 'answered', posted_ts: final.ts, slack_channel_id: 'CFLOWA001' }]),
     );
   });
@@ -84,7 +94,9 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     await vi.waitFor(() => expect(finalUpdate(slack, 'CFLOWB001')).toBeDefined(), { timeout: 10_000 });
     expect(JSON.stringify(prompts[0])).toContain('3 days ahead');
     expect(JSON.stringify(prompts[0])).not.toContain('14 days ahead');
-    expect(JSON.stringify(finalUpdate(slack, 'CFLOWB001').blocks)).toContain('Travel rules — Booking flights');
+    expect(JSON.stringify(finalUpdate(slack, 'CFLOWB001').blocks)).toContain(
+      'Travel rules — Booking flights',
+    );
   });
 
   it('falls back to posting one message and editing it when Slack refuses streaming', async () => {
@@ -113,7 +125,12 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
       threads: {
         [threadTs]: [
           { ts: threadTs, user: first.event.user, text: `<@${a.botUserId}> ${FLIGHTS}` },
-          { ts: `${seconds + 5}.000001`, user: a.botUserId, bot_id: a.botId, text: 'Fourteen days ahead, through the travel desk [1].' },
+          {
+            ts: `${seconds + 5}.000001`,
+            user: a.botUserId,
+            bot_id: a.botId,
+            text: 'Fourteen days ahead, through the travel desk [1].',
+          },
         ],
       },
     });
@@ -135,14 +152,33 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
       { role: 'user', content: 'and who books them?' },
     ]);
     expect(later.of('chat.startStream')[0]).toMatchObject({ thread_ts: threadTs });
+
+    // Someone addressing a colleague in the same thread is not asking Lore.
+    const enqueue = vi.spyOn(app.container.queue, 'enqueue');
+    const aside = messageEvent(a, '<@U0COLLEAGUE> can you confirm?', {
+      channel: 'CTHREAD01',
+      channelType: 'channel',
+      threadTs,
+    });
+    expect((await postEvent(app.url, aside)).status).toBe(200);
+    expect(enqueue).not.toHaveBeenCalled();
+    enqueue.mockRestore();
   });
 
   it('ignores replies in threads Lore is not part of', async () => {
     const slack = fakeSlackWebApi();
-    const before = await app.container.queue.counts();
-    const res = await postEvent(app.url, messageEvent(a, 'lunch?', { channel: 'COTHER001', channelType: 'channel', threadTs: '1700000000.000001' }));
+    const enqueue = vi.spyOn(app.container.queue, 'enqueue');
+    const res = await postEvent(
+      app.url,
+      messageEvent(a, 'lunch?', {
+        channel: 'COTHER001',
+        channelType: 'channel',
+        threadTs: '1700000000.000001',
+      }),
+    );
     expect(res.status).toBe(200);
-    expect(await app.container.queue.counts()).toEqual(before);
+    expect(enqueue).not.toHaveBeenCalled();
+    enqueue.mockRestore();
     expect(slack.calls).toEqual([]);
   });
 
@@ -152,15 +188,23 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     const event = mentionEvent(a, 'What is the recipe for the cafeteria lasagne?', { channel: 'CNOSRC001' });
     await postEvent(app.url, event);
     await vi.waitFor(() => expect(finalUpdate(slack, 'CNOSRC001')).toBeDefined(), { timeout: 10_000 });
-    expect(JSON.stringify(finalUpdate(slack, 'CNOSRC001').blocks)).toContain("I couldn't find this in your workspace's documents");
+    expect(JSON.stringify(finalUpdate(slack, 'CNOSRC001').blocks)).toContain(
+      "I couldn't find this in your workspace's documents",
+    );
     expect(prompts).toEqual([]);
     const gaps = () =>
-      rowsOf(app, `SELECT g.reason FROM lore.knowledge_gaps g JOIN lore.answers a ON a.id = g.answer_id WHERE a.idempotency_key = $1`, [event.event_id]);
+      rowsOf(
+        app,
+        `SELECT g.reason FROM lore.knowledge_gaps g JOIN lore.answers a ON a.id = g.answer_id WHERE a.idempotency_key = $1`,
+        [event.event_id],
+      );
     await vi.waitFor(async () => expect(await gaps()).toEqual([{ reason: 'no_sources' }]));
   });
 
   it('tells a user over the per-user rate limit when they can ask again, with no model call', async () => {
-    await rowsOf(app, 'UPDATE lore.tenant_settings SET user_rate_per_minute = 1 WHERE tenant_id = $1', [b.tenantId]);
+    await rowsOf(app, 'UPDATE lore.tenant_settings SET user_rate_per_minute = 1 WHERE tenant_id = $1', [
+      b.tenantId,
+    ]);
     const slack = fakeSlackWebApi();
     const { prompts } = fakeOpenAi('Three days [1].');
     await postEvent(app.url, mentionEvent(b, FLIGHTS, { channel: 'CRATE0001', user: 'URATE0001' }));
@@ -168,9 +212,13 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     await postEvent(app.url, mentionEvent(b, FLIGHTS, { channel: 'CRATE0001', user: 'URATE0001' }));
     await vi.waitFor(() => expect(slack.of('chat.postEphemeral')).toHaveLength(1), { timeout: 10_000 });
     expect(slack.of('chat.postEphemeral')[0]).toMatchObject({ channel: 'CRATE0001', user: 'URATE0001' });
-    expect(slack.of('chat.postEphemeral')[0].text).toMatch(/^You're asking faster than this workspace allows\. Try again <!date\^\d+\^/);
+    expect(slack.of('chat.postEphemeral')[0].text).toMatch(
+      /^You're asking faster than this workspace allows\. Try again <!date\^\d+\^/,
+    );
     expect(prompts).toHaveLength(1);
-    await rowsOf(app, 'UPDATE lore.tenant_settings SET user_rate_per_minute = NULL WHERE tenant_id = $1', [b.tenantId]);
+    await rowsOf(app, 'UPDATE lore.tenant_settings SET user_rate_per_minute = NULL WHERE tenant_id = $1', [
+      b.tenantId,
+    ]);
   });
 
   it('stops at the monthly quota with a message saying when it resets, and makes no model call', async () => {
@@ -187,7 +235,9 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     const { prompts } = fakeOpenAi('should not be asked');
     await postEvent(app.url, mentionEvent(c, FLIGHTS, { channel: 'CQUOTA001' }));
     await vi.waitFor(() => expect(slack.of('chat.postEphemeral')).toHaveLength(1), { timeout: 10_000 });
-    expect(slack.of('chat.postEphemeral')[0].text).toMatch(/used its Lore allowance for this month\. It resets <!date\^/);
+    expect(slack.of('chat.postEphemeral')[0].text).toMatch(
+      /used its Lore allowance for this month\. It resets <!date\^/,
+    );
     expect(prompts).toEqual([]);
     expect(slack.of('chat.startStream')).toEqual([]);
   });
@@ -199,7 +249,9 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     await postEvent(app.url, dm);
     await vi.waitFor(() => expect(finalUpdate(slack, 'D024BE91L')).toBeDefined(), { timeout: 10_000 });
     // A DM streams to the member without naming a recipient (Slack requires one only outside DMs).
-    expect(slack.of('chat.startStream')[0]).toEqual(expect.objectContaining({ channel: 'D024BE91L', thread_ts: dm.event.ts }));
+    expect(slack.of('chat.startStream')[0]).toEqual(
+      expect.objectContaining({ channel: 'D024BE91L', thread_ts: dm.event.ts }),
+    );
     expect(slack.of('chat.startStream')[0].recipient_user_id).toBeUndefined();
   });
 
@@ -213,15 +265,23 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     expect((await postEvent(app.url, started)).status).toBe(200);
     await vi.waitFor(() => expect(slack.of('assistant.threads.setSuggestedPrompts')).toHaveLength(1));
     const thread = started.event.assistant_thread;
-    expect(slack.of('chat.postMessage')[0]).toMatchObject({ channel: thread.channel_id, thread_ts: thread.thread_ts });
+    expect(slack.of('chat.postMessage')[0]).toMatchObject({
+      channel: thread.channel_id,
+      thread_ts: thread.thread_ts,
+    });
     expect(slack.of('assistant.threads.setSuggestedPrompts')[0].prompts).toHaveLength(3);
 
     const question = messageEvent(a, FLIGHTS, { channel: thread.channel_id, threadTs: thread.thread_ts });
     await postEvent(app.url, question);
     await vi.waitFor(() => expect(finalUpdate(slack, thread.channel_id)).toBeDefined(), { timeout: 10_000 });
-    expect(slack.of('assistant.threads.setStatus')[0]).toMatchObject({ channel_id: thread.channel_id, thread_ts: thread.thread_ts });
+    expect(slack.of('assistant.threads.setStatus')[0]).toMatchObject({
+      channel_id: thread.channel_id,
+      thread_ts: thread.thread_ts,
+    });
     expect(slack.of('assistant.threads.setTitle')).toEqual([expect.objectContaining({ title: FLIGHTS })]);
-    const [row] = await rowsOf(app, 'SELECT slack_channel_id FROM lore.answers WHERE idempotency_key = $1', [question.event_id]);
+    const [row] = await rowsOf(app, 'SELECT slack_channel_id FROM lore.answers WHERE idempotency_key = $1', [
+      question.event_id,
+    ]);
     expect(row).toEqual({ slack_channel_id: thread.channel_id });
   });
 });

@@ -26,7 +26,10 @@ const question = (eventId: string): Omit<AnswerPayload, 'v' | 'receivedAt'> => (
 });
 
 /** A queue that records what was enqueued and can be told to fail. */
-function recordingQueue(): JobQueue & { added: { name: string; payload: unknown; jobId?: string }[]; down: boolean } {
+function recordingQueue(): JobQueue & {
+  added: { name: string; payload: unknown; jobId?: string }[];
+  down: boolean;
+} {
   const inner = createMemoryQueue({ logger });
   const q = Object.assign(Object.create(inner) as JobQueue, {
     added: [] as { name: string; payload: unknown; jobId?: string }[],
@@ -52,9 +55,12 @@ describe.each(variants)('question intake (%s)', (_name, makeStore) => {
     const queue = recordingQueue();
     const id = unique('EvOnce');
     const results = [];
-    for (let i = 0; i < 4; i++) results.push(await enqueueQuestion({ kv, queue, logger }, question(id), { retryNum: i || undefined }));
+    for (let i = 0; i < 4; i++)
+      results.push(await enqueueQuestion({ kv, queue, logger }, question(id), { retryNum: i || undefined }));
     expect(results).toEqual(['queued', 'duplicate', 'duplicate', 'duplicate']);
-    expect(queue.added).toEqual([{ name: 'answer', payload: expect.objectContaining({ v: 1, eventId: id }), jobId: `answer-${id}` }]);
+    expect(queue.added).toEqual([
+      { name: 'answer', payload: expect.objectContaining({ v: 1, eventId: id }), jobId: `answer-${id}` },
+    ]);
     expect(await kv.get(dedupeKey(id))).toBe('queued');
   });
 
@@ -62,7 +68,9 @@ describe.each(variants)('question intake (%s)', (_name, makeStore) => {
     const queue = recordingQueue();
     const id = unique('EvDown');
     queue.down = true;
-    await expect(enqueueQuestion({ kv, queue, logger }, question(id))).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(enqueueQuestion({ kv, queue, logger }, question(id))).rejects.toMatchObject({
+      code: 'unavailable',
+    });
     expect(await kv.get(dedupeKey(id))).toBeNull();
     queue.down = false;
     expect(await enqueueQuestion({ kv, queue, logger }, question(id), { retryNum: 1 })).toBe('queued');
@@ -72,14 +80,19 @@ describe.each(variants)('question intake (%s)', (_name, makeStore) => {
   it('a retry that arrives while the first delivery is still queueing is refused (5xx), not acknowledged', async () => {
     const id = unique('EvRace');
     await kv.set(dedupeKey(id), 'pending', { ttlMs: 60_000 });
-    await expect(enqueueQuestion({ kv, queue: recordingQueue(), logger }, question(id), { retryNum: 1 })).rejects.toMatchObject({
+    await expect(
+      enqueueQuestion({ kv, queue: recordingQueue(), logger }, question(id), { retryNum: 1 }),
+    ).rejects.toMatchObject({
       code: 'unavailable',
     });
   });
 
   it('cuts an overlong question to 4,000 characters', async () => {
     const queue = recordingQueue();
-    await enqueueQuestion({ kv, queue, logger }, { ...question(unique('EvLong')), question: 'x'.repeat(10_000) });
-    expect((queue.added[0]?.payload as AnswerPayload).question).toHaveLength(4000);
+    await enqueueQuestion(
+      { kv, queue, logger },
+      { ...question(unique('EvLong')), question: 'x'.repeat(10_000) },
+    );
+    expect((queue.added[0]?.payload as AnswerPayload | undefined)?.question).toHaveLength(4000);
   });
 });

@@ -78,7 +78,9 @@ export function mockOpenAiEmbeddings(baseUrl = 'https://api.openai.com/v1'): Fak
         data: inputs.map((text, index) => {
           const vector = fakeEmbedding(text);
           const embedding =
-            req.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+            req.encoding_format === 'base64'
+              ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+              : vector;
           return { object: 'embedding', index, embedding };
         }),
         usage: { prompt_tokens: tokens, total_tokens: tokens },

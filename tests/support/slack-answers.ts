@@ -27,7 +27,10 @@ export async function signedPost(
   } = {},
 ): Promise<Response> {
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
-  const signature = opts.signature === undefined ? slackSignature(opts.secret ?? SLACK_ENV.SLACK_SIGNING_SECRET ?? '', timestamp, body) : opts.signature;
+  const signature =
+    opts.signature === undefined
+      ? slackSignature(opts.secret ?? SLACK_ENV.SLACK_SIGNING_SECRET ?? '', timestamp, body)
+      : opts.signature;
   return fetch(`${baseUrl}/slack/events`, {
     method: 'POST',
     headers: {
@@ -52,12 +55,16 @@ export const postInteraction = (baseUrl: string, payload: Json) =>
 
 /** A signed slash command (form-encoded fields, slash-command-request.json). */
 export const postCommand = (baseUrl: string, fields: Record<string, string>) =>
-  signedPost(baseUrl, new URLSearchParams(fields).toString(), { contentType: 'application/x-www-form-urlencoded' });
+  signedPost(baseUrl, new URLSearchParams(fields).toString(), {
+    contentType: 'application/x-www-form-urlencoded',
+  });
 
 let counter = 0;
 /** A unique Slack-looking id with a prefix (event ids, message timestamps). */
-export const uniqueId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(++counter).toString(36)}`.toUpperCase();
-const uniqueTs = () => `17000${String(Math.floor(Date.now() / 1000) % 100000).padStart(5, '0')}.${String(++counter).padStart(6, '0')}`;
+export const uniqueId = (prefix: string) =>
+  `${prefix}${Date.now().toString(36)}${(++counter).toString(36)}`.toUpperCase();
+const uniqueTs = () =>
+  `17000${String(Math.floor(Date.now() / 1000) % 100000).padStart(5, '0')}.${String(++counter).padStart(6, '0')}`;
 
 /** An app_mention delivery (events-app-mention.json) for a workspace, with its own event id and ts. */
 export function mentionEvent(
@@ -81,7 +88,14 @@ export function mentionEvent(
 export function messageEvent(
   w: Workspace,
   text: string,
-  opts: { channel?: string; channelType?: string; user?: string; threadTs?: string; ts?: string; extra?: Json } = {},
+  opts: {
+    channel?: string;
+    channelType?: string;
+    user?: string;
+    threadTs?: string;
+    ts?: string;
+    extra?: Json;
+  } = {},
 ): Json {
   const p = structuredClone(slackFixture('events-message-im').payload);
   p.team_id = w.teamId;
@@ -122,14 +136,24 @@ export async function installWorkspace(app: RunningApp, teamId: string): Promise
     authVersion: 'v2',
     metadata: null,
     incomingWebhook: null,
-    bot: { token: `xoxb-test-${teamId}`, id: botId, userId: botUserId, scopes: ['app_mentions:read', 'chat:write'] },
+    bot: {
+      token: `xoxb-test-${teamId}`,
+      id: botId,
+      userId: botUserId,
+      scopes: ['app_mentions:read', 'chat:write'],
+    },
     user: { id: '', scopes: [], tokens: null },
   });
   return { tenantId, teamId, botUserId, botId };
 }
 
 /** Adds a Markdown document to a workspace and waits until the ingest job made it searchable. */
-export async function addReadyDocument(app: RunningApp, tenantId: string, fileName: string, text: string): Promise<void> {
+export async function addReadyDocument(
+  app: RunningApp,
+  tenantId: string,
+  fileName: string,
+  text: string,
+): Promise<void> {
   const { db, blobs, queue } = app.container;
   const r = await addDocument({ db, blobs, queue }, tenantId, {
     fileName,
@@ -139,7 +163,9 @@ export async function addReadyDocument(app: RunningApp, tenantId: string, fileNa
   });
   await vi.waitFor(
     async () => {
-      const { rows } = await db.pool.query('SELECT status FROM lore.documents WHERE id = $1', [r.document.id]);
+      const { rows } = await db.pool.query('SELECT status FROM lore.documents WHERE id = $1', [
+        r.document.id,
+      ]);
       if (rows[0]?.status !== 'ready') throw new Error(`document is ${rows[0]?.status}`);
     },
     { timeout: 20_000, interval: 50 },
@@ -151,7 +177,10 @@ export function sse(text: string, usage = { prompt_tokens: 300, completion_token
   const chunk = (content: string) =>
     `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
   const last = `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`;
-  return `${text.split(/(?<= )/).map(chunk).join('')}${last}data: [DONE]\n\n`;
+  return `${text
+    .split(/(?<= )/)
+    .map(chunk)
+    .join('')}${last}data: [DONE]\n\n`;
 }
 
 /** Fakes OpenAI: embeddings for every request, and chat completions answering `answer`; returns the prompts sent. */
@@ -164,7 +193,9 @@ export function fakeOpenAi(answer: string | (() => string)): { prompts: Json[][]
       prompts.push(b.messages);
       return true;
     })
-    .reply(200, () => sse(typeof answer === 'function' ? answer() : answer), { 'content-type': 'text/event-stream' });
+    .reply(200, () => sse(typeof answer === 'function' ? answer() : answer), {
+      'content-type': 'text/event-stream',
+    });
   return { prompts };
 }
 

@@ -27,7 +27,8 @@ export interface FakeSlack {
 }
 
 function decode(body: unknown): Json {
-  const raw = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : ((body ?? {}) as Json);
+  const raw =
+    typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : ((body ?? {}) as Json);
   const out: Json = {};
   for (const [k, v] of Object.entries(raw)) {
     out[k] = typeof v === 'string' && /^[[{]/.test(v) ? safeJson(v) : v;
@@ -77,7 +78,10 @@ export function fakeSlackWebApi(opts: FakeSlackOptions = {}): FakeSlack {
         case 'conversations.replies':
           return { ok: true, messages: opts.threads?.[args.ts] ?? [], has_more: false };
         case 'users.info':
-          return { ok: true, user: { id: args.user, is_admin: Boolean(opts.admin), is_owner: false, deleted: false } };
+          return {
+            ok: true,
+            user: { id: args.user, is_admin: Boolean(opts.admin), is_owner: false, deleted: false },
+          };
         case 'views.open':
         case 'views.publish':
           return { ok: true, view: { id: 'V0000000001' } };

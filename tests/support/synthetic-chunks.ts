@@ -26,7 +26,9 @@ let topicPool: Float32Array[] | undefined;
 function topics(): Float32Array[] {
   if (!topicPool) {
     const random = seededRandom(20261123);
-    topicPool = Array.from({ length: TOPICS }, () => Float32Array.from({ length: DIMENSIONS }, () => gaussian(random)));
+    topicPool = Array.from({ length: TOPICS }, () =>
+      Float32Array.from({ length: DIMENSIONS }, () => gaussian(random)),
+    );
   }
   return topicPool;
 }
@@ -138,11 +140,10 @@ export async function loadSyntheticTenants(
       [spec.name],
     );
     const { tenantId, documentId, versionId } = rows[0] as Record<string, string>;
-    await q('UPDATE lore.documents SET active_version_id = $1, latest_version = 1, chunk_count = $2 WHERE id = $3', [
-      versionId,
-      spec.size,
-      documentId,
-    ]);
+    await q(
+      'UPDATE lore.documents SET active_version_id = $1, latest_version = 1, chunk_count = $2 WHERE id = $3',
+      [versionId, spec.size, documentId],
+    );
     const space = createVectorSpace(spec.seed, spec.size);
     for (let offset = 0; offset < spec.size; offset += ROWS_PER_INSERT) {
       const n = Math.min(ROWS_PER_INSERT, spec.size - offset);

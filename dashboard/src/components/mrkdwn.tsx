@@ -51,7 +51,7 @@ export function Mrkdwn({
 }
 
 const TOKEN =
-  /(<(https?:\/\/[^|>\s]+)(?:\|([^>]+))?>|\*([^*\n]+)\*|_([^_\n]+)_|~([^~\n]+)~|`([^`\n]+)`|\[(\d{1,2})\])/g;
+  /<(?<url>https?:\/\/[^|>\s]+)(?:\|(?<label>[^>]+))?>|:(?<emoji>[a-z0-9_+-]+):|\*(?<bold>[^*\n]+)\*|_(?<italic>[^_\n]+)_|~(?<strike>[^~\n]+)~|`(?<code>[^`\n]+)`|\[(?<cite>\d{1,2})\]/g;
 
 function inline(
   s: string,
@@ -62,21 +62,23 @@ function inline(
   let last = 0;
   for (const m of s.matchAll(TOKEN)) {
     const at = m.index ?? 0;
+    const g = m.groups ?? {};
     if (at > last) parts.push(decode(s.slice(last, at)));
     const key = `${at}`;
-    if (m[2]) {
+    if (g.url) {
       parts.push(
-        <a key={key} href={m[2]} target="_blank" rel="noreferrer noopener">
-          {decode(m[3] ?? m[2])}
+        <a key={key} href={g.url} target="_blank" rel="noreferrer noopener">
+          {decode(g.label ?? g.url)}
         </a>,
       );
-    } else if (m[4]) parts.push(<strong key={key}>{decode(m[4])}</strong>);
-    else if (m[5]) parts.push(<em key={key}>{decode(m[5])}</em>);
-    else if (m[6]) parts.push(<s key={key}>{decode(m[6])}</s>);
-    else if (m[7]) parts.push(<code key={key}>{decode(m[7])}</code>);
-    else if (m[8] && !citations) parts.push(m[0]);
-    else if (m[8]) {
-      const n = Number(m[8]);
+    } else if (g.emoji) parts.push(EMOJI[g.emoji] ?? m[0]);
+    else if (g.bold) parts.push(<strong key={key}>{decode(g.bold)}</strong>);
+    else if (g.italic) parts.push(<em key={key}>{decode(g.italic)}</em>);
+    else if (g.strike) parts.push(<s key={key}>{decode(g.strike)}</s>);
+    else if (g.code) parts.push(<code key={key}>{decode(g.code)}</code>);
+    else if (g.cite && !citations) parts.push(m[0]);
+    else if (g.cite) {
+      const n = Number(g.cite);
       const href = citationHref?.(n);
       parts.push(
         href ? (
@@ -95,6 +97,18 @@ function inline(
   if (last < s.length) parts.push(decode(s.slice(last)));
   return parts;
 }
+
+// The shortcodes Lore's own messages use, drawn as Slack draws them; any other stays as typed.
+const EMOJI: Record<string, string> = {
+  page_facing_up: '📄',
+  wave: '👋',
+  mag: '🔍',
+  warning: '⚠️',
+  white_check_mark: '✅',
+  x: '❌',
+  bulb: '💡',
+  hourglass_flowing_sand: '⏳',
+};
 
 // Slack escapes these three in mrkdwn; shown as the characters (as text, never parsed as HTML).
 const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

@@ -80,13 +80,16 @@ export function SignInPage() {
           <Notice kind="info">Your session ended. Sign in again to continue.</Notice>
         ) : null}
         <div className="signin-actions">
-          <a
-            className="btn btn-slack"
-            href="/auth/slack/login"
-            aria-disabled={options.data?.slackSignIn === false}
-          >
-            <SlackMark /> Sign in with Slack
-          </a>
+          {options.data?.slackSignIn === false ? (
+            <p className="muted small">
+              Sign in with Slack needs a Slack app: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (see the
+              README).
+            </p>
+          ) : (
+            <a className="btn btn-slack" href="/auth/slack/login">
+              <SlackMark /> Sign in with Slack
+            </a>
+          )}
           {remembered.length > 1
             ? remembered.map((w) => (
                 <a

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DEMO_TEAM_ID } from '../../tenants/demo-tenant.js';
 import { seedDemoActivity } from '../../tenants/demo-activity.js';
+import { DEMO_TEAM_ID } from '../../tenants/demo-tenant.js';
 import { findTenantBySlackId } from '../../tenants/tenants.repo.js';
 import type { CliContext, CliOutput } from '../cli-context.js';
 
@@ -9,11 +9,14 @@ export function registerDemoCommands(program: Command, ctx: CliContext, out: Cli
   const demo = program.command('demo').description('the embedded demo workspace');
   demo
     .command('activity')
-    .description('add 30 days of demo questions, usage, votes and gaps to the demo workspace (once; marked as demo data)')
+    .description(
+      'add 30 days of demo questions, usage, votes and gaps to the demo workspace (once; marked as demo data)',
+    )
     .option('--days <n>', 'how many days back', '30')
     .action(async (opts: { days: string }) => {
       const tenant = await findTenantBySlackId(ctx.db.pool, DEMO_TEAM_ID);
-      if (!tenant) throw new Error('There is no demo workspace: it exists only in embedded mode (no DATABASE_URL).');
+      if (!tenant)
+        throw new Error('There is no demo workspace: it exists only in embedded mode (no DATABASE_URL).');
       const days = Math.min(366, Math.max(1, Number.parseInt(opts.days, 10) || 30));
       const added = await seedDemoActivity(ctx.db, tenant.id, { days });
       out.line(

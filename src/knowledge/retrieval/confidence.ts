@@ -16,7 +16,11 @@ export interface ConfidenceThresholds {
   topHits: number;
 }
 
-export const DEFAULT_CONFIDENCE: ConfidenceThresholds = { minTermCoverage: 0.6, minSimilarity: 0.4, topHits: 3 };
+export const DEFAULT_CONFIDENCE: ConfidenceThresholds = {
+  minTermCoverage: 0.6,
+  minSimilarity: 0.4,
+  topHits: 3,
+};
 
 /** The relevance signal the answer step uses to decide between answering and "I don't know". */
 export interface Relevance {

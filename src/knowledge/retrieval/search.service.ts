@@ -1,7 +1,12 @@
 import { EMBEDDING_DIMENSIONS } from '../../ai/llm-client.js';
-import type { DbClient } from '../../infra/db/database.js';
 import { AppError } from '../../errors.js';
-import { assessRelevance, type ConfidenceThresholds, DEFAULT_CONFIDENCE, type Relevance } from './confidence.js';
+import type { DbClient } from '../../infra/db/database.js';
+import {
+  assessRelevance,
+  type ConfidenceThresholds,
+  DEFAULT_CONFIDENCE,
+  type Relevance,
+} from './confidence.js';
 import { type FullTextMode, hybridSearch, type SearchHit } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, type Passage } from './merge-adjacent.js';
 
@@ -41,9 +46,17 @@ export const MAX_K = 100;
  * Hybrid retrieval for one tenant: full-text and (with an embedding) vector search fused by RRF, with
  * citation data, passages and a relevance signal. `client` must come from withTenant(db, tenantId).
  */
-export async function searchKnowledge(client: DbClient, tenantId: string, opts: SearchOptions): Promise<SearchResult> {
+export async function searchKnowledge(
+  client: DbClient,
+  tenantId: string,
+  opts: SearchOptions,
+): Promise<SearchResult> {
   if (!Number.isInteger(opts.k) || opts.k < 1 || opts.k > MAX_K) {
-    throw new AppError({ code: 'bad_request', status: 400, message: `k must be a whole number from 1 to ${MAX_K}.` });
+    throw new AppError({
+      code: 'bad_request',
+      status: 400,
+      message: `k must be a whole number from 1 to ${MAX_K}.`,
+    });
   }
   const embedding = opts.embedding ?? null;
   if (embedding && (embedding.length !== EMBEDDING_DIMENSIONS || !embedding.every(Number.isFinite))) {

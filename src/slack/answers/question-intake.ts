@@ -35,11 +35,12 @@ export async function enqueueQuestion(
   meta: { retryNum?: number } = {},
 ): Promise<IntakeResult> {
   const key = dedupeKey(payload.eventId);
-  const log = deps.logger.child({
+  const ids = {
     tenantId: payload.tenantId,
     eventId: payload.eventId,
     surface: payload.surface,
-  });
+    retryNum: meta.retryNum,
+  };
   const fresh = await deps.kv.set(key, 'pending', { onlyIfAbsent: true, ttlMs: PENDING_TTL_MS });
   if (!fresh) {
     if ((await deps.kv.get(key)) === 'pending') {
@@ -61,8 +62,8 @@ export async function enqueueQuestion(
     });
   } catch (err) {
     await deps.kv.del(key).catch(() => 0);
-    log.error(
-      { err: { message: (err as Error).message } },
+    deps.logger.error(
+      { ...ids, err: { message: (err as Error).message } },
       'could not queue the answer job; Slack will retry',
     );
     throw unavailable('could not queue the answer job', err);

@@ -62,7 +62,12 @@ describe('retrieval metrics (trec_eval semantics, hand-computed)', () => {
 describe('BEIR qrels', () => {
   it('parses the header and tab-separated lines, grouping by query', () => {
     const q = parseQrels('query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td2\t2\n\nq2\td3\t1\n');
-    expect(q.get('q1')).toEqual(new Map([['d1', 1], ['d2', 2]]));
+    expect(q.get('q1')).toEqual(
+      new Map([
+        ['d1', 1],
+        ['d2', 2],
+      ]),
+    );
     expect(q.get('q2')).toEqual(new Map([['d3', 1]]));
   });
 

@@ -67,8 +67,10 @@ describe('merging neighbouring chunks into passages', () => {
 });
 
 describe('the relevance signal behind "I don\'t know"', () => {
-  it('is confident when a top hit holds enough of the question\'s words', () => {
-    const r = assessRelevance([hit({ documentId: 'a', ordinal: 0, termCoverage: DEFAULT_CONFIDENCE.minTermCoverage })]);
+  it("is confident when a top hit holds enough of the question's words", () => {
+    const r = assessRelevance([
+      hit({ documentId: 'a', ordinal: 0, termCoverage: DEFAULT_CONFIDENCE.minTermCoverage }),
+    ]);
     expect(r).toMatchObject({ confident: true, basis: 'terms' });
   });
 
@@ -78,7 +80,9 @@ describe('the relevance signal behind "I don\'t know"', () => {
   });
 
   it('is not confident on weak matches, on no hits, or on a strong hit below the top few', () => {
-    expect(assessRelevance([hit({ documentId: 'a', ordinal: 0, termCoverage: 0.3, similarity: 0.2 })])).toMatchObject({
+    expect(
+      assessRelevance([hit({ documentId: 'a', ordinal: 0, termCoverage: 0.3, similarity: 0.2 })]),
+    ).toMatchObject({
       confident: false,
       basis: 'none',
     });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerResult, AnswerSource } from '../../../src/ai/answer.types.js';
-import { buildAnswerBlocks, escapeMrkdwn, SECTION_TEXT_LIMIT, splitForSections } from '../../../src/slack/blocks/answer.js';
+import {
+  buildAnswerBlocks,
+  escapeMrkdwn,
+  SECTION_TEXT_LIMIT,
+  splitForSections,
+} from '../../../src/slack/blocks/answer.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 
 const source = (over: Partial<AnswerSource> = {}): AnswerSource => ({
@@ -34,7 +39,10 @@ describe('buildAnswerBlocks', () => {
       {
         type: 'context',
         elements: [
-          { type: 'mrkdwn', text: '[1] <https://lore.example.com/app/documents/d1#chunk-4|Travel policy — Booking flights> (p. 3)' },
+          {
+            type: 'mrkdwn',
+            text: '[1] <https://lore.example.com/app/documents/d1#chunk-4|Travel policy — Booking flights> (p. 3)',
+          },
         ],
       },
       {
@@ -50,29 +58,47 @@ describe('buildAnswerBlocks', () => {
 
   it('escapes document and model text so it cannot ping @channel, mention or link (&, <, > become entities)', () => {
     const blocks = blocksOf(
-      result({ text: 'Ask <!channel> & <@U123> <http://evil.test|here>', sources: [source({ title: 'A <b> & C', section: '' })] }),
+      result({
+        text: 'Ask <!channel> & <@U123> <http://evil.test|here>',
+        sources: [source({ title: 'A <b> & C', section: '' })],
+      }),
     );
-    expect(blocks[0].text.text).toBe('Ask &lt;!channel&gt; &amp; &lt;@U123&gt; &lt;http://evil.test|here&gt;');
-    expect(blocks[1].elements[0].text).toBe('[1] <https://lore.example.com/app/documents/d1#chunk-4|A &lt;b&gt; &amp; C> (p. 3)');
+    expect(blocks[0].text.text).toBe(
+      'Ask &lt;!channel&gt; &amp; &lt;@U123&gt; &lt;http://evil.test|here&gt;',
+    );
+    expect(blocks[1].elements[0].text).toBe(
+      '[1] <https://lore.example.com/app/documents/d1#chunk-4|A &lt;b&gt; &amp; C> (p. 3)',
+    );
   });
 
   it('keeps block quotes (a > at the start of a line) working in extractive answers, and labels them', () => {
-    const blocks = blocksOf(result({ outcome: 'extractive', text: '_Passages:_\n\n>Flights: 14 days > 3 days [1]' }));
+    const blocks = blocksOf(
+      result({ outcome: 'extractive', text: '_Passages:_\n\n>Flights: 14 days > 3 days [1]' }),
+    );
     expect(blocks[0].text.text).toBe('_Passages:_\n\n>Flights: 14 days &gt; 3 days [1]');
     expect(JSON.stringify(blocks)).toContain('Quoted passages');
   });
 
   it('splits long answers into sections under Slack’s 3,000-character limit, losing nothing', () => {
-    const long = Array.from({ length: 120 }, (_, i) => `Paragraph ${i} says something useful about travel.`).join('\n\n');
+    const long = Array.from(
+      { length: 120 },
+      (_, i) => `Paragraph ${i} says something useful about travel.`,
+    ).join('\n\n');
     const sections = blocksOf(result({ text: long })).filter((b) => b.type === 'section');
     expect(sections.length).toBeGreaterThan(1);
     for (const s of sections) expect(s.text.text.length).toBeLessThanOrEqual(SECTION_TEXT_LIMIT);
     expect(sections.map((s) => s.text.text).join('\n\n')).toBe(long);
-    expect(splitForSections('x'.repeat(7000))).toEqual(['x'.repeat(3000), 'x'.repeat(3000), 'x'.repeat(1000)]);
+    expect(splitForSections('x'.repeat(7000))).toEqual([
+      'x'.repeat(3000),
+      'x'.repeat(3000),
+      'x'.repeat(1000),
+    ]);
   });
 
   it('has no buttons when nothing was found, and Share only where asked for', () => {
-    expect(JSON.stringify(blocksOf(result({ outcome: 'no_sources', sources: [] })))).not.toContain('action_id');
+    expect(JSON.stringify(blocksOf(result({ outcome: 'no_sources', sources: [] })))).not.toContain(
+      'action_id',
+    );
     expect(JSON.stringify(blocksOf(result()))).not.toContain(ACTION_IDS.shareAnswer);
     expect(JSON.stringify(blocksOf(result(), { shareable: true }))).toContain(ACTION_IDS.shareAnswer);
   });

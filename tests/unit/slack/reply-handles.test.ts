@@ -2,8 +2,12 @@ import type { WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import type { AnswerResult } from '../../../src/ai/answer.types.js';
 import { createLogger } from '../../../src/logger.js';
-import { createStreamReply, createUpdatingReply, type ReplyTiming } from '../../../src/slack/answers/reply-handles.js';
 import { mentionsBot, stripBotMention } from '../../../src/slack/answers/listener-deps.js';
+import {
+  createStreamReply,
+  createUpdatingReply,
+  type ReplyTiming,
+} from '../../../src/slack/answers/reply-handles.js';
 import { tsBefore } from '../../../src/slack/answers/thread-history.js';
 
 /** A WebClient stand-in that records chat.* calls. */
@@ -22,7 +26,14 @@ function recordingClient() {
 /** A clock the test moves by hand. */
 function clock(): ReplyTiming & { advance(ms: number): void } {
   let t = 1_000_000;
-  return { streamIntervalMs: 500, updateIntervalMs: 1000, now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    streamIntervalMs: 500,
+    updateIntervalMs: 1000,
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 const result: AnswerResult = {
@@ -74,13 +85,18 @@ describe('reply handles', () => {
     const reply = createStreamReply(client, { channelId: 'C1', ts: '1.1' }, clock(), logger);
     await reply.append('Half an ans');
     await reply.abort('Sorry.');
-    expect(calls.at(-1)).toEqual({ method: 'update', args: { channel: 'C1', ts: '1.1', text: 'Sorry.', blocks: [] } });
+    expect(calls.at(-1)).toEqual({
+      method: 'update',
+      args: { channel: 'C1', ts: '1.1', text: 'Sorry.', blocks: [] },
+    });
   });
 });
 
 describe('question text', () => {
   it('strips the bot mention, keeps other mentions, and notices mentions of the bot', () => {
-    expect(stripBotMention('<@U0LAN0Z89> is it   everything <@U999>?', 'U0LAN0Z89')).toBe('is it everything <@U999>?');
+    expect(stripBotMention('<@U0LAN0Z89> is it   everything <@U999>?', 'U0LAN0Z89')).toBe(
+      'is it everything <@U999>?',
+    );
     expect(stripBotMention('<@U0LAN0Z89|lore>', 'U0LAN0Z89')).toBe('');
     expect(mentionsBot('hi <@U0LAN0Z89>', 'U0LAN0Z89')).toBe(true);
     expect(mentionsBot('hi <@U999>', 'U0LAN0Z89')).toBe(false);

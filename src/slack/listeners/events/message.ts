@@ -22,7 +22,7 @@ interface IncomingMessage {
 /**
  * `message` events (message.im, message.channels, message.groups): a direct message to the bot is a
  * question (surface `dm`); a reply in a channel thread Lore already answers in is a follow-up (surface
- * `thread`), without a mention. Ignored: any subtype (edits, deletions, joins, bot_message), messages from
+ * `thread`), without a mention, unless it addresses someone else (`<@U…>`). Ignored: any subtype (edits, deletions, joins, bot_message), messages from
  * bots (the bot's own included), and channel messages that mention the bot (app_mention answers those).
  * Threads of DMs and of the assistant panel belong to the Assistant listener.
  */
@@ -39,6 +39,8 @@ export function registerMessage(app: App, deps: AnswerListenerDeps): void {
     } else {
       // Slack delivers a mention as both app_mention and message; answering both would answer twice.
       if (!m.thread_ts || m.thread_ts === m.ts || mentionsBot(m.text, context.botUserId)) return;
+      // "<@U123> can you check?" in the thread is people talking to each other, not a question for Lore.
+      if (/<@[UW][A-Z0-9]+(\|[^>]*)?>/.test(m.text ?? '')) return;
       if (!(await deps.threads.isIn(tenantId, m.channel, m.thread_ts))) return;
       surface = 'thread';
       threadTs = m.thread_ts;

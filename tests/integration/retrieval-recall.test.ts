@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/infra/db/database.js';
+import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
+import { loadSyntheticTenants, type SyntheticTenant, vectorText } from '../support/synthetic-chunks.js';
+import { createTestDatabase } from '../support/test-db.js';
+
+/**
+ * Vector recall@10 of lore.hybrid_search against exact search, for a small and a large tenant sharing
+ * one HNSW index. The issue asks for 50 and 50,000 chunks; building a 50,000-vector HNSW graph takes
+ * PGlite (WASM, no SIMD) about 20 minutes, too long for CI, so CI runs the large tenant at 2,000 chunks
+ * (large enough to take the HNSW path) and the 50,000 run is recorded in BENCHMARKS.md:
+ * RECALL_LARGE_TENANT_CHUNKS=50000 npx vitest run tests/integration/retrieval-recall.test.ts
+ */
+const LARGE = Number(process.env.RECALL_LARGE_TENANT_CHUNKS ?? 2000);
+const QUERIES = 20;
+
+describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk tenant in one HNSW index`, () => {
+  let db: Database;
+  let small: SyntheticTenant;
+  let large: SyntheticTenant;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    [small, large] = (await loadSyntheticTenants(
+      db,
+      [
+        { name: 'small', size: 50, seed: 1 },
+        { name: 'large', size: LARGE, seed: 2 },
+      ],
+      { rebuildIndex: true },
+    )) as [SyntheticTenant, SyntheticTenant];
+  }, 3_600_000);
+  afterAll(() => db.close());
+
+  /** The true 10 nearest of the tenant's chunks: every row compared, no index. */
+  const exactTop10 = (t: SyntheticTenant, q: string) =>
+    withTransaction(db, async (c) => {
+      const { rows } = await c.query(
+        `WITH mine AS MATERIALIZED (SELECT id, embedding FROM lore.chunks WHERE tenant_id = $1)
+         SELECT id::text FROM mine ORDER BY embedding <=> $2::halfvec, id LIMIT 10`,
+        [t.id, q],
+      );
+      return rows.map((r) => r.id as string);
+    });
+
+  const hnswScans = async () => {
+    const { rows } = await db.pool.query(
+      `SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'chunks_embedding_hnsw_idx'`,
+    );
+    return rows[0]?.n as number;
+  };
+
+  /** Mean recall@10 of `search` against exact search over fresh query vectors of the tenant's topics. */
+  async function recall(
+    t: SyntheticTenant,
+    search: (q: string) => Promise<string[]>,
+  ): Promise<{ recall: number; returned: number }> {
+    let found = 0;
+    let returned = 0;
+    for (let i = 0; i < QUERIES; i++) {
+      const q = vectorText(t.space.next());
+      const truth = new Set(await exactTop10(t, q));
+      const got = await search(q);
+      returned += got.length;
+      found += got.filter((id) => truth.has(id)).length;
+    }
+    return { recall: found / (QUERIES * 10), returned: returned / QUERIES };
+  }
+
+  const viaSearch = (t: SyntheticTenant) => (q: string) =>
+    withTenant(db, t.id, async (c) => {
+      const { hits } = await searchKnowledge(c, t.id, {
+        query: '',
+        embedding: JSON.parse(q) as number[],
+        k: 10,
+      });
+      return hits.map((h) => h.chunkId);
+    });
+
+  it('the small tenant gets its true 10 nearest chunks (exact search, the shared index is not used)', async () => {
+    const before = await hnswScans();
+    const r = await recall(small, viaSearch(small));
+    expect(r.returned).toBe(10);
+    expect(r.recall).toBeGreaterThanOrEqual(0.98);
+    expect(await hnswScans()).toBe(before);
+  });
+
+  it('the large tenant gets recall@10 of at least 0.98 through the HNSW index', async () => {
+    const before = await hnswScans();
+    const r = await recall(large, viaSearch(large));
+    expect(r.returned).toBe(10);
+    expect(r.recall).toBeGreaterThanOrEqual(0.98);
+    expect(await hnswScans()).toBeGreaterThan(before);
+  });
+
+  it("without the strategy, the tenant-filtered shared index loses the small tenant's results", async () => {
+    // What a plain `ORDER BY embedding <=> q LIMIT 10` does when the planner takes the HNSW index:
+    // it finds ef_search candidates among all tenants and the tenant filter throws most away.
+    const naive = (q: string) =>
+      withTenant(db, small.id, async (c) => {
+        for (const s of [
+          'hnsw.iterative_scan = off',
+          'enable_seqscan = off',
+          'enable_bitmapscan = off',
+          'enable_sort = off',
+        ]) {
+          await c.query(`SET LOCAL ${s}`);
+        }
+        const { rows } = await c.query(
+          `SELECT id::text FROM lore.chunks WHERE tenant_id::text = $1 ORDER BY embedding <=> $2::halfvec LIMIT 10`,
+          [small.id, q],
+        );
+        return rows.map((r) => r.id as string);
+      });
+    const r = await recall(small, naive);
+    expect(r.recall).toBeLessThan(0.98);
+  });
+});

@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { userInfo } from 'node:os';
+import path from 'node:path';
 import { createCliOutput } from '../src/cli/cli-context.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { isProcessAlive, readServerHandle } from '../src/cli/server-handle.js';
@@ -28,13 +28,18 @@ async function main(argv: string[]): Promise<number> {
   const exec = remote ?? local;
   try {
     // The server may read the files, so send it absolute paths.
-    const args = argv[0] === 'docs' && argv[1] === 'add' ? argv.map((a, i) => (i > 1 && !a.startsWith('-') && !isOptionValue(argv, i) ? path.resolve(a) : a)) : argv;
+    const args =
+      argv[0] === 'docs' && argv[1] === 'add'
+        ? argv.map((a, i) => (i > 1 && !a.startsWith('-') && !isOptionValue(argv, i) ? path.resolve(a) : a))
+        : argv;
     const res = await exec(args);
     if (res.output) process.stdout.write(`${res.output}\n`);
     if (remote) process.stderr.write(`(ran inside the running server, pid ${remote.pid})\n`);
     const added = res.data as { tenant?: string; documents?: { id: string; file: string }[] } | null;
     if (argv[0] === 'docs' && argv[1] === 'add' && !argv.includes('--no-wait') && added?.documents?.length) {
-      const failed = await watchIngestion(exec, added.tenant ?? '', added.documents, { stream: process.stderr });
+      const failed = await watchIngestion(exec, added.tenant ?? '', added.documents, {
+        stream: process.stderr,
+      });
       process.stderr.write(failed === 0 ? 'All documents are ready.\n' : `${failed} document(s) failed.\n`);
       return failed > 0 ? 1 : res.exitCode;
     }
@@ -58,9 +63,12 @@ async function remoteExec(config: Config, actor: string): Promise<(CliExec & { p
       headers: { 'content-type': 'application/json', 'x-admin-token': handle.token },
       body: JSON.stringify({ argv, actor }),
     }).catch((err: unknown) => {
-      throw new Error(`A Lore server (pid ${handle.pid}) owns ${config.dataDir} but did not answer at ${handle.url}: ${String(err)}`);
+      throw new Error(
+        `A Lore server (pid ${handle.pid}) owns ${config.dataDir} but did not answer at ${handle.url}: ${String(err)}`,
+      );
     });
-    if (!res.ok) throw new Error(`The running server refused the command (HTTP ${res.status}): ${await res.text()}`);
+    if (!res.ok)
+      throw new Error(`The running server refused the command (HTTP ${res.status}): ${await res.text()}`);
     return (await res.json()) as { exitCode: number; output: string; data: unknown };
   };
   return Object.assign(exec, { pid: handle.pid });
@@ -68,10 +76,16 @@ async function remoteExec(config: Config, actor: string): Promise<(CliExec & { p
 
 /** Opens the database here; with the in-memory queue, this process must also run the jobs it queues. */
 async function openLocally(config: Config): Promise<Container> {
-  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
+  const logger = createLogger({
+    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    destination: process.stderr,
+  });
   const container = await createContainer(config, logger);
   if (container.queue.kind === 'memory') {
-    await startWorker(container.queue, createJobRegistry(jobServices(container)), { logger, metrics: container.metrics });
+    await startWorker(container.queue, createJobRegistry(jobServices(container)), {
+      logger,
+      metrics: container.metrics,
+    });
   }
   return container;
 }
@@ -79,7 +93,9 @@ async function openLocally(config: Config): Promise<Container> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

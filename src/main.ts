@@ -17,7 +17,7 @@ import { createHttpApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.routes.js';
 import { apiRoutes } from './http/routes/api.routes.js';
 import { type SignInDeps, signInRoutes } from './http/routes/auth/sign-in.routes.js';
-import { createPlaceholderAsk } from './http/routes/dashboard/placeholder-ask.js';
+import { createPlaygroundAsk } from './http/routes/dashboard/playground-ask.js';
 import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
 import type { BlobStore } from './infra/blob/blob-store.js';
@@ -258,11 +258,12 @@ export async function startApp(
   if (adminToken) routers.push(adminRoutes(adminToken, container));
   // Slack verifies signatures over the raw body: nothing before this router may parse it.
   routers.push(slackRequestWindow({ logger }), container.slack.router);
-  // PLACEHOLDER ask (real retrieval, key choice and blocks, but unmetered): replace with the answer
-  // pipeline's playground entry point when it lands.
-  const ask = createPlaceholderAsk({
+  // The playground runs the same answer job as Slack: same limits, quota, recording and metering.
+  const services = jobServices(container);
+  const ask = createPlaygroundAsk({
+    ...services.answer,
     db: container.db,
-    answer: jobServices(container).answer,
+    logger,
     buildBlocks: buildAnswerBlocks,
   });
   routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container), ask }));

@@ -23,9 +23,10 @@ import { reportBench } from './report.js';
 const PAGES = 100;
 const pages: PdfPage[] = Array.from({ length: PAGES }, (_, p) => ({
   ...(p % 5 === 0 ? { heading: `Chapter ${p / 5 + 1}` } : {}),
-  paragraphs: Array.from(
-    { length: 4 },
-    (_, n) => `Section ${p}.${n} describes how requests of kind ${(p * 7 + n) % 23} are approved, logged and closed within five working days.`.repeat(3),
+  paragraphs: Array.from({ length: 4 }, (_, n) =>
+    `Section ${p}.${n} describes how requests of kind ${(p * 7 + n) % 23} are approved, logged and closed within five working days.`.repeat(
+      3,
+    ),
   ),
 }));
 
@@ -36,7 +37,13 @@ const dir = await mkdtemp(path.join(tmpdir(), 'lore-bench-'));
 const blobs = createLocalBlobStore(dir);
 const queue = createMemoryQueue({ logger });
 const tenant = await withTransaction(db, (c) =>
-  insertTenant(c, { slackTeamId: 'TBENCH', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'Bench', planId: 'business' }),
+  insertTenant(c, {
+    slackTeamId: 'TBENCH',
+    slackEnterpriseId: null,
+    isEnterpriseInstall: false,
+    name: 'Bench',
+    planId: 'business',
+  }),
 );
 
 let requests = 0;
@@ -52,7 +59,12 @@ async function ingestOnce(name: string, embed: boolean): Promise<{ ms: number; c
   // A different title per round: identical bytes would be recognised as a duplicate and skipped.
   const pdf = await buildPdf(pages, { title: `Operations manual (${name})` });
   const t0 = performance.now();
-  const r = await addDocument({ db, blobs, queue }, tenant.id, { fileName: name, body: Readable.from([pdf]), source: 'cli', actor: 'bench' });
+  const r = await addDocument({ db, blobs, queue }, tenant.id, {
+    fileName: name,
+    body: Readable.from([pdf]),
+    source: 'cli',
+    actor: 'bench',
+  });
   if (!r.versionId) throw new Error('expected a new version');
   await createIngestJob({
     db,
@@ -60,9 +72,14 @@ async function ingestOnce(name: string, embed: boolean): Promise<{ ms: number; c
     logger,
     embeddingModel: 'text-embedding-3-small',
     embedderFor: async () => (embed ? { llm: localEmbedder, keySource: 'platform' } : null),
-  })({ v: 1, tenantId: tenant.id, documentId: r.document.id, versionId: r.versionId }, { jobId: name, attempt: 1, name: 'ingest' });
+  })(
+    { v: 1, tenantId: tenant.id, documentId: r.document.id, versionId: r.versionId },
+    { jobId: name, attempt: 1, name: 'ingest' },
+  );
   const ms = performance.now() - t0;
-  const { rows } = await withTenant(db, tenant.id, (c) => c.query('SELECT chunk_count AS n FROM lore.documents WHERE id = $1', [r.document.id]));
+  const { rows } = await withTenant(db, tenant.id, (c) =>
+    c.query('SELECT chunk_count AS n FROM lore.documents WHERE id = $1', [r.document.id]),
+  );
   return { ms, chunks: rows[0].n };
 }
 
@@ -71,10 +88,9 @@ async function bareInsert(chunks: number): Promise<number> {
   await db.pool.query('CREATE TEMP TABLE IF NOT EXISTS bare (content text, fts tsvector)');
   const text = pages[0]?.paragraphs[0] ?? '';
   const t0 = performance.now();
-  await db.pool.query(
-    `INSERT INTO bare SELECT t, to_tsvector('english', t) FROM unnest($1::text[]) t`,
-    [Array.from({ length: chunks }, () => text.repeat(3))],
-  );
+  await db.pool.query(`INSERT INTO bare SELECT t, to_tsvector('english', t) FROM unnest($1::text[]) t`, [
+    Array.from({ length: chunks }, () => text.repeat(3)),
+  ]);
   return performance.now() - t0;
 }
 
@@ -90,13 +106,21 @@ reportBench({
   description: `${PAGES}-page PDF through intake + ingest job on embedded Postgres vs a bare INSERT of the same rows`,
   rows: [
     { metric: 'pages/s, full-text only', baseline: PAGES / (baseMs / 1000), lore: PAGES / (fts.ms / 1000) },
-    { metric: 'chunks/s to the DB, full-text', baseline: fts.chunks / (baseMs / 1000), lore: fts.chunks / (fts.ms / 1000) },
+    {
+      metric: 'chunks/s to the DB, full-text',
+      baseline: fts.chunks / (baseMs / 1000),
+      lore: fts.chunks / (fts.ms / 1000),
+    },
     {
       metric: 'chunks/s with embeddings+HNSW',
       baseline: fts.chunks / (baseMs / 1000),
       lore: withEmbeddings.chunks / (withEmbeddings.ms / 1000),
     },
-    { metric: 'embedding requests per doc', baseline: Math.ceil(withEmbeddings.chunks / 100), lore: requestsPerDoc },
+    {
+      metric: 'embedding requests per doc',
+      baseline: Math.ceil(withEmbeddings.chunks / 100),
+      lore: requestsPerDoc,
+    },
   ],
 });
 await queue.close();

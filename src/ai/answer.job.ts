@@ -77,9 +77,13 @@ export function createAnswerJob(deps: AnswerJobDeps): JobHandler {
       return rows[0];
     });
     if (!tenant || tenant.status !== 'active') return log.info('answer skipped: workspace not active');
-    const isDm = p.channelId.startsWith('D');
-    if (!isDm && tenant.channelMode === 'selected' && !tenant.allowedChannels.includes(p.channelId)) {
-      await deps.replier.notice(target, "I'm not enabled in this channel. Ask me in a direct message, or ask an admin to turn me on here.");
+    // DMs and the dashboard playground are never restricted by the channel setting.
+    const unrestricted = p.channelId.startsWith('D') || p.surface === 'playground';
+    if (!unrestricted && tenant.channelMode === 'selected' && !tenant.allowedChannels.includes(p.channelId)) {
+      await deps.replier.notice(
+        target,
+        "I'm not enabled in this channel. Ask me in a direct message, or ask an admin to turn me on here.",
+      );
       return;
     }
     const answer = await tx((c) =>
@@ -93,9 +97,14 @@ export function createAnswerJob(deps: AnswerJobDeps): JobHandler {
         question: p.question,
       }),
     );
-    if (answer.outcome !== 'pending' && answer.outcome !== 'failed') return log.info('answer already delivered');
+    if (answer.outcome !== 'pending' && answer.outcome !== 'failed')
+      return log.info('answer already delivered');
 
-    const finishWithout = async (outcome: 'rate_limited' | 'over_quota' | 'failed', text: string, notify = true) => {
+    const finishWithout = async (
+      outcome: 'rate_limited' | 'over_quota' | 'failed',
+      text: string,
+      notify = true,
+    ) => {
       if (notify) await deps.replier.notice(target, text);
       await tx((c) =>
         completeAnswer(c, {
@@ -116,7 +125,10 @@ export function createAnswerJob(deps: AnswerJobDeps): JobHandler {
     };
 
     const limits = await tx(getPlanLimits);
-    const rateHit = ctx.attempt === 1 ? await checkRateLimits(deps.kv, { tenantId: p.tenantId, userId: p.userId, limits }) : null;
+    const rateHit =
+      ctx.attempt === 1
+        ? await checkRateLimits(deps.kv, { tenantId: p.tenantId, userId: p.userId, limits })
+        : null;
     if (rateHit) return finishWithout('rate_limited', limitMessage(rateHit));
     const provider = await deps.llmFor(p.tenantId);
     if (provider?.keySource === 'platform') {
@@ -125,8 +137,14 @@ export function createAnswerJob(deps: AnswerJobDeps): JobHandler {
     }
 
     await deps.replier.thinking(target);
-    const thread = target.threadTs && target.threadTs !== p.messageTs ? await deps.replier.threadHistory(target, p.messageTs) : [];
-    const posted = answer.postedTs && answer.postedChannelId ? { channelId: answer.postedChannelId, ts: answer.postedTs } : null;
+    const thread =
+      target.threadTs && target.threadTs !== p.messageTs
+        ? await deps.replier.threadHistory(target, p.messageTs)
+        : [];
+    const posted =
+      answer.postedTs && answer.postedChannelId
+        ? { channelId: answer.postedChannelId, ts: answer.postedTs }
+        : null;
     let reply: Awaited<ReturnType<AnswerReplier['begin']>> | undefined;
     const ensureReply = async () => {
       if (reply) return reply;
@@ -138,11 +156,19 @@ export function createAnswerJob(deps: AnswerJobDeps): JobHandler {
     try {
       const result = await answerQuestion(
         { ...deps, llmFor: async () => provider },
-        { tenantId: p.tenantId, question: p.question, thread, style: tenant.style, instructions: tenant.instructions },
+        {
+          tenantId: p.tenantId,
+          question: p.question,
+          thread,
+          style: tenant.style,
+          instructions: tenant.instructions,
+        },
         async (delta) => (await ensureReply()).append(delta),
       );
       await (await ensureReply()).finish(answer.id, result);
-      const cost = result.usage.model ? (costUsd(result.usage.model, result.usage.promptTokens, result.usage.completionTokens) ?? 0) : 0;
+      const cost = result.usage.model
+        ? (costUsd(result.usage.model, result.usage.promptTokens, result.usage.completionTokens) ?? 0)
+        : 0;
       await tx(async (c) => {
         await completeAnswer(c, {
           tenantId: p.tenantId,
@@ -177,7 +203,8 @@ export function createAnswerJob(deps: AnswerJobDeps): JobHandler {
       });
     } catch (err) {
       log.warn({ err, attempt: ctx.attempt }, 'answer attempt failed');
-      if (ctx.attempt < ANSWER_ATTEMPTS) throw err;
+      // The playground has a person waiting in the browser: no retry, the apology is shown at once.
+      if (ctx.attempt < ANSWER_ATTEMPTS && p.surface !== 'playground') throw err;
       // Out of attempts: the asker gets a short apology (never the raw error), the operator a failed job.
       if (reply) await reply.abort(APOLOGY);
       await finishWithout('failed', APOLOGY, !reply);

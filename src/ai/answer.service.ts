@@ -82,7 +82,12 @@ export async function answerQuestion(
       ...top.map((p, i) => `>${p.content.replace(/\s+/g, ' ').slice(0, 400)} [${i + 1}]`),
     ].join('\n\n');
     await onDelta(text);
-    return { outcome: 'extractive', text, sources: top.map((p, i) => toSource(deps.publicUrl, p, i + 1)), usage: none };
+    return {
+      outcome: 'extractive',
+      text,
+      sources: top.map((p, i) => toSource(deps.publicUrl, p, i + 1)),
+      usage: none,
+    };
   }
   const passages = retrieval.passages.slice(0, PASSAGES_FOR_LLM);
   const messages = buildAnswerMessages({
@@ -95,24 +100,38 @@ export async function answerQuestion(
   // Hold text back while it could still turn out to be NO_ANSWER, so a refusal never streams half-way.
   let held = '';
   let released = false;
-  const reply = await provider.llm.streamChat(messages, { model: deps.chatModel, maxTokens: MAX_ANSWER_TOKENS, temperature: 0.1 }, async (delta) => {
-    if (released) return onDelta(delta);
-    held += delta;
-    if (!NO_ANSWER.startsWith(held.trim())) {
-      released = true;
-      await onDelta(held);
-    }
-  });
-  const usage = { model: reply.model, promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, keySource: provider.keySource };
+  const reply = await provider.llm.streamChat(
+    messages,
+    { model: deps.chatModel, maxTokens: MAX_ANSWER_TOKENS, temperature: 0.1 },
+    async (delta) => {
+      if (released) return onDelta(delta);
+      held += delta;
+      if (!NO_ANSWER.startsWith(held.trim())) {
+        released = true;
+        await onDelta(held);
+      }
+    },
+  );
+  const usage = {
+    model: reply.model,
+    promptTokens: reply.promptTokens,
+    completionTokens: reply.completionTokens,
+    keySource: provider.keySource,
+  };
   const text = reply.text.trim();
   if (text === '') {
-    throw new AppError({ code: 'ai_unavailable', message: 'The AI provider returned an empty answer.', status: 502, expose: true });
+    throw new AppError({
+      code: 'ai_unavailable',
+      message: 'The AI provider returned an empty answer.',
+      status: 502,
+      expose: true,
+    });
   }
   if (text === NO_ANSWER) return { outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [], usage };
   if (!released) await onDelta(held);
   const cited = new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   const sources = passages
     .map((p, i) => toSource(deps.publicUrl, p, i + 1))
-    .filter((s) => cited.size === 0 ? s.position <= PASSAGES_FOR_EXTRACT : cited.has(s.position));
+    .filter((s) => (cited.size === 0 ? s.position <= PASSAGES_FOR_EXTRACT : cited.has(s.position)));
   return { outcome: 'answered', text, sources, usage };
 }

@@ -39,7 +39,12 @@ export interface AnswerResult {
   /** Slack mrkdwn text with [n] citation markers. */
   text: string;
   sources: AnswerSource[];
-  usage: { model: string; promptTokens: number; completionTokens: number; keySource: 'platform' | 'tenant' | 'none' };
+  usage: {
+    model: string;
+    promptTokens: number;
+    completionTokens: number;
+    keySource: 'platform' | 'tenant' | 'none';
+  };
 }
 
 /** A previous message of the conversation (thread context). */

@@ -17,7 +17,15 @@ export interface AnswerRow {
  */
 export async function claimAnswer(
   c: DbClient,
-  p: { tenantId: string; idempotencyKey: string; surface: Surface; channelId: string; threadTs: string; userId: string; question: string },
+  p: {
+    tenantId: string;
+    idempotencyKey: string;
+    surface: Surface;
+    channelId: string;
+    threadTs: string;
+    userId: string;
+    question: string;
+  },
 ): Promise<AnswerRow> {
   const conv = await c.query<{ id: string }>(
     `WITH found AS (
@@ -33,14 +41,30 @@ export async function claimAnswer(
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (tenant_id, idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
      RETURNING id, outcome, posted_channel_id AS "postedChannelId", posted_ts AS "postedTs"`,
-    [p.tenantId, conv.rows[0]?.id ?? null, p.idempotencyKey, p.userId, p.channelId, p.question.slice(0, 4000)],
+    [
+      p.tenantId,
+      conv.rows[0]?.id ?? null,
+      p.idempotencyKey,
+      p.userId,
+      p.channelId,
+      p.question.slice(0, 4000),
+    ],
   );
   return rows[0] as AnswerRow;
 }
 
 /** Remembers where the reply was posted, so a retry edits that message instead of posting another. */
-export async function recordPosted(c: DbClient, answerId: string, channelId: string, ts: string): Promise<void> {
-  await c.query('UPDATE lore.answers SET posted_channel_id = $2, posted_ts = $3 WHERE id = $1', [answerId, channelId, ts]);
+export async function recordPosted(
+  c: DbClient,
+  answerId: string,
+  channelId: string,
+  ts: string,
+): Promise<void> {
+  await c.query('UPDATE lore.answers SET posted_channel_id = $2, posted_ts = $3 WHERE id = $1', [
+    answerId,
+    channelId,
+    ts,
+  ]);
 }
 
 /** Finishes an answer: text, outcome, usage, latency, its sources, and a knowledge gap when unanswered. */
@@ -65,7 +89,17 @@ export async function completeAnswer(
     `UPDATE lore.answers SET answer_text = $2, outcome = $3, model = $4, key_source = $5, prompt_tokens = $6,
        completion_tokens = $7, cost_usd = $8, latency_ms = $9, completed_at = now()
      WHERE id = $1`,
-    [p.answerId, p.text, p.outcome, p.model, p.keySource, p.promptTokens, p.completionTokens, p.costUsd, p.latencyMs],
+    [
+      p.answerId,
+      p.text,
+      p.outcome,
+      p.model,
+      p.keySource,
+      p.promptTokens,
+      p.completionTokens,
+      p.costUsd,
+      p.latencyMs,
+    ],
   );
   await c.query('DELETE FROM lore.answer_citations WHERE answer_id = $1', [p.answerId]);
   for (const s of p.sources) {

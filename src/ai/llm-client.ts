@@ -31,7 +31,11 @@ export interface LlmClient {
   /** Embeds texts in one request (callers batch); vectors come back in input order. */
   embed(texts: string[], opts: { model: string; signal?: AbortSignal }): Promise<EmbeddingResult>;
   /** Streams a chat completion, calling `onDelta` with each piece of text; resolves with the whole reply and usage. */
-  streamChat(messages: ChatMessage[], opts: ChatOptions, onDelta: (text: string) => Promise<void> | void): Promise<ChatResult>;
+  streamChat(
+    messages: ChatMessage[],
+    opts: ChatOptions,
+    onDelta: (text: string) => Promise<void> | void,
+  ): Promise<ChatResult>;
 }
 
 /** Dimensions of the chunks.embedding column (text-embedding-3-small). */

@@ -3,7 +3,12 @@ import { AppError } from '../errors.js';
 import { EMBEDDING_DIMENSIONS, type LlmClient } from './llm-client.js';
 
 /** Creates the OpenAI adapter. The SDK retries 429/5xx/timeouts with exponential backoff and jitter. */
-export function createOpenAiClient(opts: { apiKey: string; baseUrl?: string; maxRetries?: number; timeoutMs?: number }): LlmClient {
+export function createOpenAiClient(opts: {
+  apiKey: string;
+  baseUrl?: string;
+  maxRetries?: number;
+  timeoutMs?: number;
+}): LlmClient {
   const client = new OpenAI({
     apiKey: opts.apiKey,
     baseURL: opts.baseUrl,
@@ -19,7 +24,9 @@ export function createOpenAiClient(opts: { apiKey: string; baseUrl?: string; max
         );
         const vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
         if (vectors.length !== texts.length || vectors.some((v) => v.length !== EMBEDDING_DIMENSIONS)) {
-          throw new Error(`provider returned ${vectors.length} vectors for ${texts.length} inputs or wrong dimensions`);
+          throw new Error(
+            `provider returned ${vectors.length} vectors for ${texts.length} inputs or wrong dimensions`,
+          );
         }
         return { vectors, promptTokens: res.usage?.prompt_tokens ?? 0, model };
       } catch (err) {

@@ -13,7 +13,8 @@ interface Status {
 }
 
 const FINISHED = new Set(['ready', 'failed']);
-const label = (s: Status) => (s.status === 'embedding' && s.total > 0 ? `embedding ${s.done}/${s.total}` : s.status);
+const label = (s: Status) =>
+  s.status === 'embedding' && s.total > 0 ? `embedding ${s.done}/${s.total}` : s.status;
 
 /**
  * Shows documents moving through the pipeline until each is ready or failed: progress bars on a
@@ -33,7 +34,9 @@ export async function watchIngestion(
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  const bar = new Map(docs.map((d) => [d.id, bars?.create(1, 0, { name: d.file.padEnd(28), state: 'queued' })]));
+  const bar = new Map(
+    docs.map((d) => [d.id, bars?.create(1, 0, { name: d.file.padEnd(28), state: 'queued' })]),
+  );
   const lastLabel = new Map<string, string>();
   let statuses: Status[] = [];
   while (true) {

@@ -16,7 +16,13 @@ const toVectorLiteral = (v: number[] | null) => (v ? `[${v.join(',')}]` : null);
  */
 export async function replaceDocumentChunks(
   c: DbClient,
-  p: { tenantId: string; documentId: string; versionId: string; chunks: ChunkToStore[]; embeddingModel: string | null },
+  p: {
+    tenantId: string;
+    documentId: string;
+    versionId: string;
+    chunks: ChunkToStore[];
+    embeddingModel: string | null;
+  },
 ): Promise<void> {
   await c.query('DELETE FROM lore.chunks WHERE document_id = $1', [p.documentId]);
   for (let i = 0; i < p.chunks.length; i += BATCH) {
@@ -52,7 +58,9 @@ export async function replaceDocumentChunks(
      WHERE id = $1`,
     [p.documentId, p.versionId, p.chunks.length],
   );
-  await c.query(`UPDATE lore.document_versions SET status = 'ready', error_reason = NULL WHERE id = $1`, [p.versionId]);
+  await c.query(`UPDATE lore.document_versions SET status = 'ready', error_reason = NULL WHERE id = $1`, [
+    p.versionId,
+  ]);
 }
 
 /** Chunks of one document in reading order (the dashboard's document view; what citations link to). */
@@ -61,7 +69,16 @@ export async function listDocumentChunks(
   documentId: string,
   opts: { limit: number; offset: number },
 ): Promise<
-  { id: string; ordinal: number; section: string; pageStart: number | null; pageEnd: number | null; content: string; tokenCount: number; embedded: boolean }[]
+  {
+    id: string;
+    ordinal: number;
+    section: string;
+    pageStart: number | null;
+    pageEnd: number | null;
+    content: string;
+    tokenCount: number;
+    embedded: boolean;
+  }[]
 > {
   const { rows } = await c.query(
     `SELECT id::text, ordinal, section, page_start AS "pageStart", page_end AS "pageEnd", content,

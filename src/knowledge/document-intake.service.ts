@@ -52,7 +52,10 @@ const EXTENSION_TYPES: Record<string, string> = {
 
 /** A clean display name: no folders, no control characters, at most 200 characters. */
 export function cleanFileName(raw: string): string {
-  const base = path.basename(raw.replace(/\\/g, '/')).replace(/[\p{C}]/gu, '').trim();
+  const base = path
+    .basename(raw.replace(/\\/g, '/'))
+    .replace(/[\p{C}]/gu, '')
+    .trim();
   if (!base) throw new AppError({ code: 'bad_request', message: 'The file has no name.', status: 400 });
   return base.slice(0, 200);
 }
@@ -62,7 +65,11 @@ export function cleanFileName(raw: string): string {
  * the knowledge base, records a new document or a new version of the one with the same name, stores the
  * original, and queues the `ingest` job that makes it searchable.
  */
-export async function addDocument(deps: IntakeDeps, tenantId: string, upload: NewUpload): Promise<IntakeResult> {
+export async function addDocument(
+  deps: IntakeDeps,
+  tenantId: string,
+  upload: NewUpload,
+): Promise<IntakeResult> {
   const fileName = cleanFileName(upload.fileName);
   const limits = await withTenant(deps.db, tenantId, getPlanLimits);
   const received = await receiveUpload(upload.body, fileName, limits.maxFileBytes);
@@ -105,11 +112,20 @@ export async function addDocument(deps: IntakeDeps, tenantId: string, upload: Ne
       });
     } catch (err) {
       await withTenant(deps.db, tenantId, (c) =>
-        setProgress(c, { versionId: version.id, status: 'failed', errorReason: 'The file could not be stored. Please upload it again.' }),
+        setProgress(c, {
+          versionId: version.id,
+          status: 'failed',
+          errorReason: 'The file could not be stored. Please upload it again.',
+        }),
       );
       throw err;
     }
-    await enqueueIngest(deps.queue, { tenantId, documentId: version.documentId, versionId: version.id, requestId: upload.requestId });
+    await enqueueIngest(deps.queue, {
+      tenantId,
+      documentId: version.documentId,
+      versionId: version.id,
+      requestId: upload.requestId,
+    });
     return { outcome: recorded.outcome, document: recorded.document, versionId: version.id };
   } finally {
     await received.discard();

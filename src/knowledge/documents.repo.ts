@@ -45,12 +45,17 @@ const VERSION_COLUMNS = `id, document_id AS "documentId", version, checksum_sha2
 
 /** Finds a document by id (RLS limits it to the current tenant: another tenant's id finds nothing). */
 export async function findDocument(c: DbClient, id: string): Promise<DocumentRecord | null> {
-  const { rows } = await c.query<DocumentRecord>(`SELECT ${DOC_COLUMNS} FROM lore.documents WHERE id = $1`, [id]);
+  const { rows } = await c.query<DocumentRecord>(`SELECT ${DOC_COLUMNS} FROM lore.documents WHERE id = $1`, [
+    id,
+  ]);
   return rows[0] ?? null;
 }
 
 /** Finds a document by the name it was uploaded under, locking it so concurrent uploads queue up. */
-export async function findDocumentByNameForUpdate(c: DbClient, sourceName: string): Promise<DocumentRecord | null> {
+export async function findDocumentByNameForUpdate(
+  c: DbClient,
+  sourceName: string,
+): Promise<DocumentRecord | null> {
   const { rows } = await c.query<DocumentRecord>(
     `SELECT ${DOC_COLUMNS} FROM lore.documents WHERE source_name = $1 FOR UPDATE`,
     [sourceName],

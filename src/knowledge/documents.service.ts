@@ -50,7 +50,10 @@ export async function listDocuments(
        LIMIT $3 OFFSET $4`,
       [...params, o.limit, o.offset],
     );
-    const count = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM lore.documents WHERE ${where}`, params);
+    const count = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM lore.documents WHERE ${where}`,
+      params,
+    );
     return { items: rows, total: count.rows[0]?.n ?? 0 };
   });
 }
@@ -69,7 +72,12 @@ export async function getDocument(
 }
 
 /** A page of a document's chunks in reading order. */
-export async function getDocumentChunks(db: Database, tenantId: string, id: string, page: { limit: number; offset: number }) {
+export async function getDocumentChunks(
+  db: Database,
+  tenantId: string,
+  id: string,
+  page: { limit: number; offset: number },
+) {
   return withTenant(db, tenantId, async (c) => {
     const document = await findDocument(c, id);
     if (!document) throw notFound('Document');
@@ -78,17 +86,36 @@ export async function getDocumentChunks(db: Database, tenantId: string, id: stri
 }
 
 /** Deletes a document, its versions and chunks (one transaction), then its stored originals. */
-export async function deleteDocument(deps: DocumentsDeps, tenantId: string, id: string, actor: string): Promise<void> {
+export async function deleteDocument(
+  deps: DocumentsDeps,
+  tenantId: string,
+  id: string,
+  actor: string,
+): Promise<void> {
   await withTenant(deps.db, tenantId, async (c) => {
-    const { rows } = await c.query<{ title: string }>('DELETE FROM lore.documents WHERE id = $1 RETURNING title', [id]);
+    const { rows } = await c.query<{ title: string }>(
+      'DELETE FROM lore.documents WHERE id = $1 RETURNING title',
+      [id],
+    );
     if (!rows[0]) throw notFound('Document');
-    await appendAudit(c, { tenantId, actor, action: 'document.deleted', target: id, details: { title: rows[0].title } });
+    await appendAudit(c, {
+      tenantId,
+      actor,
+      action: 'document.deleted',
+      target: id,
+      details: { title: rows[0].title },
+    });
   });
   await deps.blobs.deletePrefix(`${tenantId}/${id}`);
 }
 
 /** Re-processes one document's active version (for example after the embedding model changed). */
-export async function reindexDocument(deps: DocumentsDeps, tenantId: string, id: string, actor: string): Promise<void> {
+export async function reindexDocument(
+  deps: DocumentsDeps,
+  tenantId: string,
+  id: string,
+  actor: string,
+): Promise<void> {
   const versionId = await withTenant(deps.db, tenantId, async (c) => {
     const document = await findDocument(c, id);
     if (!document) throw notFound('Document');
@@ -116,9 +143,15 @@ export async function reindexTenant(
                             AND ch.embedding_model IS DISTINCT FROM $2))`,
       [p.all ?? false, p.embeddingModel],
     );
-    await appendAudit(c, { tenantId, actor: p.actor, action: 'knowledge.reindexed', details: { documents: rows.length } });
+    await appendAudit(c, {
+      tenantId,
+      actor: p.actor,
+      action: 'knowledge.reindexed',
+      details: { documents: rows.length },
+    });
     return rows;
   });
-  for (const t of targets) await enqueueIngest(deps.queue, { tenantId, documentId: t.id, versionId: t.versionId, force: true });
+  for (const t of targets)
+    await enqueueIngest(deps.queue, { tenantId, documentId: t.id, versionId: t.versionId, force: true });
   return targets.length;
 }

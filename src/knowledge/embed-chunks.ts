@@ -1,5 +1,5 @@
-import { costUsd } from '../ai/prices.js';
 import type { Embedder } from '../ai/llm-client.js';
+import { costUsd } from '../ai/prices.js';
 
 /** Inputs per embeddings request: well over 100 chunks each, within OpenAI's per-request limits. */
 export const EMBED_BATCH_SIZE = 256;

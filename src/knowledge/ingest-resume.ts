@@ -9,7 +9,11 @@ import { enqueueIngest } from './ingest-queue.js';
  * BullMQ keeps them, and the job id makes this a no-op there). Runs across tenants at worker start, as
  * the owner role, reading only ids.
  */
-export async function resumeUnfinishedIngests(db: Database, queue: JobQueue, logger: Logger): Promise<number> {
+export async function resumeUnfinishedIngests(
+  db: Database,
+  queue: JobQueue,
+  logger: Logger,
+): Promise<number> {
   const { rows } = await withTransaction(db, (c) =>
     c.query<{ tenantId: string; documentId: string; versionId: string }>(
       `SELECT v.tenant_id AS "tenantId", v.document_id AS "documentId", v.id AS "versionId"

@@ -1,5 +1,5 @@
-import { isAppError, limitExceeded } from '../errors.js';
 import type { Embedder } from '../ai/llm-client.js';
+import { isAppError, limitExceeded } from '../errors.js';
 import type { BlobStore } from '../infra/blob/blob-store.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
@@ -47,7 +47,10 @@ export function createIngestJob(deps: IngestDeps): JobHandler {
       const mediaType = detectMediaType(bytes, fileName);
       const parsed = await parseDocument(bytes, mediaType, fileName);
       const drafts = chunkDocument(parsed);
-      const limits = await tx(async (c) => ({ plan: await getPlanLimits(c), counts: await knowledgeCounts(c, version.documentId) }));
+      const limits = await tx(async (c) => ({
+        plan: await getPlanLimits(c),
+        counts: await knowledgeCounts(c, version.documentId),
+      }));
       if (limits.counts.chunks + drafts.length > limits.plan.maxChunks) {
         throw limitExceeded(
           `This document would take the knowledge base past your plan's ${limits.plan.maxChunks} passages. Delete some documents or upgrade.`,
@@ -71,7 +74,8 @@ export function createIngestJob(deps: IngestDeps): JobHandler {
       if (embedder) {
         const embedded = await embedChunks(embedder.llm, drafts, {
           model: deps.embeddingModel,
-          onProgress: ({ done, total }) => tx((c) => setProgress(c, { versionId: version.id, status: 'embedding', done, total })),
+          onProgress: ({ done, total }) =>
+            tx((c) => setProgress(c, { versionId: version.id, status: 'embedding', done, total })),
         });
         vectors = embedded.vectors;
         await tx((c) =>
@@ -105,10 +109,14 @@ export function createIngestJob(deps: IngestDeps): JobHandler {
       });
       log.info({ chunks: drafts.length, embedded: Boolean(embedder), stored }, 'document ingested');
     } catch (err) {
-      const permanent = err instanceof IngestError || (isAppError(err) && err.status < 500 && err.code !== 'ai_unavailable');
+      const permanent =
+        err instanceof IngestError || (isAppError(err) && err.status < 500 && err.code !== 'ai_unavailable');
       const lastAttempt = ctx.attempt >= INGEST_ATTEMPTS;
       if (permanent || lastAttempt) {
-        const reason = isAppError(err) && err.expose ? err.message : 'Processing failed unexpectedly. Try uploading it again.';
+        const reason =
+          isAppError(err) && err.expose
+            ? err.message
+            : 'Processing failed unexpectedly. Try uploading it again.';
         await tx((c) => setProgress(c, { versionId: version.id, status: 'failed', errorReason: reason }));
         log.warn({ err, permanent }, 'document failed');
         if (permanent) return;

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors.js';
 
@@ -36,7 +36,11 @@ export function fileTooLarge(fileName: string, limit: number): AppError {
  * Streams an upload to a temp file while hashing it, never holding it whole in memory, and stops
  * as soon as it passes `maxBytes` (the temp file is removed and the error names the limit).
  */
-export async function receiveUpload(body: Readable, fileName: string, maxBytes: number): Promise<ReceivedUpload> {
+export async function receiveUpload(
+  body: Readable,
+  fileName: string,
+  maxBytes: number,
+): Promise<ReceivedUpload> {
   const file = path.join(tmpdir(), `lore-upload-${randomUUID()}`);
   const hash = createHash('sha256');
   let byteSize = 0;

@@ -17,7 +17,11 @@ const MINUTE = 60_000;
  */
 export async function checkRateLimits(
   kv: KeyValueStore,
-  p: { tenantId: string; userId: string; limits: Pick<PlanLimits, 'userRatePerMinute' | 'tenantRatePerMinute'> },
+  p: {
+    tenantId: string;
+    userId: string;
+    limits: Pick<PlanLimits, 'userRatePerMinute' | 'tenantRatePerMinute'>;
+  },
 ): Promise<LimitHit | null> {
   const user = await kv.incrementWindow(`rate:user:${p.tenantId}:${p.userId}`, 1, MINUTE);
   if (user.count > p.limits.userRatePerMinute) {

@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AnswerPayload, APOLOGY, createAnswerJob } from '../../src/ai/answer.job.js';
-import type { AnswerReplier, ReplyTarget } from '../../src/ai/answer-replier.js';
 import type { AnswerResult } from '../../src/ai/answer.types.js';
+import type { AnswerReplier, ReplyTarget } from '../../src/ai/answer-replier.js';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
 import { createLocalBlobStore } from '../../src/infra/blob/local-blob-store.js';
 import type { Database } from '../../src/infra/db/database.js';
@@ -25,7 +25,14 @@ const logger = createLogger({ level: 'silent' });
 
 /** A replier that records what the answer job would have sent to Slack. */
 function recordingReplier() {
-  const log: { notices: string[]; streamed: string[]; finished: { answerId: string; result: AnswerResult }[]; aborted: string[]; begun: number; resumed: number } = {
+  const log: {
+    notices: string[];
+    streamed: string[];
+    finished: { answerId: string; result: AnswerResult }[];
+    aborted: string[];
+    begun: number;
+    resumed: number;
+  } = {
     notices: [],
     streamed: [],
     finished: [],
@@ -64,7 +71,10 @@ function sse(text: string): string {
   const chunk = (content: string) =>
     `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
   const usage = `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 } })}\n\n`;
-  return `${text.split(/(?<= )/).map(chunk).join('')}${usage}data: [DONE]\n\n`;
+  return `${text
+    .split(/(?<= )/)
+    .map(chunk)
+    .join('')}${usage}data: [DONE]\n\n`;
 }
 
 describe('the answer job (real database and retrieval; OpenAI faked over HTTP)', () => {
@@ -84,7 +94,12 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
       chatModel: 'gpt-4o-mini',
       publicUrl: 'https://lore.example.com',
       llmFor: async () => (withModel ? { llm, keySource: 'platform' } : null),
-      retrieve: createRetriever({ db, logger, embeddingModel: 'text-embedding-3-small', embedderFor: async () => null }),
+      retrieve: createRetriever({
+        db,
+        logger,
+        embeddingModel: 'text-embedding-3-small',
+        embedderFor: async () => null,
+      }),
     });
   const payload = (over: Partial<AnswerPayload> = {}): AnswerPayload => ({
     v: 1,
@@ -106,18 +121,42 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
     dir = await mkdtemp(path.join(tmpdir(), 'lore-answer-'));
     const blobs = createLocalBlobStore(dir);
     const queue = createMemoryQueue({ logger });
-    const ingest = createIngestJob({ db, blobs, logger, embeddingModel: 'text-embedding-3-small', embedderFor: async () => null });
+    const ingest = createIngestJob({
+      db,
+      blobs,
+      logger,
+      embeddingModel: 'text-embedding-3-small',
+      embedderFor: async () => null,
+    });
     const make = (team: string, name: string) =>
-      withTransaction(db, (c) => insertTenant(c, { slackTeamId: team, slackEnterpriseId: null, isEnterpriseInstall: false, name }));
+      withTransaction(db, (c) =>
+        insertTenant(c, { slackTeamId: team, slackEnterpriseId: null, isEnterpriseInstall: false, name }),
+      );
     tenantA = (await make('TAAAA', 'A')).id;
     tenantB = (await make('TBBBB', 'B')).id;
     const docs: [string, string, string][] = [
-      [tenantA, 'travel.md', '# Travel policy\n\n## Booking flights\n\nFlights must be booked at least 14 days ahead through the travel desk.'],
-      [tenantB, 'travel.md', '# Travel rules\n\n## Booking flights\n\nFlights must be booked at least 3 days ahead by your manager.'],
+      [
+        tenantA,
+        'travel.md',
+        '# Travel policy\n\n## Booking flights\n\nFlights must be booked at least 14 days ahead through the travel desk.',
+      ],
+      [
+        tenantB,
+        'travel.md',
+        '# Travel rules\n\n## Booking flights\n\nFlights must be booked at least 3 days ahead by your manager.',
+      ],
     ];
     for (const [tenantId, name, text] of docs) {
-      const r = await addDocument({ db, blobs, queue }, tenantId, { fileName: name, body: Readable.from([Buffer.from(text)]), source: 'cli', actor: 't' });
-      await ingest({ v: 1, tenantId, documentId: r.document.id, versionId: r.versionId ?? '' }, { jobId: 'x', attempt: 1, name: 'ingest' });
+      const r = await addDocument({ db, blobs, queue }, tenantId, {
+        fileName: name,
+        body: Readable.from([Buffer.from(text)]),
+        source: 'cli',
+        actor: 't',
+      });
+      await ingest(
+        { v: 1, tenantId, documentId: r.document.id, versionId: r.versionId ?? '' },
+        { jobId: 'x', attempt: 1, name: 'ingest' },
+      );
     }
     await queue.close();
   });
@@ -134,7 +173,9 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
         prompt = b.messages[0]?.content ?? '';
         return true;
       })
-      .reply(200, sse('Book flights at least 14 days ahead through the travel desk [1].'), { 'content-type': 'text/event-stream' });
+      .reply(200, sse('Book flights at least 14 days ahead through the travel desk [1].'), {
+        'content-type': 'text/event-stream',
+      });
     const { replier, log } = recordingReplier();
     const p = payload();
     await job(replier)(p, { jobId: 'j', attempt: 1, name: 'answer' });
@@ -142,34 +183,66 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
     expect(prompt).not.toContain('3 days ahead');
     expect(log.streamed.join('')).toBe('Book flights at least 14 days ahead through the travel desk [1].');
     expect(log.finished[0]?.result.sources.map((s) => s.title)).toEqual(['Travel policy']);
-    const [answer] = await rows(tenantA, 'SELECT outcome, prompt_tokens, completion_tokens, posted_ts, model FROM lore.answers WHERE idempotency_key = $1', [p.eventId]);
-    expect(answer).toEqual({ outcome: 'answered', prompt_tokens: 300, completion_tokens: 20, posted_ts: '1700000000.000001', model: 'gpt-4o-mini' });
-    const usage = await rows(tenantA, `SELECT kind, prompt_tokens, completion_tokens, cost_usd::float8 AS cost FROM lore.usage_events WHERE idempotency_key = $1`, [`answer-${p.eventId}`]);
-    expect(usage).toEqual([{ kind: 'answer', prompt_tokens: 300, completion_tokens: 20, cost: expect.closeTo(0.000057, 6) }]);
+    const [answer] = await rows(
+      tenantA,
+      'SELECT outcome, prompt_tokens, completion_tokens, posted_ts, model FROM lore.answers WHERE idempotency_key = $1',
+      [p.eventId],
+    );
+    expect(answer).toEqual({
+      outcome: 'answered',
+      prompt_tokens: 300,
+      completion_tokens: 20,
+      posted_ts: '1700000000.000001',
+      model: 'gpt-4o-mini',
+    });
+    const usage = await rows(
+      tenantA,
+      `SELECT kind, prompt_tokens, completion_tokens, cost_usd::float8 AS cost FROM lore.usage_events WHERE idempotency_key = $1`,
+      [`answer-${p.eventId}`],
+    );
+    expect(usage).toEqual([
+      { kind: 'answer', prompt_tokens: 300, completion_tokens: 20, cost: expect.closeTo(0.000057, 6) },
+    ]);
     expect(await rows(tenantA, 'SELECT count(*)::int AS n FROM lore.answer_citations')).toEqual([{ n: 1 }]);
   });
 
   it('records usage exactly once and posts nothing new when the same event is processed again', async () => {
-    nock(OPENAI).post('/v1/chat/completions').reply(200, sse('Fourteen days [1].'), { 'content-type': 'text/event-stream' });
+    nock(OPENAI)
+      .post('/v1/chat/completions')
+      .reply(200, sse('Fourteen days [1].'), { 'content-type': 'text/event-stream' });
     const { replier, log } = recordingReplier();
     const p = payload();
     await job(replier)(p, { jobId: 'j', attempt: 1, name: 'answer' });
     await job(replier)(p, { jobId: 'j', attempt: 1, name: 'answer' });
     expect(log.begun).toBe(1);
-    expect(await rows(tenantA, 'SELECT count(*)::int AS n FROM lore.usage_events WHERE idempotency_key = $1', [`answer-${p.eventId}`])).toEqual([{ n: 1 }]);
+    expect(
+      await rows(tenantA, 'SELECT count(*)::int AS n FROM lore.usage_events WHERE idempotency_key = $1', [
+        `answer-${p.eventId}`,
+      ]),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('a retry after a crash mid-answer edits the message it already posted', async () => {
     // The first stream sends a few words, then the connection dies: the reply is already posted.
     nock(OPENAI)
       .post('/v1/chat/completions')
-      .reply(200, () => {
-        const body = new Readable({ read() {} });
-        body.push(sse('Fourteen ').split('data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],')[0]);
-        setTimeout(() => body.destroy(new Error('socket hang up')), 20);
-        return body;
-      }, { 'content-type': 'text/event-stream' });
-    nock(OPENAI).post('/v1/chat/completions').reply(200, sse('Fourteen days [1].'), { 'content-type': 'text/event-stream' });
+      .reply(
+        200,
+        () => {
+          const body = new Readable({ read() {} });
+          body.push(
+            sse('Fourteen ').split(
+              'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],',
+            )[0],
+          );
+          setTimeout(() => body.destroy(new Error('socket hang up')), 20);
+          return body;
+        },
+        { 'content-type': 'text/event-stream' },
+      );
+    nock(OPENAI)
+      .post('/v1/chat/completions')
+      .reply(200, sse('Fourteen days [1].'), { 'content-type': 'text/event-stream' });
     const { replier, log } = recordingReplier();
     const p = payload();
     await expect(job(replier)(p, { jobId: 'j', attempt: 1, name: 'answer' })).rejects.toThrow();
@@ -194,13 +267,18 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
     const { replier, log } = recordingReplier();
     const user = `U-rl-${Date.now()}`;
     // The free plan allows 5 questions per user per minute; the first five go through (no model: extractive).
-    for (let i = 0; i < 5; i++) await job(replier, false)(payload({ userId: user }), { jobId: 'j', attempt: 1, name: 'answer' });
+    for (let i = 0; i < 5; i++)
+      await job(replier, false)(payload({ userId: user }), { jobId: 'j', attempt: 1, name: 'answer' });
     expect(log.notices).toEqual([]);
     const blocked = payload({ userId: user });
     await job(replier, false)(blocked, { jobId: 'j', attempt: 1, name: 'answer' });
     expect(log.notices).toHaveLength(1);
-    expect(log.notices[0]).toMatch(/You're asking faster than this workspace allows\. Try again <!date\^\d+\^/);
-    expect(await rows(tenantA, 'SELECT outcome FROM lore.answers WHERE idempotency_key = $1', [blocked.eventId])).toEqual([{ outcome: 'rate_limited' }]);
+    expect(log.notices[0]).toMatch(
+      /You're asking faster than this workspace allows\. Try again <!date\^\d+\^/,
+    );
+    expect(
+      await rows(tenantA, 'SELECT outcome FROM lore.answers WHERE idempotency_key = $1', [blocked.eventId]),
+    ).toEqual([{ outcome: 'rate_limited' }]);
   });
 
   it('stops platform-key answers at the monthly quota with a message saying when it resets', async () => {
@@ -213,17 +291,26 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
     );
     const scope = nock(OPENAI).post('/v1/chat/completions').reply(200, sse('should not happen'));
     const { replier, log } = recordingReplier();
-    await job(replier)(payload({ tenantId: tenantB, userId: 'U-quota' }), { jobId: 'j', attempt: 1, name: 'answer' });
+    await job(replier)(payload({ tenantId: tenantB, userId: 'U-quota' }), {
+      jobId: 'j',
+      attempt: 1,
+      name: 'answer',
+    });
     expect(log.notices[0]).toMatch(/used its Lore allowance for this month\. It resets <!date\^/);
     expect(scope.isDone()).toBe(false);
   });
 
   it('after the last failed attempt, apologises in plain words and marks the job failed', async () => {
-    nock(OPENAI).post('/v1/chat/completions').times(3).reply(500, { error: { message: 'boom internal trace id 1234' } });
+    nock(OPENAI)
+      .post('/v1/chat/completions')
+      .times(3)
+      .reply(500, { error: { message: 'boom internal trace id 1234' } });
     const { replier, log } = recordingReplier();
     const p = payload({ userId: 'U-apology' });
     await expect(job(replier)(p, { jobId: 'j', attempt: 3, name: 'answer' })).rejects.toThrow();
     expect([...log.notices, ...log.aborted]).toEqual([APOLOGY]);
-    expect(await rows(tenantA, 'SELECT outcome FROM lore.answers WHERE idempotency_key = $1', [p.eventId])).toEqual([{ outcome: 'failed' }]);
+    expect(
+      await rows(tenantA, 'SELECT outcome FROM lore.answers WHERE idempotency_key = $1', [p.eventId]),
+    ).toEqual([{ outcome: 'failed' }]);
   });
 });

@@ -55,7 +55,12 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(body.sources[0]).toMatchObject({ position: 1, documentId: docId, title: 'Leave policy' });
     expect(body.sources[0].url).toMatch(new RegExp(`/app/documents/${docId}#chunk-\\d+$`));
     // Slack's own answer message: the text, the extractive label, the numbered sources, the vote buttons.
-    expect(body.blocks.map((b: { type: string }) => b.type)).toEqual(['section', 'context', 'context', 'actions']);
+    expect(body.blocks.map((b: { type: string }) => b.type)).toEqual([
+      'section',
+      'context',
+      'context',
+      'actions',
+    ]);
     const blocks = JSON.stringify(body.blocks);
     expect(blocks).toContain('Quoted passages');
     expect(blocks).toMatch(new RegExp(`\\[1\\] <[^|>]*/app/documents/${docId}#chunk-\\d+\\|Leave policy`));

@@ -30,10 +30,15 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
       headers: { authorization: `Bearer ${init.key ?? keyA}`, ...(init.headers as Record<string, string>) },
     });
 
-  const upload = (files: Array<{ name: string; body: string | Buffer; type?: string }>, key?: string, title?: string) => {
+  const upload = (
+    files: Array<{ name: string; body: string | Buffer; type?: string }>,
+    key?: string,
+    title?: string,
+  ) => {
     const form = new FormData();
     if (title) form.append('title', title);
-    for (const f of files) form.append('file', new Blob([f.body], { type: f.type ?? 'application/octet-stream' }), f.name);
+    for (const f of files)
+      form.append('file', new Blob([f.body], { type: f.type ?? 'application/octet-stream' }), f.name);
     return api('/documents', { method: 'POST', body: form, key });
   };
 
@@ -48,14 +53,21 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
   };
 
   const chunkText = async (id: string, key?: string) =>
-    (await bodyOf(await api(`/documents/${id}/chunks`, { key }))).items.map((c: JsonBody) => c.content).join('\n');
+    (await bodyOf(await api(`/documents/${id}/chunks`, { key }))).items
+      .map((c: JsonBody) => c.content)
+      .join('\n');
 
   beforeAll(async () => {
     app = await startTestApp();
     const demo = await findTenantBySlackId(app.container.db.pool, DEMO_TEAM_ID);
     tenantA = demo?.id ?? '';
     const other = await withTransaction(app.container.db, (c) =>
-      insertTenant(c, { slackTeamId: 'TOTHER01', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'Other Co' }),
+      insertTenant(c, {
+        slackTeamId: 'TOTHER01',
+        slackEnterpriseId: null,
+        isEnterpriseInstall: false,
+        name: 'Other Co',
+      }),
     );
     keyA = (await createApiKey(app.container.db, tenantA, { name: 'sync', actor: 'test' })).key;
     keyB = (await createApiKey(app.container.db, other.id, { name: 'sync', actor: 'test' })).key;
@@ -67,7 +79,11 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
     expect(res.status).toBe(202);
     const { results } = await bodyOf(res);
     expect(results).toEqual([
-      expect.objectContaining({ fileName: 'travel.md', outcome: 'created', document: expect.objectContaining({ status: 'queued' }) }),
+      expect.objectContaining({
+        fileName: 'travel.md',
+        outcome: 'created',
+        document: expect.objectContaining({ status: 'queued' }),
+      }),
     ]);
     const doc = await settled(results[0].document.id);
     expect(doc).toMatchObject({ status: 'ready', title: 'Travel policy', errorReason: null });
@@ -109,17 +125,24 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
       ],
       { title: 'Security handbook' },
     );
-    const { results } = await bodyOf(await upload([{ name: 'security.pdf', body: pdf, type: 'application/pdf' }]));
+    const { results } = await bodyOf(
+      await upload([{ name: 'security.pdf', body: pdf, type: 'application/pdf' }]),
+    );
     const doc = await settled(results[0].document.id);
     expect(doc.status).toBe('ready');
     const chunks = (await bodyOf(await api(`/documents/${doc.id}/chunks`))).items;
-    expect(chunks.some((c: JsonBody) => c.pageStart === 2 && c.content.includes('password manager'))).toBe(true);
+    expect(chunks.some((c: JsonBody) => c.pageStart === 2 && c.content.includes('password manager'))).toBe(
+      true,
+    );
   });
 
   it('ends each bad file in `failed` with a reason a person understands, and keeps the good ones', async () => {
     const res = await upload([
       { name: 'empty.txt', body: '' },
-      { name: 'notes.pdf', body: '<html><body><p>This is really an HTML page saved as .pdf</p></body></html>' },
+      {
+        name: 'notes.pdf',
+        body: '<html><body><p>This is really an HTML page saved as .pdf</p></body></html>',
+      },
       { name: 'binary.docx', body: Buffer.from([0, 1, 2, 3, 255, 254, 0, 9, 8, 7]) },
       { name: 'ok.txt', body: 'The office opens at 8 am on weekdays.' },
     ]);
@@ -128,7 +151,10 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
     const byName = Object.fromEntries(
       await Promise.all(results.map(async (r: JsonBody) => [r.fileName, await settled(r.document.id)])),
     );
-    expect(byName['empty.txt']).toMatchObject({ status: 'failed', errorReason: expect.stringMatching(/empty|no text/i) });
+    expect(byName['empty.txt']).toMatchObject({
+      status: 'failed',
+      errorReason: expect.stringMatching(/empty|no text/i),
+    });
     // Detected by content, not extension: the "PDF" is HTML and is ingested as HTML.
     expect(byName['notes.pdf'].status).toBe('ready');
     expect(byName['binary.docx']).toMatchObject({ status: 'failed', errorReason: expect.any(String) });
@@ -158,7 +184,11 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
   });
 
   it('answers bad requests with clear errors and stores nothing', async () => {
-    const notMultipart = await api('/documents', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const notMultipart = await api('/documents', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notMultipart.status).toBe(415);
     const noFile = new FormData();
     noFile.append('title', 'x');
@@ -167,14 +197,22 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
     expect((await bodyOf(empty)).error.message).toMatch(/No file/);
     const badQuery = await api('/documents?pageSize=5000&sort=sideways');
     expect(badQuery.status).toBe(400);
-    expect((await bodyOf(badQuery)).error.details.map((d: JsonBody) => d.field).sort()).toEqual(['pageSize', 'sort']);
+    expect((await bodyOf(badQuery)).error.details.map((d: JsonBody) => d.field).sort()).toEqual([
+      'pageSize',
+      'sort',
+    ]);
     expect((await api('/documents/not-a-uuid')).status).toBe(404);
   });
 
   it('refuses a file over the plan limit while it streams, and names the limit', async () => {
     // The free plan allows 10 MB per file; the demo workspace is on the team plan (50 MB).
     const free = await withTransaction(app.container.db, (c) =>
-      insertTenant(c, { slackTeamId: 'TFREE001', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'Free Co' }),
+      insertTenant(c, {
+        slackTeamId: 'TFREE001',
+        slackEnterpriseId: null,
+        isEnterpriseInstall: false,
+        name: 'Free Co',
+      }),
     );
     const { key } = await createApiKey(app.container.db, free.id, { name: 'k', actor: 'test' });
     const res = await upload([{ name: 'huge.txt', body: Buffer.alloc(10 * 1024 * 1024 + 10, 'a') }], key);
@@ -185,14 +223,19 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
   });
 
   it('deletes a document with its chunks and original', async () => {
-    const { results } = await bodyOf(await upload([{ name: 'delete-me.txt', body: 'Temporary notes about the picnic.' }]));
+    const { results } = await bodyOf(
+      await upload([{ name: 'delete-me.txt', body: 'Temporary notes about the picnic.' }]),
+    );
     const doc = await settled(results[0].document.id);
     const versionKey = `${tenantA}/${doc.id}/1`;
     await expect(app.container.blobs.get(versionKey)).resolves.toBeInstanceOf(Buffer);
     expect((await api(`/documents/${doc.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api(`/documents/${doc.id}`)).status).toBe(404);
     await expect(app.container.blobs.get(versionKey)).rejects.toThrow(/not found/);
-    const left = await app.container.db.pool.query('SELECT count(*)::int AS n FROM lore.chunks WHERE document_id = $1', [doc.id]);
+    const left = await app.container.db.pool.query(
+      'SELECT count(*)::int AS n FROM lore.chunks WHERE document_id = $1',
+      [doc.id],
+    );
     expect(left.rows[0].n).toBe(0);
   });
 

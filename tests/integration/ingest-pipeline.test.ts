@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/ai/llm-client.js';
-import { AppError } from '../../src/errors.js';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
+import { AppError } from '../../src/errors.js';
 import type { BlobStore } from '../../src/infra/blob/blob-store.js';
 import { createLocalBlobStore } from '../../src/infra/blob/local-blob-store.js';
 import type { Database } from '../../src/infra/db/database.js';
@@ -29,7 +29,8 @@ function bigHandbook(sections: number, marker = 'alpha'): string {
     out.push(
       Array.from(
         { length: 12 },
-        (_, i) => `Step ${i} of procedure ${s} (${marker}) explains how the team handles request number ${s * 100 + i} carefully.`,
+        (_, i) =>
+          `Step ${i} of procedure ${s} (${marker}) explains how the team handles request number ${s * 100 + i} carefully.`,
       ).join(' '),
     );
   }
@@ -63,7 +64,13 @@ describe('the ingest job', () => {
     blobs = createLocalBlobStore(dir);
     queue = createMemoryQueue({ logger });
     const tenant = await withTransaction(db, (c) =>
-      insertTenant(c, { slackTeamId: 'TINGEST', slackEnterpriseId: null, isEnterpriseInstall: false, name: 'Ingest', planId: 'team' }),
+      insertTenant(c, {
+        slackTeamId: 'TINGEST',
+        slackEnterpriseId: null,
+        isEnterpriseInstall: false,
+        name: 'Ingest',
+        planId: 'team',
+      }),
     );
     tenantId = tenant.id;
   });
@@ -86,14 +93,17 @@ describe('the ingest job', () => {
   };
   const doc = (id: string) => withTenant(db, tenantId, (c) => findDocument(c, id));
   const chunkRows = (documentId: string) =>
-    withTenant(db, tenantId, async (c) =>
-      (
-        await c.query<{ version_id: string; n: number; embedded: number }>(
-          `SELECT version_id, count(*)::int AS n, count(embedding)::int AS embedded
+    withTenant(
+      db,
+      tenantId,
+      async (c) =>
+        (
+          await c.query<{ version_id: string; n: number; embedded: number }>(
+            `SELECT version_id, count(*)::int AS n, count(embedding)::int AS embedded
            FROM lore.chunks WHERE document_id = $1 GROUP BY version_id`,
-          [documentId],
-        )
-      ).rows,
+            [documentId],
+          )
+        ).rows,
     );
   const run = (llm: Embedder | null, payload: IngestPayload, attempt = 1) =>
     createIngestJob({
@@ -125,10 +135,14 @@ describe('the ingest job', () => {
     expect(requests).toBeLessThanOrEqual(Math.ceil(total / 100));
     expect(seen[0]).toBe(`embedding 0/${total}`);
     expect(seen[1]).toBe(`embedding 256/${total}`);
-    expect(await chunkRows(documentId)).toEqual([{ version_id: payload.versionId, n: total, embedded: total }]);
+    expect(await chunkRows(documentId)).toEqual([
+      { version_id: payload.versionId, n: total, embedded: total },
+    ]);
     await run(llm, payload); // a re-delivered job finds the version done and changes nothing
     const usage = await withTenant(db, tenantId, (c) =>
-      c.query(`SELECT kind, prompt_tokens, key_source FROM lore.usage_events WHERE idempotency_key = $1`, [`embed-${payload.versionId}`]),
+      c.query(`SELECT kind, prompt_tokens, key_source FROM lore.usage_events WHERE idempotency_key = $1`, [
+        `embed-${payload.versionId}`,
+      ]),
     );
     expect(usage.rows).toEqual([{ kind: 'embedding', prompt_tokens: total * 10, key_source: 'platform' }]);
   });
@@ -149,24 +163,38 @@ describe('the ingest job', () => {
     await run(flaky, payload, 2);
     const d = await doc(documentId);
     expect(d?.status).toBe('ready');
-    expect(await chunkRows(documentId)).toEqual([{ version_id: payload.versionId, n: d?.chunkCount, embedded: d?.chunkCount }]);
+    expect(await chunkRows(documentId)).toEqual([
+      { version_id: payload.versionId, n: d?.chunkCount, embedded: d?.chunkCount },
+    ]);
   });
 
   it('marks the document failed with a friendly reason when the provider is still down on the last attempt', async () => {
     const { documentId, payload } = await add('down.md', '# Down\n\nThe provider is down today.');
     const down: Embedder = {
       embed: async () => {
-        throw new AppError({ code: 'ai_unavailable', message: 'The AI provider is not available right now.', status: 502, expose: true, cause: new Error('HTTP 503 upstream connect error') });
+        throw new AppError({
+          code: 'ai_unavailable',
+          message: 'The AI provider is not available right now.',
+          status: 502,
+          expose: true,
+          cause: new Error('HTTP 503 upstream connect error'),
+        });
       },
     };
     await expect(run(down, payload, INGEST_ATTEMPTS - 1)).rejects.toThrow();
     expect((await doc(documentId))?.status).toBe('embedding');
     await expect(run(down, payload, INGEST_ATTEMPTS)).rejects.toThrow();
-    expect(await doc(documentId)).toMatchObject({ status: 'failed', errorReason: 'The AI provider is not available right now.' });
+    expect(await doc(documentId)).toMatchObject({
+      status: 'failed',
+      errorReason: 'The AI provider is not available right now.',
+    });
   });
 
   it('without an embedding provider, stores chunks for full-text search only', async () => {
-    const { documentId, payload } = await add('plain.md', '# Lunch\n\nLunch is served at noon in the atrium.');
+    const { documentId, payload } = await add(
+      'plain.md',
+      '# Lunch\n\nLunch is served at noon in the atrium.',
+    );
     await run(null, payload);
     expect((await doc(documentId))?.status).toBe('ready');
     expect((await chunkRows(documentId))[0]?.embedded).toBe(0);
@@ -182,7 +210,9 @@ describe('the ingest job', () => {
     const watcher = (async () => {
       while (!done) {
         const rows = await chunkRows(first.documentId);
-        observations.push(rows.map((r) => `${r.version_id === first.payload.versionId ? 'old' : 'new'}:${r.n}`).join(','));
+        observations.push(
+          rows.map((r) => `${r.version_id === first.payload.versionId ? 'old' : 'new'}:${r.n}`).join(','),
+        );
         await new Promise((r) => setImmediate(r));
       }
     })();
@@ -213,7 +243,10 @@ describe('the ingest job', () => {
           usage: { prompt_tokens: b.input.length * 7, total_tokens: b.input.length * 7 },
         };
       });
-    await run(createOpenAiClient({ apiKey: 'sk-test', baseUrl: 'https://openai.test/v1', maxRetries: 0 }), payload);
+    await run(
+      createOpenAiClient({ apiKey: 'sk-test', baseUrl: 'https://openai.test/v1', maxRetries: 0 }),
+      payload,
+    );
     const d = await doc(documentId);
     expect(d?.status).toBe('ready');
     expect(bodies.reduce((n, b) => n + b.input.length, 0)).toBe(d?.chunkCount);

@@ -6,7 +6,10 @@ import { isAppError } from '../../src/errors.js';
 const BASE = 'https://openai.test';
 
 /** Server-sent events as OpenAI streams them, with usage in the last chunk. */
-function sse(pieces: string[], usage = { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 }): string {
+function sse(
+  pieces: string[],
+  usage = { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
+): string {
   const chunk = (delta: object, extra: object = {}) =>
     `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
   return [
@@ -17,7 +20,8 @@ function sse(pieces: string[], usage = { prompt_tokens: 42, completion_tokens: 7
   ].join('');
 }
 
-const client = (maxRetries = 2) => createOpenAiClient({ apiKey: 'sk-test', baseUrl: `${BASE}/v1`, maxRetries, timeoutMs: 5_000 });
+const client = (maxRetries = 2) =>
+  createOpenAiClient({ apiKey: 'sk-test', baseUrl: `${BASE}/v1`, maxRetries, timeoutMs: 5_000 });
 const messages = [{ role: 'user' as const, content: 'hi' }];
 
 describe('OpenAI adapter (real SDK, OpenAI faked over HTTP)', () => {
@@ -34,8 +38,17 @@ describe('OpenAI adapter (real SDK, OpenAI faked over HTTP)', () => {
       deltas.push(d);
     });
     expect(deltas).toEqual(['Hello', ', world', ' [1].']);
-    expect(r).toEqual({ text: 'Hello, world [1].', promptTokens: 42, completionTokens: 7, model: 'gpt-4o-mini' });
-    expect(body).toMatchObject({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true } });
+    expect(r).toEqual({
+      text: 'Hello, world [1].',
+      promptTokens: 42,
+      completionTokens: 7,
+      model: 'gpt-4o-mini',
+    });
+    expect(body).toMatchObject({
+      model: 'gpt-4o-mini',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
   });
 
   it('retries a 429 and a 503 with backoff, then succeeds', async () => {
@@ -55,18 +68,30 @@ describe('OpenAI adapter (real SDK, OpenAI faked over HTTP)', () => {
     nock(BASE)
       .post('/v1/chat/completions')
       .times(3)
-      .reply(500, { error: { message: 'internal error at shard-7 org-secret123' } }, { 'retry-after-ms': '10' });
+      .reply(
+        500,
+        { error: { message: 'internal error at shard-7 org-secret123' } },
+        { 'retry-after-ms': '10' },
+      );
     const err = await client(2)
       .streamChat(messages, { model: 'gpt-4o-mini' }, () => {})
       .catch((e: unknown) => e);
     expect(isAppError(err)).toBe(true);
-    expect(err).toMatchObject({ code: 'ai_unavailable', message: 'The AI provider is not available right now.' });
+    expect(err).toMatchObject({
+      code: 'ai_unavailable',
+      message: 'The AI provider is not available right now.',
+    });
     expect(JSON.stringify({ message: (err as Error).message })).not.toContain('org-secret123');
   });
 
   it('reports a rejected key as such, without retrying', async () => {
-    const scope = nock(BASE).post('/v1/chat/completions').once().reply(401, { error: { message: 'Incorrect API key provided: sk-te***' } });
-    await expect(client(2).streamChat(messages, { model: 'gpt-4o-mini' }, () => {})).rejects.toMatchObject({ code: 'ai_key_invalid' });
+    const scope = nock(BASE)
+      .post('/v1/chat/completions')
+      .once()
+      .reply(401, { error: { message: 'Incorrect API key provided: sk-te***' } });
+    await expect(client(2).streamChat(messages, { model: 'gpt-4o-mini' }, () => {})).rejects.toMatchObject({
+      code: 'ai_key_invalid',
+    });
     expect(scope.isDone()).toBe(true);
   });
 

@@ -109,7 +109,10 @@ describe('a fresh checkout: server and operator CLI on embedded defaults', () =>
 
     // With the server stopped, the CLI opens the database itself and runs the ingest job in-process.
     const junk = path.join(dataDir, 'scan.pdf');
-    await writeFile(junk, Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a, 0x00, 0xff, 0x13]));
+    await writeFile(
+      junk,
+      Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a, 0x00, 0xff, 0x13]),
+    );
     const failed = await cli(dataDir, 'docs', 'add', '--tenant', 'demo', junk);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/scan\.pdf: failed: .+/);

@@ -106,7 +106,9 @@ describe('Add to Slack over HTTP (real app, Slack Web API faked from the officia
         `SELECT title, status, source_kind FROM lore.documents WHERE tenant_id = $1`,
         [tenantId],
       );
-      expect(docs.rows).toEqual([{ title: 'Getting started with Lore', status: 'ready', source_kind: 'sample' }]);
+      expect(docs.rows).toEqual([
+        { title: 'Getting started with Lore', status: 'ready', source_kind: 'sample' },
+      ]);
     });
 
     // The installer gets one welcome DM with the dashboard link.

@@ -13,7 +13,11 @@ export async function startTestApp(
 ): Promise<RunningApp & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lore-test-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'test', ...env });
-  const running = await startApp(config, createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), opts);
+  const running = await startApp(
+    config,
+    createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    opts,
+  );
   return {
     ...running,
     dataDir,

@@ -57,7 +57,7 @@ export function AskPage() {
     <>
       <PageHeader
         title="Ask playground"
-        subtitle="The same pipeline as Slack, with the same limits; questions asked here count towards your usage."
+        subtitle="The same retrieval and answer service Slack uses; the answer is shown as it would look in Slack."
       />
       <Card>
         <form className="ask-form" onSubmit={ask}>

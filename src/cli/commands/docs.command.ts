@@ -10,7 +10,8 @@ import type { CliContext, CliOutput } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
 import { resolveTenantOption } from '../resolve-tenant.js';
 
-const embeddingModelOf = (ctx: CliContext) => (ctx.config.openai.apiKey ? ctx.config.openai.embeddingModel : null);
+const embeddingModelOf = (ctx: CliContext) =>
+  ctx.config.openai.apiKey ? ctx.config.openai.embeddingModel : null;
 
 /** `docs ...`: add, list, watch and re-index a workspace's documents. */
 export function registerDocsCommands(program: Command, ctx: CliContext, out: CliOutput): void {
@@ -35,7 +36,11 @@ export function registerDocsCommands(program: Command, ctx: CliContext, out: Cli
             source: 'cli',
             actor: ctx.actor,
           });
-          const verb = { created: 'queued', new_version: 'queued as a new version', duplicate: 'unchanged (identical file already added)' }[r.outcome];
+          const verb = {
+            created: 'queued',
+            new_version: 'queued as a new version',
+            duplicate: 'unchanged (identical file already added)',
+          }[r.outcome];
           out.line(`${path.basename(file)}: ${verb}`);
           if (r.outcome !== 'duplicate') queued.push({ id: r.document.id, file: path.basename(file) });
         } catch (err) {
@@ -55,8 +60,15 @@ export function registerDocsCommands(program: Command, ctx: CliContext, out: Cli
     .option('-s, --search <text>', 'filter by title or file name')
     .action(async (opts: { tenant: string; search?: string }) => {
       const tenant = await resolveTenantOption(ctx.db, opts.tenant);
-      const page = await listDocuments(ctx.db, tenant.id, { search: opts.search, sort: 'updated', order: 'desc', limit: 200, offset: 0 });
-      if (page.total === 0) return out.line('No documents yet. Add some with: docs add --tenant <id> <files...>');
+      const page = await listDocuments(ctx.db, tenant.id, {
+        search: opts.search,
+        sort: 'updated',
+        order: 'desc',
+        limit: 200,
+        offset: 0,
+      });
+      if (page.total === 0)
+        return out.line('No documents yet. Add some with: docs add --tenant <id> <files...>');
       out.line(
         formatTable(
           ['ID', 'TITLE', 'STATUS', 'PASSAGES', 'VERSION', 'UPDATED'],
@@ -89,7 +101,8 @@ export function registerDocsCommands(program: Command, ctx: CliContext, out: Cli
         return rows;
       });
       out.data(rows);
-      for (const r of rows) out.line(`${r.id}  ${r.status}${r.total ? ` ${r.done}/${r.total}` : ''}  ${r.title}`);
+      for (const r of rows)
+        out.line(`${r.id}  ${r.status}${r.total ? ` ${r.done}/${r.total}` : ''}  ${r.title}`);
     });
 
   docs
@@ -99,11 +112,21 @@ export function registerDocsCommands(program: Command, ctx: CliContext, out: Cli
     .option('--all', 're-process every document')
     .action(async (opts: { tenant: string; all?: boolean }) => {
       const tenant = await resolveTenantOption(ctx.db, opts.tenant);
-      const n = await reindexTenant(ctx, tenant.id, { embeddingModel: embeddingModelOf(ctx), all: opts.all, actor: ctx.actor });
-      out.line(n === 0 ? 'Every document is indexed with the current model: nothing to do.' : `Queued ${n} document(s) for re-indexing.`);
+      const n = await reindexTenant(ctx, tenant.id, {
+        embeddingModel: embeddingModelOf(ctx),
+        all: opts.all,
+        actor: ctx.actor,
+      });
+      out.line(
+        n === 0
+          ? 'Every document is indexed with the current model: nothing to do.'
+          : `Queued ${n} document(s) for re-indexing.`,
+      );
     });
 }
 
 function progressLabel(d: { status: string; progressDone: number; progressTotal: number }): string {
-  return d.status === 'embedding' && d.progressTotal > 0 ? `embedding ${d.progressDone}/${d.progressTotal}` : d.status;
+  return d.status === 'embedding' && d.progressTotal > 0
+    ? `embedding ${d.progressDone}/${d.progressTotal}`
+    : d.status;
 }

@@ -41,7 +41,13 @@ const deps = (retrieval: Retrieval, llm: LlmClient | null) => ({
   chatModel: 'gpt-4o-mini',
   publicUrl: 'https://lore.example.com',
 });
-const input = { tenantId: 't', question: 'How many vacation days do I get?', thread: [], style: 'concise' as const, instructions: '' };
+const input = {
+  tenantId: 't',
+  question: 'How many vacation days do I get?',
+  thread: [],
+  style: 'concise' as const,
+  instructions: '',
+};
 
 describe('answerQuestion', () => {
   it('says plainly that it does not know when retrieval is not confident, without calling the model', async () => {
@@ -54,7 +60,14 @@ describe('answerQuestion', () => {
   it('streams a cited answer and lists only the sources it cited, linking to the passage', async () => {
     const streamed: string[] = [];
     const r = await answerQuestion(
-      deps({ passages: PASSAGES, confident: true }, scriptedModel(['You get *25 days*', ' of paid leave a year [1].', ' Request it in the HR portal [2].'])),
+      deps(
+        { passages: PASSAGES, confident: true },
+        scriptedModel([
+          'You get *25 days*',
+          ' of paid leave a year [1].',
+          ' Request it in the HR portal [2].',
+        ]),
+      ),
       input,
       (d) => {
         streamed.push(d);
@@ -68,14 +81,23 @@ describe('answerQuestion', () => {
       section: 'Section 1',
       url: 'https://lore.example.com/app/documents/00000000-0000-0000-0000-000000000001#chunk-1',
     });
-    expect(r.usage).toEqual({ model: 'gpt-4o-mini', promptTokens: 120, completionTokens: 30, keySource: 'platform' });
+    expect(r.usage).toEqual({
+      model: 'gpt-4o-mini',
+      promptTokens: 120,
+      completionTokens: 30,
+      keySource: 'platform',
+    });
   });
 
   it('turns the model saying NO_ANSWER into "I don\'t know" and never streams part of it', async () => {
     const streamed: string[] = [];
-    const r = await answerQuestion(deps({ passages: PASSAGES, confident: true }, scriptedModel(['NO_', 'ANS', 'WER'])), input, (d) => {
-      streamed.push(d);
-    });
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: true }, scriptedModel(['NO_', 'ANS', 'WER'])),
+      input,
+      (d) => {
+        streamed.push(d);
+      },
+    );
     expect(r.outcome).toBe('no_sources');
     expect(r.text).toBe(NO_SOURCES_TEXT);
     expect(streamed).toEqual([]);
@@ -103,7 +125,9 @@ describe('answerQuestion', () => {
     });
     const [system, ...rest] = model.sent[0] ?? [];
     expect(system?.content).toContain('[1] Doc 1 — Section 1 (p. 1)\nEmployees get 25 days');
-    expect(system?.content.indexOf('ONLY the numbered sources')).toBeLessThan(system?.content.indexOf('Always answer in French.') ?? -1);
+    expect(system?.content.indexOf('ONLY the numbered sources')).toBeLessThan(
+      system?.content.indexOf('Always answer in French.') ?? -1,
+    );
     expect(rest.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(rest.at(-1)?.content).toBe(input.question);
   });
@@ -111,7 +135,10 @@ describe('answerQuestion', () => {
 
 describe('thread context', () => {
   it('keeps the most recent messages that fit the token budget, in order', () => {
-    const thread = Array.from({ length: 50 }, (_, i) => ({ role: 'user' as const, text: `message number ${i} ${'word '.repeat(20)}` }));
+    const thread = Array.from({ length: 50 }, (_, i) => ({
+      role: 'user' as const,
+      text: `message number ${i} ${'word '.repeat(20)}`,
+    }));
     const kept = trimThread(thread, 200);
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(50);
@@ -121,14 +148,22 @@ describe('thread context', () => {
 
   it('searches a short follow-up together with the question before it', () => {
     const thread = [{ role: 'user' as const, text: 'How much parental leave do employees get?' }];
-    expect(searchQueryFor('And contractors?', thread)).toBe('How much parental leave do employees get? And contractors?');
+    expect(searchQueryFor('And contractors?', thread)).toBe(
+      'How much parental leave do employees get? And contractors?',
+    );
     expect(searchQueryFor('What is the policy for booking business class flights abroad?', thread)).toBe(
       'What is the policy for booking business class flights abroad?',
     );
   });
 
   it('numbers sources in the prompt in the order given', () => {
-    const messages = buildAnswerMessages({ question: 'q', thread: [], passages: PASSAGES, style: 'detailed', instructions: '' });
+    const messages = buildAnswerMessages({
+      question: 'q',
+      thread: [],
+      passages: PASSAGES,
+      style: 'detailed',
+      instructions: '',
+    });
     const system = messages[0]?.content ?? '';
     expect(system.indexOf('[1] Doc 1')).toBeLessThan(system.indexOf('[2] Doc 2'));
     expect(system).toContain('at most 250 words');

@@ -12,10 +12,10 @@ import {
 } from '../../../knowledge/documents.service.js';
 import {
   chunksQuery,
+  type DocumentDto,
   documentIdParams,
   listDocumentsQuery,
   reindexBody,
-  type DocumentDto,
   type UploadResultDto,
 } from '../../contracts/documents.contract.js';
 import { authOf } from '../../middleware/tenant-auth.js';
@@ -46,7 +46,11 @@ export function documentsRoutes(deps: IntakeDeps & { embeddingModel: string | nu
           actor: auth.actor,
           requestId: String(req.id),
         });
-        results.push({ fileName: r.document.sourceName, outcome: r.outcome, document: toDocumentDto(r.document) });
+        results.push({
+          fileName: r.document.sourceName,
+          outcome: r.outcome,
+          document: toDocumentDto(r.document),
+        });
       } catch (err) {
         if (!isAppError(err) || !err.expose) throw err;
         results.push({ fileName: file.fileName, error: { code: err.code, message: err.message } });

@@ -16,7 +16,10 @@ export interface IncomingFile {
  * Streams each file of a multipart request to `onFile` in turn (one at a time, never buffered whole);
  * text fields that come before a file (such as `title`) are passed with it.
  */
-export function forEachUploadedFile(req: Request, onFile: (file: IncomingFile) => Promise<void>): Promise<number> {
+export function forEachUploadedFile(
+  req: Request,
+  onFile: (file: IncomingFile) => Promise<void>,
+): Promise<number> {
   if (!req.is('multipart/form-data')) {
     return Promise.reject(
       new AppError({
@@ -49,10 +52,12 @@ export function forEachUploadedFile(req: Request, onFile: (file: IncomingFile) =
       count++;
       const file = { fileName: info.filename ?? '', stream, fields: { ...fields } };
       // Files are handled in order; the next file's bytes wait in the socket until this one is consumed.
-      chain = chain.then(() => (failed ? void stream.resume() : onFile(file))).catch((err) => {
-        stream.resume();
-        fail(err);
-      });
+      chain = chain
+        .then(() => (failed ? void stream.resume() : onFile(file)))
+        .catch((err) => {
+          stream.resume();
+          fail(err);
+        });
     });
     parser.on('filesLimit', () =>
       fail(badRequest(`Upload at most ${MAX_FILES_PER_UPLOAD} files per request.`)),

@@ -65,6 +65,15 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(blocks).toContain('Quoted passages');
     expect(blocks).toMatch(new RegExp(`\\[1\\] <[^|>]*/app/documents/${docId}#chunk-\\d+\\|Leave policy`));
     expect(body.usage.keySource).toBe('none');
+    // Metered like a Slack question: the answer, its sources and a usage row are recorded.
+    expect(body.answerId).toEqual(expect.any(String));
+    const recorded = await app.container.db.pool.query(
+      `SELECT a.outcome, (SELECT count(*)::int FROM lore.answer_citations c WHERE c.answer_id = a.id) AS sources,
+              (SELECT count(*)::int FROM lore.usage_events u WHERE u.answer_id = a.id) AS usage
+       FROM lore.answers a WHERE a.id = $1`,
+      [body.answerId],
+    );
+    expect(recorded.rows).toEqual([{ outcome: 'extractive', sources: body.sources.length, usage: 1 }]);
   });
 
   it('says it does not know when the documents do not cover the question', async () => {

@@ -16,7 +16,7 @@ import { type BenchRow, reportBench } from './report.js';
  * the HNSW index. Half the chunks belong to the large tenant, half are spread over the 100 others.
  * Synthetic normalised 1536-d vectors (tests/support/synthetic-chunks.ts). Sizes come from
  * BENCH_RETRIEVAL_SIZES (default 10000): PGlite builds a 1536-d HNSW graph at ~30 ms per vector, so
- * 100k takes about an hour and 300k does not fit its 32-bit memory (see BENCHMARKS.md).
+ * 100k would take an estimated 1-2 hours and 300k likely exceeds its 32-bit heap (see BENCHMARKS.md).
  */
 const sizes = (process.env.BENCH_RETRIEVAL_SIZES ?? '10000').split(',').map(Number);
 const QUERIES = Number(process.env.BENCH_RETRIEVAL_QUERIES ?? 50);

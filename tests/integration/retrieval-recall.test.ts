@@ -7,8 +7,8 @@ import { createTestDatabase } from '../support/test-db.js';
 
 /**
  * Vector recall@10 of lore.hybrid_search against exact search, for a small and a large tenant sharing
- * one HNSW index. The issue asks for 50 and 50,000 chunks; building a 50,000-vector HNSW graph takes
- * PGlite (WASM, no SIMD) about 20 minutes, too long for CI, so CI runs the large tenant at 2,000 chunks
+ * one HNSW index. The issue asks for 50 and 50,000 chunks; building a 50,000-vector HNSW graph took
+ * PGlite (WASM, no SIMD) 29 minutes, too long for CI, so CI runs the large tenant at 2,000 chunks
  * (large enough to take the HNSW path) and the 50,000 run is recorded in BENCHMARKS.md:
  * RECALL_LARGE_TENANT_CHUNKS=50000 npx vitest run tests/integration/retrieval-recall.test.ts
  */

@@ -108,6 +108,12 @@ describe('Sign in with Slack (OpenID Connect over HTTP; Slack faked with nock fr
   beforeAll(async () => {
     app = await startSlackTestApp({ PLATFORM_ADMINS: 'UOPERATOR1' });
     const { installations } = app.container.tenants;
+    // The installs queue welcome DMs that run in the background: answer them from the start, so no job
+    // sits in Slack's retry policy when the app shuts down.
+    nock(SLACK_API)
+      .post('/api/chat.postMessage')
+      .reply(200, slackFixture('chat-postMessage-response').success.payload)
+      .persist();
     await installations.store(install('TSIGN0001', 'UINSTALLER'));
     await installations.store(install('TGRID0001', 'UOTHER', { enterpriseId: 'EGRID0001' }));
     await installations.store(install('TGRID0002', 'UOTHER', { enterpriseId: 'EGRID0001', org: true }));

@@ -40,7 +40,6 @@ import { resumeUnfinishedIngests } from './knowledge/ingest-resume.js';
 import { createRetriever } from './knowledge/retrieval/retriever.js';
 import { seedSampleDocument } from './knowledge/sample-document.js';
 import { createLogger, type Logger } from './logger.js';
-import { createAnswerClients } from './slack/answers/answer-clients.js';
 import { createSlackReplier } from './slack/answers/slack-replier.js';
 import { createThreadMembership } from './slack/answers/thread-membership.js';
 import { buildAnswerBlocks } from './slack/blocks/answer.js';
@@ -181,12 +180,7 @@ export function jobServices(c: Container): JobServices {
         embedderFor: llmFor,
       }),
       replier: createSlackReplier({
-        clients: createAnswerClients({
-          clients: c.slack.clients,
-          apiUrl: c.config.slack.apiUrl,
-          logger: c.logger,
-          metrics: c.metrics,
-        }),
+        clients: c.slack.clients,
         installationOf: async (tenantId) => {
           const r = await c.tenants.installations.findByTenant(tenantId);
           return { teamId: r?.teamId, botId: r?.bot?.id, botUserId: r?.bot?.userId };

@@ -1,7 +1,11 @@
-import webApi, { WebClient, WebClientEvent } from '@slack/web-api';
+import { type RetryOptions, WebClient, WebClientEvent } from '@slack/web-api';
 
-// retryPolicies is a re-exported default that Node's CommonJS interop cannot see as a named export.
-const { retryPolicies } = webApi;
+/**
+ * Every caller of the factory is a job with retries of its own (answers, welcome DMs, refreshes): a
+ * Slack call that keeps failing should fail the attempt within seconds and leave the retry to the queue,
+ * not wait out Slack's five-retries-in-five-minutes policy (which also holds a graceful shutdown).
+ */
+export const JOB_RETRY: RetryOptions = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
 
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../errors.js';
@@ -52,7 +56,7 @@ export function createClientFactory(deps: {
       const client = new WebClient(resolved.token, {
         slackApiUrl: deps.apiUrl,
         logger: boltLogger,
-        retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+        retryConfig: JOB_RETRY,
         rejectRateLimitedCalls: false,
         teamId: resolved.teamId,
       });

@@ -127,6 +127,8 @@ export function UploadZone({
           multiple
           accept={ACCEPT}
           className="sr-only"
+          // Out of the Tab order: it is invisible, and the button above is the keyboard path to it.
+          tabIndex={-1}
           aria-label="Choose files to upload"
           data-testid="file-input"
           onChange={(e) => {

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 /** A labelled progress bar; turns amber from 80% and red at 100%. */
 export function Meter({
@@ -47,43 +47,7 @@ export function Badge({
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
-/** Previous/next paging with "x–y of n". */
-export function Pager({
-  page,
-  pageSize,
-  total,
-  onPage,
-}: {
-  page: number;
-  pageSize: number;
-  total: number;
-  onPage: (p: number) => void;
-}) {
-  if (total <= pageSize) return null;
-  const last = Math.max(1, Math.ceil(total / pageSize));
-  const from = (page - 1) * pageSize + 1;
-  const to = Math.min(total, page * pageSize);
-  return (
-    <nav className="pager" aria-label="Pages">
-      <button type="button" className="btn btn-ghost" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        ← Previous
-      </button>
-      <span className="muted">
-        {from}–{to} of {total}
-      </span>
-      <button
-        type="button"
-        className="btn btn-ghost"
-        disabled={page >= last}
-        onClick={() => onPage(page + 1)}
-      >
-        Next →
-      </button>
-    </nav>
-  );
-}
-
-/** A modal confirmation (native <dialog>: focus is trapped and Escape closes it). */
+/** A modal confirmation (native <dialog>: focus is trapped, Escape closes it, focus returns to the opener). */
 export function ConfirmDialog({
   open,
   title,
@@ -106,6 +70,8 @@ export function ConfirmDialog({
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several dialogs can share a page (settings has two): each needs its own title id.
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -113,8 +79,8 @@ export function ConfirmDialog({
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onClose={onCancel}>
-      <h2 id="dialog-title">{title}</h2>
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onCancel}>
+      <h2 id={titleId}>{title}</h2>
       <div className="dialog-body">{children}</div>
       <div className="dialog-actions">
         <button type="button" className="btn btn-ghost" onClick={onCancel}>

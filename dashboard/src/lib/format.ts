@@ -39,3 +39,10 @@ export const fmtMs = (ms: number | null | undefined) =>
   ms == null ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
 /** A YYYY-MM-DD day n days before today (UTC). */
 export const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+/** "23 Nov" for a YYYY-MM-DD day (UTC), the labels of per-day charts. */
+export const fmtDay = (day: string) =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });

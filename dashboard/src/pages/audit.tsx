@@ -1,8 +1,11 @@
 import type { AuditEntryDto } from '@contracts/audit.contract';
 import { type FormEvent, useState } from 'react';
 import { api, query } from '../api/client';
-import { Async, Empty } from '../components/states';
-import { Card, PageHeader, Pager } from '../components/widgets';
+import { type Column, DataTable } from '../components/data-table';
+import { Field, SelectField } from '../components/fields';
+import { Results } from '../components/results';
+import { Empty } from '../components/states';
+import { Card, PageHeader } from '../components/widgets';
 import { fmtDate } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
@@ -18,6 +21,26 @@ const ACTIONS = [
   ['token.', 'Slack tokens'],
   ['tenant.', 'Workspace lifecycle'],
 ] as const;
+
+const COLUMNS: Array<Column<AuditEntryDto>> = [
+  { header: 'When', className: 'nowrap', cell: (e) => fmtDate(e.createdAt) },
+  { header: 'Who', className: 'mono small', cell: (e) => e.actor },
+  {
+    header: 'Action',
+    cell: (e) => (
+      <>
+        <code>{e.action}</code>
+        {e.target ? <div className="muted small mono">{e.target}</div> : null}
+      </>
+    ),
+  },
+  {
+    header: 'Details',
+    hideOnPhone: true,
+    className: 'mono small details',
+    cell: (e) => (Object.keys(e.details).length ? JSON.stringify(e.details) : ''),
+  },
+];
 
 /** Token, settings and admin actions, newest first, filterable by kind, person and date. */
 export function AuditPage() {
@@ -41,82 +64,46 @@ export function AuditPage() {
       />
       <Card>
         <form className="toolbar" onSubmit={apply}>
-          <label className="field">
-            <span>Action</span>
-            <select value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })}>
-              {ACTIONS.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Who</span>
+          <SelectField
+            label="Action"
+            hideLabel={false}
+            value={draft.action}
+            options={ACTIONS}
+            onChange={(action) => setDraft({ ...draft, action })}
+          />
+          <Field label="Who">
             <input
               value={draft.actor}
               placeholder="Slack user or apikey:"
               onChange={(e) => setDraft({ ...draft, actor: e.target.value })}
             />
-          </label>
-          <label className="field">
-            <span>From</span>
+          </Field>
+          <Field label="From">
             <input
               type="date"
               value={draft.from}
               onChange={(e) => setDraft({ ...draft, from: e.target.value })}
             />
-          </label>
-          <label className="field">
-            <span>To</span>
+          </Field>
+          <Field label="To">
             <input
               type="date"
               value={draft.to}
               onChange={(e) => setDraft({ ...draft, to: e.target.value })}
             />
-          </label>
+          </Field>
           <button type="submit" className="btn btn-primary">
             Filter
           </button>
         </form>
-        <Async state={list} label="Loading the audit log…">
-          {(data) =>
-            data.items.length === 0 ? (
-              <Empty title="No entries match">Change the filters to see more.</Empty>
-            ) : (
-              <>
-                <table className="table audit">
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Who</th>
-                      <th scope="col">Action</th>
-                      <th scope="col" className="hide-phone">
-                        Details
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((e) => (
-                      <tr key={e.id}>
-                        <td className="nowrap">{fmtDate(e.createdAt)}</td>
-                        <td className="mono small">{e.actor}</td>
-                        <td>
-                          <code>{e.action}</code>
-                          {e.target ? <div className="muted small mono">{e.target}</div> : null}
-                        </td>
-                        <td className="hide-phone mono small details">
-                          {Object.keys(e.details).length ? JSON.stringify(e.details) : ''}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-              </>
-            )
-          }
-        </Async>
+        <Results
+          state={list}
+          label="Loading the audit log…"
+          paging={{ page, pageSize: PAGE_SIZE, onPage: setPage }}
+          empty={<Empty title="No entries match">Change the filters to see more.</Empty>}
+        >
+          {(entries) => <DataTable className="audit" columns={COLUMNS} rows={entries} rowKey={(e) => e.id} />}
+        </Results>
       </Card>
     </>
   );

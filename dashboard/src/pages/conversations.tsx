@@ -1,12 +1,14 @@
 import type { ConversationDto } from '@contracts/conversations.contract';
-import { useEffect, useState } from 'react';
 import { api, query } from '../api/client';
+import { FilterBar } from '../components/filter-bar';
 import { Mrkdwn } from '../components/mrkdwn';
-import { Async, Empty } from '../components/states';
-import { Badge, Card, PageHeader, Pager } from '../components/widgets';
+import { Results } from '../components/results';
+import { Empty } from '../components/states';
+import { Badge, Card, PageHeader } from '../components/widgets';
 import { fmtDate, fmtMs } from '../lib/format';
 import { Link } from '../lib/router';
 import { useApi } from '../lib/use-api';
+import { useListFilters } from '../lib/use-list-filters';
 
 const PAGE_SIZE = 20;
 const OUTCOMES: Record<string, { tone: 'ok' | 'warn' | 'error' | 'info' | 'muted'; label: string }> = {
@@ -17,6 +19,15 @@ const OUTCOMES: Record<string, { tone: 'ok' | 'warn' | 'error' | 'info' | 'muted
   rate_limited: { tone: 'muted', label: 'Rate limited' },
   over_quota: { tone: 'muted', label: 'Over quota' },
 };
+const OUTCOME_OPTIONS: Array<readonly [string, string]> = [
+  ['', 'Any outcome'],
+  ...Object.entries(OUTCOMES).map(([k, v]) => [k, v.label] as const),
+];
+const VOTES = [
+  ['', 'Any votes'],
+  ['up', '👍 Helpful'],
+  ['down', '👎 Not helpful'],
+] as const;
 
 function Conversation({ c }: { c: ConversationDto }) {
   const outcome = OUTCOMES[c.outcome] ?? { tone: 'muted' as const, label: c.outcome };
@@ -68,22 +79,14 @@ function Conversation({ c }: { c: ConversationDto }) {
 
 /** Recent questions and answers with their sources and votes, searchable. */
 export function ConversationsPage() {
-  const [search, setSearch] = useState('');
-  const [debounced, setDebounced] = useState('');
-  const [outcome, setOutcome] = useState('');
-  const [feedback, setFeedback] = useState('');
-  const [page, setPage] = useState(1);
-  useEffect(() => {
-    const t = window.setTimeout(() => {
-      setDebounced(search);
-      setPage(1);
-    }, 250);
-    return () => window.clearTimeout(t);
-  }, [search]);
+  const filtering = useListFilters({ outcome: '', feedback: '' });
+  const { debounced, page, setPage } = filtering;
+  const { outcome, feedback } = filtering.filters;
   const q = query({ search: debounced, outcome, feedback, page, pageSize: PAGE_SIZE });
   const list = useApi(`conv${q}`, () =>
     api.get<{ items: ConversationDto[]; total: number }>(`/api/conversations${q}`),
   );
+  const filtered = Boolean(debounced || outcome || feedback);
   return (
     <>
       <PageHeader
@@ -91,68 +94,34 @@ export function ConversationsPage() {
         subtitle="What people asked, what Lore answered, and how they voted."
       />
       <Card>
-        <div className="toolbar">
-          <label className="field grow">
-            <span className="sr-only">Search questions and answers</span>
-            <input
-              type="search"
-              placeholder="Search questions and answers"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span className="sr-only">Outcome</span>
-            <select
-              value={outcome}
-              onChange={(e) => {
-                setOutcome(e.target.value);
-                setPage(1);
-              }}
-            >
-              <option value="">Any outcome</option>
-              {Object.entries(OUTCOMES).map(([k, v]) => (
-                <option key={k} value={k}>
-                  {v.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span className="sr-only">Votes</span>
-            <select
-              value={feedback}
-              onChange={(e) => {
-                setFeedback(e.target.value);
-                setPage(1);
-              }}
-            >
-              <option value="">Any votes</option>
-              <option value="up">👍 Helpful</option>
-              <option value="down">👎 Not helpful</option>
-            </select>
-          </label>
-        </div>
-        <Async state={list} label="Loading conversations…">
-          {(data) =>
-            data.items.length === 0 ? (
-              <Empty title={debounced || outcome || feedback ? 'Nothing matches' : 'No questions yet'}>
-                {debounced || outcome || feedback
-                  ? 'Try another search or filter.'
-                  : 'Questions appear here once people ask Lore in Slack, or you try the Ask playground.'}
-              </Empty>
-            ) : (
-              <>
-                <div className="conversation-list">
-                  {data.items.map((c) => (
-                    <Conversation key={c.id} c={c} />
-                  ))}
-                </div>
-                <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-              </>
-            )
+        <FilterBar
+          list={filtering}
+          search={{ label: 'Search questions and answers', placeholder: 'Search questions and answers' }}
+          selects={[
+            { key: 'outcome', label: 'Outcome', options: OUTCOME_OPTIONS },
+            { key: 'feedback', label: 'Votes', options: VOTES },
+          ]}
+        />
+        <Results
+          state={list}
+          label="Loading conversations…"
+          paging={{ page, pageSize: PAGE_SIZE, onPage: setPage }}
+          empty={
+            <Empty title={filtered ? 'Nothing matches' : 'No questions yet'}>
+              {filtered
+                ? 'Try another search or filter.'
+                : 'Questions appear here once people ask Lore in Slack, or you try the Ask playground.'}
+            </Empty>
           }
-        </Async>
+        >
+          {(items) => (
+            <div className="conversation-list">
+              {items.map((c) => (
+                <Conversation key={c.id} c={c} />
+              ))}
+            </div>
+          )}
+        </Results>
       </Card>
     </>
   );

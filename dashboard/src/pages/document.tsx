@@ -2,8 +2,9 @@ import type { ChunkListDto, DocumentDetailDto } from '@contracts/documents.contr
 import { useEffect, useState } from 'react';
 import { api, query } from '../api/client';
 import { DocStatus, inProgress } from '../components/doc-status';
+import { Pager } from '../components/pager';
 import { Async, Empty } from '../components/states';
-import { Card, PageHeader, Pager } from '../components/widgets';
+import { Card, PageHeader } from '../components/widgets';
 import { fmtBytes, fmtDate } from '../lib/format';
 import { Link, useRoute } from '../lib/router';
 import { useApi, useInterval } from '../lib/use-api';

@@ -1,34 +1,43 @@
 import type { DocumentDto, DocumentListDto, ListDocumentsQuery } from '@contracts/documents.contract';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ApiError, api, query } from '../api/client';
-import { DocStatus, inProgress } from '../components/doc-status';
-import { Async, Empty, Notice } from '../components/states';
+import { inProgress } from '../components/doc-status';
+import { FilterBar } from '../components/filter-bar';
+import { Results } from '../components/results';
+import { Empty, Notice } from '../components/states';
 import { UploadZone } from '../components/upload-zone';
-import { Card, ConfirmDialog, PageHeader, Pager } from '../components/widgets';
-import { fmtAgo } from '../lib/format';
-import { Link } from '../lib/router';
+import { Card, ConfirmDialog, PageHeader } from '../components/widgets';
 import { useApi, useInterval } from '../lib/use-api';
+import { useListFilters } from '../lib/use-list-filters';
+import { DocumentsTable } from './documents-table';
 
 const PAGE_SIZE = 20;
+const STATUSES = [
+  ['', 'Any status'],
+  ['ready', 'Ready'],
+  ['failed', 'Failed'],
+  ['queued', 'Queued'],
+  ['parsing', 'Parsing'],
+  ['embedding', 'Embedding'],
+] as const;
+const SORTS = [
+  ['updated', 'Recently updated'],
+  ['created', 'Recently added'],
+  ['title', 'Title A–Z'],
+  ['status', 'Status'],
+] as const;
 
 /** Upload (drag and drop, several files), list with search, sort and paging, re-index and delete. */
 export function DocumentsPage() {
-  const [search, setSearch] = useState('');
-  const [debounced, setDebounced] = useState('');
-  const [sort, setSort] = useState<ListDocumentsQuery['sort']>('updated');
-  const [status, setStatus] = useState<'' | DocumentDto['status']>('');
-  const [page, setPage] = useState(1);
+  const filtering = useListFilters({
+    status: '' as '' | DocumentDto['status'],
+    sort: 'updated' as ListDocumentsQuery['sort'],
+  });
+  const { debounced, filters, setFilter, page, setPage } = filtering;
+  const { status, sort } = filters;
   const [toDelete, setToDelete] = useState<DocumentDto | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
-
-  useEffect(() => {
-    const t = window.setTimeout(() => {
-      setDebounced(search);
-      setPage(1);
-    }, 250);
-    return () => window.clearTimeout(t);
-  }, [search]);
 
   const q = query({
     search: debounced,
@@ -53,6 +62,7 @@ export function DocumentsPage() {
       setBusy(false);
     }
   };
+  const filtered = Boolean(debounced || status);
 
   return (
     <>
@@ -80,120 +90,39 @@ export function DocumentsPage() {
       </Card>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <Card>
-        <div className="toolbar">
-          <label className="field grow">
-            <span className="sr-only">Search documents</span>
-            <input
-              type="search"
-              placeholder="Search by title or file name"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span className="sr-only">Status</span>
-            <select
-              value={status}
-              onChange={(e) => {
-                setStatus(e.target.value as typeof status);
-                setPage(1);
-              }}
-            >
-              <option value="">Any status</option>
-              <option value="ready">Ready</option>
-              <option value="failed">Failed</option>
-              <option value="queued">Queued</option>
-              <option value="parsing">Parsing</option>
-              <option value="embedding">Embedding</option>
-            </select>
-          </label>
-          <label className="field">
-            <span className="sr-only">Sort by</span>
-            <select value={sort} onChange={(e) => setSort(e.target.value as ListDocumentsQuery['sort'])}>
-              <option value="updated">Recently updated</option>
-              <option value="created">Recently added</option>
-              <option value="title">Title A–Z</option>
-              <option value="status">Status</option>
-            </select>
-          </label>
-        </div>
-        <Async state={list} label="Loading documents…">
-          {(data) =>
-            data.items.length === 0 ? (
-              <Empty title={debounced || status ? 'No documents match' : 'No documents yet'}>
-                {debounced || status
-                  ? 'Try another search.'
-                  : 'Drop a handbook, policy or FAQ above and Lore can answer from it in a minute.'}
-              </Empty>
-            ) : (
-              <>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Title</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" className="hide-phone">
-                        Passages
-                      </th>
-                      <th scope="col" className="hide-phone">
-                        Version
-                      </th>
-                      <th scope="col" className="hide-phone">
-                        Updated
-                      </th>
-                      <th scope="col">
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((d) => (
-                      <tr key={d.id}>
-                        <td>
-                          <Link to={`/documents/${d.id}`} className="doc-title">
-                            {d.title}
-                          </Link>
-                          <div className="muted small">{d.sourceName}</div>
-                        </td>
-                        <td>
-                          <DocStatus doc={d} />
-                        </td>
-                        <td className="hide-phone">{d.chunkCount}</td>
-                        <td className="hide-phone">v{d.latestVersion}</td>
-                        <td className="hide-phone">{fmtAgo(d.updatedAt)}</td>
-                        <td className="row-actions">
-                          <button
-                            type="button"
-                            className="btn btn-ghost btn-small"
-                            disabled={busy}
-                            aria-label={`Re-index ${d.title}`}
-                            onClick={() =>
-                              run(
-                                () => api.post(`/api/documents/${d.id}/reindex`),
-                                `Re-indexing “${d.title}”.`,
-                              )
-                            }
-                          >
-                            Re-index
-                          </button>
-                          <button
-                            type="button"
-                            className="btn btn-ghost btn-small danger-text"
-                            aria-label={`Delete ${d.title}`}
-                            onClick={() => setToDelete(d)}
-                          >
-                            Delete
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-              </>
-            )
+        <FilterBar
+          list={filtering}
+          search={{ label: 'Search documents', placeholder: 'Search by title or file name' }}
+          selects={[
+            { key: 'status', label: 'Status', options: STATUSES },
+            { key: 'sort', label: 'Sort by', options: SORTS },
+          ]}
+        />
+        <Results
+          state={list}
+          label="Loading documents…"
+          paging={{ page, pageSize: PAGE_SIZE, onPage: setPage }}
+          empty={
+            <Empty title={filtered ? 'No documents match' : 'No documents yet'}>
+              {filtered
+                ? 'Try another search.'
+                : 'Drop a handbook, policy or FAQ above and Lore can answer from it in a minute.'}
+            </Empty>
           }
-        </Async>
+        >
+          {(docs) => (
+            <DocumentsTable
+              docs={docs}
+              sort={sort}
+              onSort={(v) => setFilter('sort', v)}
+              busy={busy}
+              onReindex={(d) =>
+                run(() => api.post(`/api/documents/${d.id}/reindex`), `Re-indexing “${d.title}”.`)
+              }
+              onDelete={setToDelete}
+            />
+          )}
+        </Results>
       </Card>
       <ConfirmDialog
         open={toDelete !== null}

@@ -2,9 +2,10 @@ import type { GapDto } from '@contracts/conversations.contract';
 import type { DocumentDto } from '@contracts/documents.contract';
 import { useState } from 'react';
 import { ApiError, api, query } from '../api/client';
-import { Async, Empty, Notice } from '../components/states';
+import { Results } from '../components/results';
+import { Empty, Notice } from '../components/states';
 import { UploadZone } from '../components/upload-zone';
-import { Badge, Card, PageHeader, Pager } from '../components/widgets';
+import { Badge, Card, PageHeader } from '../components/widgets';
 import { fmtAgo } from '../lib/format';
 import { Link } from '../lib/router';
 import { useApi } from '../lib/use-api';
@@ -115,39 +116,39 @@ export function GapsPage() {
       </div>
       {message ? <Notice kind="ok">{message}</Notice> : null}
       <Card>
-        <Async state={list} label="Loading knowledge gaps…">
-          {(data) =>
-            data.items.length === 0 ? (
-              <Empty
-                title={
-                  status === 'open'
-                    ? 'No open gaps'
-                    : `Nothing ${status === 'resolved' ? 'answered' : 'dismissed'} yet`
-                }
-              >
-                {status === 'open'
-                  ? 'When Lore cannot answer a question, or someone votes 👎, it shows up here.'
-                  : null}
-              </Empty>
-            ) : (
-              <>
-                <ul className="gap-list">
-                  {data.items.map((g) => (
-                    <Gap
-                      key={g.id}
-                      gap={g}
-                      onChanged={(m) => {
-                        setMessage(m);
-                        list.reload();
-                      }}
-                    />
-                  ))}
-                </ul>
-                <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-              </>
-            )
+        <Results
+          state={list}
+          label="Loading knowledge gaps…"
+          paging={{ page, pageSize: PAGE_SIZE, onPage: setPage }}
+          empty={
+            <Empty
+              title={
+                status === 'open'
+                  ? 'No open gaps'
+                  : `Nothing ${status === 'resolved' ? 'answered' : 'dismissed'} yet`
+              }
+            >
+              {status === 'open'
+                ? 'When Lore cannot answer a question, or someone votes 👎, it shows up here.'
+                : null}
+            </Empty>
           }
-        </Async>
+        >
+          {(gaps) => (
+            <ul className="gap-list">
+              {gaps.map((g) => (
+                <Gap
+                  key={g.id}
+                  gap={g}
+                  onChanged={(m) => {
+                    setMessage(m);
+                    list.reload();
+                  }}
+                />
+              ))}
+            </ul>
+          )}
+        </Results>
       </Card>
     </>
   );

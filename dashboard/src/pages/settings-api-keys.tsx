@@ -1,7 +1,10 @@
 import type { ApiKeyDto, CreatedApiKeyDto } from '@contracts/settings.contract';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client';
-import { Async, Empty, Notice } from '../components/states';
+import { type Column, DataTable } from '../components/data-table';
+import { Field } from '../components/fields';
+import { Results } from '../components/results';
+import { Empty, Notice } from '../components/states';
 import { Badge, Card, ConfirmDialog } from '../components/widgets';
 import { fmtAgo, fmtDate } from '../lib/format';
 import { useApi } from '../lib/use-api';
@@ -38,6 +41,30 @@ export function ApiKeysSection() {
     }
   };
 
+  const columns: Array<Column<ApiKeyDto>> = [
+    { header: 'Name', cell: (k) => k.name },
+    { header: 'Key', className: 'mono', cell: (k) => `${k.prefix}…` },
+    { header: 'Created', hideOnPhone: true, cell: (k) => fmtDate(k.createdAt) },
+    { header: 'Last used', hideOnPhone: true, cell: (k) => fmtAgo(k.lastUsedAt) },
+    {
+      header: 'Actions',
+      hideHeader: true,
+      className: 'row-actions',
+      cell: (k) =>
+        k.revokedAt ? (
+          <Badge tone="muted">Revoked</Badge>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-ghost btn-small danger-text"
+            onClick={() => setRevoking(k)}
+          >
+            Revoke
+          </button>
+        ),
+    },
+  ];
+
   return (
     <Card title="API keys">
       <p className="muted">
@@ -72,70 +99,30 @@ export function ApiKeysSection() {
         </div>
       ) : null}
       <form className="inline-form" onSubmit={create}>
-        <label className="field grow">
-          <span className="sr-only">Key name</span>
+        <Field label="Key name" hideLabel grow>
           <input
             value={name}
             maxLength={100}
             placeholder="Name, e.g. wiki sync"
             onChange={(e) => setName(e.target.value)}
           />
-        </label>
+        </Field>
         <button type="submit" className="btn btn-primary" disabled={!name.trim()}>
           Create key
         </button>
       </form>
       {status ? <Notice kind={status.kind}>{status.text}</Notice> : null}
-      <Async state={keys} label="Loading keys…">
-        {({ items }) =>
-          items.length === 0 ? (
-            <Empty title="No API keys">
-              Create one for each script or integration, so you can revoke them one by one.
-            </Empty>
-          ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col" className="hide-phone">
-                    Created
-                  </th>
-                  <th scope="col" className="hide-phone">
-                    Last used
-                  </th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    <td className="mono">{k.prefix}…</td>
-                    <td className="hide-phone">{fmtDate(k.createdAt)}</td>
-                    <td className="hide-phone">{fmtAgo(k.lastUsedAt)}</td>
-                    <td className="row-actions">
-                      {k.revokedAt ? (
-                        <Badge tone="muted">Revoked</Badge>
-                      ) : (
-                        <button
-                          type="button"
-                          className="btn btn-ghost btn-small danger-text"
-                          onClick={() => setRevoking(k)}
-                        >
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
+      <Results
+        state={keys}
+        label="Loading keys…"
+        empty={
+          <Empty title="No API keys">
+            Create one for each script or integration, so you can revoke them one by one.
+          </Empty>
         }
-      </Async>
+      >
+        {(items) => <DataTable columns={columns} rows={items} rowKey={(k) => k.id} />}
+      </Results>
       <ConfirmDialog
         open={revoking !== null}
         title="Revoke this key?"

@@ -1,6 +1,7 @@
 import type { SettingsDto, UpdateSettingsBody } from '@contracts/settings.contract';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client';
+import { RadioGroup } from '../components/fields';
 import { Async, Notice } from '../components/states';
 import { Card, PageHeader } from '../components/widgets';
 import { useApi } from '../lib/use-api';
@@ -33,6 +34,27 @@ function useSave(onSaved: (s: SettingsDto) => void) {
   return { status, busy, save };
 }
 
+const CHANNEL_MODES = [
+  ['all', 'Every channel it has been added to'],
+  ['selected', 'Only the channels listed below'],
+] as const;
+const STYLES = [
+  ['concise', 'Concise: a few sentences'],
+  ['detailed', 'Detailed: steps and context'],
+] as const;
+
+/** A section's submit button, with how the last save went beside it. */
+function SaveRow({ status, busy, label }: { status: Status; busy: boolean; label: string }) {
+  return (
+    <div className="form-actions">
+      {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
 function ChannelsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDto) => void }) {
   const [mode, setMode] = useState(s.channelMode);
   const [ids, setIds] = useState(s.allowedChannelIds.join('\n'));
@@ -48,29 +70,13 @@ function ChannelsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: Settings
   return (
     <Card title="Channels">
       <form onSubmit={submit} className="form">
-        <fieldset>
-          <legend className="label">Where Lore answers when mentioned</legend>
-          <label className="radio">
-            <input
-              type="radio"
-              name="channelMode"
-              value="all"
-              checked={mode === 'all'}
-              onChange={() => setMode('all')}
-            />
-            Every channel it has been added to
-          </label>
-          <label className="radio">
-            <input
-              type="radio"
-              name="channelMode"
-              value="selected"
-              checked={mode === 'selected'}
-              onChange={() => setMode('selected')}
-            />
-            Only the channels listed below
-          </label>
-        </fieldset>
+        <RadioGroup
+          legend="Where Lore answers when mentioned"
+          name="channelMode"
+          value={mode}
+          options={CHANNEL_MODES}
+          onChange={setMode}
+        />
         <label className="label" htmlFor="channels">
           Allowed channel ids
         </label>
@@ -85,12 +91,7 @@ function ChannelsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: Settings
         <p className="muted small">
           In Slack: channel name → View channel details → the id at the bottom. Direct messages always work.
         </p>
-        <div className="form-actions">
-          {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Save channels
-          </button>
-        </div>
+        <SaveRow status={status} busy={busy} label="Save channels" />
       </form>
     </Card>
   );
@@ -109,27 +110,7 @@ function AnswersSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsD
           void save({ answerStyle: style, instructions }, 'Answer style saved.');
         }}
       >
-        <fieldset>
-          <legend className="label">Length</legend>
-          <label className="radio">
-            <input
-              type="radio"
-              name="style"
-              checked={style === 'concise'}
-              onChange={() => setStyle('concise')}
-            />
-            Concise: a few sentences
-          </label>
-          <label className="radio">
-            <input
-              type="radio"
-              name="style"
-              checked={style === 'detailed'}
-              onChange={() => setStyle('detailed')}
-            />
-            Detailed: steps and context
-          </label>
-        </fieldset>
+        <RadioGroup legend="Length" name="style" value={style} options={STYLES} onChange={setStyle} />
         <label className="label" htmlFor="instructions">
           Extra instructions
         </label>
@@ -142,12 +123,7 @@ function AnswersSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsD
           onChange={(e) => setInstructions(e.target.value)}
         />
         <p className="muted small">{instructions.length} / 2000</p>
-        <div className="form-actions">
-          {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Save answer style
-          </button>
-        </div>
+        <SaveRow status={status} busy={busy} label="Save answer style" />
       </form>
     </Card>
   );
@@ -185,12 +161,7 @@ function LimitsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDt
         <p className="muted small">
           Leave empty to use your plan's limit ({s.planUserRatePerMinute} per minute).
         </p>
-        <div className="form-actions">
-          {status ? <Notice kind={status.kind}>{status.text}</Notice> : <span />}
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Save limits
-          </button>
-        </div>
+        <SaveRow status={status} busy={busy} label="Save limits" />
       </form>
     </Card>
   );

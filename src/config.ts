@@ -40,6 +40,11 @@ const schema = z.object({
       .regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
       .optional(),
   ),
+  // BullMQ puts the name inside its Redis keys, so it refuses ':'.
+  QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be letters, digits, "-" or "_" (no ":")' })
+    .default('lore'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -93,6 +98,8 @@ export interface Config {
   };
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** The BullMQ queue's name: web and worker must agree; only the queue's keys are kept apart by it. */
+  queueName: string;
   openai: {
     apiKey: string | undefined;
     baseUrl: string | undefined;
@@ -194,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    queueName: e.QUEUE_NAME,
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseUrl: e.OPENAI_BASE_URL,

@@ -20,6 +20,7 @@ import { type SignInDeps, signInRoutes } from './http/routes/auth/sign-in.routes
 import { createPlaygroundAsk } from './http/routes/dashboard/playground-ask.js';
 import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
+import { webhookIngress } from './http/webhook-ingress.js';
 import type { BlobStore } from './infra/blob/blob-store.js';
 import { createLocalBlobStore } from './infra/blob/local-blob-store.js';
 import { createSupabaseBlobStore } from './infra/blob/supabase-blob-store.js';
@@ -44,7 +45,7 @@ import { createSlackReplier } from './slack/answers/slack-replier.js';
 import { createThreadMembership } from './slack/answers/thread-membership.js';
 import { buildAnswerBlocks } from './slack/blocks/answer.js';
 import { registerAnswerListeners } from './slack/listeners/answer-listeners.js';
-import { slackRequestWindow } from './slack/middleware/request-window.js';
+import { SLACK_EVENTS_PATH, slackRequestWindow } from './slack/middleware/request-window.js';
 import { createSlackSignIn } from './slack/sign-in-with-slack.js';
 import { createSlackApp, type SlackApp } from './slack/slack-app.js';
 import { createWorkspaceRoleCheck } from './slack/workspace-roles.js';
@@ -86,7 +87,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       ? createRedisStore(config.redisUrl, { logger })
       : createMemoryStore({ logger });
     const queue = config.redisUrl
-      ? createBullmqQueue({ url: config.redisUrl, logger })
+      ? createBullmqQueue({ url: config.redisUrl, queueName: config.queueName, logger })
       : createMemoryQueue({ logger });
     const metrics = createMetrics({ queueCounts: async () => ({ ...(await queue.counts()) }) });
     const blobs = config.supabase
@@ -250,8 +251,17 @@ export async function startApp(
   const routers: Router[] = [...(opts.extraRouters ?? [])];
   const adminToken = config.embedded ? newAdminToken() : undefined;
   if (adminToken) routers.push(adminRoutes(adminToken, container));
-  // Slack verifies signatures over the raw body: nothing before this router may parse it.
-  routers.push(slackRequestWindow({ logger }), container.slack.router);
+  // Slack verifies signatures over the raw body: nothing before these may parse it. Event deliveries take
+  // the lean webhook path; the install and OAuth pages are for browsers and get the full stack.
+  const ingress = [
+    webhookIngress(
+      { logger, metrics: container.metrics },
+      SLACK_EVENTS_PATH,
+      slackRequestWindow({ logger }),
+      container.slack.router,
+    ),
+  ];
+  routers.push(container.slack.router);
   // The playground runs the same answer job as Slack: same limits, quota, recording and metering.
   const services = jobServices(container);
   const ask = createPlaygroundAsk({
@@ -281,6 +291,7 @@ export async function startApp(
     metrics: container.metrics,
     readiness: readinessChecks(container),
     isShuttingDown: () => shuttingDown,
+    ingress: config.appRole === 'worker' ? [] : ingress,
     routers: config.appRole === 'worker' ? [] : routers,
   });
   if (config.appRole !== 'web') {

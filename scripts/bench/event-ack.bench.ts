@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { seedSampleDocument } from '../../src/knowledge/sample-document.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningApp, startApp } from '../../src/main.js';
-import { slackRequestWindow } from '../../src/slack/middleware/request-window.js';
+import { SLACK_EVENTS_PATH, slackRequestWindow } from '../../src/slack/middleware/request-window.js';
 import { startFakeOpenAi } from '../fake-openai-server.js';
 import { startSlackStandIn } from '../slack-stand-in.js';
 import { listen, load, quantile } from './load.js';
@@ -152,7 +152,9 @@ const bareApp = new App({
 bareApp.event('app_mention', async () => {});
 const bare = await listen(express().use(bareReceiver.router));
 // Lore's Slack router alone (guard, Bolt, authorize, gates, listeners) without the shared HTTP stack.
-const slackOnly = await listen(express().use(slackRequestWindow({ logger }), lore.container.slack.router));
+const slackOnly = await listen(
+  express().post(SLACK_EVENTS_PATH, slackRequestWindow({ logger }), lore.container.slack.router),
+);
 const loreUrl = `${lore.url}/slack/events`;
 const bareUrl = `${bare.url}/slack/events`;
 const slackOnlyUrl = `${slackOnly.url}/slack/events`;

@@ -13,6 +13,8 @@ export interface HttpAppDeps {
   metrics: Metrics;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
+  /** Webhook routers mounted before the browser stack (no helmet, no access log line; see webhook-ingress.ts). */
+  ingress?: Router[];
   /** Routers mounted after the built-in ones (Slack, API, admin, dashboard), in order. */
   routers?: Router[];
 }
@@ -25,6 +27,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
+  for (const router of deps.ingress ?? []) app.use(router);
   app.use(
     pinoHttp({
       logger: deps.logger,

@@ -12,6 +12,7 @@ import { createBoltLogger } from './bolt-logger.js';
 import { type ClientFactory, createClientFactory } from './client-factory.js';
 import { createInstallationStore } from './installation-store.js';
 import { registerListeners } from './listeners/index.js';
+import { SLACK_EVENTS_PATH } from './middleware/request-window.js';
 import { tenantStatusGate } from './middleware/tenant-status.js';
 import { addInstallPageFallbacks, oauthReceiverOptions } from './oauth-routes.js';
 import { createObservedFetch } from './rate-limits.js';
@@ -74,7 +75,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const receiver = new ExpressReceiver({
     signingSecret: config.slack.signingSecret,
     logger: boltLogger,
-    endpoints: '/slack/events',
+    endpoints: SLACK_EVENTS_PATH,
     // Events are answered only after their listeners finished (they only de-duplicate and queue, in
     // milliseconds), so a listener that could not queue its work can still turn the reply into a 500.
     processBeforeResponse: true,
@@ -113,6 +114,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     logger: boltLogger,
     clientOptions,
     extendedErrorHandler: true,
+    // Lore keeps no per-conversation state in Bolt. Bolt's default in-memory store would create an
+    // Error (with its stack) on every event for a conversation it has not seen.
+    convoStore: false,
     ...(installer ? {} : { authorize }),
   });
   app.use(tenantStatusGate(logger));

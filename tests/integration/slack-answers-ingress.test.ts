@@ -61,6 +61,39 @@ describe('Slack ingress: signatures, de-duplication, acknowledgement and what is
     expect(slack.calls).toEqual([]);
   });
 
+  it('tells the operator about every refused delivery (log line and metric), not about each acknowledged one', async () => {
+    fakeSlackWebApi();
+    const refusedLines = () =>
+      app.logs
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('webhook delivery refused'));
+    const before = refusedLines().length;
+    const challenge = JSON.stringify(slackFixture('events-url-verification').payload);
+    expect((await signedPost(app.url, challenge, { secret: 'not-the-signing-secret' })).status).toBe(401);
+    expect((await signedPost(app.url, challenge)).status).toBe(200);
+    const lines = refusedLines().slice(before);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ path: '/slack/events', status: 401 });
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    for (const status of ['200', '401'])
+      expect(metrics).toMatch(
+        new RegExp(
+          `lore_http_request_duration_seconds_count\\{method="POST",route="/slack/events",status="${status}"\\} [1-9]`,
+        ),
+      );
+  });
+
+  it('acknowledges Slack without browser headers, while the install page keeps them', async () => {
+    fakeSlackWebApi();
+    const ack = await signedPost(app.url, JSON.stringify(slackFixture('events-url-verification').payload));
+    expect(ack.status).toBe(200);
+    expect(ack.headers.get('content-security-policy')).toBeNull();
+    const page = await fetch(`${app.url}/slack/install`, { redirect: 'manual' });
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('x-request-id')).toBeTruthy();
+  });
+
   it('accepts a timestamp just inside the five-minute window, either way', async () => {
     fakeSlackWebApi();
     const challenge = slackFixture('events-url-verification').payload;

@@ -17,6 +17,8 @@ export interface FakeSlackOptions {
   failures?: Record<string, string>;
   /** users.info's is_admin for every user. */
   admin?: boolean;
+  /** Answer a call with this HTTP status (Slack having a bad moment) when it returns one; asked per call. */
+  httpError?: (method: string, args: Json) => number | undefined;
 }
 
 /** What the fake Slack saw: every Web API call in order, and every POST to a response_url. */
@@ -47,7 +49,7 @@ function safeJson(v: string): unknown {
 /**
  * Slack's Web API (at SLACK_API_URL) and its response_urls (hooks.slack.com), faked with nock until the
  * test ends (replacing every earlier nock interceptor, OpenAI's included): records every call and answers like Slack does (fresh `ts` for posted messages). Anything
- * the app calls gets `{ ok: true }` unless listed in `failures`.
+ * the app calls gets `{ ok: true }` unless listed in `failures` (or refused with an HTTP status by `httpError`).
  */
 export function fakeSlackWebApi(opts: FakeSlackOptions = {}): FakeSlack {
   // nock answers with the first matching interceptor: earlier fakes (and OpenAI's) must go first.
@@ -59,38 +61,44 @@ export function fakeSlackWebApi(opts: FakeSlackOptions = {}): FakeSlack {
   nock(SLACK_API)
     .persist()
     .post(/^\/api\/[\w.]+$/)
-    .reply(200, (uri, body) => {
+    .reply((uri, body) => {
       const method = uri.slice(uri.lastIndexOf('/') + 1);
       const args = decode(body);
       calls.push({ method, args });
-      const error = opts.failures?.[method];
-      if (error) return { ok: false, error };
-      switch (method) {
-        case 'chat.postMessage':
-        case 'chat.startStream':
-          return { ok: true, channel: args.channel, ts: nextTs() };
-        case 'chat.update':
-        case 'chat.appendStream':
-        case 'chat.stopStream':
-          return { ok: true, channel: args.channel, ts: args.ts };
-        case 'chat.postEphemeral':
-          return { ok: true, message_ts: nextTs() };
-        case 'conversations.replies':
-          return { ok: true, messages: opts.threads?.[args.ts] ?? [], has_more: false };
-        case 'users.info':
-          return {
-            ok: true,
-            user: { id: args.user, is_admin: Boolean(opts.admin), is_owner: false, deleted: false },
-          };
-        case 'views.open':
-        case 'views.publish':
-          return { ok: true, view: { id: 'V0000000001' } };
-        case 'auth.test':
-          return slackFixture('auth-test-response').botToken.payload;
-        default:
-          return { ok: true };
-      }
+      const status = opts.httpError?.(method, args);
+      if (status) return [status, 'Internal Server Error'];
+      return [200, answer(method, args)];
     });
+  // Slack's reply to a call that went through (HTTP 200).
+  function answer(method: string, args: Json): Json {
+    const error = opts.failures?.[method];
+    if (error) return { ok: false, error };
+    switch (method) {
+      case 'chat.postMessage':
+      case 'chat.startStream':
+        return { ok: true, channel: args.channel, ts: nextTs() };
+      case 'chat.update':
+      case 'chat.appendStream':
+      case 'chat.stopStream':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'conversations.replies':
+        return { ok: true, messages: opts.threads?.[args.ts] ?? [], has_more: false };
+      case 'users.info':
+        return {
+          ok: true,
+          user: { id: args.user, is_admin: Boolean(opts.admin), is_owner: false, deleted: false },
+        };
+      case 'views.open':
+      case 'views.publish':
+        return { ok: true, view: { id: 'V0000000001' } };
+      case 'auth.test':
+        return slackFixture('auth-test-response').botToken.payload;
+      default:
+        return { ok: true };
+    }
+  }
   nock('https://hooks.slack.com')
     .persist()
     .post(/.*/)

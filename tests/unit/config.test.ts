@@ -101,6 +101,14 @@ describe('loadConfig', () => {
     expect(problems).toContain('SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY: set both or neither');
   });
 
+  it("names the BullMQ queue 'lore' unless QUEUE_NAME says otherwise, and refuses a name BullMQ cannot use", () => {
+    expect(loadConfig({}).queueName).toBe('lore');
+    expect(loadConfig({ QUEUE_NAME: 'lore-staging_2' }).queueName).toBe('lore-staging_2');
+    expect(problemsOf({ QUEUE_NAME: 'lore:staging' })).toEqual([
+      'QUEUE_NAME: must be letters, digits, "-" or "_" (no ":")',
+    ]);
+  });
+
   it('normalises SLACK_API_URL to end with a slash so Web API method paths join correctly', () => {
     expect(loadConfig({ SLACK_API_URL: 'http://127.0.0.1:9999/api' }).slack.apiUrl).toBe(
       'http://127.0.0.1:9999/api/',

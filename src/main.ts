@@ -115,8 +115,8 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       installations: tenants.installations,
       lifecycle: tenants.lifecycle,
       // Mentions, DMs, thread follow-ups, /ask, the assistant panel, feedback and App Home.
-      extraListeners: (app) =>
-        registerAnswerListeners(app, {
+      extraListeners: (app, events) =>
+        registerAnswerListeners(app, events, {
           db,
           kv,
           queue,

@@ -11,6 +11,7 @@ import { createAuthorize, type LoreAuthorize, needsRefresh } from './authorize.j
 import { createBoltLogger } from './bolt-logger.js';
 import { type ClientFactory, createClientFactory } from './client-factory.js';
 import { createInstallationStore } from './installation-store.js';
+import { createEventRouter, type SlackEvents } from './listeners/event-router.js';
 import { registerListeners } from './listeners/index.js';
 import { SLACK_EVENTS_PATH } from './middleware/request-window.js';
 import { tenantStatusGate } from './middleware/tenant-status.js';
@@ -26,7 +27,7 @@ export interface SlackAppDeps {
   installations: InstallationService;
   lifecycle: TenantLifecycle;
   /** More listeners (answers, App Home, feedback), registered after Lore's own. */
-  extraListeners?: (app: App) => void;
+  extraListeners?: (app: App, events: SlackEvents) => void;
   /** OAuth state lifetime (default ten minutes). */
   stateTtlMs?: number;
 }
@@ -166,8 +167,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       return result.botToken ? { token: result.botToken, teamId: record.teamId ?? undefined } : null;
     },
   });
-  registerListeners(app, { lifecycle: deps.lifecycle, logger, forgetClient: clients.forget });
-  deps.extraListeners?.(app);
+  const events = createEventRouter(app);
+  registerListeners(app, events, { lifecycle: deps.lifecycle, logger, forgetClient: clients.forget });
+  deps.extraListeners?.(app, events);
 
   const router = receiver.router as Router;
   addInstallPageFallbacks(router, { oauthConfigured, logger });

@@ -5,6 +5,7 @@ import { registerHomeOpenDashboard } from './actions/home-open-dashboard.js';
 import { registerShareAnswer } from './actions/share-answer.js';
 import { registerAssistant } from './assistant/assistant.js';
 import { registerAsk } from './commands/ask.js';
+import type { SlackEvents } from './event-router.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerAppMention } from './events/app-mention.js';
 import { registerMessage } from './events/message.js';
@@ -15,14 +16,14 @@ import { registerFeedbackReason } from './views/feedback-reason.js';
  * and the App Home. Wired through createSlackApp's `extraListeners`. The Assistant comes first: it is
  * global middleware that takes the assistant panel's (and DM threads') messages before `message` sees them.
  */
-export function registerAnswerListeners(app: App, deps: AnswerListenerDeps): void {
+export function registerAnswerListeners(app: App, events: SlackEvents, deps: AnswerListenerDeps): void {
   registerAssistant(app, deps);
-  registerAppMention(app, deps);
-  registerMessage(app, deps);
+  registerAppMention(events, deps);
+  registerMessage(events, deps);
   registerAsk(app, deps);
   registerFeedback(app, deps);
   registerFeedbackReason(app, deps);
   registerShareAnswer(app, deps);
-  registerAppHomeOpened(app, deps);
+  registerAppHomeOpened(events, deps);
   registerHomeOpenDashboard(app);
 }

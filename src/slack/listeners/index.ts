@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { TenantLifecycle } from '../../tenants/lifecycle.service.js';
 import { registerWelcomeOpenDashboard } from './actions/welcome-open-dashboard.js';
+import type { SlackEvents } from './event-router.js';
 import { registerAppUninstalled } from './events/app-uninstalled.js';
 import { registerTokensRevoked } from './events/tokens-revoked.js';
 
@@ -13,8 +14,8 @@ export interface ListenerDeps {
 }
 
 /** Registers every Slack listener, one per file under listeners/<kind>/. */
-export function registerListeners(app: App, deps: ListenerDeps): void {
-  registerAppUninstalled(app, deps);
-  registerTokensRevoked(app, deps);
+export function registerListeners(app: App, events: SlackEvents, deps: ListenerDeps): void {
+  registerAppUninstalled(events, deps);
+  registerTokensRevoked(events, deps);
   registerWelcomeOpenDashboard(app);
 }

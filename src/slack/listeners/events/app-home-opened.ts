@@ -1,16 +1,16 @@
-import type { App } from '@slack/bolt';
 import { workspaceUsage } from '../../../usage/workspace-usage.service.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { describeSlackError } from '../../answers/slack-errors.js';
 import { buildAppHome } from '../../blocks/app-home.js';
+import type { SlackEvents } from '../event-router.js';
 
 /**
  * `app_home_opened` (Home tab): publishes what Lore does, how to ask, this month's usage against the plan,
  * and the dashboard link for workspace admins and owners. Published after the acknowledgement: it takes a
  * few Slack calls, and a lost publish is simply redone the next time the tab opens.
  */
-export function registerAppHomeOpened(app: App, deps: AnswerListenerDeps): void {
-  app.event('app_home_opened', async ({ event, context, client }) => {
+export function registerAppHomeOpened(events: SlackEvents, deps: AnswerListenerDeps): void {
+  events.on('app_home_opened', async ({ event, context, client }) => {
     const tenantId = tenantIdOf(context);
     if (!tenantId || event.tab !== 'home') return;
     const log = deps.logger.child({ tenantId });

@@ -1,7 +1,7 @@
-import type { App } from '@slack/bolt';
 import { type AnswerListenerDeps, stripBotMention, tenantIdOf } from '../../answers/listener-deps.js';
 import { DEDUPE_TTL_MS, dedupeKey, enqueueQuestion } from '../../answers/question-intake.js';
 import { describeSlackError } from '../../answers/slack-errors.js';
+import type { SlackEvents } from '../event-router.js';
 
 const EMPTY_MENTION_HELP =
   'Ask me something after the mention, like `@Lore how do I request time off?`, and I will answer in the thread.';
@@ -11,8 +11,8 @@ const EMPTY_MENTION_HELP =
  * (`thread_ts`, or the message itself for a new thread), and the thread is remembered, so follow-ups there
  * need no mention. Mentions by bots and edited mentions are ignored.
  */
-export function registerAppMention(app: App, deps: AnswerListenerDeps): void {
-  app.event('app_mention', async ({ event, body, context, client }) => {
+export function registerAppMention(events: SlackEvents, deps: AnswerListenerDeps): void {
+  events.on('app_mention', async ({ event, body, context, client }) => {
     const tenantId = tenantIdOf(context);
     if (!tenantId || !event.user || event.bot_id || event.subtype || 'edited' in event) return;
     const threadTs = event.thread_ts ?? event.ts;

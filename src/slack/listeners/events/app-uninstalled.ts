@@ -1,14 +1,14 @@
-import type { App } from '@slack/bolt';
 import type { Logger } from '../../../logger.js';
 import type { TenantLifecycle } from '../../../tenants/lifecycle.service.js';
+import type { SlackEvents } from '../event-router.js';
 import { lifecycleKeysOf } from './lifecycle-keys.js';
 
 /** `app_uninstalled`: every token of the workspace (or org) goes, and the tenant is deactivated. */
 export function registerAppUninstalled(
-  app: App,
+  events: SlackEvents,
   deps: { lifecycle: TenantLifecycle; logger: Logger; forgetClient: (tenantId: string) => void },
 ): void {
-  app.event('app_uninstalled', async ({ body, context }) => {
+  events.on('app_uninstalled', async ({ body, context }) => {
     const keys = lifecycleKeysOf(context);
     if (keys.length === 0) deps.logger.warn('app_uninstalled without a team or enterprise id: ignored');
     for (const key of keys) {

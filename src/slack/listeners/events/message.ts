@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { Surface } from '../../../ai/answers.repo.js';
 import {
   type AnswerListenerDeps,
@@ -7,6 +6,7 @@ import {
   tenantIdOf,
 } from '../../answers/listener-deps.js';
 import { enqueueQuestion } from '../../answers/question-intake.js';
+import type { SlackEvents } from '../event-router.js';
 
 interface IncomingMessage {
   subtype?: string;
@@ -26,8 +26,8 @@ interface IncomingMessage {
  * bots (the bot's own included), and channel messages that mention the bot (app_mention answers those).
  * Threads of DMs and of the assistant panel belong to the Assistant listener.
  */
-export function registerMessage(app: App, deps: AnswerListenerDeps): void {
-  app.event('message', async ({ event, body, context }) => {
+export function registerMessage(events: SlackEvents, deps: AnswerListenerDeps): void {
+  events.on('message', async ({ event, body, context }) => {
     const m = event as unknown as IncomingMessage;
     const tenantId = tenantIdOf(context);
     if (!tenantId || m.subtype !== undefined || m.bot_id || !m.user || m.user === context.botUserId) return;

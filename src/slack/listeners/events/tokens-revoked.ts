@@ -1,14 +1,14 @@
-import type { App } from '@slack/bolt';
 import type { Logger } from '../../../logger.js';
 import type { TenantLifecycle } from '../../../tenants/lifecycle.service.js';
+import type { SlackEvents } from '../event-router.js';
 import { lifecycleKeysOf } from './lifecycle-keys.js';
 
 /** `tokens_revoked`: the named bot and user tokens go; a tenant left with no bot token is deactivated. */
 export function registerTokensRevoked(
-  app: App,
+  events: SlackEvents,
   deps: { lifecycle: TenantLifecycle; logger: Logger; forgetClient: (tenantId: string) => void },
 ): void {
-  app.event('tokens_revoked', async ({ body, event, context }) => {
+  events.on('tokens_revoked', async ({ body, event, context }) => {
     const keys = lifecycleKeysOf(context);
     if (keys.length === 0) deps.logger.warn('tokens_revoked without a team or enterprise id: ignored');
     for (const key of keys) {

@@ -2,13 +2,22 @@ import OpenAI from 'openai';
 import { AppError } from '../errors.js';
 import { EMBEDDING_DIMENSIONS, type LlmClient } from './llm-client.js';
 
+/**
+ * Someone is waiting in Slack for a chat answer, so it gets tighter limits than embedding batches: the
+ * first byte within 20 s (the SDK's timeout ends when the response starts), two retries, and a stream that
+ * goes quiet for 20 s is cut. Worst case about a minute per job attempt instead of hanging the job forever.
+ */
+export const CHAT_LIMITS = { firstByteMs: 20_000, stallMs: 20_000, maxRetries: 2 };
+
 /** Creates the OpenAI adapter. The SDK retries 429/5xx/timeouts with exponential backoff and jitter. */
 export function createOpenAiClient(opts: {
   apiKey: string;
   baseUrl?: string;
   maxRetries?: number;
   timeoutMs?: number;
+  chat?: Partial<typeof CHAT_LIMITS>;
 }): LlmClient {
+  const chat = { ...CHAT_LIMITS, ...opts.chat };
   const client = new OpenAI({
     apiKey: opts.apiKey,
     baseURL: opts.baseUrl,
@@ -35,6 +44,7 @@ export function createOpenAiClient(opts: {
     },
 
     async streamChat(messages, { model, maxTokens, temperature, signal }, onDelta) {
+      const stall = stallGuard(chat.stallMs, signal);
       try {
         const stream = await client.chat.completions.create(
           {
@@ -45,12 +55,14 @@ export function createOpenAiClient(opts: {
             max_completion_tokens: maxTokens,
             temperature,
           },
-          { signal },
+          { signal: stall.signal, timeout: chat.firstByteMs, maxRetries: chat.maxRetries },
         );
+        stall.alive();
         let text = '';
         let promptTokens = 0;
         let completionTokens = 0;
         for await (const chunk of stream) {
+          stall.alive();
           const delta = chunk.choices[0]?.delta?.content ?? '';
           if (delta) {
             text += delta;
@@ -61,9 +73,13 @@ export function createOpenAiClient(opts: {
             completionTokens = chunk.usage.completion_tokens;
           }
         }
+        // The SDK ends an aborted stream quietly: a cut stream is not a complete answer.
+        if (stall.stalled) throw stall.reason;
         return { text, promptTokens, completionTokens, model };
       } catch (err) {
-        throw providerError(err);
+        throw stall.stalled ? stall.reason : providerError(err);
+      } finally {
+        stall.done();
       }
     },
   };
@@ -85,4 +101,36 @@ function providerError(err: unknown): AppError {
     cause: err,
     details: { retryable },
   });
+}
+
+/**
+ * Aborts a started stream that then sends nothing for `ms` (armed by the first `alive()`, so the SDK's own
+ * timeout and retries govern the wait for the response), or when the caller's signal aborts.
+ */
+function stallGuard(ms: number, outer?: AbortSignal) {
+  const controller = new AbortController();
+  const reason = providerError(new Error(`the chat stream sent nothing for ${ms} ms`));
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      controller.abort(reason);
+    }, ms);
+  };
+  const onOuterAbort = () => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  return {
+    signal: controller.signal,
+    reason,
+    get stalled() {
+      return stalled;
+    },
+    alive: arm,
+    done() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    },
+  };
 }

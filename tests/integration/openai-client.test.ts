@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
@@ -49,6 +50,49 @@ describe('OpenAI adapter (real SDK, OpenAI faked over HTTP)', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
+  });
+
+  it('cuts a chat stream that goes quiet, with the friendly retryable error, keeping what arrived', async () => {
+    const body = new PassThrough();
+    nock(BASE)
+      .post('/v1/chat/completions')
+      .reply(200, () => body, { 'content-type': 'text/event-stream' });
+    // The first piece arrives, then the provider never sends another byte.
+    body.write(sse(['Hello']).split('\n\n').slice(0, 2).join('\n\n').concat('\n\n'));
+    const quiet = createOpenAiClient({
+      apiKey: 'sk-test',
+      baseUrl: `${BASE}/v1`,
+      chat: { stallMs: 200 },
+    });
+    const deltas: string[] = [];
+    const err = await quiet
+      .streamChat(messages, { model: 'gpt-4o-mini' }, (d) => {
+        deltas.push(d);
+      })
+      .catch((e: unknown) => e);
+    body.destroy();
+    expect(deltas).toEqual(['Hello']);
+    expect(isAppError(err) && { code: err.code, message: err.message, details: err.details }).toEqual({
+      code: 'ai_unavailable',
+      message: 'The AI provider is not available right now.',
+      details: { retryable: true },
+    });
+  });
+
+  it('gives up on a chat response that does not start in time, after its chat retries', async () => {
+    const scope = nock(BASE)
+      .post('/v1/chat/completions')
+      .times(2)
+      .delay(500)
+      .reply(200, sse(['late']));
+    const slow = createOpenAiClient({
+      apiKey: 'sk-test',
+      baseUrl: `${BASE}/v1`,
+      chat: { firstByteMs: 100, maxRetries: 1 },
+    });
+    const err = await slow.streamChat(messages, { model: 'gpt-4o-mini' }, () => {}).catch((e: unknown) => e);
+    expect(isAppError(err) && err.code).toBe('ai_unavailable');
+    expect(scope.isDone()).toBe(true);
   });
 
   it('retries a 429 and a 503 with backoff, then succeeds', async () => {

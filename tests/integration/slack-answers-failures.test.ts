@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ANSWER_ATTEMPTS, APOLOGY } from '../../src/ai/answer.job.js';
+import { CHAT_LIMITS } from '../../src/ai/openai-client.js';
 import { readServerHandle } from '../../src/cli/server-handle.js';
 import { JOB_RETRY } from '../../src/slack/client-factory.js';
 import { sessionFor } from '../support/dashboard.js';
@@ -26,8 +27,8 @@ const TRAVEL =
   '# Travel policy\n\n## Booking flights\n\nFlights must be booked at least 14 days ahead through the travel desk.';
 const FLIGHTS = 'How many days ahead must flights be booked?';
 const ANSWER = 'Book flights at least 14 days ahead through the travel desk [1].';
-// The OpenAI SDK's own tries within each try of the answer job (1 + openai-client.ts's maxRetries 3).
-const OPENAI_TRIES_PER_JOB_TRY = 4;
+// The OpenAI SDK's own tries within each try of the answer job (1 + the chat retries of openai-client.ts).
+const OPENAI_TRIES_PER_JOB_TRY = 1 + CHAT_LIMITS.maxRetries;
 // How many times the jobs' Slack client sends one call before the call fails (1 + its retries).
 const SLACK_TRIES_PER_CALL = 1 + (JOB_RETRY.retries ?? 0);
 

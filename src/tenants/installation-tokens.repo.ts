@@ -41,38 +41,31 @@ export async function updateInstallationTokens(
   return (res.rowCount ?? 0) > 0;
 }
 
-/** Deletes bot tokens of a tenant's rows (all, or only those of the given bot users); the row ids changed. */
-export async function revokeBotTokens(
-  q: Queryable,
-  tenantId: string,
-  botUserIds: string[] | 'all',
-  at: Date,
-): Promise<string[]> {
-  const { rows } = await q.query<{ id: string }>(
-    `UPDATE lore.installations SET bot_token_encrypted = NULL, bot_refresh_token_encrypted = NULL,
-       bot_token_expires_at = NULL, bot_revoked_at = $2
-     WHERE tenant_id = $1 AND (bot_token_encrypted IS NOT NULL OR bot_refresh_token_encrypted IS NOT NULL)
-       AND ($3::text[] IS NULL OR bot_user_id = ANY($3::text[]))
-     RETURNING id`,
-    [tenantId, at, botUserIds === 'all' ? null : botUserIds],
-  );
-  return rows.map((r) => r.id);
-}
+// The bot and user halves of an installation row: the token columns and the id that owns them.
+const TOKEN_COLUMNS = {
+  bot: { prefix: 'bot', owner: 'bot_user_id' },
+  user: { prefix: 'user', owner: 'installer_user_id' },
+} as const;
 
-/** Deletes user tokens of a tenant's rows (all, or only those of the given users); the row ids changed. */
-export async function revokeUserTokens(
+/**
+ * Deletes the bot or user tokens of a tenant's rows (all, or only those of the given bot users or
+ * installing users) and stamps when; returns the ids of the rows that changed.
+ */
+export async function revokeTokens(
   q: Queryable,
+  kind: keyof typeof TOKEN_COLUMNS,
   tenantId: string,
-  userIds: string[] | 'all',
+  ownerIds: string[] | 'all',
   at: Date,
 ): Promise<string[]> {
+  const { prefix: p, owner } = TOKEN_COLUMNS[kind];
   const { rows } = await q.query<{ id: string }>(
-    `UPDATE lore.installations SET user_token_encrypted = NULL, user_refresh_token_encrypted = NULL,
-       user_token_expires_at = NULL, user_revoked_at = $2
-     WHERE tenant_id = $1 AND (user_token_encrypted IS NOT NULL OR user_refresh_token_encrypted IS NOT NULL)
-       AND ($3::text[] IS NULL OR installer_user_id = ANY($3::text[]))
+    `UPDATE lore.installations SET ${p}_token_encrypted = NULL, ${p}_refresh_token_encrypted = NULL,
+       ${p}_token_expires_at = NULL, ${p}_revoked_at = $2
+     WHERE tenant_id = $1 AND (${p}_token_encrypted IS NOT NULL OR ${p}_refresh_token_encrypted IS NOT NULL)
+       AND ($3::text[] IS NULL OR ${owner} = ANY($3::text[]))
      RETURNING id`,
-    [tenantId, at, userIds === 'all' ? null : userIds],
+    [tenantId, at, ownerIds === 'all' ? null : ownerIds],
   );
   return rows.map((r) => r.id);
 }

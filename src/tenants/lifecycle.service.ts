@@ -3,11 +3,7 @@ import { notFound } from '../errors.js';
 import type { Database, DbClient } from '../infra/db/database.js';
 import { withTransaction } from '../infra/db/transaction.js';
 import type { Logger } from '../logger.js';
-import {
-  markInstallationsUninstalled,
-  revokeBotTokens,
-  revokeUserTokens,
-} from './installation-tokens.repo.js';
+import { markInstallationsUninstalled, revokeTokens } from './installation-tokens.repo.js';
 import type { InstallationService } from './installations.service.js';
 import { type SlackKey, slackKeyString } from './slack-key.js';
 import {
@@ -124,8 +120,8 @@ export function createTenantLifecycle(deps: {
   return {
     appUninstalled(e) {
       return tokenEvent(e, 'app.uninstalled', async (c, tenant, at) => {
-        const bot = await revokeBotTokens(c, tenant.id, 'all', at);
-        const user = await revokeUserTokens(c, tenant.id, 'all', at);
+        const bot = await revokeTokens(c, 'bot', tenant.id, 'all', at);
+        const user = await revokeTokens(c, 'user', tenant.id, 'all', at);
         const rows = await markInstallationsUninstalled(c, tenant.id, at);
         return { botTokens: bot.length, userTokens: user.length, installations: rows };
       });
@@ -133,8 +129,8 @@ export function createTenantLifecycle(deps: {
 
     tokensRevoked(e) {
       return tokenEvent(e, 'tokens.revoked', async (c, tenant, at) => {
-        const bot = e.botUserIds.length > 0 ? await revokeBotTokens(c, tenant.id, e.botUserIds, at) : [];
-        const user = e.userIds.length > 0 ? await revokeUserTokens(c, tenant.id, e.userIds, at) : [];
+        const bot = e.botUserIds.length > 0 ? await revokeTokens(c, 'bot', tenant.id, e.botUserIds, at) : [];
+        const user = e.userIds.length > 0 ? await revokeTokens(c, 'user', tenant.id, e.userIds, at) : [];
         return {
           botUserIds: e.botUserIds,
           userIds: e.userIds,

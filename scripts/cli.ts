@@ -22,17 +22,16 @@ async function main(argv: string[]): Promise<number> {
   const local: CliExec = async (args) => {
     container ??= await openLocally(config);
     const out = createCliOutput();
-    const exitCode = await runCli(args, { ...container, where: 'local', actor: `cli:${actor}` }, out);
+    const exitCode = await runCli(
+      args,
+      { ...container, where: 'local', actor: `cli:${actor}`, cwd: process.cwd() },
+      out,
+    );
     return { exitCode, output: out.text(), data: out.result() };
   };
   const exec = remote ?? local;
   try {
-    // The server may read the files, so send it absolute paths.
-    const args =
-      argv[0] === 'docs' && argv[1] === 'add'
-        ? argv.map((a, i) => (i > 1 && !a.startsWith('-') && !isOptionValue(argv, i) ? path.resolve(a) : a))
-        : argv;
-    const res = await exec(args);
+    const res = await exec(argv);
     if (res.output) process.stdout.write(`${res.output}\n`);
     if (remote) process.stderr.write(`(ran inside the running server, pid ${remote.pid})\n`);
     const added = res.data as { tenant?: string; documents?: { id: string; file: string }[] } | null;
@@ -49,9 +48,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** True when argv[i] is the value of an option such as `--tenant`. */
-const isOptionValue = (argv: string[], i: number) => ['-t', '--tenant'].includes(argv[i - 1] ?? '');
-
 /** The running embedded server's admin endpoint, when there is one. */
 async function remoteExec(config: Config, actor: string): Promise<(CliExec & { pid: number }) | undefined> {
   if (!config.embedded) return undefined;
@@ -61,7 +57,7 @@ async function remoteExec(config: Config, actor: string): Promise<(CliExec & { p
     const res = await fetch(`${handle.url}/admin/cli`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-admin-token': handle.token },
-      body: JSON.stringify({ argv, actor }),
+      body: JSON.stringify({ argv, actor, cwd: process.cwd() }),
     }).catch((err: unknown) => {
       throw new Error(
         `A Lore server (pid ${handle.pid}) owns ${config.dataDir} but did not answer at ${handle.url}: ${String(err)}`,

@@ -20,6 +20,8 @@ export interface CliContext {
   where: 'local' | 'server';
   /** Who runs the command, for the audit log. */
   actor: string;
+  /** The operator's working directory: file arguments are relative to it, wherever the command runs. */
+  cwd: string;
 }
 
 /** Collects what a command prints, so the same command works in the CLI process and over the admin endpoint. */

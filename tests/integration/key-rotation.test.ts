@@ -108,6 +108,7 @@ describe('key rotation (keys rotate)', () => {
       cipher,
       tenants: services,
       where: 'local' as const,
+      cwd: process.cwd(),
       actor: 'cli:ops',
     };
     const exitCode = await runCli(['keys', 'rotate'], ctx, out);

@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,10 +13,16 @@ function cleanEnv(dataDir: string): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
 }
 
+const TSX = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
+const CLI = path.resolve('scripts/cli.ts');
+
+/** `npm run cli -- …`, from the repository (or, with `cwd`, from another folder, as an operator would). */
 function cli(dataDir: string, ...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
-    env: cleanEnv(dataDir),
-  }).then(
+  return cliIn(process.cwd(), dataDir, ...args);
+}
+
+function cliIn(cwd: string, dataDir: string, ...args: string[]) {
+  return run(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: cleanEnv(dataDir) }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({
       code: e.code,
@@ -85,6 +92,13 @@ describe('a fresh checkout: server and operator CLI on embedded defaults', () =>
       expect(added.stdout).toContain('faq.md: queued');
       expect(added.stderr).toMatch(/faq\.md: ready/);
       expect(added.stderr).toContain('All documents are ready.');
+
+      // From the folder the file is in, by its bare name: the server resolves it against the operator's folder.
+      await writeFile(path.join(dataDir, 'lunch.md'), '# Lunch\n\nThe canteen opens at noon.\n');
+      const relative = await cliIn(dataDir, dataDir, 'docs', 'add', '--tenant', 'demo', 'lunch.md');
+      expect(relative.stdout).toContain('lunch.md: queued');
+      expect(relative.stderr).toContain('ran inside the running server');
+      expect(relative.code).toBe(0);
 
       const bad = await cli(dataDir, 'tenants', 'explode');
       expect(bad.code).toBe(1);

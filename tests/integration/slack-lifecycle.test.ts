@@ -207,7 +207,11 @@ describe('tenant lifecycle: uninstall, revoke, out-of-order events, suspend', ()
   describe('operator suspend and resume (CLI)', () => {
     const cli = async (...argv: string[]) => {
       const out = createCliOutput();
-      const exitCode = await runCli(argv, { ...app.container, where: 'local', actor: 'cli:ops' }, out);
+      const exitCode = await runCli(
+        argv,
+        { ...app.container, where: 'local', actor: 'cli:ops', cwd: process.cwd() },
+        out,
+      );
       return { exitCode, text: out.text() };
     };
 

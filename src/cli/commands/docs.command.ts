@@ -22,8 +22,9 @@ export function registerDocsCommands(program: Command, ctx: CliContext, out: Cli
     .description('upload documents (PDF, DOCX, Markdown, HTML, text) and show their progress')
     .requiredOption('-t, --tenant <id>', 'Slack team or enterprise id, or "demo"')
     .option('--no-wait', 'return once queued instead of showing progress')
-    .argument('<files...>', 'files to add (absolute paths when sent to a running server)')
-    .action(async (files: string[], opts: { tenant: string }) => {
+    .argument('<files...>', 'files to add')
+    .action(async (names: string[], opts: { tenant: string }) => {
+      const files = names.map((f) => path.resolve(ctx.cwd, f));
       const tenant = await resolveTenantOption(ctx.db, opts.tenant);
       const queued: { id: string; file: string }[] = [];
       let failures = 0;

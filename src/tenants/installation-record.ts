@@ -38,7 +38,21 @@ export function createRecordReader(deps: { db: Database; cipher: CipherBox; logg
     }
   }
 
+  // Decrypted once per row object. The installation cache hands out the same row object until it drops
+  // the entry (at most a minute, or at once on any change), so plaintext lives no longer than that, and
+  // every Slack event no longer pays for an AES-GCM decryption. (Bolt keeps a client per token anyway.)
+  const opened = new WeakMap<StoredInstallation, { bot?: TokenSet | null; user?: TokenSet | null }>();
+
   async function tokenSet(row: StoredInstallation, kind: 'bot' | 'user'): Promise<TokenSet | null> {
+    const memo = opened.get(row) ?? {};
+    const known = memo[kind];
+    if (known !== undefined) return known;
+    const set = await decryptTokenSet(row, kind);
+    opened.set(row, { ...memo, [kind]: set });
+    return set;
+  }
+
+  async function decryptTokenSet(row: StoredInstallation, kind: 'bot' | 'user'): Promise<TokenSet | null> {
     const token = await open(row, kind === 'bot' ? row.botTokenEncrypted : row.userTokenEncrypted);
     if (!token) return null;
     const refreshToken = await open(

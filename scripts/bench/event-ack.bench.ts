@@ -1,4 +1,3 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,8 +11,10 @@ import { type RunningApp, startApp } from '../../src/main.js';
 import { SLACK_EVENTS_PATH, slackRequestWindow } from '../../src/slack/middleware/request-window.js';
 import { startFakeOpenAi } from '../fake-openai-server.js';
 import { startSlackStandIn } from '../slack-stand-in.js';
+import { cpuPerEventUnderLoad } from './event-load.js';
 import { listen, load, quantile } from './load.js';
 import { reportBench } from './report.js';
+import { signedMention, signedMentions, teamOf } from './slack-events.js';
 
 /**
  * The Slack ingress under load: signed app_mention events spread over 1,000 installed workspaces, posted
@@ -72,41 +73,7 @@ async function install(app: RunningApp, teamId: string): Promise<string> {
   return tenantId;
 }
 
-/** A signed app_mention delivery, as Slack sends it (events-app-mention.json's shape). */
-function signedMention(teamId: string, text: string, user = 'U061F7AUR'): RequestInit {
-  const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
-  const body = JSON.stringify({
-    token: 'XXYYZZ',
-    team_id: teamId,
-    api_app_id: 'A0BENCH',
-    event: { type: 'app_mention', user, text: `<@U${teamId}> ${text}`, ts, channel: 'C0BENCH', event_ts: ts },
-    type: 'event_callback',
-    authorizations: [{ team_id: teamId, user_id: user, is_bot: false, is_enterprise_install: false }],
-    event_id: `Ev${randomUUID().replace(/-/g, '').slice(0, 12)}`,
-    event_time: Math.floor(Date.now() / 1000),
-  });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': signature,
-    },
-    body,
-  };
-}
-
-/** Pre-signed events, one per request, spread round-robin over the tenants. */
-const batch = (n: number) => {
-  const reqs = Array.from({ length: n }, (_, i) =>
-    signedMention(teamOf(i % TENANTS), 'How do I add Lore to a channel?'),
-  );
-  let next = 0;
-  return () => reqs[next++ % reqs.length] as RequestInit;
-};
-const teamOf = (i: number) => `TB${String(i).padStart(6, '0')}`;
+const batch = (n: number) => signedMentions(SECRET, TENANTS, n);
 
 /** Open-loop load at a fixed rate; latency counts from when each request was due (no coordinated omission). */
 async function steady(url: string, rate: number, seconds: number, init: () => RequestInit) {
@@ -174,6 +141,13 @@ for (let round = 0; round < 5; round++) {
 }
 const bareSteady = await steady(bareUrl, 200, 10, batch(2000));
 const loreSteady = await steady(loreUrl, 200, 10, batch(2000));
+// Server CPU per event, with the load coming from another process (alternating, median of four).
+const cpu = { bare: [] as number[], lore: [] as number[] };
+const cpuLoad = { secret: SECRET, tenants: TENANTS, total: 2000, concurrency: 32 };
+for (let round = 0; round < 4; round++) {
+  cpu.bare.push(await cpuPerEventUnderLoad(bareUrl, cpuLoad));
+  cpu.lore.push(await cpuPerEventUnderLoad(loreUrl, cpuLoad));
+}
 await slackOnly.close();
 await bare.close();
 await lore.stop();
@@ -234,13 +208,13 @@ const loreFirst: number[] = [];
 for (let i = 0; i < RUNS + 3; i++) {
   const b = await timeToFirst(
     `${posting.url}/slack/events`,
-    signedMention('TTTFT0001', 'hi'),
+    signedMention(SECRET, 'TTTFT0001', 'hi'),
     'chat.postMessage',
     (m) => m === 'chat.postMessage',
   );
   const l = await timeToFirst(
     `${answering.url}/slack/events`,
-    signedMention('TTTFT0001', 'How do I add Lore to a channel?', `UQ${i}`),
+    signedMention(SECRET, 'TTTFT0001', 'How do I add Lore to a channel?', `UQ${i}`),
     'chat.appendStream',
     (m, a) => m === 'chat.update' && Array.isArray(a.blocks) && a.blocks.length > 0,
   );
@@ -280,6 +254,12 @@ reportBench({
       metric: 'ack p99 (ms), 32 in flight',
       baseline: median(bareRuns.map((r) => r.p99Ms)),
       lore: median(loreRuns.map((r) => r.p99Ms)),
+    },
+    {
+      // Inverted so that, like throughput, 1.0 is parity and higher is better.
+      metric: 'events per CPU-second (load from another process)',
+      baseline: 1e6 / median(cpu.bare),
+      lore: 1e6 / median(cpu.lore),
     },
     { metric: 'steady 200/s: rate reached', baseline: bareSteady.perSecond, lore: loreSteady.perSecond },
     { metric: 'steady 200/s: p50 (ms)', baseline: bareSteady.p50Ms, lore: loreSteady.p50Ms },

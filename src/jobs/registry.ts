@@ -6,6 +6,7 @@ import { WELCOME_JOB } from '../tenants/provisioning.service.js';
 import { type PurgeDeps, TENANT_PURGE_JOB, tenantPurgeJob } from '../tenants/tenant-purge.job.js';
 import { TOKEN_REFRESH_JOB, TOKEN_REFRESH_WINDOW_MS, tokenRefreshJob } from '../tenants/token-refresh.job.js';
 import { type SendWelcome, welcomeJob } from '../tenants/welcome.job.js';
+import { USAGE_ROLLUP_JOB, usageRollupJob } from '../usage/usage-rollup.job.js';
 
 /**
  * Every job the worker runs, in one list: `name → handler`. Feature modules own the handlers
@@ -38,5 +39,6 @@ export function createJobRegistry(services: JobServices): JobRegistry {
       refreshTenant: services.refreshTenantTokens,
       windowMs: TOKEN_REFRESH_WINDOW_MS,
     }),
+    [USAGE_ROLLUP_JOB]: usageRollupJob(services),
   };
 }

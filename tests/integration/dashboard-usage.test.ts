@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { USAGE_ROLLUP_JOB } from '../../src/usage/usage-rollup.job.js';
 import { insertAnswer } from '../support/answers.js';
 import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
 import { startTestApp } from '../support/test-app.js';
@@ -135,6 +136,34 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
     const channels = await (await admin.fetch(`/api/usage.csv?kind=channels&from=${from}&to=${to}`)).text();
     expect(channels.split('\r\n')[1]).toBe('CHR,2,2100,0.0005');
     expect((await admin.fetch('/api/usage.csv?kind=teams')).status).toBe(400);
+  });
+
+  it('returns the same JSON and CSV after the usage rollup job has rolled the complete days', async () => {
+    const from = iso(noonDaysAgo(6));
+    const to = iso(noonDaysAgo(0));
+    const urls = [
+      `/api/usage?from=${from}&to=${to}`,
+      '/api/usage',
+      `/api/usage.csv?from=${from}&to=${to}`,
+      `/api/usage.csv?kind=channels&from=${from}&to=${to}`,
+      `/api/usage.csv?kind=users&from=${from}&to=${to}`,
+    ];
+    const read = () => Promise.all(urls.map(async (u) => (await admin.fetch(u)).text()));
+    const before = await read();
+    const db = app.container.db;
+    const tenantId = (await admin.json('/api/session')).body.workspace.tenantId;
+    // Through the worker, as the schedule runs it.
+    await app.container.queue.enqueue(USAGE_ROLLUP_JOB, {});
+    await vi.waitFor(async () => {
+      const { rows } = await db.pool.query('SELECT rolled_through FROM lore.usage_rollup_state');
+      expect(rows[0].rolled_through).not.toBeNull();
+    });
+    const rolled = await db.pool.query(
+      'SELECT count(*)::int AS n FROM lore.usage_daily WHERE tenant_id = $1 AND questions > 0',
+      [tenantId],
+    );
+    expect(rolled.rows[0].n).toBe(2);
+    expect(await read()).toEqual(before);
   });
 
   it('lists conversations newest first with sources and votes, searchable, filterable, and scoped', async () => {

@@ -10,6 +10,10 @@ export const usageQuery = z
     path: ['from'],
   });
 
+/**
+ * One UTC day. Complete days are served from the daily rollup, today from the raw rows; the numbers are the
+ * same either way. Tokens and cost include embeddings; the channel and user breakdowns count answers only.
+ */
 export interface UsageDayDto {
   day: string;
   questions: number;
@@ -18,8 +22,11 @@ export interface UsageDayDto {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  /** Mean latency of the day's answers that have one; null when none has. */
   avgLatencyMs: number | null;
+  /** The 95th percentile of that day's latencies (kept per day, never summed or averaged across days). */
   p95LatencyMs: number | null;
+  /** 👍 and 👎 by the day the vote was cast or last changed. */
   thumbsUp: number;
   thumbsDown: number;
 }
@@ -42,6 +49,7 @@ export interface UsageReportDto {
     answered: number;
     tokens: number;
     costUsd: number;
+    /** Mean latency over every answer of the period that has one (no period percentile: days' do not add up). */
     avgLatencyMs: number | null;
     thumbsUp: number;
     thumbsDown: number;

@@ -22,19 +22,17 @@ export function periodOf(q: { from?: string; to?: string }, now = new Date()): {
   return { from, to };
 }
 
-function toDto(r: UsageReport): UsageReportDto {
+function toDto({ latency, ...r }: UsageReport): UsageReportDto {
   const sum = (pick: (d: UsageReport['days'][number]) => number) => r.days.reduce((n, d) => n + pick(d), 0);
-  const questions = sum((d) => d.questions);
-  const latencyWeighted = r.days.reduce((n, d) => n + (d.avgLatencyMs ?? 0) * d.questions, 0);
-  const withLatency = r.days.reduce((n, d) => n + (d.avgLatencyMs === null ? 0 : d.questions), 0);
   return {
     ...r,
     totals: {
-      questions,
+      questions: sum((d) => d.questions),
       answered: sum((d) => d.answered),
       tokens: sum((d) => d.promptTokens + d.completionTokens),
       costUsd: Math.round(sum((d) => d.costUsd) * 1e6) / 1e6,
-      avgLatencyMs: withLatency ? Math.round(latencyWeighted / withLatency) : null,
+      // The mean over every answer of the period with a latency (days' percentiles cannot be combined).
+      avgLatencyMs: latency.count ? Math.round(latency.sumMs / latency.count) : null,
       thumbsUp: sum((d) => d.thumbsUp),
       thumbsDown: sum((d) => d.thumbsDown),
     },

@@ -270,8 +270,10 @@ export async function startApp(
     logger,
     buildBlocks: buildAnswerBlocks,
   });
-  routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container), ask }));
+  // Sign-in first: switching workspaces must work from a session whose workspace /api would refuse
+  // (operator-only, or uninstalled or suspended since).
   routers.push(signInRoutes(dashboardSignIn(container)));
+  routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container), ask }));
   routers.push(dashboardStaticRoutes({ distDir: path.resolve('dashboard/dist') }));
   if (config.embedded) {
     const demo = await ensureDemoTenant(container.db);

@@ -54,7 +54,14 @@ export function createHttpApp(deps: HttpAppDeps): Express {
       contentSecurityPolicy: {
         directives: {
           'default-src': ["'self'"],
-          'img-src': ["'self'", 'data:', 'https://platform.slack-edge.com', 'https://a.slack-edge.com'],
+          // Slack's button images, and workspace icons in the dashboard's workspace menu.
+          'img-src': [
+            "'self'",
+            'data:',
+            'https://platform.slack-edge.com',
+            'https://a.slack-edge.com',
+            'https://avatars.slack-edge.com',
+          ],
           'connect-src': ["'self'"],
           'form-action': ["'self'", 'https://slack.com'],
         },

@@ -12,6 +12,8 @@ export interface SlackIdentity {
   enterpriseId: string | null;
   name: string;
   teamName: string;
+  /** The workspace's icon (https), or null when Slack says it is the default one. */
+  teamImageUrl: string | null;
 }
 
 /** Sign in with Slack (OpenID Connect through the same Slack app that installs Lore). */
@@ -47,6 +49,13 @@ function signInFailed(why: string, cause?: unknown): AppError {
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** The 44 px workspace icon of a claims set, unless it is Slack's default or not an https URL. */
+function teamImage(claims: Record<string, unknown>): string | null {
+  if (claims['https://slack.com/team_image_default'] === true) return null;
+  const url = str(claims['https://slack.com/team_image_44']);
+  return url.startsWith('https://') ? url : null;
+}
 
 /** Creates the Sign in with Slack client for the app's credentials; every Web API call uses SLACK_API_URL. */
 export function createSlackSignIn(opts: {
@@ -114,6 +123,7 @@ export function createSlackSignIn(opts: {
         name: str(info.name) || str(claims.name) || userId,
         teamName:
           str(info['https://slack.com/team_name']) || str(claims['https://slack.com/team_name']) || teamId,
+        teamImageUrl: teamImage(info) ?? teamImage(claims),
       };
     },
   };

@@ -63,18 +63,55 @@ export async function findAccessibleWorkspaces(
   });
   const allowed: AllowedWorkspace[] = [];
   for (const t of candidates.filter((x) => x.status === 'active')) {
-    const base = { tenantId: t.id, name: t.name, slackTeamId: t.slackTeamId };
-    if (t.isInstaller) {
-      allowed.push({ ...base, role: 'installer' });
-      continue;
-    }
-    const role = await roleOf(t.id, who.userId);
-    if (role.isOwner) allowed.push({ ...base, role: 'owner' });
-    else if (role.isAdmin) allowed.push({ ...base, role: 'admin' });
+    const role = await dashboardRole(t, who.userId, roleOf);
+    if (role) allowed.push({ tenantId: t.id, name: t.name, slackTeamId: t.slackTeamId, role });
   }
   return {
     allowed,
     installed: candidates.length,
     suspended: candidates.filter((x) => x.status === 'suspended').length,
   };
+}
+
+/** The one rule of who may open a workspace's dashboard: its installer, or an owner or admin per Slack. */
+async function dashboardRole(
+  t: { id: string; isInstaller: boolean },
+  userId: string,
+  roleOf: WorkspaceRoleCheck,
+): Promise<AllowedWorkspace['role'] | null> {
+  if (t.isInstaller) return 'installer';
+  const role = await roleOf(t.id, userId);
+  if (role.isOwner) return 'owner';
+  return role.isAdmin ? 'admin' : null;
+}
+
+/** Whether a member may still open one workspace: `gone` when Lore no longer serves it (uninstalled, suspended). */
+export type WorkspaceAccessCheck =
+  | { status: 'allowed'; name: string; role: AllowedWorkspace['role'] }
+  | { status: 'not_allowed'; name: string }
+  | { status: 'gone' };
+
+/**
+ * Checks again, for one tenant, what a sign-in checked: the tenant is active and the member is its installer
+ * or (asking Slack now) an admin or owner. Used when the workspace switcher reopens a workspace.
+ */
+export async function checkWorkspaceAccess(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  roleOf: WorkspaceRoleCheck,
+): Promise<WorkspaceAccessCheck> {
+  const tenant = await withTransaction(db, async (c) => {
+    const { rows } = await c.query<CandidateRow>(
+      `SELECT t.id, t.name, t.status,
+              EXISTS (SELECT 1 FROM lore.installations i WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL
+                      AND i.installer_user_id = $2) AS "isInstaller"
+       FROM lore.tenants t WHERE t.id = $1`,
+      [tenantId, userId],
+    );
+    return rows[0];
+  });
+  if (tenant?.status !== 'active') return { status: 'gone' };
+  const role = await dashboardRole(tenant, userId, roleOf);
+  return role ? { status: 'allowed', name: tenant.name, role } : { status: 'not_allowed', name: tenant.name };
 }

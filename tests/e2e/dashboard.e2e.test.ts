@@ -53,6 +53,23 @@ describe('the dashboard in headless Chromium against the real server (embedded d
     expect(await page.evaluate('document.activeElement?.id')).toBe('main');
   });
 
+  it('has a workspace menu in the header that opens from the keyboard and offers "Add another workspace"', async () => {
+    const toggle = page.getByRole('button', { name: /^Demo workspace\s*: switch workspace$/ });
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const menu = page.getByRole('region', { name: 'Workspaces' });
+    const add = menu.getByRole('link', { name: 'Add another workspace' });
+    expect(await add.getAttribute('href')).toBe('/auth/slack/login');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Add another workspace');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    const focusedControls = await page.evaluate('document.activeElement?.getAttribute("aria-controls")');
+    expect(focusedControls).toBe(await toggle.getAttribute('aria-controls'));
+  });
+
   it('uploads a PDF and a hostile Markdown file, showing progress until both are ready', async () => {
     await nav('Documents');
     await heading('Documents').waitFor();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { Link, useRoute } from '../lib/router';
 import { useSession } from '../lib/session';
+import { WorkspaceMenu } from './workspace-menu';
 
 const TENANT_NAV = [
   { to: '/', label: 'Overview', icon: '◎' },
@@ -19,7 +20,10 @@ function isActive(path: string, to: string): boolean {
   return to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`);
 }
 
-/** The frame of every signed-in page: navigation (a drawer on phones), workspace, user and sign-out. */
+/**
+ * The frame of every signed-in page: navigation (a drawer on phones), the workspace switcher, user and
+ * sign-out ("Sign out" ends this browser's sign-ins; "everywhere" every session of this Slack user).
+ */
 export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
   const { path } = useRoute();
@@ -62,14 +66,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </span>
           <span className="brand-text">Lore</span>
         </Link>
-        <div className="topbar-workspace">
-          {session.workspace ? (
-            <span className="workspace-name">{session.workspace.name}</span>
-          ) : (
-            <span className="muted">Operator</span>
-          )}
-          {session.workspace?.isDemo ? <span className="badge badge-info">Demo</span> : null}
-        </div>
+        <WorkspaceMenu session={session} />
         <details className="user-menu">
           <summary>
             <span className="avatar" aria-hidden="true">

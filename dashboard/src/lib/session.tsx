@@ -1,5 +1,6 @@
-import type { SessionDto } from '@contracts/session.contract';
+import type { SessionDto, SwitchWorkspaceBody } from '@contracts/session.contract';
 import { createContext, useContext } from 'react';
+import { api } from '../api/client';
 
 /** The signed-in user and workspace, for every page under the layout. */
 export const SessionContext = createContext<SessionDto | null>(null);
@@ -35,3 +36,17 @@ export function rememberWorkspace(s: SessionDto): void {
     JSON.stringify([{ teamId: w.slackTeamId, name: w.name }, ...rest].slice(0, 8)),
   );
 }
+
+/**
+ * Opens another workspace this browser signed in to (the server keeps the list and checks access again),
+ * then reloads into it: the switch gives a new cookie and CSRF token. With `signOutCurrent` the workspace
+ * being left is signed out of instead of kept in the list.
+ */
+export async function switchWorkspace(tenantId: string, signOutCurrent = false): Promise<void> {
+  const body: SwitchWorkspaceBody = signOutCurrent ? { tenantId, signOutCurrent } : { tenantId };
+  await api.post<SessionDto>('/api/session/switch', body);
+  window.location.assign('/app');
+}
+
+/** Where "Add another workspace" starts: Sign in with Slack from this browser, which keeps its workspaces. */
+export const ADD_WORKSPACE_URL = '/auth/slack/login';

@@ -32,6 +32,16 @@ export const signInCallbackQuery = z.object({
 /** `POST /auth/choose`: the workspace picked by someone who may open several. */
 export const chooseWorkspaceBody = z.object({ tenantId: z.uuid() });
 
+/**
+ * `POST /api/session/switch`: open another workspace this browser signed in to. With `signOutCurrent` the
+ * workspace being left is signed out of (it leaves the list) instead of kept for later.
+ */
+export const switchWorkspaceBody = z.object({
+  tenantId: z.uuid(),
+  signOutCurrent: z.boolean().optional(),
+});
+export type SwitchWorkspaceBody = z.infer<typeof switchWorkspaceBody>;
+
 export interface AuthOptionsDto {
   /** Sign in with Slack is configured (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET). */
   slackSignIn: boolean;
@@ -44,6 +54,16 @@ export interface PendingChoiceDto {
   workspaces: Array<{ tenantId: string; name: string; role: string }>;
 }
 
+/** A workspace in the switcher: one this browser signed in to, with its own sign-in still live. */
+export interface SwitchableWorkspaceDto {
+  tenantId: string;
+  name: string;
+  /** The workspace's Slack icon (https), when Sign in with Slack told us. */
+  iconUrl: string | null;
+  /** The workspace this session is in now. */
+  current: boolean;
+}
+
 export interface SessionDto {
   user: { slackUserId: string; name: string; isPlatformAdmin: boolean };
   workspace: {
@@ -53,6 +73,8 @@ export interface SessionDto {
     status: 'active' | 'inactive' | 'suspended';
     isDemo: boolean;
   } | null;
+  /** The workspaces this browser may switch between (the current one included), by name. */
+  workspaces: SwitchableWorkspaceDto[];
   /** Send it as `x-csrf-token` on every POST, PUT, PATCH and DELETE. */
   csrfToken: string;
   expiresAt: string;

@@ -1,10 +1,11 @@
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { Config } from '../../../config.js';
 import { AppError, notFound } from '../../../errors.js';
 import type { Database } from '../../../infra/db/database.js';
 import { DEMO_TEAM_ID } from '../../../tenants/demo-tenant.js';
 import { findTenantBySlackId } from '../../../tenants/tenants.repo.js';
 import type { SignedInDto } from '../../contracts/session.contract.js';
+import type { StartSession } from './session-starter.js';
 
 /** The Slack user id the dev sign-in acts as (no real Slack user has it). */
 export const DEV_USER_ID = 'U0LOREDEV';
@@ -17,10 +18,7 @@ export const DEV_USER_ID = 'U0LOREDEV';
 export function devSignInRoute(deps: {
   db: Database;
   config: Pick<Config, 'embedded' | 'isProduction'>;
-  startSession(
-    res: Response,
-    s: { tenantId: string | null; userId: string; userName: string; isPlatformAdmin: boolean; via: string },
-  ): Promise<void>;
+  startSession: StartSession;
 }): RequestHandler {
   return async (req, res) => {
     const noRoute = new AppError({
@@ -32,7 +30,7 @@ export function devSignInRoute(deps: {
     if (!req.is('application/json')) throw noRoute;
     const demo = await findTenantBySlackId(deps.db.pool, DEMO_TEAM_ID);
     if (!demo) throw notFound('Demo workspace');
-    await deps.startSession(res, {
+    await deps.startSession(req, res, {
       tenantId: demo.id,
       userId: DEV_USER_ID,
       userName: 'Dev admin',

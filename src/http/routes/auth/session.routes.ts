@@ -7,6 +7,7 @@ import {
   revokeAllSessionsOfUser,
   revokeDashboardSession,
 } from '../../../tenants/dashboard-sessions.service.js';
+import { listBrowserWorkspaces } from '../../../tenants/dashboard-workspaces.service.js';
 import type { SessionDto } from '../../contracts/session.contract.js';
 import { cookieOptions, SESSION_COOKIE } from '../../middleware/session-auth.js';
 
@@ -16,7 +17,7 @@ function sessionOf(req: Express.Request): DashboardSession {
 }
 
 /** The wire shape of the signed-in user, their workspace and the CSRF token the dashboard must echo. */
-export function toSessionDto(s: DashboardSession): SessionDto {
+export function toSessionDto(s: DashboardSession, workspaces: SessionDto['workspaces'] = []): SessionDto {
   return {
     user: { slackUserId: s.slackUserId, name: s.userName, isPlatformAdmin: s.isPlatformAdmin },
     workspace:
@@ -29,18 +30,27 @@ export function toSessionDto(s: DashboardSession): SessionDto {
             isDemo: s.isDemo,
           }
         : null,
+    workspaces,
     csrfToken: s.csrfToken,
     expiresAt: s.expiresAt.toISOString(),
   };
 }
 
-/** `/api/session`: who is signed in, sign out, and sign out everywhere (mounted after loadSession). */
+/** The session as `GET /api/session` shows it, with the workspaces this browser may switch between. */
+export async function sessionBody(db: Database, s: DashboardSession): Promise<SessionDto> {
+  return toSessionDto(s, await listBrowserWorkspaces(db, s));
+}
+
+/**
+ * `/api/session`: who is signed in (and the workspace switcher's list), sign out of this browser, and sign
+ * out everywhere (mounted after loadSession). Switching lives with sign-in, which can ask Slack for roles.
+ */
 export function sessionRoutes(deps: { db: Database; config: Pick<Config, 'publicUrl'> }): Router {
   const router = Router();
   const clear = cookieOptions(deps.config.publicUrl);
 
-  router.get('/session', (req, res) => {
-    res.set('Cache-Control', 'no-store').json(toSessionDto(sessionOf(req)));
+  router.get('/session', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await sessionBody(deps.db, sessionOf(req)));
   });
 
   router.delete('/session', async (req, res) => {

@@ -9,7 +9,6 @@ import {
   findAccessibleWorkspaces,
   type WorkspaceRoleCheck,
 } from '../../../tenants/dashboard-access.service.js';
-import { createDashboardSession, SESSION_TTL_MS } from '../../../tenants/dashboard-sessions.service.js';
 import {
   type AuthOptionsDto,
   chooseWorkspaceBody,
@@ -18,9 +17,11 @@ import {
   signInCallbackQuery,
   signInQuery,
 } from '../../contracts/session.contract.js';
-import { cookieOptions, readCookie, SESSION_COOKIE } from '../../middleware/session-auth.js';
+import { cookieOptions, readCookie } from '../../middleware/session-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { devSignInRoute } from './dev-sign-in.route.js';
+import { createSessionStarter } from './session-starter.js';
+import { switchWorkspaceRoutes } from './switch-workspace.route.js';
 
 /** Sign in with Slack, as the HTTP layer needs it (implemented in src/slack/sign-in-with-slack.ts). */
 export interface SignInProvider {
@@ -28,7 +29,14 @@ export interface SignInProvider {
   exchange(
     code: string,
     nonce: string,
-  ): Promise<{ userId: string; teamId: string; enterpriseId: string | null; name: string; teamName: string }>;
+  ): Promise<{
+    userId: string;
+    teamId: string;
+    enterpriseId: string | null;
+    name: string;
+    teamName: string;
+    teamImageUrl?: string | null;
+  }>;
 }
 
 export interface SignInDeps {
@@ -56,7 +64,13 @@ interface PendingPick {
   userName: string;
   isPlatformAdmin: boolean;
   workspaces: AllowedWorkspace[];
+  teamId: string;
+  teamImageUrl: string | null;
 }
+
+/** The icon Sign in with Slack showed belongs to the workspace signed in with, not to an org-wide install. */
+const iconFor = (w: AllowedWorkspace, teamId: string, url: string | null | undefined) =>
+  w.slackTeamId === teamId ? (url ?? null) : null;
 
 const signInExpired = () =>
   new AppError({ code: 'not_found', message: 'This sign-in has expired: sign in again', status: 404 });
@@ -68,26 +82,15 @@ function toSignInPage(res: Response, error: SignInError, extra: Record<string, s
 
 /**
  * `/auth`: Sign in with Slack (OpenID Connect, single-use state and nonce bound to the browser), the
- * workspace picker for people who may open several, and the embedded-only dev sign-in.
+ * workspace picker for people who may open several, the embedded-only dev sign-in, and the switch between
+ * workspaces this browser signed in to. Signing in while signed in adds a workspace to the switcher.
  */
 export function signInRoutes(deps: SignInDeps): Router {
   const router = Router();
   const json = express.json({ limit: '4kb' });
   const { config } = deps;
 
-  async function startSession(
-    res: Response,
-    s: { tenantId: string | null; userId: string; userName: string; isPlatformAdmin: boolean; via: string },
-  ): Promise<void> {
-    const created = await createDashboardSession(deps.db, {
-      tenantId: s.tenantId,
-      slackUserId: s.userId,
-      userName: s.userName,
-      isPlatformAdmin: s.isPlatformAdmin,
-      via: s.via,
-    });
-    res.cookie(SESSION_COOKIE, created.id, cookieOptions(config.publicUrl, SESSION_TTL_MS));
-  }
+  const startSession = createSessionStarter(deps);
 
   router.get('/auth/options', (_req, res) => {
     const body: AuthOptionsDto = {
@@ -136,7 +139,8 @@ export function signInRoutes(deps: SignInDeps): Router {
     const base = { userId: identity.userId, userName: identity.name, isPlatformAdmin, via: 'slack' };
     const [only, ...more] = access.allowed;
     if (only && more.length === 0) {
-      await startSession(res, { ...base, tenantId: only.tenantId });
+      const teamIconUrl = iconFor(only, identity.teamId, identity.teamImageUrl);
+      await startSession(req, res, { ...base, tenantId: only.tenantId, teamIconUrl });
       return res.redirect(303, '/app');
     }
     if (only) {
@@ -146,13 +150,15 @@ export function signInRoutes(deps: SignInDeps): Router {
         userName: identity.name,
         isPlatformAdmin,
         workspaces: access.allowed,
+        teamId: identity.teamId,
+        teamImageUrl: identity.teamImageUrl ?? null,
       };
       await deps.kv.set(`dashboard:pick:${pick}`, JSON.stringify(value), { ttlMs: STATE_TTL_MS });
       res.cookie(PICK_COOKIE, pick, cookieOptions(config.publicUrl, STATE_TTL_MS));
       return res.redirect(303, '/app/choose-workspace');
     }
     if (isPlatformAdmin) {
-      await startSession(res, { ...base, tenantId: null });
+      await startSession(req, res, { ...base, tenantId: null });
       return res.redirect(303, '/app/operator');
     }
     const team = { team: identity.teamName };
@@ -181,15 +187,18 @@ export function signInRoutes(deps: SignInDeps): Router {
     const p = raw ? (JSON.parse(raw) as PendingPick) : null;
     const chosen = p?.workspaces.find((w) => w.tenantId === tenantId);
     if (!p || !chosen) throw signInExpired();
-    await startSession(res, {
+    await startSession(req, res, {
       tenantId: chosen.tenantId,
       userId: p.userId,
       userName: p.userName,
       isPlatformAdmin: p.isPlatformAdmin,
       via: 'slack',
+      teamIconUrl: iconFor(chosen, p.teamId, p.teamImageUrl),
     });
     res.json({ redirect: '/app' });
   });
+
+  router.use(switchWorkspaceRoutes(deps));
 
   // Registered only where it may exist at all; the handler checks again.
   if (config.embedded && !config.isProduction) {

@@ -7,7 +7,7 @@ export default defineConfig({
   base: '/app/',
   oxc: { jsx: { runtime: 'automatic' } },
   resolve: {
-    alias: { '@contracts': fileURLToPath(new URL('../src/http/contracts', import.meta.url)) },
+    alias: { '@contracts': fileURLToPath(new URL('../src/contracts', import.meta.url)) },
   },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 700 },
   server: {

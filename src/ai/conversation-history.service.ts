@@ -1,29 +1,10 @@
+import type { ConversationDto } from '../contracts/conversations.contract.js';
+import type { WithDates } from '../contracts/with-dates.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 
 /** One question and its answer as the dashboard lists it, with sources and votes. */
-export interface ConversationEntry {
-  id: string;
-  createdAt: Date;
-  slackUserId: string;
-  slackChannelId: string;
-  surface: string | null;
-  question: string;
-  answerText: string | null;
-  outcome: string;
-  latencyMs: number | null;
-  totalTokens: number;
-  sources: Array<{
-    position: number;
-    documentId: string | null;
-    title: string;
-    section: string;
-    score: number;
-  }>;
-  thumbsUp: number;
-  thumbsDown: number;
-  feedbackReasons: string[];
-}
+export type ConversationEntry = WithDates<ConversationDto, 'createdAt'>;
 
 export interface ConversationFilter {
   search?: string;

@@ -1,3 +1,4 @@
+import type { ChunkDto } from '../contracts/documents.contract.js';
 import type { DbClient } from '../infra/db/database.js';
 import type { ChunkDraft } from './ingestion/chunk.js';
 
@@ -68,18 +69,7 @@ export async function listDocumentChunks(
   c: DbClient,
   documentId: string,
   opts: { limit: number; offset: number },
-): Promise<
-  {
-    id: string;
-    ordinal: number;
-    section: string;
-    pageStart: number | null;
-    pageEnd: number | null;
-    content: string;
-    tokenCount: number;
-    embedded: boolean;
-  }[]
-> {
+): Promise<ChunkDto[]> {
   const { rows } = await c.query(
     `SELECT id::text, ordinal, section, page_start AS "pageStart", page_end AS "pageEnd", content,
             token_count AS "tokenCount", embedding IS NOT NULL AS embedded

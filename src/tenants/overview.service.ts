@@ -1,33 +1,16 @@
+import type { OverviewDto } from '../contracts/overview.contract.js';
+import type { WithDates } from '../contracts/with-dates.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import { getPlanLimits } from './plans.repo.js';
 
-/** What the dashboard's overview shows about a workspace (see OverviewDto for the wire shape). */
-export interface WorkspaceOverview {
-  workspace: { tenantId: string; name: string; status: 'active' | 'inactive' | 'suspended'; isDemo: boolean };
-  install: {
-    installed: boolean;
-    installedAt: Date | null;
-    installedBy: string | null;
-    teamName: string | null;
-    isEnterpriseInstall: boolean;
-    scopes: string[];
-    missingScopes: string[];
-    tokenExpiresAt: Date | null;
-    tokenRotates: boolean;
-    lastEventAt: Date | null;
-  };
-  plan: { id: string; name: string };
-  quotas: Record<'questions' | 'tokens' | 'documents' | 'chunks', { used: number; limit: number }>;
-  month: {
-    questions: number;
-    answered: number;
-    unanswered: number;
-    thumbsUp: number;
-    thumbsDown: number;
-    openGaps: number;
-  };
-}
+/** What the dashboard's overview shows about a workspace: OverviewDto with Dates, before the reinstall link. */
+export type WorkspaceOverview = Omit<OverviewDto, 'install'> & {
+  install: Omit<
+    WithDates<OverviewDto['install'], 'installedAt' | 'tokenExpiresAt' | 'lastEventAt'>,
+    'reinstallUrl'
+  >;
+};
 
 /** The first instant of the current UTC month: quotas and "this month" counters reset there. */
 export const monthStart = (now = new Date()) =>

@@ -1,4 +1,6 @@
 import { appendAudit } from '../audit/audit.repo.js';
+import type { PlatformTenantDto } from '../contracts/platform.contract.js';
+import type { WithDates } from '../contracts/with-dates.js';
 import { badRequest, notFound } from '../errors.js';
 import type { Database } from '../infra/db/database.js';
 import { withTransaction } from '../infra/db/transaction.js';
@@ -6,24 +8,7 @@ import { monthStart } from './overview.service.js';
 import type { TenantState } from './tenant-status.repo.js';
 
 /** A tenant as the operator view lists it, with this month's usage. */
-export interface PlatformTenant {
-  id: string;
-  name: string;
-  slackId: string | null;
-  isEnterpriseInstall: boolean;
-  isDemo: boolean;
-  status: 'active' | 'inactive' | 'suspended';
-  planId: string;
-  monthlyTokenQuota: number;
-  monthlyQuestionQuota: number;
-  quotaOverridden: boolean;
-  documents: number;
-  questionsThisMonth: number;
-  tokensThisMonth: number;
-  costThisMonthUsd: number;
-  createdAt: Date;
-  lastActivityAt: Date | null;
-}
+export type PlatformTenant = WithDates<PlatformTenantDto, 'createdAt' | 'lastActivityAt'>;
 
 export interface PlatformTenantFilter {
   search?: string;

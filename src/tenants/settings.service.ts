@@ -1,20 +1,13 @@
 import { appendAudit } from '../audit/audit.repo.js';
+import type { SettingsDto } from '../contracts/settings.contract.js';
+import type { WithDates } from '../contracts/with-dates.js';
 import type { CipherBox } from '../infra/crypto/cipher-box.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import { getPlanLimits } from './plans.repo.js';
 
 /** A workspace's answer settings as admins edit them. The OpenAI key itself never leaves this module. */
-export interface TenantSettings {
-  channelMode: 'all' | 'selected';
-  allowedChannelIds: string[];
-  answerStyle: 'concise' | 'detailed';
-  instructions: string;
-  userRatePerMinute: number | null;
-  planUserRatePerMinute: number;
-  openAiKey: { set: boolean; last4: string | null };
-  updatedAt: Date;
-}
+export type TenantSettings = WithDates<SettingsDto, 'updatedAt'>;
 
 export type SettingsChange = Partial<
   Pick<

@@ -1,31 +1,13 @@
+import type { UsageBreakdownDto, UsageDayDto } from '../contracts/usage.contract.js';
 import type { Database, DbClient } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import { USAGE_TOTALS_CTES } from './usage-totals.sql.js';
 
 /** One day of a tenant's usage (UTC). */
-export interface UsageDay {
-  day: string;
-  questions: number;
-  answered: number;
-  unanswered: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  /** Mean latency of the day's answers that have one. */
-  avgLatencyMs: number | null;
-  /** The day's 95th percentile latency (a statistic of that one day). */
-  p95LatencyMs: number | null;
-  thumbsUp: number;
-  thumbsDown: number;
-}
+export type UsageDay = UsageDayDto;
 
 /** Questions, tokens and cost for one channel or one user. */
-export interface UsageBreakdown {
-  key: string;
-  questions: number;
-  tokens: number;
-  costUsd: number;
-}
+export type UsageBreakdown = UsageBreakdownDto;
 
 export interface UsageReport {
   from: string;

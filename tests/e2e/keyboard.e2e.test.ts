@@ -47,6 +47,8 @@ describe('the dashboard with the keyboard alone (headless Chromium, real server)
   });
 
   it('Enter and Space on "Choose files…" open the file chooser, and the chosen file uploads', async () => {
+    // Once the list has loaded: the page re-renders when it arrives, and a re-render can take the focus away.
+    await page.getByRole('row', { name: /Getting started/ }).waitFor();
     await tabTo(page, 'the upload button', (f) => f.tag === 'button' && f.text === 'Choose files…');
     const [onEnter] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
     expect(onEnter.isMultiple()).toBe(true);

@@ -25,7 +25,9 @@ const areaOf = (file: string) => {
 /** Every import specifier in a file: static, dynamic and re-exports. */
 function importsOf(source: string): string[] {
   const found: string[] = [];
-  for (const m of source.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) if (m[1]) found.push(m[1]);
+  // `from '…'`, `import('…')` and `import '…'`; not the word "from" inside a string.
+  const pattern = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+  for (const m of source.matchAll(pattern)) if (m[1]) found.push(m[1]);
   return found;
 }
 
@@ -63,6 +65,12 @@ describe('architecture (design §2)', () => {
     ).toEqual([]);
   });
 
+  it('contracts (the /api shapes the dashboard compiles against) import only zod and each other', () => {
+    expect(
+      violations((from, t) => from === 'contracts' && (t.pkg ? t.pkg !== 'zod' : t.area !== 'contracts')),
+    ).toEqual([]);
+  });
+
   it('only src/slack imports Bolt', () => {
     expect(violations((from, t) => from !== 'slack' && t.pkg === '@slack/bolt')).toEqual([]);
   });
@@ -87,7 +95,9 @@ describe('architecture (design §2)', () => {
     const fake = path.join(SRC, 'tenants', 'x.ts');
     expect(targetOf(fake, '../http/app.js').area).toBe('http');
     expect(
-      importsOf("import { a } from '../slack/app.js';\nconst m = await import('../http/x.js');"),
-    ).toEqual(['../slack/app.js', '../http/x.js']);
+      importsOf(
+        "import { a } from '../slack/app.js';\nconst m = await import('../http/x.js');\nimport './side.js';\nconst s = '\"from\" x';",
+      ),
+    ).toEqual(['../slack/app.js', '../http/x.js', './side.js']);
   });
 });

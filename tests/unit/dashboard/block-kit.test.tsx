@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlockKitMessage } from '../../../dashboard/src/components/block-kit';
-import type { SlackBlock } from '../../../src/http/contracts/ask.contract';
+import type { SlackBlock } from '../../../src/contracts/ask.contract';
 import { buildAnswerBlocks } from '../../../src/slack/blocks/answer';
 import { render, texts } from './render';
 

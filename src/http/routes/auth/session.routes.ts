@@ -8,7 +8,7 @@ import {
   revokeDashboardSession,
 } from '../../../tenants/dashboard-sessions.service.js';
 import { listBrowserWorkspaces } from '../../../tenants/dashboard-workspaces.service.js';
-import type { SessionDto } from '../../contracts/session.contract.js';
+import type { SessionDto } from '../../../contracts/session.contract.js';
 import { cookieOptions, SESSION_COOKIE } from '../../middleware/session-auth.js';
 
 function sessionOf(req: Express.Request): DashboardSession {

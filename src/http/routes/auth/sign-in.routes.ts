@@ -16,7 +16,7 @@ import {
   type SignInError,
   signInCallbackQuery,
   signInQuery,
-} from '../../contracts/session.contract.js';
+} from '../../../contracts/session.contract.js';
 import { cookieOptions, readCookie } from '../../middleware/session-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { devSignInRoute } from './dev-sign-in.route.js';

@@ -6,7 +6,7 @@ import {
   apiKeyIdParams,
   type CreatedApiKeyDto,
   createApiKeyBody,
-} from '../../contracts/settings.contract.js';
+} from '../../../contracts/settings.contract.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

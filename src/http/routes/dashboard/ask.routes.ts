@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { type AskResultDto, askBody } from '../../contracts/ask.contract.js';
+import { type AskResultDto, askBody } from '../../../contracts/ask.contract.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 

@@ -9,7 +9,7 @@ import {
   gapIdParams,
   gapsQuery,
   updateGapBody,
-} from '../../contracts/conversations.contract.js';
+} from '../../../contracts/conversations.contract.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

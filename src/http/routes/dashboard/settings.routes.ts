@@ -16,7 +16,7 @@ import {
   openAiKeyBody,
   type SettingsDto,
   updateSettingsBody,
-} from '../../contracts/settings.contract.js';
+} from '../../../contracts/settings.contract.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

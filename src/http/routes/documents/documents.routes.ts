@@ -17,7 +17,7 @@ import {
   listDocumentsQuery,
   reindexBody,
   type UploadResultDto,
-} from '../../contracts/documents.contract.js';
+} from '../../../contracts/documents.contract.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { forEachUploadedFile } from './multipart-upload.js';

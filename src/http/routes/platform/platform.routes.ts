@@ -15,7 +15,7 @@ import {
   platformTenantsQuery,
   tenantIdParams,
   updateTenantBody,
-} from '../../contracts/platform.contract.js';
+} from '../../../contracts/platform.contract.js';
 import { sendCsv, toCsv } from '../../csv.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

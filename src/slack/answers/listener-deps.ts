@@ -16,10 +16,13 @@ export function tenantIdOf(context: Context): string | undefined {
   return typeof context.tenantId === 'string' ? context.tenantId : undefined;
 }
 
+const USER_MENTION = /<@([A-Z0-9]+)(?:\|[^>]*)?>/g;
+
 /** The question without the mention of the bot (`<@U0LAN0Z89> how do I…?` → `how do I…?`). */
 export function stripBotMention(text: string | undefined, botUserId: string | undefined): string {
   const raw = text ?? '';
-  const stripped = botUserId ? raw.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g'), ' ') : raw;
+  // One shared pattern for every workspace, rather than compiling one per event.
+  const stripped = botUserId ? raw.replace(USER_MENTION, (m, id) => (id === botUserId ? ' ' : m)) : raw;
   return stripped.replace(/[ \t]{2,}/g, ' ').trim();
 }
 

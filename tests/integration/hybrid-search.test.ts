@@ -1,60 +1,16 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
-import type { Database, DbClient } from '../../src/infra/db/database.js';
+import type { Database } from '../../src/infra/db/database.js';
 import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
-import { replaceDocumentChunks } from '../../src/knowledge/chunks.repo.js';
-import { insertDocument, insertVersion } from '../../src/knowledge/documents.repo.js';
+import { insertVersion } from '../../src/knowledge/documents.repo.js';
 import { hybridSearch } from '../../src/knowledge/retrieval/hybrid-search.repo.js';
 import { createRetriever } from '../../src/knowledge/retrieval/retriever.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
 import { createLogger } from '../../src/logger.js';
 import { insertTenant } from '../../src/tenants/tenants.repo.js';
 import { fakeEmbedding, mockOpenAiEmbeddings } from '../support/fake-embeddings.js';
+import { SEARCH_TEST_MODEL, storeSearchableDocument } from '../support/search-documents.js';
 import { createTestDatabase } from '../support/test-db.js';
-
-const MODEL = 'text-embedding-3-small';
-
-/** Stores a ready document with the given chunk texts through the ingestion repo functions. */
-async function addDocument(
-  c: DbClient,
-  tenantId: string,
-  name: string,
-  chunks: Array<{ content: string; section?: string; page?: number }>,
-  opts: { embed?: boolean; model?: string } = {},
-): Promise<{ documentId: string; versionId: string }> {
-  const doc = await insertDocument(c, {
-    tenantId,
-    title: name,
-    sourceName: `${name}.md`,
-    sourceKind: 'upload',
-    createdBy: 'test',
-  });
-  const version = await insertVersion(c, {
-    tenantId,
-    documentId: doc.id,
-    checksum: createHash('sha256').update(name).digest('hex'),
-    byteSize: 1,
-    mediaType: 'text/markdown',
-  });
-  await replaceDocumentChunks(c, {
-    tenantId,
-    documentId: doc.id,
-    versionId: version.id,
-    embeddingModel: opts.embed === false ? null : (opts.model ?? MODEL),
-    chunks: chunks.map((ch, ordinal) => ({
-      ordinal,
-      title: name,
-      section: ch.section ?? '',
-      pageStart: ch.page ?? null,
-      pageEnd: ch.page ?? null,
-      content: ch.content,
-      tokenCount: 10,
-      embedding: opts.embed === false ? null : fakeEmbedding(ch.content),
-    })),
-  });
-  return { documentId: doc.id, versionId: version.id };
-}
 
 describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   let db: Database;
@@ -87,7 +43,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
       ).id,
     ]);
     await withTenant(db, a, async (c) => {
-      await addDocument(c, a, 'Leave policy', [
+      await storeSearchableDocument(c, a, 'Leave policy', [
         {
           content: 'Every employee gets 25 days of paid annual leave per year.',
           section: 'Annual leave',
@@ -99,22 +55,26 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
           page: 4,
         },
       ]);
-      await addDocument(c, a, 'Expenses', [
+      await storeSearchableDocument(c, a, 'Expenses', [
         { content: 'Submit expense claims in Ledgerly within 30 days, with receipts.' },
       ]);
-      await addDocument(
+      await storeSearchableDocument(
         c,
         a,
         'Old model',
         [{ content: 'Parking spaces are booked in the Facilities app.' }],
         { model: 'ada-002' },
       );
-      await addDocument(c, a, 'Unembedded', [{ content: 'The VPN client is called Tunnelworks.' }], {
-        embed: false,
-      });
+      await storeSearchableDocument(
+        c,
+        a,
+        'Unembedded',
+        [{ content: 'The VPN client is called Tunnelworks.' }],
+        { embed: false },
+      );
     });
     await withTenant(db, b, (c) =>
-      addDocument(c, b, 'B secrets', [
+      storeSearchableDocument(c, b, 'B secrets', [
         { content: 'Tenant B annual leave is 40 days and the launch code is 1234.' },
       ]),
     );
@@ -195,7 +155,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(fullTextOnly.hits).toEqual([]);
     const { hits } = await search(a, query, {
       embedding: fakeEmbedding('Submit expense claims within 30 days'),
-      embeddingModel: MODEL,
+      embeddingModel: SEARCH_TEST_MODEL,
     });
     expect(hits[0]).toMatchObject({ title: 'Expenses', semanticRank: 1 });
     expect(hits[0]?.similarity).toBeGreaterThan(0.5);
@@ -204,7 +164,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   it('ranks a chunk found by both lists above chunks found by one', async () => {
     const { hits } = await search(a, 'request leave in Harbor', {
       embedding: fakeEmbedding('Request leave in Harbor at least two weeks before the first day off.'),
-      embeddingModel: MODEL,
+      embeddingModel: SEARCH_TEST_MODEL,
     });
     expect(hits[0]).toMatchObject({ section: 'Requesting', fullTextRank: 1, semanticRank: 1 });
     const onlyOne = hits.filter((h) => h.fullTextRank === null || h.semanticRank === null);
@@ -214,7 +174,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   it('leaves chunks of another embedding model, and unembedded chunks, out of the vector half only', async () => {
     const parking = await search(a, '', {
       embedding: fakeEmbedding('Parking spaces are booked in the Facilities app.'),
-      embeddingModel: MODEL,
+      embeddingModel: SEARCH_TEST_MODEL,
       k: 10,
     });
     expect(parking.hits.map((h) => h.title)).not.toContain('Old model');
@@ -224,7 +184,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
 
   it('returns only the searchable version of a document', async () => {
     await withTenant(db, a, async (c) => {
-      const { documentId } = await addDocument(c, a, 'Versioned', [
+      const { documentId } = await storeSearchableDocument(c, a, 'Versioned', [
         { content: 'Quokka policy version one.' },
       ]);
       const v2 = await insertVersion(c, {
@@ -247,7 +207,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   });
 
   it('weights the lists: with the semantic weight at 0 the order is the full-text order', async () => {
-    const opts = { embedding: fakeEmbedding('expense receipts'), embeddingModel: MODEL, k: 10 };
+    const opts = { embedding: fakeEmbedding('expense receipts'), embeddingModel: SEARCH_TEST_MODEL, k: 10 };
     const { hits } = await search(a, 'leave', { ...opts, weights: { semantic: 0 } });
     const ranked = hits.filter((h) => h.fullTextRank !== null).map((h) => h.fullTextRank);
     expect(ranked).toEqual([...ranked].sort((x, y) => (x ?? 0) - (y ?? 0)));
@@ -273,7 +233,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     const retrieve = createRetriever({
       db,
       embedderFor: async () => ({ llm }),
-      embeddingModel: MODEL,
+      embeddingModel: SEARCH_TEST_MODEL,
       logger: createLogger({ level: 'silent' }),
     });
     const r = await retrieve(a, 'How many days of annual leave, and how do I request leave in Harbor?');
@@ -293,7 +253,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     const retrieve = createRetriever({
       db,
       embedderFor: async () => ({ llm }),
-      embeddingModel: MODEL,
+      embeddingModel: SEARCH_TEST_MODEL,
       logger: createLogger({ level: 'silent' }),
     });
     const r = await retrieve(a, 'expense claims receipts');

@@ -18,6 +18,7 @@ export interface SearchHit {
   content: string;
   /** Position in the full-text list (1 = best), null when full-text did not find it. */
   fullTextRank: number | null;
+  /** BM25 score within the tenant (higher is better); comparable only between hits of one query. */
   fullTextScore: number | null;
   /** The chunk holds every word of the query (websearch semantics). */
   matchedAllTerms: boolean;
@@ -68,8 +69,9 @@ interface HitRow {
 export const toVectorLiteral = (v: number[]): string => `[${v.join(',')}]`;
 
 /**
- * Calls `lore.hybrid_search` (supabase/migrations/20261123002000_hybrid_search.sql). Run it on a client
- * from withTenant: the function is SECURITY INVOKER, so row-level security fences it to that tenant.
+ * Calls `lore.hybrid_search` (supabase/migrations/20261123002000_hybrid_search.sql; full-text ranked by
+ * BM25 since 20261124008000_bm25_full_text.sql). Run it on a client from withTenant: the function is
+ * SECURITY INVOKER, so row-level security fences it to that tenant.
  */
 export async function hybridSearch(c: Queryable, p: HybridSearchParams): Promise<SearchHit[]> {
   const { rows } = await c.query<HitRow>(

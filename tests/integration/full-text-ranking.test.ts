@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/infra/db/database.js';
+import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
+import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { storeSearchableDocument } from '../support/search-documents.js';
+import { createTestDatabase } from '../support/test-db.js';
+
+/**
+ * BM25 ranking of lore.hybrid_search's full-text list (supabase/migrations/*_bm25_full_text.sql): a
+ * question's rare words count for more than the words every document uses, and how rare a word is
+ * depends only on the asking tenant's own documents.
+ */
+describe('full-text ranking (BM25)', () => {
+  let db: Database;
+  let tenantSeq = 0;
+
+  const newTenant = () =>
+    withTransaction(db, async (c) => {
+      tenantSeq++;
+      const t = await insertTenant(c, {
+        slackTeamId: `TRANK${tenantSeq}`,
+        slackEnterpriseId: null,
+        isEnterpriseInstall: false,
+        name: `Ranking ${tenantSeq}`,
+      });
+      return t.id;
+    });
+  const store = (tenantId: string, name: string, contents: string[]) =>
+    withTenant(db, tenantId, (c) =>
+      storeSearchableDocument(
+        c,
+        tenantId,
+        name,
+        contents.map((content) => ({ content })),
+        { embed: false },
+      ),
+    );
+  const search = (tenantId: string, query: string) =>
+    withTenant(db, tenantId, (c) => searchKnowledge(c, tenantId, { query, k: 10 }));
+
+  /** Handbook pages that all talk about employees, the company and its policy: common words. */
+  const handbook = (tenantId: string) =>
+    Promise.all(
+      ['Travel', 'Expenses', 'Laptops', 'Holidays', 'Parking'].map((topic) =>
+        store(tenantId, `Handbook ${topic}`, [
+          `Company policy: every employee reads the company policy on ${topic.toLowerCase()}, and every employee signs the company policy.`,
+        ]),
+      ),
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.close());
+
+  it('ranks the chunk with the question’s rare word above chunks that repeat its common words', async () => {
+    const t = await newTenant();
+    await handbook(t);
+    await store(t, 'Office animals', ['Quokka visits to the office are allowed on Fridays.']);
+
+    const { hits } = await search(t, 'What is the company policy on quokka visits for employees?');
+
+    expect(hits[0]?.title).toBe('Office animals');
+    // The handbook pages still follow, below it: the common words still count, just for less.
+    expect(hits.slice(1).map((h) => h.title)).toHaveLength(5);
+    expect(hits.slice(1).every((h) => h.title.startsWith('Handbook'))).toBe(true);
+    expect(hits[0]?.fullTextScore).toBeGreaterThan(hits[1]?.fullTextScore ?? Infinity);
+  });
+
+  it('counts how rare a word is within the tenant: other tenants’ documents change nothing, its own do', async () => {
+    const t = await newTenant();
+    await handbook(t);
+    await store(t, 'Office animals', ['Quokka visits to the office are allowed on Fridays.']);
+    const query = 'quokka visits policy';
+    const before = (await search(t, query)).hits.map((h) => [h.title, h.fullTextScore]);
+
+    // Another tenant writes "quokka" everywhere: were word statistics shared, it would stop being rare.
+    const other = await newTenant();
+    for (let i = 0; i < 6; i++) {
+      await store(other, `Quokka notes ${i}`, [
+        `Quokka policy ${i}: quokka visits, quokka food, quokka care.`,
+      ]);
+    }
+    expect((await search(t, query)).hits.map((h) => [h.title, h.fullTextScore])).toEqual(before);
+
+    // The tenant's own new quokka documents do make the word commoner, so its old match scores lower.
+    await store(t, 'Quokka care', ['Feed a visiting quokka leaves, never bread.']);
+    await store(t, 'Quokka rota', ['The quokka rota lists who walks the quokka.']);
+    const after = (await search(t, query)).hits;
+    const score = (hits: typeof after, title: string) => hits.find((h) => h.title === title)?.fullTextScore;
+    const officeBefore = before.find(([title]) => title === 'Office animals')?.[1];
+    expect(score(after, 'Office animals')).toBeLessThan(Number(officeBefore));
+  });
+});

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { DbClient } from '../../src/infra/db/database.js';
+import { replaceDocumentChunks } from '../../src/knowledge/chunks.repo.js';
+import { insertDocument, insertVersion } from '../../src/knowledge/documents.repo.js';
+import { fakeEmbedding } from './fake-embeddings.js';
+
+export const SEARCH_TEST_MODEL = 'text-embedding-3-small';
+
+/**
+ * Stores a ready, searchable document with the given chunk texts through the ingestion repo functions
+ * (no parsing or chunking), embedded with the fake model unless `embed` is false. Run it in withTenant.
+ */
+export async function storeSearchableDocument(
+  c: DbClient,
+  tenantId: string,
+  name: string,
+  chunks: Array<{ content: string; section?: string; page?: number }>,
+  opts: { embed?: boolean; model?: string } = {},
+): Promise<{ documentId: string; versionId: string }> {
+  const doc = await insertDocument(c, {
+    tenantId,
+    title: name,
+    sourceName: `${name}.md`,
+    sourceKind: 'upload',
+    createdBy: 'test',
+  });
+  const version = await insertVersion(c, {
+    tenantId,
+    documentId: doc.id,
+    checksum: createHash('sha256').update(name).digest('hex'),
+    byteSize: 1,
+    mediaType: 'text/markdown',
+  });
+  await replaceDocumentChunks(c, {
+    tenantId,
+    documentId: doc.id,
+    versionId: version.id,
+    embeddingModel: opts.embed === false ? null : (opts.model ?? SEARCH_TEST_MODEL),
+    chunks: chunks.map((ch, ordinal) => ({
+      ordinal,
+      title: name,
+      section: ch.section ?? '',
+      pageStart: ch.page ?? null,
+      pageEnd: ch.page ?? null,
+      content: ch.content,
+      tokenCount: 10,
+      embedding: opts.embed === false ? null : fakeEmbedding(ch.content),
+    })),
+  });
+  return { documentId: doc.id, versionId: version.id };
+}

@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../../../config.js';
+import type { SignedInDto } from '../../../contracts/session.contract.js';
 import { AppError, notFound } from '../../../errors.js';
 import type { Database } from '../../../infra/db/database.js';
 import { DEMO_TEAM_ID } from '../../../tenants/demo-tenant.js';
 import { findTenantBySlackId } from '../../../tenants/tenants.repo.js';
-import type { SignedInDto } from '../../../contracts/session.contract.js';
 import type { StartSession } from './session-starter.js';
 
 /** The Slack user id the dev sign-in acts as (no real Slack user has it). */

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Config } from '../../../config.js';
+import type { SessionDto } from '../../../contracts/session.contract.js';
 import { unauthorized } from '../../../errors.js';
 import type { Database } from '../../../infra/db/database.js';
 import {
@@ -8,7 +9,6 @@ import {
   revokeDashboardSession,
 } from '../../../tenants/dashboard-sessions.service.js';
 import { listBrowserWorkspaces } from '../../../tenants/dashboard-workspaces.service.js';
-import type { SessionDto } from '../../../contracts/session.contract.js';
 import { cookieOptions, SESSION_COOKIE } from '../../middleware/session-auth.js';
 
 function sessionOf(req: Express.Request): DashboardSession {

@@ -1,14 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Response, Router } from 'express';
 import type { Config } from '../../../config.js';
-import { AppError, isAppError } from '../../../errors.js';
-import type { Database } from '../../../infra/db/database.js';
-import type { KeyValueStore } from '../../../infra/redis/key-value-store.js';
-import {
-  type AllowedWorkspace,
-  findAccessibleWorkspaces,
-  type WorkspaceRoleCheck,
-} from '../../../tenants/dashboard-access.service.js';
 import {
   type AuthOptionsDto,
   chooseWorkspaceBody,
@@ -17,6 +9,14 @@ import {
   signInCallbackQuery,
   signInQuery,
 } from '../../../contracts/session.contract.js';
+import { AppError, isAppError } from '../../../errors.js';
+import type { Database } from '../../../infra/db/database.js';
+import type { KeyValueStore } from '../../../infra/redis/key-value-store.js';
+import {
+  type AllowedWorkspace,
+  findAccessibleWorkspaces,
+  type WorkspaceRoleCheck,
+} from '../../../tenants/dashboard-access.service.js';
 import { cookieOptions, readCookie } from '../../middleware/session-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { devSignInRoute } from './dev-sign-in.route.js';

@@ -1,11 +1,11 @@
 import express, { type RequestHandler, Router } from 'express';
 import type { Config } from '../../../config.js';
+import { switchWorkspaceBody } from '../../../contracts/session.contract.js';
 import { unauthorized } from '../../../errors.js';
 import type { Database } from '../../../infra/db/database.js';
 import type { WorkspaceRoleCheck } from '../../../tenants/dashboard-access.service.js';
 import { resolveDashboardSession } from '../../../tenants/dashboard-sessions.service.js';
 import { switchWorkspace } from '../../../tenants/dashboard-workspaces.service.js';
-import { switchWorkspaceBody } from '../../../contracts/session.contract.js';
 import { cookieOptions, loadSession, SESSION_COOKIE } from '../../middleware/session-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { sessionBody } from './session.routes.js';

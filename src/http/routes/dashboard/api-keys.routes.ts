@@ -1,12 +1,12 @@
 import express, { Router } from 'express';
-import type { Database } from '../../../infra/db/database.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../../tenants/api-keys.service.js';
 import {
   type ApiKeyDto,
   apiKeyIdParams,
   type CreatedApiKeyDto,
   createApiKeyBody,
 } from '../../../contracts/settings.contract.js';
+import type { Database } from '../../../infra/db/database.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../../tenants/api-keys.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { listAuditEntries } from '../../../audit/audit-query.service.js';
-import type { Database } from '../../../infra/db/database.js';
 import { type AuditEntryDto, auditQuery } from '../../../contracts/audit.contract.js';
+import type { Database } from '../../../infra/db/database.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

@@ -1,7 +1,5 @@
 import express, { Router } from 'express';
 import { listConversations } from '../../../ai/conversation-history.service.js';
-import type { Database } from '../../../infra/db/database.js';
-import { listKnowledgeGaps, updateKnowledgeGap } from '../../../knowledge/knowledge-gaps.service.js';
 import {
   type ConversationDto,
   conversationsQuery,
@@ -10,6 +8,8 @@ import {
   gapsQuery,
   updateGapBody,
 } from '../../../contracts/conversations.contract.js';
+import type { Database } from '../../../infra/db/database.js';
+import { listKnowledgeGaps, updateKnowledgeGap } from '../../../knowledge/knowledge-gaps.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

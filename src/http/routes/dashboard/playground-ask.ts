@@ -3,8 +3,8 @@ import { type AnswerJobDeps, createAnswerJob } from '../../../ai/answer.job.js';
 import type { AnswerResult } from '../../../ai/answer.types.js';
 import type { AnswerReplier } from '../../../ai/answer-replier.js';
 import { costUsd } from '../../../ai/prices.js';
-import { withTenant } from '../../../infra/db/transaction.js';
 import type { AskResultDto, SlackBlock } from '../../../contracts/ask.contract.js';
+import { withTenant } from '../../../infra/db/transaction.js';
 import type { AskFn } from './ask.routes.js';
 
 /** Builds the Slack message for an answer (src/slack/blocks/answer.ts buildAnswerBlocks). */

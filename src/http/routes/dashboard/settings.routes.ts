@@ -1,4 +1,11 @@
 import express, { Router } from 'express';
+import {
+  type DeletedDataDto,
+  deleteAllDataBody,
+  openAiKeyBody,
+  type SettingsDto,
+  updateSettingsBody,
+} from '../../../contracts/settings.contract.js';
 import { AppError } from '../../../errors.js';
 import type { BlobStore } from '../../../infra/blob/blob-store.js';
 import type { CipherBox } from '../../../infra/crypto/cipher-box.js';
@@ -10,13 +17,6 @@ import {
   updateTenantSettings,
 } from '../../../tenants/settings.service.js';
 import { deleteAllTenantData } from '../../../tenants/tenant-data.service.js';
-import {
-  type DeletedDataDto,
-  deleteAllDataBody,
-  openAiKeyBody,
-  type SettingsDto,
-  updateSettingsBody,
-} from '../../../contracts/settings.contract.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { type UsageReportDto, usageQuery } from '../../../contracts/usage.contract.js';
 import { badRequest } from '../../../errors.js';
 import type { Database } from '../../../infra/db/database.js';
 import { getUsageReport, MAX_REPORT_DAYS, type UsageReport } from '../../../usage/usage-report.service.js';
-import { type UsageReportDto, usageQuery } from '../../../contracts/usage.contract.js';
 import { sendCsv, toCsv } from '../../csv.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseInput } from '../../middleware/validate.js';

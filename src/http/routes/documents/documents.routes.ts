@@ -1,4 +1,12 @@
 import express, { Router } from 'express';
+import {
+  chunksQuery,
+  type DocumentDto,
+  documentIdParams,
+  listDocumentsQuery,
+  reindexBody,
+  type UploadResultDto,
+} from '../../../contracts/documents.contract.js';
 import { isAppError } from '../../../errors.js';
 import { addDocument, type IntakeDeps } from '../../../knowledge/document-intake.service.js';
 import type { DocumentRecord } from '../../../knowledge/documents.repo.js';
@@ -10,14 +18,6 @@ import {
   reindexDocument,
   reindexTenant,
 } from '../../../knowledge/documents.service.js';
-import {
-  chunksQuery,
-  type DocumentDto,
-  documentIdParams,
-  listDocumentsQuery,
-  reindexBody,
-  type UploadResultDto,
-} from '../../../contracts/documents.contract.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { forEachUploadedFile } from './multipart-upload.js';

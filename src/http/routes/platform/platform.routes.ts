@@ -1,4 +1,11 @@
 import express, { Router } from 'express';
+import {
+  type PlatformSummaryDto,
+  type PlatformTenantDto,
+  platformTenantsQuery,
+  tenantIdParams,
+  updateTenantBody,
+} from '../../../contracts/platform.contract.js';
 import type { Database } from '../../../infra/db/database.js';
 import type { TenantLifecycle } from '../../../tenants/lifecycle.service.js';
 import {
@@ -9,13 +16,6 @@ import {
   updateTenantPlan,
 } from '../../../tenants/platform.service.js';
 import { keyOfTenant } from '../../../tenants/tenant-status.repo.js';
-import {
-  type PlatformSummaryDto,
-  type PlatformTenantDto,
-  platformTenantsQuery,
-  tenantIdParams,
-  updateTenantBody,
-} from '../../../contracts/platform.contract.js';
 import { sendCsv, toCsv } from '../../csv.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

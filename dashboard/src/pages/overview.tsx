@@ -62,6 +62,14 @@ function InstallCard({ o }: { o: OverviewDto }) {
 }
 
 /** Install and token health, plan and quota use, and this month's questions. */
+/** The plan's quota bars, in order. */
+const QUOTA_METERS = [
+  { key: 'questions', label: 'Questions', format: fmtNumber },
+  { key: 'tokens', label: 'AI tokens (platform key)', format: fmtCompact },
+  { key: 'documents', label: 'Documents', format: fmtNumber },
+  { key: 'chunks', label: 'Passages', format: fmtCompact },
+] as const;
+
 export function OverviewPage() {
   const state = useApi('overview', () => api.get<OverviewDto>('/api/overview'));
   return (
@@ -88,30 +96,9 @@ export function OverviewPage() {
               />
             </div>
             <Card title={`Plan: ${o.plan.name}`}>
-              <Meter
-                label="Questions"
-                used={o.quotas.questions.used}
-                limit={o.quotas.questions.limit}
-                format={fmtNumber}
-              />
-              <Meter
-                label="AI tokens (platform key)"
-                used={o.quotas.tokens.used}
-                limit={o.quotas.tokens.limit}
-                format={fmtCompact}
-              />
-              <Meter
-                label="Documents"
-                used={o.quotas.documents.used}
-                limit={o.quotas.documents.limit}
-                format={fmtNumber}
-              />
-              <Meter
-                label="Passages"
-                used={o.quotas.chunks.used}
-                limit={o.quotas.chunks.limit}
-                format={fmtCompact}
-              />
+              {QUOTA_METERS.map(({ key, label, format }) => (
+                <Meter key={key} label={label} {...o.quotas[key]} format={format} />
+              ))}
               <p className="muted small">Quotas reset on the first of each month (UTC).</p>
             </Card>
             <InstallCard o={o} />

@@ -5,21 +5,11 @@
 -- RLS policy applies; it also filters by p_tenant itself. A p_tenant that differs from app.tenant_id
 -- therefore returns nothing at all.
 --
--- Vector recall (measured, see BENCHMARKS.md): a shared HNSW index filtered by tenant loses most of a
--- small tenant's results, so a tenant with fewer embedded chunks than sqrt(12 x candidates x index
--- rows) (at least 1000; p_exact_below overrides) is searched exactly: its own rows through the tenant
--- index, sorted by distance (recall 1.0, and cheaper than the filtered graph walk at that size). A larger
--- tenant uses the HNSW index with pgvector 0.8's iterative scan (relaxed order, re-sorted here) and
--- ef_search 100. The SET clauses below apply only while the function runs.
---
--- Iterative index scans (hnsw.iterative_scan, hnsw.max_scan_tuples) arrived in pgvector 0.8.0.
-DO $$
-BEGIN
-  IF (SELECT string_to_array(extversion, '.')::int[] FROM pg_extension WHERE extname = 'vector') < ARRAY[0, 8] THEN
-    RAISE EXCEPTION 'Lore needs pgvector 0.8.0 or later for tenant-filtered vector search: run ALTER EXTENSION vector UPDATE';
-  END IF;
-END $$;
-
+-- Vector recall (measured, see BENCHMARKS.md): a shared HNSW index filtered by tenant returns too few
+-- rows for small tenants, so a tenant with fewer than p_exact_below embedded chunks is searched exactly
+-- (its own rows through the tenant index, sorted by distance: recall 1.0 and cheap at that size); a
+-- larger tenant uses the HNSW index with pgvector 0.8's iterative scan (relaxed order, re-sorted here)
+-- and a wider ef_search. The SET clauses below apply only while the function runs.
 CREATE OR REPLACE FUNCTION lore.hybrid_search(
   p_tenant uuid,
   p_query text,
@@ -56,8 +46,6 @@ STABLE
 SECURITY INVOKER
 SET search_path = lore, public, pg_catalog
 SET client_min_messages = warning
--- The best plan depends on the values (tenant size, query words, an embedding or not): plan each call.
-SET plan_cache_mode = force_custom_plan
 SET hnsw.iterative_scan = 'relaxed_order'
 SET hnsw.ef_search = 100
 SET hnsw.max_scan_tuples = 50000
@@ -99,9 +87,7 @@ BEGIN
   END IF;
 
   RETURN QUERY
-  -- Each candidate list is MATERIALIZED: computed once, never re-run as the inner side of a join
-  -- (inlined under RLS, the planner re-ran the HNSW scan once per chunk row: 78 s instead of 30 ms).
-  WITH full_text AS MATERIALIZED (
+  WITH full_text AS (
     SELECT f.id, f.all_terms, f.rank_score,
            row_number() OVER (ORDER BY f.tier DESC, f.rank_score DESC, f.id)::integer AS rank_ix
     FROM (
@@ -135,12 +121,12 @@ BEGIN
      ORDER BY c.embedding <=> p_embedding
      LIMIT v_n)
   ),
-  semantic AS MATERIALIZED (
+  semantic AS (
     SELECT n.id, 1 - n.distance AS similarity,
            row_number() OVER (ORDER BY n.distance, n.id)::integer AS rank_ix
     FROM nearest n
   ),
-  fused AS MATERIALIZED (
+  fused AS (
     SELECT coalesce(ft.id, s.id) AS id, ft.rank_ix AS ft_rank, ft.rank_score, ft.all_terms,
            s.rank_ix AS sem_rank, s.similarity,
            coalesce(p_full_text_weight / (p_rrf_k + ft.rank_ix), 0.0)

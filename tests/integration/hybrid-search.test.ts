@@ -223,19 +223,24 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     });
   });
 
-  it('the retriever embeds the question through the provider and hands back merged passages', async () => {
-    const stats = mockOpenAiEmbeddings('https://api.openai.test/v1');
+  /** The answer step's retriever, embedding questions through the OpenAI adapter at a nock-able URL. */
+  const openAiRetriever = () => {
     const llm = createOpenAiClient({
       apiKey: 'sk-test',
       baseUrl: 'https://api.openai.test/v1',
       maxRetries: 0,
     });
-    const retrieve = createRetriever({
+    return createRetriever({
       db,
       embedderFor: async () => ({ llm }),
       embeddingModel: SEARCH_TEST_MODEL,
       logger: createLogger({ level: 'silent' }),
     });
+  };
+
+  it('the retriever embeds the question through the provider and hands back merged passages', async () => {
+    const stats = mockOpenAiEmbeddings('https://api.openai.test/v1');
+    const retrieve = openAiRetriever();
     const r = await retrieve(a, 'How many days of annual leave, and how do I request leave in Harbor?');
     expect(stats.requests).toBe(1);
     expect(r.confident).toBe(true);
@@ -244,18 +249,8 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   });
 
   it('the retriever falls back to full-text search when the embedding provider fails', async () => {
-    const llm = createOpenAiClient({
-      apiKey: 'sk-test',
-      baseUrl: 'https://api.openai.test/v1',
-      maxRetries: 0,
-    });
     // No nock interceptor: the request is refused, as in a provider outage.
-    const retrieve = createRetriever({
-      db,
-      embedderFor: async () => ({ llm }),
-      embeddingModel: SEARCH_TEST_MODEL,
-      logger: createLogger({ level: 'silent' }),
-    });
+    const retrieve = openAiRetriever();
     const r = await retrieve(a, 'expense claims receipts');
     expect(r.passages[0]?.title).toBe('Expenses');
   });

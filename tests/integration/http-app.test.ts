@@ -139,6 +139,10 @@ describe('HTTP app on embedded defaults', () => {
       expect(notJson.status).toBe(400);
       const huge = await post({ argv: ['x'.repeat(70_000)] }, auth);
       expect(huge.status).toBe(413);
+      // File arguments resolve against the operator's folder, so it must be absolute.
+      const relative = await post({ argv: ['tenants', 'list'], cwd: 'some/folder' }, auth);
+      expect(relative.status).toBe(400);
+      expect(JSON.stringify(await bodyOf(relative))).toContain('must be an absolute path');
     });
 
     it('reports an unknown command with a non-zero exit code', async () => {

@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     setupFiles: ['tests/support/setup.ts'],
-    globalSetup: ['tests/e2e/support/build-dashboard.ts'],
+    // A migrated PGlite snapshot per run (each test app starts on a copy), then the dashboard build.
+    globalSetup: ['tests/support/global-setup.ts', 'tests/e2e/support/build-dashboard.ts'],
   },
 });

@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import path from 'node:path';
 import { createCliOutput } from '../src/cli/cli-context.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { isProcessAlive, readServerHandle } from '../src/cli/server-handle.js';
@@ -15,7 +14,7 @@ import { type Container, createContainer, jobServices } from '../src/main.js';
  * database, so commands are sent to its loopback admin endpoint; otherwise they run in this process.
  */
 async function main(argv: string[]): Promise<number> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { databaseOnly: argv[0] === 'migrate' });
   const actor = userInfo().username;
   const remote = await remoteExec(config, actor);
   let container: Container | undefined;

@@ -16,6 +16,7 @@ const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL' }).opti
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: optionalString,
   APP_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,7 +55,42 @@ const schema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: optionalString,
   PLATFORM_ADMINS: optionalString,
   DATA_DIR: z.string().min(1).default('.data'),
+  METRICS_TOKEN: optionalString.pipe(
+    z.string().min(16, { message: 'must be at least 16 characters (openssl rand -hex 32)' }).optional(),
+  ),
   TENANT_PURGE_GRACE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // Bounds on the work one uploaded document may cause (parsing and chunking run in a worker thread).
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  INGEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(120),
+  INGEST_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
+  INGEST_MAX_PAGES: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+  // Web pages as sources: fetched by the worker, refreshed on a schedule, never from private addresses.
+  WEB_FETCH_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  WEB_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(20),
+  WEB_REFRESH_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  // Jobs of one workspace running at once across all workers (per lane), so a burst cannot starve the rest.
+  TENANT_JOB_CONCURRENCY: z.coerce.number().int().min(0).max(1_000).default(3),
+  // Which hops may name the client in X-Forwarded-For: none by default, so no one can pick their own address.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(|false|true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+      message: 'must be false, true, a number of proxy hops, or comma-separated proxy addresses/subnets',
+    })
+    .default('false'),
+  // HTTP rate limits per minute (Redis fixed windows); Slack's own deliveries are never limited.
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  RATE_LIMIT_API_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  RATE_LIMIT_API_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  RATE_LIMIT_ADMIN_CLI_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
 });
 
 /** Every variable the app reads (kept in step with .env.example by a test). */
@@ -72,6 +108,12 @@ const PRODUCTION_REQUIRED = [
   'ENCRYPTION_KEYS',
 ] as const;
 
+/**
+ * Secrets whose development stand-ins are public (they are in this file): fine for embedded defaults on one
+ * machine, never for a real database, whose tokens they would encrypt and whose Slack traffic they would sign.
+ */
+const REAL_DATABASE_REQUIRED = ['SLACK_SIGNING_SECRET', 'SLACK_STATE_SECRET', 'ENCRYPTION_KEYS'] as const;
+
 /** One encryption key: its id (stored beside each ciphertext) and 32 raw bytes. */
 export interface EncryptionKey {
   id: string;
@@ -84,6 +126,8 @@ export interface Config {
   /** True when running on embedded PGlite (no DATABASE_URL). */
   embedded: boolean;
   port: number;
+  /** The interface to listen on: HOST, else loopback on embedded defaults, else every interface. */
+  host: string | undefined;
   appRole: 'web' | 'worker' | 'all';
   publicUrl: string;
   logLevel: string;
@@ -111,8 +155,35 @@ export interface Config {
   supabase: { url: string; serviceRoleKey: string } | undefined;
   platformAdmins: string[];
   dataDir: string;
+  /** Bearer token for /metrics; without it /metrics answers loopback only. */
+  metricsToken: string | undefined;
   /** Days a deactivated (uninstalled) tenant's data is kept before the purge job deletes it. */
   tenantPurgeGraceDays: number;
+  /** Bounds on reading one document: ingest jobs run this many at a time, in a lane of their own. */
+  ingest: { concurrency: number; timeoutMs: number; memoryMb: number; maxPages: number };
+  /** Web sources: private addresses allowed (development and tests only), time per fetch, refresh period. */
+  web: { allowPrivateAddresses: boolean; timeoutMs: number; refreshMs: number };
+  /** Jobs of one tenant running at once in each lane, across every worker process; 0: no limit. */
+  tenantJobConcurrency: number;
+  /** Express's `trust proxy`: false (the socket's peer is the client), a hop count, or proxy addresses. */
+  trustProxy: boolean | number | string;
+  /** Requests per minute: sign-in and install starts per address, /api writes per session or API key, API-key uploads per key, everything per address, /admin/cli per address. */
+  rateLimits: HttpRateLimits;
+}
+
+export interface HttpRateLimits {
+  signInPerMinute: number;
+  apiWritesPerMinute: number;
+  apiUploadsPerMinute: number;
+  perAddressPerMinute: number;
+  adminCliPerMinute: number;
+}
+
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 /** Thrown when the environment is invalid; lists every problem, each naming its variable. */
@@ -150,8 +221,14 @@ function parseEncryptionKeys(raw: string | undefined, problems: string[]): Encry
   return keys;
 }
 
-/** Parses and validates an environment; throws ConfigError naming every bad or missing variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * Parses and validates an environment; throws ConfigError naming every bad or missing variable.
+ * `databaseOnly` (the `migrate` command) does not ask for the secrets a real database otherwise needs.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  opts: { databaseOnly?: boolean } = {},
+): Config {
   const parsed = schema.safeParse(env);
   const problems: string[] = [];
   if (!parsed.success) {
@@ -167,6 +244,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
     }
   }
+  // Applying migrations signs, verifies and decrypts nothing: it needs the database and no other secret.
+  if (!isProduction && e.DATABASE_URL && !opts.databaseOnly) {
+    for (const name of REAL_DATABASE_REQUIRED) {
+      if (!e[name])
+        problems.push(
+          `${name}: required with DATABASE_URL (the development stand-in is public; only embedded defaults may use it)`,
+        );
+    }
+  }
   if (e.APP_ROLE !== 'all' && !e.REDIS_URL) {
     problems.push(
       `APP_ROLE: "${e.APP_ROLE}" runs web and worker as separate processes, which needs REDIS_URL (the in-memory queue lives in one process); use APP_ROLE=all`,
@@ -180,6 +266,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(e.SUPABASE_URL) !== Boolean(e.SUPABASE_SERVICE_ROLE_KEY)) {
     problems.push('SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY: set both or neither');
   }
+  if (isProduction && e.WEB_FETCH_ALLOW_PRIVATE) {
+    problems.push(
+      'WEB_FETCH_ALLOW_PRIVATE: not allowed when NODE_ENV=production (it would let any workspace admin reach your private network)',
+    );
+  }
   const encryptionKeys = parseEncryptionKeys(e.ENCRYPTION_KEYS, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -188,6 +279,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     isProduction,
     embedded: !e.DATABASE_URL,
     port: e.PORT,
+    // Embedded defaults carry public development secrets and a dev sign-in: keep them on this machine.
+    host: e.HOST ?? (e.DATABASE_URL ? undefined : '127.0.0.1'),
     appRole: e.APP_ROLE,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
@@ -218,6 +311,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     dataDir: e.DATA_DIR,
+    metricsToken: e.METRICS_TOKEN,
     tenantPurgeGraceDays: e.TENANT_PURGE_GRACE_DAYS,
+    ingest: {
+      concurrency: e.INGEST_CONCURRENCY,
+      timeoutMs: Math.round(e.INGEST_TIMEOUT_SECONDS * 1000),
+      memoryMb: e.INGEST_MEMORY_MB,
+      maxPages: e.INGEST_MAX_PAGES,
+    },
+    web: {
+      allowPrivateAddresses: e.WEB_FETCH_ALLOW_PRIVATE,
+      timeoutMs: Math.round(e.WEB_FETCH_TIMEOUT_SECONDS * 1000),
+      refreshMs: Math.round(e.WEB_REFRESH_HOURS * 3_600_000),
+    },
+    tenantJobConcurrency: e.TENANT_JOB_CONCURRENCY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    rateLimits: {
+      signInPerMinute: e.RATE_LIMIT_SIGN_IN_PER_MINUTE,
+      apiWritesPerMinute: e.RATE_LIMIT_API_WRITES_PER_MINUTE,
+      apiUploadsPerMinute: e.RATE_LIMIT_API_UPLOADS_PER_MINUTE,
+      perAddressPerMinute: e.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+      adminCliPerMinute: e.RATE_LIMIT_ADMIN_CLI_PER_MINUTE,
+    },
   };
 }

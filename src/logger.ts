@@ -46,12 +46,27 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   'req.query.code',
   'req.query.state',
+  // OAuth state and OpenID nonce: whoever reads them could finish someone else's install or sign-in.
+  'state',
+  'nonce',
+  '*.state',
+  '*.nonce',
   'event.text',
   'bot.token',
   'user.token',
   'bot.refreshToken',
   'user.refreshToken',
 ];
+
+// Credentials inside error text: HTTP clients (and test doubles) echo request headers into error messages,
+// where path-based redaction cannot reach. Slack tokens, bearer credentials and OpenAI-style keys.
+const SECRET_IN_TEXT = /\bxox[a-z]-[\w-]+|\b(Bearer\s+)[^\s"'\\]+|\bsk-[\w-]{8,}/g;
+
+/** pino's error serializer, with credentials scrubbed from every string of the serialized error. */
+export function serializeError(err: Error): Record<string, unknown> {
+  const plain = JSON.stringify(pino.stdSerializers.err(err));
+  return JSON.parse(plain.replace(SECRET_IN_TEXT, (_m, bearer?: string) => `${bearer ?? ''}[redacted]`));
+}
 
 /** Creates the root logger; every request, event and job logs through a child of it. */
 export function createLogger(opts: {
@@ -64,7 +79,7 @@ export function createLogger(opts: {
       level: opts.level,
       base: { service: 'lore' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: serializeError },
     },
     opts.destination,
   );

@@ -14,12 +14,14 @@ import {
 } from './cli/server-handle.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { createSessionRecheck } from './http/middleware/session-recheck.js';
 import { adminRoutes } from './http/routes/admin.routes.js';
 import { apiRoutes } from './http/routes/api.routes.js';
 import { type SignInDeps, signInRoutes } from './http/routes/auth/sign-in.routes.js';
 import { createPlaygroundAsk } from './http/routes/dashboard/playground-ask.js';
 import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
+import { rateLimitRoutes } from './http/routes/rate-limits.routes.js';
 import { webhookIngress } from './http/webhook-ingress.js';
 import type { BlobStore } from './infra/blob/blob-store.js';
 import { createLocalBlobStore } from './infra/blob/local-blob-store.js';
@@ -27,6 +29,9 @@ import { createSupabaseBlobStore } from './infra/blob/supabase-blob-store.js';
 import { type CipherBox, createCipherBox } from './infra/crypto/cipher-box.js';
 import { createEmbeddedDatabase, createPostgresDatabase, type Database } from './infra/db/database.js';
 import { migrate, pendingMigrations } from './infra/db/migrate.js';
+import { makePrivateDir } from './infra/fs/private-dir.js';
+import { type AddressPolicy, anyAddress, publicAddressesOnly } from './infra/http/address-policy.js';
+import { createSafeFetch, type SafeFetch } from './infra/http/safe-fetch.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
 import { createBullmqQueue } from './infra/queue/bullmq-queue.js';
 import type { JobQueue } from './infra/queue/job-queue.js';
@@ -34,24 +39,34 @@ import { createMemoryQueue } from './infra/queue/memory-queue.js';
 import type { KeyValueStore } from './infra/redis/key-value-store.js';
 import { createMemoryStore } from './infra/redis/memory-store.js';
 import { createRedisStore } from './infra/redis/redis-store.js';
-import { createJobRegistry, type JobServices } from './jobs/registry.js';
+import { createJobRegistry, JOB_LANES, type JobServices } from './jobs/registry.js';
 import { scheduleRecurringJobs } from './jobs/schedules.js';
 import { startWorker } from './jobs/worker.js';
+import { INGEST_LANE } from './knowledge/ingest.job.js';
 import { resumeUnfinishedIngests } from './knowledge/ingest-resume.js';
+import { createDocumentReader, type DocumentReader } from './knowledge/ingestion/extract-in-thread.js';
 import { createRetriever } from './knowledge/retrieval/retriever.js';
 import { seedSampleDocument } from './knowledge/sample-document.js';
+import { createRobotsCheck, LORE_USER_AGENT } from './knowledge/web/robots.js';
 import { createLogger, type Logger } from './logger.js';
+import { createAdminDmSender } from './slack/admin-dm-sender.js';
 import { createSlackReplier } from './slack/answers/slack-replier.js';
-import { createThreadMembership } from './slack/answers/thread-membership.js';
 import { buildAnswerBlocks } from './slack/blocks/answer.js';
-import { registerAnswerListeners } from './slack/listeners/answer-listeners.js';
+import { createChannelDirectory } from './slack/channel-directory.js';
+import { slackDeliveryGate } from './slack/middleware/delivery-gate.js';
 import { SLACK_EVENTS_PATH, slackRequestWindow } from './slack/middleware/request-window.js';
 import { createSlackSignIn } from './slack/sign-in-with-slack.js';
 import { createSlackApp, type SlackApp } from './slack/slack-app.js';
+import { createThreadReader } from './slack/threads/read-thread.js';
+import { createTellMember } from './slack/threads/tell-member.js';
 import { createWorkspaceRoleCheck } from './slack/workspace-roles.js';
+import { createAdminRecipients } from './tenants/admin-recipients.service.js';
+import { createRoleCache } from './tenants/dashboard-access.service.js';
 import { ensureDemoInstallation, isLocalSlackApi } from './tenants/demo-installation.js';
 import { ensureDemoTenant } from './tenants/demo-tenant.js';
+import { upgradeStoredSecrets } from './tenants/key-rotation.service.js';
 import { createTenantServices, type TenantServices } from './tenants/tenant-services.js';
+import { createQuotaWatch } from './usage/quota-warnings.service.js';
 
 /** The adapters every delivery layer shares. Built only here (the composition root). */
 export interface Container {
@@ -70,14 +85,30 @@ export interface Container {
   tenants: TenantServices;
   /** Bolt's app, the /slack router, and the per-tenant Slack clients for jobs. */
   slack: SlackApp;
+  /** Reads uploaded documents in bounded worker threads (time, heap, concurrency from INGEST_*). */
+  reader: DocumentReader;
+  /** Web sources: which addresses may be fetched (WEB_FETCH_ALLOW_PRIVATE) and the guarded client. */
+  web: { policy: AddressPolicy; fetch: SafeFetch & { close(): Promise<void> } };
   close(): Promise<void>;
 }
 
-/** Connects the database, Redis (or in-memory stand-ins) and the queue; embedded mode also migrates. */
-export async function createContainer(config: Config, logger: Logger): Promise<Container> {
-  const db = config.databaseUrl
-    ? createPostgresDatabase(config.databaseUrl)
-    : await createEmbeddedDatabase(path.join(config.dataDir, 'pglite'));
+/**
+ * Connects the database, Redis (or in-memory stand-ins) and the queue; embedded mode also migrates.
+ * `opts.database` hands in an already-open database instead (the tests run the whole app on a fresh
+ * native Postgres database per file); the container closes it with everything else.
+ */
+export async function createContainer(
+  config: Config,
+  logger: Logger,
+  opts: { database?: Database } = {},
+): Promise<Container> {
+  // Before anything writes there: embedded data and local originals are the tenants' data.
+  await makePrivateDir(config.dataDir);
+  const db =
+    opts.database ??
+    (config.databaseUrl
+      ? createPostgresDatabase(config.databaseUrl)
+      : await createEmbeddedDatabase(path.join(config.dataDir, 'pglite')));
   try {
     if (db.kind === 'pglite') {
       const applied = await migrate(db);
@@ -86,10 +117,17 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     const kv = config.redisUrl
       ? createRedisStore(config.redisUrl, { logger })
       : createMemoryStore({ logger });
+    // Ingestion runs in a lane of its own, so a tenant's documents never delay anyone's answer.
+    const lanes = JOB_LANES;
     const queue = config.redisUrl
-      ? createBullmqQueue({ url: config.redisUrl, queueName: config.queueName, logger })
-      : createMemoryQueue({ logger });
-    const metrics = createMetrics({ queueCounts: async () => ({ ...(await queue.counts()) }) });
+      ? createBullmqQueue({ url: config.redisUrl, queueName: config.queueName, lanes, logger })
+      : createMemoryQueue({ logger, lanes });
+    // A Redis that does not answer would leave startup waiting on reconnects forever: stop here instead.
+    if (config.redisUrl) await requireRedis(config.redisUrl, kv, queue);
+    const metrics = createMetrics({
+      queueCounts: async () => ({ ...(await queue.counts()) }),
+      brokenInstallations: () => tenants.health.count(),
+    });
     const blobs = config.supabase
       ? createSupabaseBlobStore(config.supabase)
       : createLocalBlobStore(path.join(config.dataDir, 'files'));
@@ -97,6 +135,17 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       ? createOpenAiClient({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
       : undefined;
     const cipher = createCipherBox(config.encryptionKeys);
+    // Only processes that run jobs read documents; they keep a reader thread started.
+    const reader = createDocumentReader({ ...config.ingest, warm: config.appRole !== 'web' });
+    const webPolicy = config.web.allowPrivateAddresses ? anyAddress : publicAddressesOnly;
+    const web = {
+      policy: webPolicy,
+      fetch: createSafeFetch({
+        policy: webPolicy,
+        timeoutMs: config.web.timeoutMs,
+        userAgent: LORE_USER_AGENT,
+      }),
+    };
     const tenants = createTenantServices({
       db,
       kv,
@@ -112,18 +161,11 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       logger,
       kv,
       metrics,
+      db,
+      queue,
       installations: tenants.installations,
       lifecycle: tenants.lifecycle,
-      // Mentions, DMs, thread follow-ups, /ask, the assistant panel, feedback and App Home.
-      extraListeners: (app, events) =>
-        registerAnswerListeners(app, events, {
-          db,
-          kv,
-          queue,
-          logger,
-          publicUrl: config.publicUrl,
-          threads: createThreadMembership({ db, kv }),
-        }),
+      health: tenants.health,
     });
     return {
       config,
@@ -137,8 +179,12 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       cipher,
       tenants,
       slack,
+      reader,
+      web,
       async close() {
         await queue.close();
+        await reader.close();
+        await web.fetch.close();
         await tenants.stop();
         await kv.close();
         await db.close();
@@ -147,6 +193,30 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   } catch (err) {
     await db.close().catch(() => {});
     throw err;
+  }
+}
+
+/** Pings Redis once; when it does not answer, closes both connections and says which URL failed. */
+async function requireRedis(url: string, kv: KeyValueStore, queue: JobQueue): Promise<void> {
+  try {
+    await kv.ping();
+  } catch (err) {
+    await Promise.all([kv.close(), queue.close()]).catch(() => {});
+    throw new Error(
+      `Redis at ${redactUrl(url)} does not answer: start Redis, or fix REDIS_URL (unset, Lore runs one process with an in-memory queue)`,
+      { cause: err },
+    );
+  }
+}
+
+/** The URL without its password, fit for a log line or an error message. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'REDIS_URL';
   }
 }
 
@@ -165,30 +235,45 @@ export function jobServices(c: Container): JobServices {
   });
   return {
     db: c.db,
+    kv: c.kv,
+    queue: c.queue,
     blobs: c.blobs,
     logger: c.logger,
     embeddingModel: c.config.openai.embeddingModel,
     embedderFor: llmFor,
-    answer: {
-      kv: c.kv,
-      llmFor,
-      chatModel: c.config.openai.chatModel,
-      publicUrl: c.config.publicUrl,
-      retrieve: createRetriever({
-        db: c.db,
-        logger: c.logger,
-        embeddingModel: c.config.openai.embeddingModel,
-        embedderFor: llmFor,
-      }),
-      replier: createSlackReplier({
-        clients: c.slack.clients,
-        installationOf: async (tenantId) => {
-          const r = await c.tenants.installations.findByTenant(tenantId);
-          return { teamId: r?.teamId, botId: r?.bot?.id, botUserId: r?.bot?.userId };
-        },
-        logger: c.logger,
-      }),
+    reader: c.reader,
+    maxPages: c.config.ingest.maxPages,
+    web: {
+      fetch: c.web.fetch,
+      robotsAllow: createRobotsCheck(c.web.fetch),
+      refreshMs: c.config.web.refreshMs,
     },
+    threads: {
+      readThread: createThreadReader(c.slack.clients),
+      tell: createTellMember({ clients: c.slack.clients, slackApiUrl: c.config.slack.apiUrl }),
+    },
+    llmFor,
+    chatModel: c.config.openai.chatModel,
+    publicUrl: c.config.publicUrl,
+    retrieve: createRetriever({
+      db: c.db,
+      logger: c.logger,
+      embeddingModel: c.config.openai.embeddingModel,
+      embedderFor: llmFor,
+    }),
+    replier: createSlackReplier({
+      clients: c.slack.clients,
+      installationOf: async (tenantId) => {
+        const r = await c.tenants.installations.findByTenant(tenantId);
+        return { teamId: r?.teamId, botId: r?.bot?.id, botUserId: r?.bot?.userId };
+      },
+      logger: c.logger,
+      slackApiUrl: c.config.slack.apiUrl,
+    }),
+    afterPlatformUsage: createQuotaWatch({ db: c.db, queue: c.queue, logger: c.logger }),
+    recipientsOf: createAdminRecipients({ db: c.db, installations: c.tenants.installations }),
+    sendAdminDm: createAdminDmSender({ clients: c.slack.clients }),
+    planUrl: `${c.config.publicUrl}/app/plans`,
     sendWelcome: c.slack.sendWelcome,
     refreshTenantTokens: c.slack.refreshTenantTokens,
     purge: {
@@ -199,8 +284,10 @@ export function jobServices(c: Container): JobServices {
 }
 
 /** The dashboard's Sign in with Slack (the same Slack app as the install) and its workspace-admin check. */
-function dashboardSignIn(c: Container): SignInDeps {
+function dashboardSignIn(c: Container): SignInDeps & { roleCache: ReturnType<typeof createRoleCache> } {
   const { clientId, clientSecret, apiUrl } = c.config.slack;
+  // Sign-in asks Slack afresh; the answer also serves the per-request re-checks for a minute.
+  const roleCache = createRoleCache(createWorkspaceRoleCheck(c.slack.clients, c.logger), c.kv);
   const redirectUri = `${c.config.publicUrl}/auth/slack/callback`;
   return {
     db: c.db,
@@ -210,7 +297,8 @@ function dashboardSignIn(c: Container): SignInDeps {
       clientId && clientSecret
         ? createSlackSignIn({ clientId, clientSecret, apiUrl, redirectUri })
         : undefined,
-    roleOf: createWorkspaceRoleCheck(c.slack.clients, c.logger),
+    roleOf: roleCache.fresh,
+    roleCache,
   };
 }
 
@@ -243,12 +331,21 @@ export interface RunningApp {
 export async function startApp(
   config: Config,
   logger: Logger,
-  opts: { extraRouters?: Router[] } = {},
+  opts: { extraRouters?: Router[]; database?: Database } = {},
 ): Promise<RunningApp> {
   if (config.embedded) await refuseSecondEmbeddedServer(config.dataDir);
-  const container = await createContainer(config, logger);
+  const container = await createContainer(config, logger, { database: opts.database });
   let shuttingDown = false;
-  const routers: Router[] = [...(opts.extraRouters ?? [])];
+  // First: a refused request must cost nothing else (no session lookup, no body parsing).
+  const routers: Router[] = [
+    rateLimitRoutes({
+      kv: container.kv,
+      metrics: container.metrics,
+      namespace: config.queueName,
+      limits: config.rateLimits,
+    }),
+    ...(opts.extraRouters ?? []),
+  ];
   const adminToken = config.embedded ? newAdminToken() : undefined;
   if (adminToken) routers.push(adminRoutes(adminToken, container));
   // Slack verifies signatures over the raw body: nothing before these may parse it. Event deliveries take
@@ -258,22 +355,35 @@ export async function startApp(
       { logger, metrics: container.metrics },
       SLACK_EVENTS_PATH,
       slackRequestWindow({ logger }),
+      slackDeliveryGate({ signingSecret: config.slack.signingSecret, logger }),
       container.slack.router,
     ),
   ];
   routers.push(container.slack.router);
-  // The playground runs the same answer job as Slack: same limits, quota, recording and metering.
+  // Built once: the worker's jobs and the playground share the clients, retriever and quota watch.
   const services = jobServices(container);
-  const ask = createPlaygroundAsk({
-    ...services.answer,
-    db: container.db,
-    logger,
-    buildBlocks: buildAnswerBlocks,
-  });
+  // The playground runs the same answer job as Slack: same limits, quota, recording and metering.
+  const ask = createPlaygroundAsk({ ...services, buildBlocks: buildAnswerBlocks });
   // Sign-in first: switching workspaces must work from a session whose workspace /api would refuse
   // (operator-only, or uninstalled or suspended since).
-  routers.push(signInRoutes(dashboardSignIn(container)));
-  routers.push(apiRoutes({ ...container, embeddingModel: embeddingModelOf(container), ask }));
+  const signIn = dashboardSignIn(container);
+  routers.push(signInRoutes(signIn));
+  routers.push(
+    apiRoutes({
+      ...container,
+      embeddingModel: embeddingModelOf(container),
+      webAddressPolicy: container.web.policy,
+      ask,
+      channels: createChannelDirectory({ clients: container.slack.clients, kv: container.kv, logger }),
+      healthChecks: readinessChecks(container),
+      slackEventsPath: SLACK_EVENTS_PATH,
+      recheckSession: createSessionRecheck({
+        db: container.db,
+        config,
+        roleOf: signIn.roleCache.cached,
+      }),
+    }),
+  );
   routers.push(dashboardStaticRoutes({ distDir: path.resolve('dashboard/dist') }));
   if (config.embedded) {
     const demo = await ensureDemoTenant(container.db);
@@ -293,27 +403,45 @@ export async function startApp(
     metrics: container.metrics,
     readiness: readinessChecks(container),
     isShuttingDown: () => shuttingDown,
+    metricsToken: config.metricsToken,
+    trustProxy: config.trustProxy,
     ingress: config.appRole === 'worker' ? [] : ingress,
     routers: config.appRole === 'worker' ? [] : routers,
   });
   if (config.appRole !== 'web') {
-    await startWorker(container.queue, createJobRegistry(jobServices(container)), {
+    await startWorker(container.queue, createJobRegistry(services), {
       logger,
       metrics: container.metrics,
+      lanes: {
+        laneConcurrency: { [INGEST_LANE]: config.ingest.concurrency },
+        tenantConcurrency: config.tenantJobConcurrency,
+      },
     });
+    await scheduleRecurringJobs(container.queue);
+  }
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = config.host
+      ? app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)))
+      : app.listen(config.port, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  if (config.appRole !== 'web') {
+    // Only once the server listens: unfinished documents must never hold up the probes or Slack's acks.
     // A database that is down at boot must not stop the worker: /readyz reports it, and jobs retry.
     await resumeUnfinishedIngests(container.db, container.queue, logger).catch((err: unknown) =>
       logger.warn({ err }, 'could not resume unfinished ingestion'),
     );
-    await scheduleRecurringJobs(container.queue);
+    // Secrets from before AES-GCM binding (or under a retired key) are rewritten without an operator step.
+    await upgradeStoredSecrets({ ...container, installations: container.tenants.installations }).catch(
+      (err: unknown) => logger.warn({ err }, 'could not re-encrypt stored secrets'),
+    );
   }
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://127.0.0.1:${port}`;
   if (adminToken) await writeServerHandle(config.dataDir, { url, token: adminToken, pid: process.pid });
+  // PGlite sets 0666 on the files it creates whatever the umask: narrow what the boot wrote. Files it
+  // creates later stay behind DATA_DIR's 0700, which no one else can enter.
+  await makePrivateDir(config.dataDir);
 
   return {
     container,

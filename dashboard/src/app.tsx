@@ -9,6 +9,7 @@ import { useApi } from './lib/use-api';
 import { AskPage } from './pages/ask';
 import { AuditPage } from './pages/audit';
 import { ChooseWorkspacePage } from './pages/choose-workspace';
+import { CollectionsPage } from './pages/collections';
 import { ConversationsPage } from './pages/conversations';
 import { DocumentPage } from './pages/document';
 import { DocumentsPage } from './pages/documents';
@@ -16,6 +17,7 @@ import { GapsPage } from './pages/gaps';
 import { NotFoundPage } from './pages/not-found';
 import { OperatorPage } from './pages/operator';
 import { OverviewPage } from './pages/overview';
+import { PlansPage } from './pages/plans';
 import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
 import { UsagePage } from './pages/usage';
@@ -28,12 +30,14 @@ function Page({ session }: { session: SessionDto }) {
   if (path === '/') return <OverviewPage />;
   if (path === '/documents') return <DocumentsPage />;
   if (doc?.id) return <DocumentPage id={doc.id} />;
+  if (path === '/collections') return <CollectionsPage />;
   if (path === '/ask') return <AskPage />;
   if (path === '/usage') return <UsagePage />;
   if (path === '/conversations') return <ConversationsPage />;
   if (path === '/gaps') return <GapsPage />;
   if (path === '/settings') return <SettingsPage />;
   if (path === '/audit') return <AuditPage />;
+  if (path === '/plans') return <PlansPage />;
   return <NotFoundPage />;
 }
 

@@ -9,7 +9,7 @@ import { migrate } from '../../src/infra/db/migrate.js';
 import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { addDocument } from '../../src/knowledge/document-intake.service.js';
-import { createIngestJob } from '../../src/knowledge/ingest.job.js';
+import { ingestJob } from '../../src/knowledge/ingest.job.js';
 import { createLogger } from '../../src/logger.js';
 import { insertTenant } from '../../src/tenants/tenants.repo.js';
 import { buildPdf, type PdfPage } from '../../tests/support/document-fixtures.js';
@@ -66,7 +66,7 @@ async function ingestOnce(name: string, embed: boolean): Promise<{ ms: number; c
     actor: 'bench',
   });
   if (!r.versionId) throw new Error('expected a new version');
-  await createIngestJob({
+  await ingestJob.bind({
     db,
     blobs,
     logger,

@@ -13,6 +13,8 @@ export interface BeirDocument {
 export interface BeirQuery {
   id: string;
   text: string;
+  /** Lore's extension: the exact text that must reach the member or the model (answer evaluation). */
+  answer?: string;
 }
 
 /** A dataset in BEIR's layout, plus Lore's optional `unanswerable.jsonl` (questions nothing answers). */
@@ -76,8 +78,12 @@ export async function loadBeirDataset(
   const corpus: BeirDocument[] = [];
   for (const file of await corpusFiles(dir)) corpus.push(...(await readJsonl<BeirDocument>(file)));
   const qrels = parseQrels(await readFile(path.join(dir, 'qrels', 'test.tsv'), 'utf8'));
-  const allQueries = await readJsonl<{ _id: string; text: string }>(path.join(dir, 'queries.jsonl'));
-  const queries = allQueries.filter((q) => qrels.has(q._id)).map((q) => ({ id: q._id, text: q.text }));
+  const allQueries = await readJsonl<{ _id: string; text: string; answer?: string }>(
+    path.join(dir, 'queries.jsonl'),
+  );
+  const queries = allQueries
+    .filter((q) => qrels.has(q._id))
+    .map((q) => (q.answer ? { id: q._id, text: q.text, answer: q.answer } : { id: q._id, text: q.text }));
   const unanswerableFile = path.join(dir, 'unanswerable.jsonl');
   const unanswerable = existsSync(unanswerableFile)
     ? (await readJsonl<{ _id: string; text: string }>(unanswerableFile)).map((q) => ({

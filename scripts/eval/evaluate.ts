@@ -29,7 +29,16 @@ export interface EvalResult {
   abstainedOnUnanswerable: number | null;
   /** Per query: document ids best first, the signal, and whether the first result was relevant. */
   rankings: Map<string, string[]>;
-  signals: Map<string, { confident: boolean; bestTermCoverage: number; bestSimilarity: number | null }>;
+  signals: Map<
+    string,
+    {
+      confident: boolean;
+      bestTermCoverage: number;
+      bestSimilarity: number | null;
+      terms: string[];
+      unmatchedTerms: string[];
+    }
+  >;
   msPerQuery: number;
   /** The top 6 hits of every query (what the answer step reads) and the passages they merge into. */
   adjacentMerge: { hits: number; passages: number };
@@ -85,8 +94,8 @@ export async function evaluateRetrieval(
     const top = result.hits.slice(0, PROMPT_HITS);
     adjacentMerge.hits += top.length;
     adjacentMerge.passages += mergeAdjacentHits(top).length;
-    const { confident, bestTermCoverage, bestSimilarity } = result.relevance;
-    signals.set(q.id, { confident, bestTermCoverage, bestSimilarity });
+    const { confident, bestTermCoverage, bestSimilarity, terms, unmatchedTerms } = result.relevance;
+    signals.set(q.id, { confident, bestTermCoverage, bestSimilarity, terms, unmatchedTerms });
   }
   const msPerQuery = (performance.now() - started) / Math.max(1, all.length);
   const share = (qs: BeirQuery[], want: boolean) =>

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { addDocument } from '../../src/knowledge/document-intake.service.js';
-import { createIngestJob, type IngestDeps } from '../../src/knowledge/ingest.job.js';
-import { INGEST_JOB } from '../../src/knowledge/ingest-queue.js';
+import { type IngestDeps, ingestJob } from '../../src/knowledge/ingest.job.js';
 import type { BeirDocument } from './beir.js';
 
 /** What ingestion made of a corpus: which Lore document holds which corpus document, and what failed. */
@@ -38,7 +37,7 @@ export async function ingestCorpus(
 ): Promise<IngestedCorpus> {
   const started = performance.now();
   const queue = createMemoryQueue({ logger: deps.logger });
-  await queue.startWorker({ [INGEST_JOB]: createIngestJob(deps) }, { concurrency: 1 });
+  await queue.startWorker({ [ingestJob.name]: ingestJob.bind(deps) }, { concurrency: 1 });
   const corpusIdOf = new Map<string, string>();
   const taken = new Set<string>();
   let duplicates = 0;

@@ -8,6 +8,7 @@ import type { Logger } from '../../src/logger.js';
 import { insertTenant } from '../../src/tenants/tenants.repo.js';
 import type { BeirDataset } from './beir.js';
 import { type EvalResult, evaluateRetrieval } from './evaluate.js';
+import { type AnswerEvalResult, evaluateAnswers } from './evaluate-answers.js';
 import { type IngestedCorpus, ingestCorpus } from './ingest-corpus.js';
 
 export interface RunOptions {
@@ -20,6 +21,8 @@ export interface RunOptions {
   weights?: Partial<SearchWeights>;
   fullTextMode?: FullTextMode;
   onProgress?: (done: number, total: number) => void;
+  /** Also run every question through the answer step (both modes). */
+  answers?: boolean;
 }
 
 export interface RunReport {
@@ -27,6 +30,8 @@ export interface RunReport {
   fullText: EvalResult;
   /** Null without an embedder. */
   hybrid: EvalResult | null;
+  /** The answer step's four figures without a model (full-text, quoted passages) and with one. */
+  answers: { noModel: AnswerEvalResult; withModel: AnswerEvalResult } | null;
 }
 
 /**
@@ -73,5 +78,22 @@ export async function runEvaluation(
   const hybrid = embedder
     ? await evaluateRetrieval(db, tenant.id, dataset, ingest.corpusIdOf, { ...common, embedder })
     : null;
-  return { ingest, fullText, hybrid };
+  const answers = opts.answers
+    ? {
+        // No model means no embedding key either: full-text retrieval, passages quoted to the member.
+        noModel: await evaluateAnswers(db, tenant.id, dataset, ingest.corpusIdOf, {
+          embedder: null,
+          embeddingModel: opts.embeddingModel,
+          withModel: false,
+          logger: opts.logger,
+        }),
+        withModel: await evaluateAnswers(db, tenant.id, dataset, ingest.corpusIdOf, {
+          embedder,
+          embeddingModel: opts.embeddingModel,
+          withModel: true,
+          logger: opts.logger,
+        }),
+      }
+    : null;
+  return { ingest, fullText, hybrid, answers };
 }

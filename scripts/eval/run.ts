@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Embedder } from '../../src/ai/llm-client.js';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
 import { loadConfig } from '../../src/config.js';
 import { createEmbeddedDatabase } from '../../src/infra/db/database.js';
@@ -9,19 +10,34 @@ import { migrate } from '../../src/infra/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import { loadBeirDataset } from './beir.js';
 import { formatResult } from './evaluate.js';
+import { formatAnswerResult, formatMisses } from './evaluate-answers.js';
+import { fakeEmbedder } from './fake-embedder.js';
+import { formatBreakdown } from './miss-reasons.js';
 import { runEvaluation } from './run-evaluation.js';
 
+/** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
+const SHIPPED = ['tests/fixtures/eval', 'tests/fixtures/eval-slack'];
+/** Questions over the shipped corpora that no change is tuned on (tests/fixtures/eval-heldout/README.md). */
+const HELD_OUT = ['tests/fixtures/eval-heldout/fernhill', 'tests/fixtures/eval-heldout/kestrel'];
+
 /**
- * `npm run eval [-- --dataset <dir>] [--max-docs <n>] [--full-text-mode all|any|all_then_any] [--json <file>]`
- * Retrieval evaluation on a BEIR-layout dataset (default: the shipped tests/fixtures/eval), always in a
- * fresh in-memory database, never the configured one. Hybrid runs too when OPENAI_API_KEY is set.
+ * `npm run eval [-- --dataset <dir>] [--max-docs <n>] [--full-text-mode all|any|all_then_any] [--json <file>]
+ *   [--fake-embeddings] [--no-answers] [--misses]`
+ * Retrieval evaluation on BEIR-layout datasets (default: both shipped sets, then the held-out questions), then the answer step's four
+ * figures in both modes (no model; with a model), always in a fresh in-memory database, never the
+ * configured one. Hybrid and the with-a-model figures use OpenAI embeddings when OPENAI_API_KEY is set, else
+ * the deterministic fake embedder on the shipped sets (or with --fake-embeddings), labelled as such. Without a
+ * model, where each answerable question's answer was lost is counted; --misses lists those questions.
  */
 const { values } = parseArgs({
   options: {
-    dataset: { type: 'string', default: 'tests/fixtures/eval' },
+    dataset: { type: 'string', multiple: true },
     'max-docs': { type: 'string' },
     'full-text-mode': { type: 'string', default: 'all_then_any' },
     json: { type: 'string' },
+    'fake-embeddings': { type: 'boolean', default: false },
+    'no-answers': { type: 'boolean', default: false },
+    misses: { type: 'boolean', default: false },
   },
 });
 const mode = values['full-text-mode'];
@@ -29,61 +45,82 @@ if (mode !== 'all' && mode !== 'any' && mode !== 'all_then_any') {
   throw new Error('--full-text-mode must be all, any or all_then_any');
 }
 const config = loadConfig();
-const dataset = await loadBeirDataset(values.dataset, {
-  maxDocuments: values['max-docs'] ? Number(values['max-docs']) : undefined,
-});
-const subset = dataset.omittedDocuments ? ` (subset: ${dataset.omittedDocuments} documents left out)` : '';
-process.stdout.write(
-  `Dataset ${dataset.name}: ${dataset.corpus.length} documents${subset}, ${dataset.queries.length} judged queries, ${dataset.unanswerable.length} unanswerable\n`,
-);
-const embedder = config.openai.apiKey
-  ? createOpenAiClient({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
-  : null;
-if (!embedder) process.stdout.write('No OPENAI_API_KEY: full-text only (hybrid needs embeddings).\n');
+const dirs = values.dataset ?? [...SHIPPED, ...HELD_OUT];
+const reports: Record<string, unknown> = {};
 
-const db = await createEmbeddedDatabase('memory://');
-const blobDir = await mkdtemp(path.join(tmpdir(), 'lore-eval-'));
-try {
-  await migrate(db);
-  let lastShown = 0;
-  const report = await runEvaluation(db, dataset, {
-    embedder,
-    embeddingModel: config.openai.embeddingModel,
-    blobDir,
-    logger: createLogger({ level: 'warn' }),
-    fullTextMode: mode,
-    onProgress: (done, total) => {
-      if (done === total || performance.now() - lastShown > 2_000) {
-        lastShown = performance.now();
-        process.stdout.write(`  uploaded ${done}/${total}\n`);
-      }
-    },
+for (const dir of dirs) {
+  const dataset = await loadBeirDataset(dir, {
+    maxDocuments: values['max-docs'] ? Number(values['max-docs']) : undefined,
   });
-  const ing = report.ingest;
+  const subset = dataset.omittedDocuments ? ` (subset: ${dataset.omittedDocuments} documents left out)` : '';
+  const heldOut = HELD_OUT.includes(dir) ? ' [held-out questions: measured, never tuned on]' : '';
   process.stdout.write(
-    `Ingested ${ing.documents} documents into ${ing.chunks} chunks in ${ing.seconds.toFixed(1)} s (${ing.failed.length} failed, ${ing.duplicates} duplicates)\n`,
+    `\nDataset ${dataset.name}${heldOut}: ${dataset.corpus.length} documents${subset}, ${dataset.queries.length} judged queries, ${dataset.unanswerable.length} unanswerable\n`,
   );
-  for (const f of ing.failed.slice(0, 5)) process.stdout.write(`  failed ${f.corpusId}: ${f.reason}\n`);
-  process.stdout.write(`${formatResult(report.fullText)}\n`);
-  if (report.hybrid) process.stdout.write(`${formatResult(report.hybrid)}\n`);
-  if (values.json) {
-    const plain = (r: typeof report.fullText | null) =>
-      r && { ...r, rankings: Object.fromEntries(r.rankings), signals: Object.fromEntries(r.signals) };
-    await writeFile(
-      values.json,
-      JSON.stringify(
-        {
-          dataset: dataset.name,
-          ingest: { ...ing, corpusIdOf: undefined },
-          fullText: plain(report.fullText),
-          hybrid: plain(report.hybrid),
-        },
-        null,
-        2,
-      ),
-    );
+  const fake = values['fake-embeddings'] || SHIPPED.includes(dir) || HELD_OUT.includes(dir);
+  let embedder: Embedder | null = null;
+  let embedderLabel = 'full-text only';
+  if (config.openai.apiKey) {
+    embedder = createOpenAiClient({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl });
+    embedderLabel = `hybrid, ${config.openai.embeddingModel}`;
+  } else if (fake) {
+    embedder = fakeEmbedder;
+    embedderLabel = 'hybrid, fake embedder (no OPENAI_API_KEY)';
+  } else {
+    process.stdout.write('No OPENAI_API_KEY: full-text only (hybrid needs embeddings).\n');
   }
-} finally {
-  await db.close();
-  await rm(blobDir, { recursive: true, force: true });
+
+  const db = await createEmbeddedDatabase('memory://');
+  const blobDir = await mkdtemp(path.join(tmpdir(), 'lore-eval-'));
+  try {
+    await migrate(db);
+    let lastShown = 0;
+    const report = await runEvaluation(db, dataset, {
+      embedder,
+      embeddingModel: config.openai.embeddingModel,
+      blobDir,
+      logger: createLogger({ level: 'warn' }),
+      fullTextMode: mode,
+      answers: !values['no-answers'],
+      onProgress: (done, total) => {
+        if (done === total || performance.now() - lastShown > 2_000) {
+          lastShown = performance.now();
+          process.stdout.write(`  uploaded ${done}/${total}\n`);
+        }
+      },
+    });
+    const ing = report.ingest;
+    process.stdout.write(
+      `Ingested ${ing.documents} documents into ${ing.chunks} chunks in ${ing.seconds.toFixed(1)} s (${ing.failed.length} failed, ${ing.duplicates} duplicates)\n`,
+    );
+    for (const f of ing.failed.slice(0, 5)) process.stdout.write(`  failed ${f.corpusId}: ${f.reason}\n`);
+    process.stdout.write(`${formatResult(report.fullText)}\n`);
+    if (report.hybrid) process.stdout.write(`${formatResult(report.hybrid)}  (${embedderLabel})\n`);
+    if (report.answers) {
+      const noModel = report.answers.noModel;
+      process.stdout.write(`${formatAnswerResult(noModel, 'full-text only')}\n`);
+      const outcomes = [...noModel.perQuery.values()].flatMap((q) => (q.outcome ? [q.outcome] : []));
+      process.stdout.write(`  no model, answerable: ${formatBreakdown(outcomes)}\n`);
+      if (values.misses) process.stdout.write(`${formatMisses(noModel).join('\n')}\n`);
+      process.stdout.write(`${formatAnswerResult(report.answers.withModel, embedderLabel)}\n`);
+    }
+    const plain = <T extends { perQuery?: Map<string, unknown> } | null>(r: T) =>
+      r && { ...r, perQuery: r.perQuery && Object.fromEntries(r.perQuery) };
+    const plainRetrieval = (r: typeof report.fullText | null) =>
+      r && { ...r, rankings: Object.fromEntries(r.rankings), signals: Object.fromEntries(r.signals) };
+    reports[dataset.name] = {
+      ingest: { ...ing, corpusIdOf: undefined },
+      embedder: embedderLabel,
+      fullText: plainRetrieval(report.fullText),
+      hybrid: plainRetrieval(report.hybrid),
+      answers: report.answers && {
+        noModel: plain(report.answers.noModel),
+        withModel: plain(report.answers.withModel),
+      },
+    };
+  } finally {
+    await db.close();
+    await rm(blobDir, { recursive: true, force: true });
+  }
 }
+if (values.json) await writeFile(values.json, JSON.stringify(reports, null, 2));

@@ -61,3 +61,39 @@ export async function loadAnswerView(
     sources,
   };
 }
+
+/** One citation of an answer with its whole passage and when that document version was added. */
+export interface CitedPassage {
+  position: number;
+  documentId: string | null;
+  title: string;
+  section: string;
+  pageStart: number | null;
+  pageEnd: number | null;
+  /** The passage's place in the document (0-based); null when the passage is gone (re-indexed, deleted). */
+  ordinal: number | null;
+  content: string | null;
+  versionAddedAt: Date | null;
+}
+
+/** An answer's question and cited passages, for "View sources"; null when there is no such answer. */
+export async function loadCitedPassages(
+  c: DbClient,
+  answerId: string,
+): Promise<{ question: string; passages: CitedPassage[] } | null> {
+  if (!isAnswerId(answerId)) return null;
+  const { rows } = await c.query<{ question: string }>('SELECT question FROM lore.answers WHERE id = $1', [
+    answerId,
+  ]);
+  if (!rows[0]) return null;
+  const cited = await c.query<CitedPassage>(
+    `SELECT ac.position, ac.document_id AS "documentId", ac.title, ac.section, ch.page_start AS "pageStart",
+            ch.page_end AS "pageEnd", ch.ordinal, ch.content, v.created_at AS "versionAddedAt"
+     FROM lore.answer_citations ac
+     LEFT JOIN lore.chunks ch ON ch.id = ac.chunk_id
+     LEFT JOIN lore.document_versions v ON v.id = ch.version_id
+     WHERE ac.answer_id = $1 ORDER BY ac.position`,
+    [answerId],
+  );
+  return { question: rows[0].question, passages: cited.rows };
+}

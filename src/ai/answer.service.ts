@@ -1,21 +1,29 @@
-import { AppError } from '../errors.js';
+import { aiError } from '../errors.js';
+import { querySnippet } from '../knowledge/retrieval/snippets.js';
+import { holdBackMarker, isAbstention } from './abstention.js';
 import type {
   AnswerResult,
   AnswerSource,
+  AnswerTrace,
+  RetrievalScope,
   RetrievedPassage,
   Retriever,
   ThreadMessage,
 } from './answer.types.js';
 import type { LlmClient } from './llm-client.js';
-import { buildAnswerMessages, NO_ANSWER } from './prompts.js';
+import type { LlmFor } from './llm-for-tenant.js';
+import { buildAnswerMessages } from './prompts.js';
+import { rewriteFollowUp } from './rewrite-question.js';
 import { trimThread } from './thread-context.js';
 
 export interface AnswerDeps {
   retrieve: Retriever;
   /** The tenant's own key's client, else the platform's, else null (extractive answers). */
-  llmFor: (tenantId: string) => Promise<{ llm: LlmClient; keySource: 'platform' | 'tenant' } | null>;
+  llmFor: LlmFor;
   chatModel: string;
   publicUrl: string;
+  /** Told when rewriting a thread follow-up failed (the answer goes on with the plain follow-up). */
+  onRewriteError?: (err: unknown) => void;
 }
 
 export interface AnswerInput {
@@ -24,10 +32,14 @@ export interface AnswerInput {
   thread: ThreadMessage[];
   style: 'concise' | 'detailed';
   instructions: string;
+  /** The collections this question may draw on (its channel's, or the workspace default). */
+  scope: RetrievalScope;
+  /** The channel's own instructions (tone, audience), added after the workspace's. */
+  channelInstructions?: string;
 }
 
 const PASSAGES_FOR_LLM = 6;
-const PASSAGES_FOR_EXTRACT = 3;
+export const PASSAGES_FOR_EXTRACT = 3;
 const THREAD_TOKEN_BUDGET = 1_500;
 const MAX_ANSWER_TOKENS = 700;
 
@@ -60,26 +72,71 @@ export function searchQueryFor(question: string, thread: ThreadMessage[]): strin
 }
 
 /**
- * Answers a question from the tenant's knowledge base: retrieve → not relevant? say so → no model?
- * quote the best passages → else stream a cited answer from the model. `onDelta` receives the text as
- * it is written (never a partial NO_ANSWER).
+ * Answers a question from the tenant's knowledge base: retrieve → nothing relevant? say so → no model?
+ * quote the best passages when retrieval is confident → else the model judges the passages and streams a
+ * cited answer, or says NO_ANSWER (→ "I don't know"). `onDelta` receives the text as it is written (never
+ * any part of the marker).
  */
 export async function answerQuestion(
   deps: AnswerDeps,
   input: AnswerInput,
   onDelta: (text: string) => Promise<void> | void = () => {},
 ): Promise<AnswerResult> {
-  const retrieval = await deps.retrieve(input.tenantId, searchQueryFor(input.question, input.thread));
-  const none = { model: '', promptTokens: 0, completionTokens: 0, keySource: 'none' as const };
-  if (!retrieval.confident || retrieval.passages.length === 0) {
-    return { outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [], usage: none };
-  }
   const provider = await deps.llmFor(input.tenantId);
+  // In a thread, the model rewrites the follow-up into a standalone question for search; without a model
+  // (or if that call fails) a short follow-up is searched together with the question before it.
+  let searchQuery = searchQueryFor(input.question, input.thread);
+  let rewritten = false;
+  const rewriteUsage = { promptTokens: 0, completionTokens: 0 };
+  if (provider && input.thread.some((m) => m.role === 'user')) {
+    try {
+      const r = await rewriteFollowUp(provider.llm, deps.chatModel, input.question, input.thread);
+      searchQuery = r.text;
+      rewritten = true;
+      rewriteUsage.promptTokens = r.promptTokens;
+      rewriteUsage.completionTokens = r.completionTokens;
+    } catch (err) {
+      deps.onRewriteError?.(err);
+    }
+  }
+  // The client found above embeds the search too: the tenant's key is looked up once per answer.
+  const retrieval = await deps.retrieve(input.tenantId, searchQuery, input.scope, provider);
+  const none = { model: '', promptTokens: 0, completionTokens: 0, keySource: 'none' as const };
+  const trace = (declinedBy: AnswerTrace['declinedBy']): AnswerTrace => ({
+    searchQuery,
+    rewritten,
+    passages: retrieval.passages.map(({ title, section, score, termCoverage, similarity }) => ({
+      title,
+      section,
+      score,
+      termCoverage,
+      similarity,
+    })),
+    confident: retrieval.confident,
+    relevant: retrieval.relevant,
+    declinedBy,
+  });
+  // With a model, retrieval only declines when nothing related came back; without one, quoted passages
+  // are the answer, so they must be confidently relevant.
+  const enough = provider ? retrieval.relevant : retrieval.confident;
+  if (!enough || retrieval.passages.length === 0) {
+    return {
+      outcome: 'no_sources',
+      text: NO_SOURCES_TEXT,
+      sources: [],
+      // The rewrite call, when there was one, was spent and is metered.
+      usage:
+        rewritten && provider
+          ? { model: deps.chatModel, ...rewriteUsage, keySource: provider.keySource }
+          : none,
+      trace: trace('retrieval'),
+    };
+  }
   if (!provider) {
     const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
     const text = [
       '_No AI model is set up for this workspace, so here are the most relevant passages from your documents:_',
-      ...top.map((p, i) => `>${p.content.replace(/\s+/g, ' ').slice(0, 400)} [${i + 1}]`),
+      ...top.map((p, i) => `>${querySnippet(input.question, p.content)} [${i + 1}]`),
     ].join('\n\n');
     await onDelta(text);
     return {
@@ -87,6 +144,7 @@ export async function answerQuestion(
       text,
       sources: top.map((p, i) => toSource(deps.publicUrl, p, i + 1)),
       usage: none,
+      trace: trace(null),
     };
   }
   const passages = retrieval.passages.slice(0, PASSAGES_FOR_LLM);
@@ -96,42 +154,31 @@ export async function answerQuestion(
     passages,
     style: input.style,
     instructions: input.instructions,
+    channelInstructions: input.channelInstructions ?? '',
   });
-  // Hold text back while it could still turn out to be NO_ANSWER, so a refusal never streams half-way.
-  let held = '';
-  let released = false;
+  const stream = holdBackMarker(onDelta);
   const reply = await provider.llm.streamChat(
     messages,
     { model: deps.chatModel, maxTokens: MAX_ANSWER_TOKENS, temperature: 0.1 },
-    async (delta) => {
-      if (released) return onDelta(delta);
-      held += delta;
-      if (!NO_ANSWER.startsWith(held.trim())) {
-        released = true;
-        await onDelta(held);
-      }
-    },
+    stream.push,
   );
   const usage = {
     model: reply.model,
-    promptTokens: reply.promptTokens,
-    completionTokens: reply.completionTokens,
+    promptTokens: reply.promptTokens + rewriteUsage.promptTokens,
+    completionTokens: reply.completionTokens + rewriteUsage.completionTokens,
     keySource: provider.keySource,
   };
   const text = reply.text.trim();
   if (text === '') {
-    throw new AppError({
-      code: 'ai_unavailable',
-      message: 'The AI provider returned an empty answer.',
-      status: 502,
-      expose: true,
-    });
+    throw aiError('ai_unavailable', 'The AI provider returned an empty answer.');
   }
-  if (text === NO_ANSWER) return { outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [], usage };
-  if (!released) await onDelta(held);
+  if (isAbstention(text)) {
+    return { outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [], usage, trace: trace('model') };
+  }
+  await stream.flush();
   const cited = new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   const sources = passages
     .map((p, i) => toSource(deps.publicUrl, p, i + 1))
     .filter((s) => (cited.size === 0 ? s.position <= PASSAGES_FOR_EXTRACT : cited.has(s.position)));
-  return { outcome: 'answered', text, sources, usage };
+  return { outcome: 'answered', text, sources, usage, trace: trace(null) };
 }

@@ -1,3 +1,5 @@
+import type { Embedder } from './llm-client.js';
+
 /** A passage retrieval found for a question, with what a citation needs. */
 export interface RetrievedPassage {
   chunkId: string;
@@ -8,16 +10,35 @@ export interface RetrievedPassage {
   ordinal: number;
   content: string;
   score: number;
+  /** Share of the question's words the passage holds, and its cosine similarity (null: full-text only). */
+  termCoverage: number;
+  similarity: number | null;
 }
 
-/** What retrieval returns: passages best first, and whether they are relevant enough to answer from. */
+/** What retrieval returns: passages best first, and how relevant they are. */
 export interface Retrieval {
   passages: RetrievedPassage[];
+  /** Strong enough to quote as the answer when no model judges them. */
   confident: boolean;
+  /** Anything related came back at all (the only gate before a model). */
+  relevant: boolean;
 }
 
-/** Tenant-scoped retrieval, injected so the answer service does not care how search works. */
-export type Retriever = (tenantId: string, query: string) => Promise<Retrieval>;
+/** Which documents a question may draw on: its channel's collections, or every collection (null). */
+export interface RetrievalScope {
+  collectionIds: string[] | null;
+}
+
+/**
+ * Tenant-scoped retrieval, injected so the answer service does not care how search works. `embedder` is the
+ * tenant's client when the caller already has it (null: full-text only); unset, the retriever looks it up.
+ */
+export type Retriever = (
+  tenantId: string,
+  query: string,
+  scope: RetrievalScope,
+  embedder?: { llm: Embedder } | null,
+) => Promise<Retrieval>;
 
 /** One numbered source shown under an answer. */
 export interface AnswerSource {
@@ -34,8 +55,22 @@ export interface AnswerSource {
 
 export type AnswerOutcome = 'answered' | 'extractive' | 'no_sources';
 
+/** Why an answer came out as it did, for the playground: what was searched, found, and who declined. */
+export interface AnswerTrace {
+  /** What retrieval searched: the question, or its standalone rewrite in a thread. */
+  searchQuery: string;
+  /** True when a thread follow-up was rewritten into `searchQuery` by the model. */
+  rewritten: boolean;
+  passages: Array<Pick<RetrievedPassage, 'title' | 'section' | 'score' | 'termCoverage' | 'similarity'>>;
+  confident: boolean;
+  relevant: boolean;
+  /** 'retrieval': nothing (relevant enough) was found; 'model': the model said the sources do not answer. */
+  declinedBy: 'retrieval' | 'model' | null;
+}
+
 export interface AnswerResult {
   outcome: AnswerOutcome;
+  trace?: AnswerTrace;
   /** Slack mrkdwn text with [n] citation markers. */
   text: string;
   sources: AnswerSource[];

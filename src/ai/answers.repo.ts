@@ -117,3 +117,35 @@ export async function completeAnswer(
     );
   }
 }
+
+/**
+ * Deletes up to `batch` of the current tenant's oldest answers created more than `days` days ago (their
+ * sources, feedback and knowledge gaps cascade; metered usage keeps its rows). Inside withTenant. Returns how
+ * many went.
+ */
+export async function deleteAnswersOlderThan(c: DbClient, days: number, batch: number): Promise<number> {
+  const { rowCount } = await c.query(
+    `DELETE FROM lore.answers WHERE id IN (
+       SELECT id FROM lore.answers WHERE created_at < now() - make_interval(days => $1)
+       ORDER BY created_at LIMIT $2)`,
+    [days, batch],
+  );
+  return rowCount ?? 0;
+}
+
+/** Deletes up to `batch` conversations older than `days` days that no answer belongs to any more (inside withTenant). */
+export async function deleteEmptyConversationsOlderThan(
+  c: DbClient,
+  days: number,
+  batch: number,
+): Promise<number> {
+  const { rowCount } = await c.query(
+    `DELETE FROM lore.conversations WHERE id IN (
+       SELECT cv.id FROM lore.conversations cv
+       WHERE cv.created_at < now() - make_interval(days => $1)
+         AND NOT EXISTS (SELECT 1 FROM lore.answers a WHERE a.conversation_id = cv.id)
+       LIMIT $2)`,
+    [days, batch],
+  );
+  return rowCount ?? 0;
+}

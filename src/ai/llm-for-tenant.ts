@@ -3,11 +3,18 @@ import type { CipherBox } from '../infra/crypto/cipher-box.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import type { Logger } from '../logger.js';
+import { openAiKeyContext } from '../tenants/settings.service.js';
+import { sealedOpenAiKeyOf } from '../tenants/tenant-settings.repo.js';
 import type { LlmClient } from './llm-client.js';
 
-/** The model client for a tenant and whose key pays for it; null when there is none (extractive answers). */
+/**
+ * The model client for a tenant and whose key pays for it; null when there is none (extractive answers).
+ * A caller that has already read the tenant's sealed key (the answer job, with the rest of its facts)
+ * passes it in `known`, so the key is not looked up again.
+ */
 export type LlmFor = (
   tenantId: string,
+  known?: { sealedKey: string | null },
 ) => Promise<{ llm: LlmClient; keySource: 'platform' | 'tenant' } | null>;
 
 export interface LlmForTenantDeps {
@@ -32,14 +39,10 @@ export function createLlmForTenant(deps: LlmForTenantDeps): LlmFor {
   const cache = new LRUCache<string, { sealed: string; llm: LlmClient }>({ max: deps.max ?? 500 });
   const platform = deps.platform ? { llm: deps.platform, keySource: 'platform' as const } : null;
 
-  return async (tenantId) => {
-    const sealed = await withTenant(deps.db, tenantId, async (c) => {
-      const { rows } = await c.query<{ v: string | null }>(
-        'SELECT openai_key_encrypted AS v FROM lore.tenant_settings WHERE tenant_id = $1',
-        [tenantId],
-      );
-      return rows[0]?.v ?? null;
-    });
+  return async (tenantId, known) => {
+    const sealed = known
+      ? known.sealedKey
+      : await withTenant(deps.db, tenantId, (c) => sealedOpenAiKeyOf(c, tenantId));
     if (!sealed) {
       cache.delete(tenantId);
       return platform;
@@ -47,7 +50,7 @@ export function createLlmForTenant(deps: LlmForTenantDeps): LlmFor {
     const cached = cache.get(tenantId);
     if (cached?.sealed === sealed) return { llm: cached.llm, keySource: 'tenant' };
     try {
-      const llm = deps.createClient(deps.cipher.decrypt(sealed));
+      const llm = deps.createClient(deps.cipher.decrypt(sealed, openAiKeyContext(tenantId)));
       cache.set(tenantId, { sealed, llm });
       return { llm, keySource: 'tenant' };
     } catch (err) {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { AppError } from '../errors.js';
+import { AppError, aiError } from '../errors.js';
 import { EMBEDDING_DIMENSIONS, type LlmClient } from './llm-client.js';
 
 /**
@@ -90,17 +90,13 @@ function providerError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const status = err instanceof OpenAI.APIError ? err.status : undefined;
   const retryable = status === undefined || status === 408 || status === 429 || status >= 500;
-  return new AppError({
-    code: status === 401 ? 'ai_key_invalid' : retryable ? 'ai_unavailable' : 'ai_request_rejected',
-    message:
-      status === 401
-        ? 'The OpenAI key was rejected: check it in the dashboard settings.'
-        : 'The AI provider is not available right now.',
-    status: 502,
-    expose: true,
-    cause: err,
-    details: { retryable },
-  });
+  return aiError(
+    status === 401 ? 'ai_key_invalid' : retryable ? 'ai_unavailable' : 'ai_request_rejected',
+    status === 401
+      ? 'The OpenAI key was rejected: check it in the dashboard settings.'
+      : 'The AI provider is not available right now.',
+    { cause: err, details: { retryable } },
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { BlobStore } from '../infra/blob/blob-store.js';
 import type { CipherBox } from '../infra/crypto/cipher-box.js';
 import type { Database } from '../infra/db/database.js';
+import type { AddressPolicy } from '../infra/http/address-policy.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
 import type { TenantServices } from '../tenants/tenant-services.js';
@@ -17,6 +18,8 @@ export interface CliContext {
   cipher: CipherBox;
   /** Tenant lifecycle and installations (suspend, resume; cache invalidation reaches every process). */
   tenants: TenantServices;
+  /** Which addresses web sources may be fetched from (WEB_FETCH_ALLOW_PRIVATE); absent: public only. */
+  web?: { policy: AddressPolicy };
   where: 'local' | 'server';
   /** Who runs the command, for the audit log. */
   actor: string;

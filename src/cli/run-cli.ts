@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors.js';
+import { DatabaseRequirementError } from '../infra/db/requirements.repo.js';
 import type { CliContext, CliOutput } from './cli-context.js';
+import { registerAnnouncementsCommands } from './commands/announcements.command.js';
 import { registerApiKeysCommands } from './commands/apikeys.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
 import { registerDocsCommands } from './commands/docs.command.js';
@@ -28,6 +30,7 @@ export function buildProgram(ctx: CliContext, out: CliOutput): Command {
   registerApiKeysCommands(program, ctx, out);
   registerKeysCommands(program, ctx, out);
   registerDemoCommands(program, ctx, out);
+  registerAnnouncementsCommands(program, ctx, out);
   return program;
 }
 
@@ -48,7 +51,10 @@ export async function runCli(argv: string[], ctx: CliContext, out: CliOutput): P
     }
     const message = isAppError(err) || err instanceof Error ? err.message : String(err);
     out.error(`Error: ${message}`);
-    ctx.logger.warn({ err, argv: argv.slice(0, 2) }, 'cli command failed');
+    // A database that cannot take the migrations is configuration, not a bug: the message is the whole
+    // story, and a logged stack would bury it.
+    if (!(err instanceof DatabaseRequirementError))
+      ctx.logger.warn({ err, argv: argv.slice(0, 2) }, 'cli command failed');
     return 1;
   }
 }

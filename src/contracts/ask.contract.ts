@@ -42,6 +42,26 @@ export interface AskSourceDto {
   excerpt: string;
 }
 
+/** Why the answer came out as it did: what was searched, what was found, and who declined. */
+export interface AskTraceDto {
+  /** What retrieval searched (the question without chat filler, or a thread follow-up's rewrite). */
+  searchQuery: string;
+  rewritten: boolean;
+  /** Retrieved passages best first: fused score, share of the question's words, cosine similarity. */
+  passages: Array<{
+    title: string;
+    section: string;
+    score: number;
+    termCoverage: number;
+    similarity: number | null;
+  }>;
+  /** Retrieval was confident enough to quote (no model) / found anything related (the gate before a model). */
+  confident: boolean;
+  relevant: boolean;
+  /** 'retrieval': declined before any model; 'model': the model said the passages do not answer. */
+  declinedBy: 'retrieval' | 'model' | null;
+}
+
 export interface AskResultDto {
   /** The recorded answer (for conversations and feedback), when the pipeline stored one. */
   answerId: string | null;
@@ -51,6 +71,8 @@ export interface AskResultDto {
   /** The message exactly as Slack would get it. */
   blocks: SlackBlock[];
   sources: AskSourceDto[];
+  /** Null when the pipeline stopped before retrieval (rate limit, quota, failure). */
+  trace: AskTraceDto | null;
   usage: {
     model: string;
     promptTokens: number;

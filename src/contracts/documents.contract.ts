@@ -36,6 +36,8 @@ export interface DocumentDto {
   errorReason: string | null;
   chunkCount: number;
   latestVersion: number;
+  /** The collection it belongs to: channels mapped to that collection (or DMs, for the default) may cite it. */
+  collectionId: string;
   createdBy: string;
   createdAt: string;
   updatedAt: string;

@@ -13,6 +13,10 @@ export interface HttpAppDeps {
   metrics: Metrics;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
+  /** METRICS_TOKEN: /metrics needs it as a bearer token; unset, /metrics answers loopback only. */
+  metricsToken?: string;
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client; false by default. */
+  trustProxy?: boolean | number | string;
   /** Webhook routers mounted before the browser stack (no helmet, no access log line; see webhook-ingress.ts). */
   ingress?: Router[];
   /** Routers mounted after the built-in ones (Slack, API, admin, dashboard), in order. */
@@ -26,7 +30,7 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  app.set('trust proxy', deps.trustProxy ?? false);
   for (const router of deps.ingress ?? []) app.use(router);
   app.use(
     pinoHttp({
@@ -78,7 +82,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     next();
   });
   app.use(healthRoutes(deps.readiness, deps.isShuttingDown));
-  app.use(metricsRoutes(deps.metrics));
+  app.use(metricsRoutes(deps.metrics, { token: deps.metricsToken }));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -6,11 +6,19 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   jobsProcessed: Counter<'job' | 'outcome'>;
   slackRateLimited: Counter<'method'>;
+  httpRateLimited: Counter<'limit'>;
   queueDepth: Gauge<'state'>;
+  brokenInstallations: Gauge;
 }
 
 /** Creates a registry of its own (so tests and several apps in one process never collide). */
-export function createMetrics(opts: { queueCounts?: () => Promise<Record<string, number>> } = {}): Metrics {
+export function createMetrics(
+  opts: {
+    queueCounts?: () => Promise<Record<string, number>>;
+    /** How many installations Slack refused the token of (read at scrape time: one row per tenant). */
+    brokenInstallations?: () => Promise<number>;
+  } = {},
+): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lore_' });
   const queueCounts = opts.queueCounts;
@@ -35,6 +43,12 @@ export function createMetrics(opts: { queueCounts?: () => Promise<Record<string,
       labelNames: ['method'],
       registers: [registry],
     }),
+    httpRateLimited: new Counter({
+      name: 'lore_http_rate_limited_total',
+      help: "HTTP requests refused with 429 by Lore's own rate limits, by limit",
+      labelNames: ['limit'],
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'lore_queue_jobs',
       help: 'Jobs in the queue by state',
@@ -44,6 +58,15 @@ export function createMetrics(opts: { queueCounts?: () => Promise<Record<string,
         if (!queueCounts) return;
         const counts = await queueCounts().catch(() => undefined);
         for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
+      },
+    }),
+    brokenInstallations: new Gauge({
+      name: 'lore_broken_installations',
+      help: 'Installations whose Slack token Slack refused, until they are reinstalled',
+      registers: [registry],
+      async collect() {
+        const n = await opts.brokenInstallations?.().catch(() => undefined);
+        if (n !== undefined) this.set(n);
       },
     }),
   };

@@ -1,44 +1,50 @@
-import { ANSWER_JOB, type AnswerJobDeps, createAnswerJob } from '../ai/answer.job.js';
+import { answerJob } from '../ai/answer.job.js';
+import { answerRetentionJob } from '../ai/answer-retention.job.js';
+import { type JobDeps, lanesOf } from '../infra/queue/job-definition.js';
 import type { JobHandler } from '../infra/queue/job-queue.js';
-import { createIngestJob, type IngestDeps } from '../knowledge/ingest.job.js';
-import { INGEST_JOB } from '../knowledge/ingest-queue.js';
-import { WELCOME_JOB } from '../tenants/provisioning.service.js';
-import { type PurgeDeps, TENANT_PURGE_JOB, tenantPurgeJob } from '../tenants/tenant-purge.job.js';
-import { TOKEN_REFRESH_JOB, TOKEN_REFRESH_WINDOW_MS, tokenRefreshJob } from '../tenants/token-refresh.job.js';
-import { type SendWelcome, welcomeJob } from '../tenants/welcome.job.js';
-import { USAGE_ROLLUP_JOB, usageRollupJob } from '../usage/usage-rollup.job.js';
+import { ingestJob } from '../knowledge/ingest.job.js';
+import { threadSaveJob } from '../knowledge/threads/thread-save.job.js';
+import { webFetchJob } from '../knowledge/web/web-fetch.job.js';
+import { webRefreshJob } from '../knowledge/web/web-refresh.job.js';
+import { adminDmJob } from '../tenants/admin-dm.job.js';
+import { announcementDmJob } from '../tenants/announcement-dm.job.js';
+import { tenantPurgeJob } from '../tenants/tenant-purge.job.js';
+import { tokenRefreshJob } from '../tenants/token-refresh.job.js';
+import { welcomeJob } from '../tenants/welcome.job.js';
+import { quotaWarningJob } from '../usage/quota-warning.job.js';
+import { usageRollupJob } from '../usage/usage-rollup.job.js';
 
 /**
- * Every job the worker runs, in one list: `name → handler`. Feature modules own the handlers
- * (`src/<feature>/<name>.job.ts`); adding a job is one line here.
+ * Every job the worker runs. Feature modules own the definitions (`src/<feature>/<name>.job.ts`, made with
+ * `defineJob`); adding a job is that file plus one line here.
  */
+export const JOBS = [
+  answerJob,
+  ingestJob,
+  webFetchJob,
+  webRefreshJob,
+  threadSaveJob,
+  welcomeJob,
+  tenantPurgeJob,
+  tokenRefreshJob,
+  usageRollupJob,
+  answerRetentionJob,
+  quotaWarningJob,
+  adminDmJob,
+  announcementDmJob,
+] as const;
+
+/** Job name → the handler the worker runs (payload checked against the job's schema first). */
 export type JobRegistry = Record<string, JobHandler>;
 
-/** The services job handlers may use. */
-export type JobServices = IngestDeps & TenantJobServices & { answer: AnswerJobServices };
+type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+/** The services the jobs need, all together: what `jobServices()` in `src/main.ts` builds once. */
+export type JobServices = Intersection<JobDeps<(typeof JOBS)[number]>>;
 
-/** What the answer job needs beyond the database and logger: Slack replier, retrieval, model choice, limits. */
-export type AnswerJobServices = Omit<AnswerJobDeps, 'db' | 'logger'>;
+/** The queue lanes the jobs ask for (lane → job names); web and worker processes both use these. */
+export const JOB_LANES = lanesOf(JOBS);
 
-/** What the tenant jobs (welcome DM, purge, token refresh) need beyond the database and logger. */
-export interface TenantJobServices {
-  sendWelcome: SendWelcome;
-  refreshTenantTokens: (tenantId: string) => Promise<boolean>;
-  purge: Pick<PurgeDeps, 'graceDays' | 'purgeFiles'>;
-}
-
-/** Builds the registry. */
+/** Builds the registry: each job's handler bound to the services. */
 export function createJobRegistry(services: JobServices): JobRegistry {
-  return {
-    [INGEST_JOB]: createIngestJob(services),
-    [ANSWER_JOB]: createAnswerJob({ ...services.answer, db: services.db, logger: services.logger }),
-    [WELCOME_JOB]: welcomeJob(services),
-    [TENANT_PURGE_JOB]: tenantPurgeJob({ ...services, ...services.purge }),
-    [TOKEN_REFRESH_JOB]: tokenRefreshJob({
-      ...services,
-      refreshTenant: services.refreshTenantTokens,
-      windowMs: TOKEN_REFRESH_WINDOW_MS,
-    }),
-    [USAGE_ROLLUP_JOB]: usageRollupJob(services),
-  };
+  return Object.fromEntries(JOBS.map((job) => [job.name, job.bind(services)]));
 }

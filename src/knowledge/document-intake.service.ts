@@ -1,13 +1,15 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { AppError, limitExceeded } from '../errors.js';
+import { badRequest, limitExceeded } from '../errors.js';
 import type { BlobStore } from '../infra/blob/blob-store.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
+import { enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import { getPlanLimits } from '../tenants/plans.repo.js';
 import {
+  countDocuments,
   type DocumentRecord,
   findDocumentByChecksum,
   findDocumentByNameForUpdate,
@@ -15,7 +17,7 @@ import {
   insertVersion,
   setProgress,
 } from './documents.repo.js';
-import { enqueueIngest } from './ingest-queue.js';
+import { ingestJob } from './ingest.job.js';
 import { receiveUpload } from './upload-receiver.js';
 
 export interface IntakeDeps {
@@ -28,9 +30,22 @@ export interface NewUpload {
   fileName: string;
   title?: string;
   body: Readable;
-  source: 'upload' | 'api' | 'cli' | 'sample';
+  source: 'upload' | 'api' | 'cli' | 'sample' | 'web' | 'slack_thread';
   actor: string;
   requestId?: string;
+  /**
+   * What makes a later add a new version of this document, when it is not the file name: a web page's URL,
+   * a Slack thread's channel and timestamp. Kept as given (up to 500 characters).
+   */
+  sourceKey?: string;
+  /** Where a reader of this document can see the original (a web page, a thread's permalink). */
+  sourceUrl?: string;
+  /** The type the bytes are, when the file name does not tell (content is still checked when read). */
+  mediaType?: string;
+  /** Sources that are re-read on purpose (web pages, saved threads) make a version even when bytes repeat. */
+  skipDuplicateCheck?: boolean;
+  /** The collection a new document goes into (issue 13: not stored here yet; wired at merge). */
+  collectionId?: string;
 }
 
 /** What happened to one upload: queued as a new document or version, or recognised as a duplicate. */
@@ -56,7 +71,7 @@ export function cleanFileName(raw: string): string {
     .basename(raw.replace(/\\/g, '/'))
     .replace(/[\p{C}]/gu, '')
     .trim();
-  if (!base) throw new AppError({ code: 'bad_request', message: 'The file has no name.', status: 400 });
+  if (!base) throw badRequest('The file has no name.');
   return base.slice(0, 200);
 }
 
@@ -71,17 +86,17 @@ export async function addDocument(
   upload: NewUpload,
 ): Promise<IntakeResult> {
   const fileName = cleanFileName(upload.fileName);
+  const sourceName = upload.sourceKey?.slice(0, 500) ?? fileName;
   const limits = await withTenant(deps.db, tenantId, getPlanLimits);
   const received = await receiveUpload(upload.body, fileName, limits.maxFileBytes);
   try {
     const recorded = await withTenant(deps.db, tenantId, async (c) => {
-      const duplicate = await findDocumentByChecksum(c, received.checksum);
+      const duplicate = upload.skipDuplicateCheck ? null : await findDocumentByChecksum(c, received.checksum);
       if (duplicate) return { outcome: 'duplicate' as const, document: duplicate, version: null };
-      let document = await findDocumentByNameForUpdate(c, fileName);
+      let document = await findDocumentByNameForUpdate(c, sourceName);
       const outcome = document ? ('new_version' as const) : ('created' as const);
       if (!document) {
-        const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM lore.documents');
-        if ((rows[0]?.n ?? 0) >= limits.maxDocuments) {
+        if ((await countDocuments(c)) >= limits.maxDocuments) {
           throw limitExceeded(`Your plan allows ${limits.maxDocuments} documents. Delete some or upgrade.`, {
             maxDocuments: limits.maxDocuments,
           });
@@ -89,8 +104,9 @@ export async function addDocument(
         document = await insertDocument(c, {
           tenantId,
           title: (upload.title?.trim() || fileName.replace(/\.[^.]+$/, '') || fileName).slice(0, 500),
-          sourceName: fileName,
+          sourceName,
           sourceKind: upload.source,
+          sourceUrl: upload.sourceUrl,
           createdBy: upload.actor,
         });
       }
@@ -99,7 +115,10 @@ export async function addDocument(
         documentId: document.id,
         checksum: received.checksum,
         byteSize: received.byteSize,
-        mediaType: EXTENSION_TYPES[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream',
+        mediaType:
+          upload.mediaType ??
+          EXTENSION_TYPES[path.extname(fileName).toLowerCase()] ??
+          'application/octet-stream',
       });
       return { outcome, document: { ...document, status: 'queued' as const }, version };
     });
@@ -120,7 +139,8 @@ export async function addDocument(
       );
       throw err;
     }
-    await enqueueIngest(deps.queue, {
+    await enqueueJob(deps.queue, ingestJob, {
+      v: 1,
       tenantId,
       documentId: version.documentId,
       versionId: version.id,

@@ -15,6 +15,8 @@ export interface DocumentRecord {
   chunkCount: number;
   latestVersion: number;
   activeVersionId: string | null;
+  /** The collection it belongs to (the workspace default unless an admin moved it). */
+  collectionId: string;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -37,7 +39,7 @@ export interface VersionRecord {
 const DOC_COLUMNS = `id, title, source_name AS "sourceName", source_kind AS "sourceKind", status,
   progress_done AS "progressDone", progress_total AS "progressTotal", error_reason AS "errorReason",
   chunk_count AS "chunkCount", latest_version AS "latestVersion", active_version_id AS "activeVersionId",
-  created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  collection_id AS "collectionId", created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const VERSION_COLUMNS = `id, document_id AS "documentId", version, checksum_sha256 AS checksum,
   byte_size::float8 AS "byteSize", media_type AS "mediaType", blob_key AS "blobKey", page_count AS "pageCount",
@@ -78,12 +80,19 @@ export async function findDocumentByChecksum(c: DbClient, checksum: string): Pro
 /** Creates a document row (status queued, no version yet). */
 export async function insertDocument(
   c: DbClient,
-  d: { tenantId: string; title: string; sourceName: string; sourceKind: string; createdBy: string },
+  d: {
+    tenantId: string;
+    title: string;
+    sourceName: string;
+    sourceKind: string;
+    createdBy: string;
+    sourceUrl?: string;
+  },
 ): Promise<DocumentRecord> {
   const { rows } = await c.query<DocumentRecord>(
-    `INSERT INTO lore.documents (tenant_id, title, source_name, source_kind, created_by)
-     VALUES ($1, $2, $3, $4, $5) RETURNING ${DOC_COLUMNS}`,
-    [d.tenantId, d.title, d.sourceName, d.sourceKind, d.createdBy],
+    `INSERT INTO lore.documents (tenant_id, title, source_name, source_kind, created_by, source_url)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${DOC_COLUMNS}`,
+    [d.tenantId, d.title, d.sourceName, d.sourceKind, d.createdBy, d.sourceUrl ?? null],
   );
   return rows[0] as DocumentRecord;
 }
@@ -153,6 +162,72 @@ export async function setProgress(
   );
 }
 
+/**
+ * Marks the start of reading a version and returns how many reads had started before without finishing
+ * (a process that died mid-read leaves its count behind; `finishParse` clears it).
+ */
+export async function startParse(c: DbClient, versionId: string): Promise<number> {
+  const { rows } = await c.query<{ before: number }>(
+    `UPDATE lore.document_versions SET parse_attempts = parse_attempts + 1 WHERE id = $1
+     RETURNING parse_attempts - 1 AS before`,
+    [versionId],
+  );
+  return rows[0]?.before ?? 0;
+}
+
+/**
+ * Records what reading a version found: its type and pages, and the file's own title in place of the
+ * file-name default, or a web page's URL (never over a title someone typed). Clears the unfinished-read count.
+ */
+export async function finishParse(
+  c: DbClient,
+  p: { versionId: string; documentId: string; mediaType: string; pageCount: number | null; title: string },
+): Promise<void> {
+  await c.query(
+    'UPDATE lore.document_versions SET media_type = $2, page_count = $3, parse_attempts = 0 WHERE id = $1',
+    [p.versionId, p.mediaType, p.pageCount],
+  );
+  await c.query(
+    `UPDATE lore.documents SET title = $2 WHERE id = $1
+       AND (title = regexp_replace(source_name, '\\.[^.]+$', '') OR (source_kind = 'web' AND title = source_name))`,
+    [p.documentId, p.title.slice(0, 500)],
+  );
+}
+
+/**
+ * Records why a document could not be (re)fetched. One with no version yet shows as failed; one that has a
+ * searchable version stays as it is and carries the reason beside it.
+ */
+export async function recordSourceFailure(c: DbClient, documentId: string, reason: string): Promise<void> {
+  await c.query(
+    `UPDATE lore.documents SET error_reason = $2,
+       status = CASE WHEN latest_version = 0 THEN 'failed' ELSE status END
+     WHERE id = $1`,
+    [documentId, reason.slice(0, 1000)],
+  );
+}
+
+/** A source fetched fine again: a reason left by an earlier failed refresh no longer holds. */
+export async function clearSourceFailure(c: DbClient, documentId: string): Promise<void> {
+  await c.query(
+    `UPDATE lore.documents SET error_reason = NULL WHERE id = $1 AND status <> 'failed' AND error_reason IS NOT NULL`,
+    [documentId],
+  );
+}
+
+/** Locks a document and tells whether `version` is still its latest (a newer upload wins over this one). */
+export async function lockIfLatestVersion(
+  c: DbClient,
+  documentId: string,
+  version: number,
+): Promise<boolean> {
+  const { rows } = await c.query<{ latest: number }>(
+    'SELECT latest_version AS latest FROM lore.documents WHERE id = $1 FOR UPDATE',
+    [documentId],
+  );
+  return rows[0]?.latest === version;
+}
+
 /** Counts for plan limits: documents, and chunks excluding one document (the one being replaced). */
 export async function knowledgeCounts(
   c: DbClient,
@@ -164,4 +239,61 @@ export async function knowledgeCounts(
     [excludeDocumentId ?? null],
   );
   return rows[0] ?? { documents: 0, chunks: 0 };
+}
+
+/** A document's pipeline status, as `cli docs status` prints it. */
+export interface DocumentStatusRow {
+  id: string;
+  title: string;
+  status: DocumentStatus;
+  done: number | null;
+  total: number | null;
+  errorReason: string | null;
+}
+
+/** The pipeline status of the given documents of the current tenant (unknown ids are left out). */
+export async function listDocumentStatuses(
+  c: DbClient,
+  ids: readonly string[],
+): Promise<DocumentStatusRow[]> {
+  const { rows } = await c.query<DocumentStatusRow>(
+    `SELECT id, title, status, progress_done AS done, progress_total AS total, error_reason AS "errorReason"
+     FROM lore.documents WHERE id::text = ANY($1)`,
+    [ids],
+  );
+  return rows;
+}
+
+/** Every tenant's versions left unfinished (queued, parsing or embedding) that are still their document's latest. */
+export async function listUnfinishedVersions(
+  c: DbClient,
+): Promise<Array<{ tenantId: string; documentId: string; versionId: string }>> {
+  const { rows } = await c.query<{ tenantId: string; documentId: string; versionId: string }>(
+    `SELECT v.tenant_id AS "tenantId", v.document_id AS "documentId", v.id AS "versionId"
+     FROM lore.document_versions v JOIN lore.documents d ON d.id = v.document_id AND d.latest_version = v.version
+     WHERE v.status IN ('queued', 'parsing', 'embedding')`,
+  );
+  return rows;
+}
+
+/** How many documents the current tenant has (the plan's document limit counts them). */
+export async function countDocuments(c: DbClient): Promise<number> {
+  const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM lore.documents');
+  return rows[0]?.n ?? 0;
+}
+/**
+ * Failed documents of every tenant by reason, most common first (owner role: the operator's health view).
+ * Reads only failed rows, through the partial index `documents_failed_reason_idx`.
+ */
+export async function ingestionFailuresByReason(
+  c: DbClient,
+  limit = 20,
+): Promise<Array<{ reason: string; documents: number }>> {
+  const { rows } = await c.query<{ reason: string; documents: number }>(
+    `SELECT coalesce(error_reason, 'no reason recorded') AS reason, count(*)::int AS documents
+     FROM lore.documents WHERE status = 'failed'
+     GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $1`,
+    [limit],
+  );
+  return rows;
 }

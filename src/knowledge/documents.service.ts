@@ -3,10 +3,18 @@ import { notFound } from '../errors.js';
 import type { BlobStore } from '../infra/blob/blob-store.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
+import { enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import { listDocumentChunks } from './chunks.repo.js';
-import { type DocumentRecord, findDocument, listVersions, type VersionRecord } from './documents.repo.js';
-import { enqueueIngest } from './ingest-queue.js';
+import {
+  type DocumentRecord,
+  type DocumentStatusRow,
+  findDocument,
+  listDocumentStatuses,
+  listVersions,
+  type VersionRecord,
+} from './documents.repo.js';
+import { ingestJob } from './ingest.job.js';
 
 export interface DocumentsDeps {
   db: Database;
@@ -44,6 +52,7 @@ export async function listDocuments(
       `SELECT id, title, source_name AS "sourceName", source_kind AS "sourceKind", status,
               progress_done AS "progressDone", progress_total AS "progressTotal", error_reason AS "errorReason",
               chunk_count AS "chunkCount", latest_version AS "latestVersion", active_version_id AS "activeVersionId",
+              collection_id AS "collectionId",
               created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"
        FROM lore.documents WHERE ${where}
        ORDER BY ${SORT_COLUMNS[o.sort]} ${o.order === 'asc' ? 'ASC' : 'DESC'}, id
@@ -123,7 +132,8 @@ export async function reindexDocument(
     await appendAudit(c, { tenantId, actor, action: 'document.reindexed', target: id });
     return document.activeVersionId;
   });
-  if (versionId) await enqueueIngest(deps.queue, { tenantId, documentId: id, versionId, force: true });
+  if (versionId)
+    await enqueueJob(deps.queue, ingestJob, { v: 1, tenantId, documentId: id, versionId, force: true });
 }
 
 /**
@@ -152,6 +162,19 @@ export async function reindexTenant(
     return rows;
   });
   for (const t of targets)
-    await enqueueIngest(deps.queue, { tenantId, documentId: t.id, versionId: t.versionId, force: true });
+    await enqueueJob(deps.queue, ingestJob, {
+      v: 1,
+      tenantId,
+      documentId: t.id,
+      versionId: t.versionId,
+      force: true,
+    });
   return targets.length;
 }
+
+/** The pipeline status of some of a tenant's documents (what `cli docs add` watches and `docs status` prints). */
+export const documentStatuses = (
+  db: Database,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<DocumentStatusRow[]> => withTenant(db, tenantId, (c) => listDocumentStatuses(c, ids));

@@ -1,8 +1,10 @@
 import type { Database } from '../infra/db/database.js';
 import { withTransaction } from '../infra/db/transaction.js';
+import { enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
-import { enqueueIngest } from './ingest-queue.js';
+import { listUnfinishedVersions } from './documents.repo.js';
+import { ingestJob } from './ingest.job.js';
 
 /**
  * Re-queues every version left unfinished by a crash or restart (the in-memory queue forgets its jobs;
@@ -14,14 +16,8 @@ export async function resumeUnfinishedIngests(
   queue: JobQueue,
   logger: Logger,
 ): Promise<number> {
-  const { rows } = await withTransaction(db, (c) =>
-    c.query<{ tenantId: string; documentId: string; versionId: string }>(
-      `SELECT v.tenant_id AS "tenantId", v.document_id AS "documentId", v.id AS "versionId"
-       FROM lore.document_versions v JOIN lore.documents d ON d.id = v.document_id AND d.latest_version = v.version
-       WHERE v.status IN ('queued', 'parsing', 'embedding')`,
-    ),
-  );
-  for (const r of rows) await enqueueIngest(queue, r);
+  const rows = await withTransaction(db, listUnfinishedVersions);
+  for (const r of rows) await enqueueJob(queue, ingestJob, { v: 1, ...r });
   if (rows.length > 0) logger.info({ count: rows.length }, 'resumed unfinished document ingestion');
   return rows.length;
 }

@@ -1,20 +1,44 @@
+import { z } from 'zod';
 import type { Embedder } from '../ai/llm-client.js';
-import { isAppError, limitExceeded } from '../errors.js';
+import { isAppError } from '../errors.js';
 import type { BlobStore } from '../infra/blob/blob-store.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
-import type { JobHandler } from '../infra/queue/job-queue.js';
+import { defineJob } from '../infra/queue/job-definition.js';
+import type { JobContext } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
 import { getPlanLimits } from '../tenants/plans.repo.js';
 import { recordUsage } from '../usage/usage.repo.js';
 import { replaceDocumentChunks } from './chunks.repo.js';
-import { findDocument, findVersion, knowledgeCounts, setProgress } from './documents.repo.js';
+import {
+  findDocument,
+  findVersion,
+  finishParse,
+  knowledgeCounts,
+  lockIfLatestVersion,
+  setProgress,
+  startParse,
+} from './documents.repo.js';
 import { embedChunks } from './embed-chunks.js';
-import { INGEST_ATTEMPTS, type IngestPayload } from './ingest-queue.js';
-import { chunkDocument } from './ingestion/chunk.js';
+import { createDocumentReader, type DocumentReader } from './ingestion/extract-in-thread.js';
 import { IngestError } from './ingestion/ingest-error.js';
-import { detectMediaType } from './ingestion/media-type.js';
-import { parseDocument } from './ingestion/parse/parse-document.js';
+
+/** The queue lane ingestion runs in, with its own concurrency (INGEST_CONCURRENCY). */
+export const INGEST_LANE = 'ingest';
+/** Attempts per ingest job: parsing is deterministic, so retries are only for the embedding provider. */
+export const INGEST_ATTEMPTS = 4;
+
+const ingestPayload = z.object({
+  v: z.literal(1),
+  tenantId: z.uuid(),
+  documentId: z.uuid(),
+  versionId: z.uuid(),
+  requestId: z.string().optional(),
+  /** Re-process a version that is already ready (re-index after an embedding model change). */
+  force: z.boolean().optional(),
+});
+/** Payload of the `ingest` job (version 1). */
+export type IngestPayload = z.infer<typeof ingestPayload>;
 
 export interface IngestDeps {
   db: Database;
@@ -23,50 +47,78 @@ export interface IngestDeps {
   /** The embedding client for a tenant (its own key or the platform's), or null: full-text search only. */
   embedderFor: (tenantId: string) => Promise<{ llm: Embedder; keySource: 'platform' | 'tenant' } | null>;
   embeddingModel: string;
+  /** Reads documents in bounded worker threads (default: a reader of its own with the default bounds). */
+  reader?: DocumentReader;
+  /** PDFs with more pages are refused unread (default 2,000, as INGEST_MAX_PAGES). */
+  maxPages?: number;
 }
 
+/** The same as INGEST_TIMEOUT_SECONDS and INGEST_MEMORY_MB left unset (tools and tests). */
+const DEFAULT_BOUNDS = { timeoutMs: 120_000, memoryMb: 512 };
+
+/** Reads that started and never finished (the process died) before a version is given up on. */
+const MAX_UNFINISHED_READS = 2;
+
 /**
- * The `ingest` job: original → type check → parse → chunk → embed (batched, with progress) → one
- * transaction that swaps the document's chunks. Bad files end as `failed` with a reason and are not
- * retried; provider outages are retried, and the last attempt records the failure. Re-running a job
- * is safe: nothing is searchable until the final transaction, which replaces rather than appends.
+ * The `ingest` job: original → read in a bounded worker thread (type check, parse, chunk, all within the
+ * plan's limits) → embed (batched, with progress) → one transaction that swaps the document's chunks. Bad
+ * files end as `failed` with a reason and are not retried; provider outages are retried, and the last
+ * attempt records the failure. Re-running a job is safe: nothing is searchable until the final
+ * transaction, which replaces rather than appends.
  */
-export function createIngestJob(deps: IngestDeps): JobHandler {
-  return async (raw, ctx) => {
-    const p = raw as IngestPayload;
+export const ingestJob = defineJob({
+  name: 'ingest',
+  schema: ingestPayload,
+  attempts: INGEST_ATTEMPTS,
+  backoffMs: 2_000,
+  lane: INGEST_LANE,
+  // A re-index is a new run of a finished job, so it needs an id of its own; otherwise a repeated enqueue of
+  // the same version is a no-op.
+  jobId: (p) => (p.force ? `reindex-${p.versionId}-${Date.now()}` : `ingest-${p.versionId}`),
+  handler: createIngestRun,
+});
+
+function createIngestRun(deps: IngestDeps): (p: IngestPayload, ctx: JobContext) => Promise<void> {
+  const reader = deps.reader ?? createDocumentReader(DEFAULT_BOUNDS);
+  const maxPages = deps.maxPages ?? 2_000;
+  return async (p, ctx) => {
     const log = deps.logger.child({ tenantId: p.tenantId, documentId: p.documentId, versionId: p.versionId });
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(deps.db, p.tenantId, fn);
     const version = await tx((c) => findVersion(c, p.versionId));
     if (!version) return log.info('ingest skipped: the version no longer exists');
     if (!p.force && (version.status === 'ready' || version.status === 'failed')) return;
     try {
-      await tx((c) => setProgress(c, { versionId: version.id, status: 'parsing' }));
-      const bytes = await deps.blobs.get(version.blobKey);
-      const document = await tx((c) => findDocument(c, version.documentId));
-      const fileName = document?.sourceName ?? 'document';
-      const mediaType = detectMediaType(bytes, fileName);
-      const parsed = await parseDocument(bytes, mediaType, fileName);
-      const drafts = chunkDocument(parsed);
-      const limits = await tx(async (c) => ({
-        plan: await getPlanLimits(c),
-        counts: await knowledgeCounts(c, version.documentId),
-      }));
-      if (limits.counts.chunks + drafts.length > limits.plan.maxChunks) {
-        throw limitExceeded(
-          `This document would take the knowledge base past your plan's ${limits.plan.maxChunks} passages. Delete some documents or upgrade.`,
+      const { unfinished, limits, document } = await tx(async (c) => {
+        await setProgress(c, { versionId: version.id, status: 'parsing' });
+        const plan = await getPlanLimits(c);
+        const counts = await knowledgeCounts(c, version.documentId);
+        return {
+          unfinished: await startParse(c, version.id),
+          document: await findDocument(c, version.documentId),
+          limits: {
+            maxPages,
+            maxChunks: Math.max(0, plan.maxChunks - counts.chunks),
+            planMaxChunks: plan.maxChunks,
+          },
+        };
+      });
+      if (unfinished >= MAX_UNFINISHED_READS) {
+        throw new IngestError(
+          'parser_crashed',
+          'Lore stopped twice while reading this file, so it will not try again. Save it again or in another format, and upload it.',
         );
       }
+      const bytes = await deps.blobs.get(version.blobKey);
+      const fileName = document?.sourceName ?? 'document';
+      const { mediaType, title, pageCount, drafts } = await reader.read(bytes, fileName, limits);
       await tx(async (c) => {
-        await c.query('UPDATE lore.document_versions SET media_type = $2, page_count = $3 WHERE id = $1', [
-          version.id,
+        await finishParse(c, {
+          versionId: version.id,
+          documentId: version.documentId,
           mediaType,
-          parsed.pageCount ?? null,
-        ]);
-        // The file's own title replaces the file-name default, never a title someone typed.
-        await c.query(
-          `UPDATE lore.documents SET title = $2 WHERE id = $1 AND title = regexp_replace(source_name, '\\.[^.]+$', '')`,
-          [version.documentId, parsed.title.slice(0, 500)],
-        );
+          pageCount,
+          title,
+        });
         await setProgress(c, { versionId: version.id, status: 'embedding', done: 0, total: drafts.length });
       });
       const embedder = await deps.embedderFor(p.tenantId);
@@ -93,11 +145,7 @@ export function createIngestJob(deps: IngestDeps): JobHandler {
       }
       const stored = await tx(async (c) => {
         // Lock the document: a newer upload that arrived meanwhile wins, and this version is dropped.
-        const { rows } = await c.query<{ latest: number }>(
-          'SELECT latest_version AS latest FROM lore.documents WHERE id = $1 FOR UPDATE',
-          [version.documentId],
-        );
-        if (rows[0]?.latest !== version.version) return false;
+        if (!(await lockIfLatestVersion(c, version.documentId, version.version))) return false;
         await replaceDocumentChunks(c, {
           tenantId: p.tenantId,
           documentId: version.documentId,

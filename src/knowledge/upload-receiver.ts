@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../errors.js';
+import { type AppError, fileTooLarge as fileTooLargeError } from '../errors.js';
 
 /** An upload spooled to a temp file: its checksum and size are known before anything is stored. */
 export interface ReceivedUpload {
@@ -24,12 +24,12 @@ export function formatBytes(n: number): string {
 
 /** The error every oversized upload gets, naming the plan's limit. */
 export function fileTooLarge(fileName: string, limit: number): AppError {
-  return new AppError({
-    code: 'file_too_large',
-    message: `"${fileName}" is larger than your plan allows (${formatBytes(limit)} per file).`,
-    status: 413,
-    details: { maxFileBytes: limit },
-  });
+  return fileTooLargeError(
+    `"${fileName}" is larger than your plan allows (${formatBytes(limit)} per file).`,
+    {
+      maxFileBytes: limit,
+    },
+  );
 }
 
 /**
@@ -53,11 +53,15 @@ export async function receiveUpload(
     },
   });
   try {
-    await pipeline(body, meter, createWriteStream(file, { mode: 0o600 }));
+    // Piped rather than part of the pipeline: an error must not destroy `body`. A multipart parser stalls
+    // for good when one of its file streams is destroyed mid-file (the request then hung until Node's
+    // timeout); left intact, the caller decides whether to drain it or end the request.
+    body.pipe(meter);
+    body.once('error', (err) => meter.destroy(err));
+    await pipeline(meter, createWriteStream(file, { mode: 0o600 }));
   } catch (err) {
+    body.unpipe(meter);
     await rm(file, { force: true });
-    // Drain what the client is still sending, so the HTTP response can be delivered.
-    body.resume();
     throw err;
   }
   return { path: file, checksum: hash.digest('hex'), byteSize, discard: () => rm(file, { force: true }) };

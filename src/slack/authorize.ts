@@ -1,5 +1,5 @@
 import type { AuthorizeResult, AuthorizeSourceData } from '@slack/bolt';
-import { AppError } from '../errors.js';
+import { notInstalled } from '../errors.js';
 import type { KeyValueStore } from '../infra/redis/key-value-store.js';
 import type { Logger } from '../logger.js';
 import type { InstallationRecord, TokenSet } from '../tenants/installation.types.js';
@@ -41,12 +41,7 @@ function toResult(r: InstallationRecord, source: AuthorizeSourceData<boolean>): 
   };
 }
 
-const notInstalled = (key: SlackKey) =>
-  new AppError({
-    code: 'installation_not_found',
-    message: `No installation for ${slackKeyString(key)}`,
-    status: 404,
-  });
+const notInstalledFor = (key: SlackKey) => notInstalled(`No installation for ${slackKeyString(key)}`);
 
 /**
  * Bolt's `authorize` for Lore. The common case is served from the cached installation. When a rotated token
@@ -84,7 +79,7 @@ export function createAuthorize(deps: {
       // Re-read past every cache: the holder of the lock may have stored new tokens a moment ago.
       await deps.installations.invalidate(record.tenantId, key);
       const fresh = await deps.installations.find(key, source.userId);
-      if (!fresh) throw notInstalled(key);
+      if (!fresh) throw notInstalledFor(key);
       if (!needsRefresh(fresh) || !lock) return toResult(fresh, source);
       logger.info({ tenantId: fresh.tenantId }, 'refreshing a rotated token');
       // Bolt fetches again (now from the fresh cache), refreshes, and stores through our installation store.
@@ -97,7 +92,7 @@ export function createAuthorize(deps: {
   return async (source) => {
     const key = keyOfQuery(source);
     const record = await deps.installations.find(key, source.userId);
-    if (!record) throw notInstalled(key);
+    if (!record) throw notInstalledFor(key);
     const result = needsRefresh(record)
       ? await refreshUnderLock(key, record, source)
       : toResult(record, source);

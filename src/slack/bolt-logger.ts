@@ -5,14 +5,19 @@ import type { Logger } from '../logger.js';
 const TOKEN_PATTERN = /xox[a-z]?[.-][A-Za-z0-9.-]*/gi;
 // Secrets the SDK's own redaction misses when it prints request bodies as JSON.
 const SECRET_FIELDS =
-  /"(client_secret|code|refresh_token|code_verifier|text|blocks)":\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/g;
+  /"(client_secret|code|refresh_token|code_verifier|state|nonce|text|blocks)":\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/g;
+// The same secrets inside URLs: at debug the OAuth installer logs the whole authorize URL, state included.
+const SECRET_PARAMS = /([?&](?:client_secret|code|refresh_token|code_verifier|state|nonce)=)[^&\s"']*/gi;
 // The Web API client prints whole request bodies and results at debug: they carry message text, OAuth
 // codes and the client secret. Only the fact that a call was made is kept.
 const BODY_DUMPS = /^(http request body|http request result):/;
 
-/** Blanks out anything that looks like a Slack token, a client secret, an OAuth code or message text. */
+/** Blanks out anything that looks like a Slack token, a client secret, an OAuth code or state, or message text. */
 export function scrubTokens(text: string): string {
-  return text.replace(TOKEN_PATTERN, '[redacted]').replace(SECRET_FIELDS, '"$1":"[redacted]"');
+  return text
+    .replace(TOKEN_PATTERN, '[redacted]')
+    .replace(SECRET_FIELDS, '"$1":"[redacted]"')
+    .replace(SECRET_PARAMS, '$1[redacted]');
 }
 
 function describe(parts: unknown[]): string {

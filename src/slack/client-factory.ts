@@ -1,4 +1,4 @@
-import { type RetryOptions, WebClient, WebClientEvent } from '@slack/web-api';
+import { type FetchFunction, type RetryOptions, WebClient, WebClientEvent } from '@slack/web-api';
 
 /**
  * Every caller of the factory is a job with retries of its own (answers, welcome DMs, refreshes): a
@@ -8,7 +8,7 @@ import { type RetryOptions, WebClient, WebClientEvent } from '@slack/web-api';
 export const JOB_RETRY: RetryOptions = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
 
 import { LRUCache } from 'lru-cache';
-import { AppError } from '../errors.js';
+import { notInstalled } from '../errors.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Logger } from '../logger.js';
 import { createBoltLogger } from './bolt-logger.js';
@@ -34,6 +34,8 @@ export function createClientFactory(deps: {
   apiUrl: string;
   logger: Logger;
   metrics: Metrics;
+  /** The fetch every client sends its calls through (default: the global fetch). */
+  fetch?: FetchFunction;
   max?: number;
 }): ClientFactory {
   const logger = deps.logger.child({ component: 'slack-clients' });
@@ -45,11 +47,7 @@ export function createClientFactory(deps: {
       const resolved = await deps.resolveBotToken(tenantId);
       if (!resolved) {
         pool.delete(tenantId);
-        throw new AppError({
-          code: 'not_installed',
-          message: 'Lore is not installed in this workspace (or its token was revoked)',
-          status: 404,
-        });
+        throw notInstalled('Lore is not installed in this workspace (or its token was revoked)');
       }
       const pooled = pool.get(tenantId);
       if (pooled?.token === resolved.token) return pooled.client;
@@ -59,6 +57,7 @@ export function createClientFactory(deps: {
         retryConfig: JOB_RETRY,
         rejectRateLimitedCalls: false,
         teamId: resolved.teamId,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
       });
       client.on(WebClientEvent.RATE_LIMITED, (retryAfterSec: number, req: { url?: string }) => {
         recordRateLimited(

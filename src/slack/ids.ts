@@ -6,17 +6,25 @@ export const ACTION_IDS = {
   feedbackUp: 'answer_feedback_up',
   feedbackDown: 'answer_feedback_down',
   shareAnswer: 'answer_share',
+  viewSources: 'answer_view_sources',
   homeOpenDashboard: 'home_open_dashboard',
 } as const;
 
 export const BLOCK_IDS = {
   answerActions: 'answer_actions',
   feedbackReason: 'feedback_reason',
+  saveThreadTitle: 'save_thread_title',
 } as const;
 
 export const CALLBACK_IDS = {
   feedbackReasonModal: 'feedback_reason_modal',
+  /** The "Save to Lore" message shortcut (manifest.json lists the same callback id). */
+  saveToLoreShortcut: 'save_to_lore',
+  saveThreadModal: 'save_thread_modal',
 } as const;
+
+/** The action id of the title input in the "Save to Lore" modal. */
+export const SAVE_THREAD_TITLE_INPUT = 'save_thread_title_input';
 
 /** The action id inside the feedback-reason modal's text input. */
 export const FEEDBACK_REASON_INPUT = 'feedback_reason_input';

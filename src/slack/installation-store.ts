@@ -1,5 +1,5 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import { AppError } from '../errors.js';
+import { notInstalled } from '../errors.js';
 import type { InstallationRecord, NewInstallation, TokenSet } from '../tenants/installation.types.js';
 import type { InstallationService } from '../tenants/installations.service.js';
 import type { TenantLifecycle } from '../tenants/lifecycle.service.js';
@@ -21,12 +21,7 @@ export function keyOfQuery(
   q: Pick<InstallationQuery<boolean>, 'teamId' | 'enterpriseId' | 'isEnterpriseInstall'>,
 ): SlackKey {
   const key = slackKeyOf(q);
-  if (!key)
-    throw new AppError({
-      code: 'installation_not_found',
-      message: 'The request names no workspace',
-      status: 404,
-    });
+  if (!key) throw notInstalled('The request names no workspace');
   return key;
 }
 
@@ -140,11 +135,7 @@ export function createInstallationStore(deps: {
       const key = keyOfQuery(query);
       const record = await deps.installations.find(key, query.userId);
       if (!record) {
-        throw new AppError({
-          code: 'installation_not_found',
-          message: `No installation for ${slackKeyString(key)}`,
-          status: 404,
-        });
+        throw notInstalled(`No installation for ${slackKeyString(key)}`);
       }
       return toBoltInstallation(record);
     },

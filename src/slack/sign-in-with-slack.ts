@@ -1,5 +1,5 @@
 import { WebClient } from '@slack/web-api';
-import { AppError } from '../errors.js';
+import { signInFailed } from '../errors.js';
 
 /** Where Slack's consent screen lives (browser-facing, like Bolt's install URL; API calls use SLACK_API_URL). */
 export const SLACK_OIDC_AUTHORIZE_URL = 'https://slack.com/openid/connect/authorize';
@@ -35,17 +35,6 @@ export function decodeJwtPayload(jwt: string): Record<string, unknown> {
   } catch (err) {
     throw signInFailed('the id_token payload is not JSON', err);
   }
-}
-
-function signInFailed(why: string, cause?: unknown): AppError {
-  // `why` is for the log only; the user sees the generic message.
-  return new AppError({
-    code: 'sign_in_failed',
-    message: `Sign in with Slack failed: ${why}`,
-    status: 502,
-    expose: false,
-    cause,
-  });
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');

@@ -1,22 +1,31 @@
 import { App, type AuthorizeSourceData, ExpressReceiver } from '@slack/bolt';
 import type { Router } from 'express';
 import type { Config } from '../config.js';
+import type { ErrorCode } from '../errors.js';
+import type { Database } from '../infra/db/database.js';
 import type { Metrics } from '../infra/metrics.js';
+import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { KeyValueStore } from '../infra/redis/key-value-store.js';
 import type { Logger } from '../logger.js';
 import type { InstallationRecord } from '../tenants/installation.types.js';
+import { BrokenInstallationError, type InstallationHealth } from '../tenants/installation-health.service.js';
 import type { InstallationService } from '../tenants/installations.service.js';
 import type { TenantLifecycle } from '../tenants/lifecycle.service.js';
+import { createThreadMembership } from './answers/thread-membership.js';
 import { createAuthorize, type LoreAuthorize, needsRefresh } from './authorize.js';
 import { createBoltLogger } from './bolt-logger.js';
+import { boundBoltClientPools } from './bounded-client-pools.js';
 import { type ClientFactory, createClientFactory } from './client-factory.js';
 import { createInstallationStore } from './installation-store.js';
-import { createEventRouter, type SlackEvents } from './listeners/event-router.js';
+import { createEventRouter } from './listeners/event-router.js';
 import { registerListeners } from './listeners/index.js';
 import { SLACK_EVENTS_PATH } from './middleware/request-window.js';
+import { responseUrlGate, slackOnlyFetch } from './middleware/response-url-gate.js';
 import { tenantStatusGate } from './middleware/tenant-status.js';
 import { addInstallPageFallbacks, oauthReceiverOptions } from './oauth-routes.js';
+import { createOutboundLimiter } from './outbound-limits.js';
 import { createObservedFetch } from './rate-limits.js';
+import { createTokenWatch } from './token-watch.js';
 import { createWelcomeSender } from './welcome-sender.js';
 
 export interface SlackAppDeps {
@@ -26,10 +35,13 @@ export interface SlackAppDeps {
   metrics: Metrics;
   installations: InstallationService;
   lifecycle: TenantLifecycle;
-  /** More listeners (answers, App Home, feedback), registered after Lore's own. */
-  extraListeners?: (app: App, events: SlackEvents) => void;
+  /** Where the answering listeners record votes and read threads, and queue questions. */
+  db: Database;
+  queue: JobQueue;
   /** OAuth state lifetime (default ten minutes). */
   stateTtlMs?: number;
+  /** Broken-installation marks: set when Slack refuses a token, checked before a job calls Slack. */
+  health?: InstallationHealth;
 }
 
 /** Lore's Slack surface: Bolt's app, the Express router to mount, and what jobs need from Slack. */
@@ -54,6 +66,9 @@ function rootCode(error: unknown): string | undefined {
   return e?.code;
 }
 
+/** Workspaces whose Bolt WebClient is kept between events (a miss only builds a new client). */
+const BOLT_CLIENT_POOLS = 1_000;
+
 const sourceOf = (r: InstallationRecord): AuthorizeSourceData<boolean> => ({
   teamId: r.teamId ?? undefined,
   enterpriseId: r.enterpriseId ?? undefined,
@@ -65,10 +80,25 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const { config, installations } = deps;
   const logger = deps.logger.child({ component: 'slack' });
   const boltLogger = createBoltLogger(deps.logger);
+  // A token Slack refuses marks its installation broken, whichever client made the call.
+  const tokenWatch = createTokenWatch({
+    logger,
+    onBroken: async ({ token, ...b }) => {
+      // A call still in flight with the token a reinstall just replaced must not mark the new install.
+      if ((await installations.findByTenant(b.tenantId))?.bot?.token !== token) return;
+      if (await deps.health?.markBroken(b)) clients.forget(b.tenantId);
+    },
+  });
+  // Each workspace's calls keep within Slack's per-method tiers, whichever process or client makes them.
+  const outbound = createOutboundLimiter({ kv: deps.kv, logger });
   // Every Web API call (Bolt's clients, the installer's oauth.v2.access and auth.test) goes to SLACK_API_URL.
   const clientOptions = {
     slackApiUrl: config.slack.apiUrl,
-    fetch: createObservedFetch({ logger, metrics: deps.metrics }),
+    // Bolt's respond() posts with this fetch too: nothing leaves for a host that is not Slack's.
+    fetch: slackOnlyFetch(
+      tokenWatch.wrap(outbound.wrap(createObservedFetch({ logger, metrics: deps.metrics }))),
+      config.slack.apiUrl,
+    ),
   };
   const oauthConfigured = Boolean(config.slack.clientId && config.slack.clientSecret);
   const dashboardUrl = `${config.publicUrl}/app`;
@@ -101,12 +131,19 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
 
   const installer = receiver.installer;
-  const authorize = createAuthorize({
+  const loreAuthorize = createAuthorize({
     installations,
     kv: deps.kv,
     logger: deps.logger,
     boltAuthorize: installer ? installer.authorize : undefined,
   });
+  // Every Slack client's bot token comes through here: the token watch learns whose it is. User tokens are
+  // left out: one person's refused token (they left the workspace) says nothing about the installation.
+  const authorize: LoreAuthorize = async (source) => {
+    const result = await loreAuthorize(source);
+    if (result.botToken) tokenWatch.remember(result.botToken, result.tenantId);
+    return result;
+  };
   // Bolt's App takes its authorize from the installer; ours wraps it (cache, tenant status, refresh lock).
   if (installer) installer.authorize = authorize as typeof installer.authorize;
 
@@ -120,7 +157,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     convoStore: false,
     ...(installer ? {} : { authorize }),
   });
+  // Bolt would keep a WebClient for every workspace that ever sent an event.
+  boundBoltClientPools(app, BOLT_CLIENT_POOLS);
   app.use(tenantStatusGate(logger));
+  app.use(responseUrlGate(config.slack.apiUrl, logger));
   // Bolt's error sink. A workspace with no installation is answered 200 (acknowledged, logged): a 401 counts
   // as a failed delivery, and Slack disables apps whose deliveries fail.
   const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {
@@ -130,7 +170,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       tenantId: context?.tenantId,
     };
     if (error.code === 'slack_bolt_authorization_error') {
-      if (rootCode(error) === 'installation_not_found') {
+      if (rootCode(error) === ('not_installed' satisfies ErrorCode)) {
         logger.info(ids, 'request for a workspace with no installation: acknowledged, no listener ran');
         return;
       }
@@ -160,16 +200,29 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     apiUrl: config.slack.apiUrl,
     logger: deps.logger,
     metrics: deps.metrics,
+    fetch: tokenWatch.wrap(outbound.wrap((url, init) => globalThis.fetch(url, init as RequestInit))),
     resolveBotToken: async (tenantId) => {
       const record = await installations.findByTenant(tenantId);
       if (!record?.bot || record.tenantStatus === 'inactive') return null;
+      // Calling Slack again with a refused token only fails again: the job stops here, without retries.
+      const broken = await deps.health?.brokenOf(tenantId);
+      if (broken) throw new BrokenInstallationError(broken);
       const result = await authorize(sourceOf(record));
       return result.botToken ? { token: result.botToken, teamId: record.teamId ?? undefined } : null;
     },
   });
   const events = createEventRouter(app);
-  registerListeners(app, events, { lifecycle: deps.lifecycle, logger, forgetClient: clients.forget });
-  deps.extraListeners?.(app, events);
+  registerListeners(app, events, {
+    lifecycle: deps.lifecycle,
+    logger,
+    forgetClient: clients.forget,
+    db: deps.db,
+    kv: deps.kv,
+    queue: deps.queue,
+    publicUrl: config.publicUrl,
+    slackApiUrl: config.slack.apiUrl,
+    threads: createThreadMembership({ db: deps.db, kv: deps.kv }),
+  });
 
   const router = receiver.router as Router;
   addInstallPageFallbacks(router, { oauthConfigured, logger });

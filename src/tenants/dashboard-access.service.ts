@@ -1,5 +1,6 @@
 import type { Database } from '../infra/db/database.js';
 import { withTransaction } from '../infra/db/transaction.js';
+import type { KeyValueStore } from '../infra/redis/key-value-store.js';
 
 /** A Slack member as Sign in with Slack identifies them. */
 export interface SignInIdentity {
@@ -29,6 +30,14 @@ export interface WorkspaceAccess {
   suspended: number;
 }
 
+/**
+ * Who installed the workspace's current installation. Installations are history rows and a reinstall adds
+ * one without ending the old: only the newest live row's installer keeps installer rights, so whoever
+ * installed Lore before someone else reinstalled it needs a Slack admin or owner role to get in.
+ */
+const CURRENT_INSTALLER = `coalesce((SELECT i.installer_user_id FROM lore.installations i
+  WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL ORDER BY i.installed_at DESC LIMIT 1), '')`;
+
 interface CandidateRow {
   id: string;
   name: string;
@@ -50,8 +59,7 @@ export async function findAccessibleWorkspaces(
   const candidates = await withTransaction(db, async (c) => {
     const { rows } = await c.query<CandidateRow>(
       `SELECT t.id, t.name, t.slack_team_id AS "slackTeamId", t.status,
-              EXISTS (SELECT 1 FROM lore.installations i WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL
-                      AND i.installer_user_id = $3) AS "isInstaller"
+              ${CURRENT_INSTALLER} = $3 AS "isInstaller"
        FROM lore.tenants t
        WHERE t.status <> 'inactive'
          AND ((NOT t.is_enterprise_install AND t.slack_team_id = $1)
@@ -88,7 +96,8 @@ async function dashboardRole(
 /** Whether a member may still open one workspace: `gone` when Lore no longer serves it (uninstalled, suspended). */
 export type WorkspaceAccessCheck =
   | { status: 'allowed'; name: string; role: AllowedWorkspace['role'] }
-  | { status: 'not_allowed'; name: string }
+  /** `installed`: the workspace has a live installation, so Slack can be asked about its members at all. */
+  | { status: 'not_allowed'; name: string; installed: boolean }
   | { status: 'gone' };
 
 /**
@@ -102,10 +111,11 @@ export async function checkWorkspaceAccess(
   roleOf: WorkspaceRoleCheck,
 ): Promise<WorkspaceAccessCheck> {
   const tenant = await withTransaction(db, async (c) => {
-    const { rows } = await c.query<CandidateRow>(
+    const { rows } = await c.query<CandidateRow & { installed: boolean }>(
       `SELECT t.id, t.name, t.status,
-              EXISTS (SELECT 1 FROM lore.installations i WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL
-                      AND i.installer_user_id = $2) AS "isInstaller"
+              ${CURRENT_INSTALLER} = $2 AS "isInstaller",
+              EXISTS (SELECT 1 FROM lore.installations i WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL)
+                AS installed
        FROM lore.tenants t WHERE t.id = $1`,
       [tenantId, userId],
     );
@@ -113,5 +123,30 @@ export async function checkWorkspaceAccess(
   });
   if (tenant?.status !== 'active') return { status: 'gone' };
   const role = await dashboardRole(tenant, userId, roleOf);
-  return role ? { status: 'allowed', name: tenant.name, role } : { status: 'not_allowed', name: tenant.name };
+  return role
+    ? { status: 'allowed', name: tenant.name, role }
+    : { status: 'not_allowed', name: tenant.name, installed: tenant.installed };
+}
+
+/**
+ * The role check with a short cache. `fresh` always asks Slack (sign-in, switching) and records the answer;
+ * `cached` (every dashboard request) reuses an answer up to `ttlMs` old, so a member whose admin role is
+ * taken away loses the dashboard within that time without Slack being asked on every request.
+ */
+export function createRoleCache(
+  roleOf: WorkspaceRoleCheck,
+  kv: KeyValueStore,
+  ttlMs = 60_000,
+): { fresh: WorkspaceRoleCheck; cached: WorkspaceRoleCheck } {
+  const keyOf = (tenantId: string, userId: string) => `dashboard-role:${tenantId}:${userId}`;
+  const fresh: WorkspaceRoleCheck = async (tenantId, userId) => {
+    const role = await roleOf(tenantId, userId);
+    await kv.set(keyOf(tenantId, userId), JSON.stringify(role), { ttlMs });
+    return role;
+  };
+  const cached: WorkspaceRoleCheck = async (tenantId, userId) => {
+    const hit = await kv.get(keyOf(tenantId, userId));
+    return hit ? (JSON.parse(hit) as { isAdmin: boolean; isOwner: boolean }) : fresh(tenantId, userId);
+  };
+  return { fresh, cached };
 }

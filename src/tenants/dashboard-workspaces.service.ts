@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/audit.repo.js';
-import { AppError, notFound, unauthorized } from '../errors.js';
+import { notAdmin, notFound, unauthorized } from '../errors.js';
 import type { Database } from '../infra/db/database.js';
 import { withTransaction } from '../infra/db/transaction.js';
 import { checkWorkspaceAccess, type WorkspaceRoleCheck } from './dashboard-access.service.js';
@@ -72,11 +72,9 @@ export async function switchWorkspace(
   if (access.status !== 'allowed') {
     await dropFromList(db, target, tenantId, access.status);
     if (access.status === 'gone') throw notInList();
-    throw new AppError({
-      code: 'not_admin',
-      message: `Ask your Slack admin: only the person who installed Lore and the admins and owners of ${access.name} can open its dashboard.`,
-      status: 403,
-    });
+    throw notAdmin(
+      `Ask your Slack admin: only the person who installed Lore and the admins and owners of ${access.name} can open its dashboard.`,
+    );
   }
   const { id, csrfToken } = newSessionSecrets();
   const expiresAt = await withTransaction(db, async (c) => {

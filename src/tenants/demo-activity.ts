@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { notDemo } from '../errors.js';
 import type { Database, DbClient } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 
@@ -167,11 +167,7 @@ export async function seedDemoActivity(
       [tenantId],
     );
     if (!t.rows[0]?.isDemo) {
-      throw new AppError({
-        code: 'not_demo',
-        message: 'Demo activity is only ever added to the demo workspace',
-        status: 400,
-      });
+      throw notDemo('Demo activity is only ever added to the demo workspace');
     }
     const seeded = await c.query('SELECT 1 FROM lore.answers WHERE idempotency_key LIKE $1 LIMIT 1', [
       `${DEMO_KEY_PREFIX}%`,

@@ -29,6 +29,8 @@ const CHANNEL = 'installations:invalidate';
 const DATE_FIELDS = new Set(['botTokenExpiresAt', 'userTokenExpiresAt', 'installedAt']);
 
 const redisKey = (id: string) => `installation:${id}`;
+/** Invalidation counts kept per id; far more than loads in flight at any moment. */
+const GENERATIONS_KEPT = 10_000;
 
 function parse(raw: string): LiveInstallations {
   return JSON.parse(raw, (k, v) => (DATE_FIELDS.has(k) && typeof v === 'string' ? new Date(v) : v));
@@ -49,18 +51,26 @@ export function createInstallationCache(opts: {
     ttl: opts.localTtlMs ?? 60_000,
   });
   const sharedTtlMs = opts.sharedTtlMs ?? 10 * 60_000;
-  // Bumped on every invalidation: a load that started before it must not cache what it read.
-  const generations = new Map<string, number>();
+  // Bumped on every invalidation: a load that started before it must not cache what it read. Bounded (a
+  // process sees every install's invalidation, forever): when an id's count is evicted, `forgotten` moves
+  // instead, so a load in flight across any eviction does not cache either.
+  let forgotten = 0;
+  const generations = new LRUCache<string, number>({
+    max: GENERATIONS_KEPT,
+    dispose: (_value, _key, reason) => {
+      if (reason === 'evict') forgotten++;
+    },
+  });
   let unsubscribe: (() => Promise<void>) | undefined;
   // This cache's own invalidations come back over pub/sub too; they were applied already and are skipped,
   // or they would void loads that started after them.
   const origin = randomUUID();
 
-  const generation = (id: string) => generations.get(id) ?? 0;
+  const generation = (id: string) => `${generations.get(id) ?? 0}:${forgotten}`;
   function dropLocal(ids: string[]): void {
     for (const id of ids) {
       lru.delete(id);
-      generations.set(id, generation(id) + 1);
+      generations.set(id, (generations.get(id) ?? 0) + 1);
     }
   }
 

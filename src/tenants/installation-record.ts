@@ -1,11 +1,24 @@
 import { appendAudit } from '../audit/audit.repo.js';
 import { isAppError } from '../errors.js';
-import type { CipherBox } from '../infra/crypto/cipher-box.js';
+import { type CipherBox, secretContext } from '../infra/crypto/cipher-box.js';
 import type { Database } from '../infra/db/database.js';
 import { withTransaction } from '../infra/db/transaction.js';
 import type { Logger } from '../logger.js';
 import type { InstallationRecord, TokenSet } from './installation.types.js';
 import type { LiveInstallations, StoredInstallation } from './installations.repo.js';
+
+/** The installation columns that hold encrypted tokens. */
+export const TOKEN_COLUMNS = [
+  'bot_token_encrypted',
+  'bot_refresh_token_encrypted',
+  'user_token_encrypted',
+  'user_refresh_token_encrypted',
+] as const;
+export type TokenColumn = (typeof TOKEN_COLUMNS)[number];
+
+/** Where an installation token is stored: its ciphertext is bound to the column and the tenant. */
+export const tokenContext = (tenantId: string, column: TokenColumn) =>
+  secretContext('installations', column, tenantId);
 
 /**
  * Turns stored rows into the decrypted current installation. A value no configured key can decrypt is
@@ -14,10 +27,14 @@ import type { LiveInstallations, StoredInstallation } from './installations.repo
 export function createRecordReader(deps: { db: Database; cipher: CipherBox; logger: Logger }) {
   const { db, cipher, logger } = deps;
 
-  async function open(row: StoredInstallation, value: string | null): Promise<string | undefined> {
+  async function open(
+    row: StoredInstallation,
+    value: string | null,
+    column: TokenColumn,
+  ): Promise<string | undefined> {
     if (!value) return undefined;
     try {
-      return cipher.decrypt(value);
+      return cipher.decrypt(value, tokenContext(row.tenantId, column));
     } catch (err) {
       if (isAppError(err) && err.code === 'decrypt_failed') {
         logger.error(
@@ -53,11 +70,16 @@ export function createRecordReader(deps: { db: Database; cipher: CipherBox; logg
   }
 
   async function decryptTokenSet(row: StoredInstallation, kind: 'bot' | 'user'): Promise<TokenSet | null> {
-    const token = await open(row, kind === 'bot' ? row.botTokenEncrypted : row.userTokenEncrypted);
+    const token = await open(
+      row,
+      kind === 'bot' ? row.botTokenEncrypted : row.userTokenEncrypted,
+      kind === 'bot' ? 'bot_token_encrypted' : 'user_token_encrypted',
+    );
     if (!token) return null;
     const refreshToken = await open(
       row,
       kind === 'bot' ? row.botRefreshTokenEncrypted : row.userRefreshTokenEncrypted,
+      kind === 'bot' ? 'bot_refresh_token_encrypted' : 'user_refresh_token_encrypted',
     );
     const expiresAt = (kind === 'bot' ? row.botTokenExpiresAt : row.userTokenExpiresAt) ?? undefined;
     return { token, refreshToken, expiresAt };

@@ -7,7 +7,7 @@ import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
 import type { InstallationRecord, NewInstallation, TokenSet } from './installation.types.js';
 import { cacheIdForKey, cacheIdForTenant, type InstallationCache } from './installation-cache.js';
-import { createRecordReader } from './installation-record.js';
+import { createRecordReader, type TokenColumn, tokenContext } from './installation-record.js';
 import { updateInstallationTokens } from './installation-tokens.repo.js';
 import {
   findLiveInstallationsByKey,
@@ -52,7 +52,8 @@ export function createInstallationService(deps: {
 }): InstallationService {
   const { db, cipher, cache } = deps;
   const logger = deps.logger.child({ component: 'installations' });
-  const seal = (v: string | undefined | null) => (v ? cipher.encrypt(v) : null);
+  const seal = (v: string | undefined | null, tenantId: string, column: TokenColumn) =>
+    v ? cipher.encrypt(v, tokenContext(tenantId, column)) : null;
 
   const toRecord = createRecordReader({ db, cipher, logger });
 
@@ -85,13 +86,21 @@ export function createInstallationService(deps: {
           botId: input.bot?.id ?? null,
           botUserId: input.bot?.userId ?? null,
           botScopes: input.bot?.scopes ?? [],
-          botTokenEncrypted: seal(input.bot?.token),
-          botRefreshTokenEncrypted: seal(input.bot?.refreshToken),
+          botTokenEncrypted: seal(input.bot?.token, provisioned.tenantId, 'bot_token_encrypted'),
+          botRefreshTokenEncrypted: seal(
+            input.bot?.refreshToken,
+            provisioned.tenantId,
+            'bot_refresh_token_encrypted',
+          ),
           botTokenExpiresAt: input.bot?.expiresAt ?? null,
           installerUserId: input.user.id || null,
           userScopes: input.user.scopes,
-          userTokenEncrypted: seal(input.user.tokens?.token),
-          userRefreshTokenEncrypted: seal(input.user.tokens?.refreshToken),
+          userTokenEncrypted: seal(input.user.tokens?.token, provisioned.tenantId, 'user_token_encrypted'),
+          userRefreshTokenEncrypted: seal(
+            input.user.tokens?.refreshToken,
+            provisioned.tenantId,
+            'user_refresh_token_encrypted',
+          ),
           userTokenExpiresAt: input.user.tokens?.expiresAt ?? null,
           keyId: cipher.activeKeyId,
           incomingWebhook: input.incomingWebhook,
@@ -153,16 +162,24 @@ export function createInstallationService(deps: {
       await withTransaction(db, async (c) => {
         if (refreshed.bot) {
           await updateInstallationTokens(c, record.rowIds.bot, {
-            botTokenEncrypted: cipher.encrypt(refreshed.bot.token),
-            botRefreshTokenEncrypted: seal(refreshed.bot.refreshToken),
+            botTokenEncrypted: seal(refreshed.bot.token, record.tenantId, 'bot_token_encrypted'),
+            botRefreshTokenEncrypted: seal(
+              refreshed.bot.refreshToken,
+              record.tenantId,
+              'bot_refresh_token_encrypted',
+            ),
             botTokenExpiresAt: refreshed.bot.expiresAt ?? null,
             keyId: cipher.activeKeyId,
           });
         }
         if (refreshed.user) {
           await updateInstallationTokens(c, record.rowIds.user, {
-            userTokenEncrypted: cipher.encrypt(refreshed.user.token),
-            userRefreshTokenEncrypted: seal(refreshed.user.refreshToken),
+            userTokenEncrypted: seal(refreshed.user.token, record.tenantId, 'user_token_encrypted'),
+            userRefreshTokenEncrypted: seal(
+              refreshed.user.refreshToken,
+              record.tenantId,
+              'user_refresh_token_encrypted',
+            ),
             userTokenExpiresAt: refreshed.user.expiresAt ?? null,
             keyId: cipher.activeKeyId,
           });

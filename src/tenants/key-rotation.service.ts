@@ -2,7 +2,11 @@ import { appendAudit } from '../audit/audit.repo.js';
 import type { CipherBox } from '../infra/crypto/cipher-box.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant, withTransaction } from '../infra/db/transaction.js';
+import type { Logger } from '../logger.js';
+import { TOKEN_COLUMNS, tokenContext } from './installation-record.js';
 import type { InstallationService } from './installations.service.js';
+import { openAiKeyContext } from './settings.service.js';
+import { countStaleSecrets } from './stored-secrets.repo.js';
 import { keyOfTenant } from './tenant-status.repo.js';
 
 /** How many values a rotation re-encrypted, and how many already used the active key. */
@@ -16,12 +20,6 @@ export interface RotationReport {
   valuesUndecryptable: number;
 }
 
-const TOKEN_COLUMNS = [
-  'bot_token_encrypted',
-  'bot_refresh_token_encrypted',
-  'user_token_encrypted',
-  'user_refresh_token_encrypted',
-] as const;
 const BATCH = 200;
 
 /**
@@ -35,6 +33,8 @@ export async function rotateEncryptionKeys(deps: {
   cipher: CipherBox;
   installations: Pick<InstallationService, 'invalidate'>;
   actor: string;
+  /** Audit a run that re-encrypted nothing (default true: an operator's `keys rotate` is always recorded). */
+  auditUnchanged?: boolean;
 }): Promise<RotationReport> {
   const { db, cipher } = deps;
   const report: RotationReport = {
@@ -45,9 +45,10 @@ export async function rotateEncryptionKeys(deps: {
     valuesAlreadyCurrent: 0,
     valuesUndecryptable: 0,
   };
-  const reseal = (value: string): string | undefined => {
+  // Also binds values written before binding existed to their row (see secretContext).
+  const reseal = (value: string, context: string): string | undefined => {
     try {
-      return cipher.encrypt(cipher.decrypt(value));
+      return cipher.encrypt(cipher.decrypt(value, context), context);
     } catch {
       report.valuesUndecryptable += 1;
       return undefined;
@@ -80,7 +81,7 @@ export async function rotateEncryptionKeys(deps: {
             report.valuesAlreadyCurrent += 1;
             continue;
           }
-          const resealed = reseal(value);
+          const resealed = reseal(value, tokenContext(row.tenant_id, column));
           if (resealed) updates.push([column, resealed]);
         }
         if (updates.length === 0) return;
@@ -112,7 +113,7 @@ export async function rotateEncryptionKeys(deps: {
         report.valuesAlreadyCurrent += 1;
         return;
       }
-      const resealed = reseal(value);
+      const resealed = reseal(value, openAiKeyContext(tenantId));
       if (!resealed) return;
       await c.query('UPDATE lore.tenant_settings SET openai_key_encrypted = $2 WHERE tenant_id = $1', [
         tenantId,
@@ -123,9 +124,11 @@ export async function rotateEncryptionKeys(deps: {
     });
   }
 
-  await withTransaction(db, (c) =>
-    appendAudit(c, { tenantId: null, actor: deps.actor, action: 'keys.rotated', details: { ...report } }),
-  );
+  if (deps.auditUnchanged !== false || report.valuesReencrypted > 0) {
+    await withTransaction(db, (c) =>
+      appendAudit(c, { tenantId: null, actor: deps.actor, action: 'keys.rotated', details: { ...report } }),
+    );
+  }
   for (const tenantId of touchedTenants) {
     const t = await db.pool.query<{
       is_enterprise_install: boolean;
@@ -145,5 +148,34 @@ export async function rotateEncryptionKeys(deps: {
       }),
     );
   }
+  return report;
+}
+
+/** Who the audit trail names for re-encryption a worker did by itself at start. */
+export const STARTUP_ACTOR = 'system:worker-start';
+
+/**
+ * Run by every worker at start, so an upgrade needs no operator step: secrets written before AES-GCM
+ * binding, or with a key that is no longer the active one, are rewritten bound with the active key. A cheap
+ * count first, so a worker with nothing to do touches no row. Safe with several workers starting at once:
+ * each row is locked and checked again before it is rewritten, so a value is rewritten once, and the audit
+ * trail gets an entry only from a run that rewrote something. `keys rotate` does the same on demand.
+ */
+export async function upgradeStoredSecrets(deps: {
+  db: Database;
+  cipher: CipherBox;
+  installations: Pick<InstallationService, 'invalidate'>;
+  logger: Logger;
+}): Promise<RotationReport | undefined> {
+  const stale = await countStaleSecrets(deps.db.pool, deps.cipher.activeKeyId);
+  if (stale === 0) return undefined;
+  const report = await rotateEncryptionKeys({ ...deps, actor: STARTUP_ACTOR, auditUnchanged: false });
+  const { valuesReencrypted, valuesUndecryptable, activeKeyId } = report;
+  deps.logger.info({ valuesReencrypted, activeKeyId }, 'stored secrets re-encrypted with the active key');
+  if (valuesUndecryptable > 0)
+    deps.logger.warn(
+      { valuesUndecryptable },
+      'stored secrets no configured key decrypts: put their key back into ENCRYPTION_KEYS',
+    );
   return report;
 }

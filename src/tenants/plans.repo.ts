@@ -1,3 +1,4 @@
+import type { PlanDetailsDto } from '../contracts/plans.contract.js';
 import type { DbClient } from '../infra/db/database.js';
 
 /** A tenant's effective limits: its plan's, with per-tenant quota overrides applied. */
@@ -28,4 +29,19 @@ export async function getPlanLimits(c: DbClient): Promise<PlanLimits> {
   const limits = rows[0];
   if (!limits) throw new Error('getPlanLimits: no tenant in context (call it inside withTenant)');
   return limits;
+}
+
+/** What one plan allows (the plan page shows every plan side by side): the shape the page reads. */
+export type PlanDetails = PlanDetailsDto;
+
+/** Every plan, smallest first (the plans table is readable by the app role: it holds no tenant data). */
+export async function listPlans(c: DbClient): Promise<PlanDetails[]> {
+  const { rows } = await c.query<PlanDetails>(
+    `SELECT id, name, monthly_token_quota::float8 AS "monthlyTokenQuota",
+            monthly_question_quota AS "monthlyQuestionQuota", tenant_rate_per_minute AS "tenantRatePerMinute",
+            user_rate_per_minute AS "userRatePerMinute", max_file_bytes::float8 AS "maxFileBytes",
+            max_documents AS "maxDocuments", max_chunks AS "maxChunks"
+     FROM lore.plans ORDER BY monthly_token_quota, id`,
+  );
+  return rows;
 }

@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/audit.repo.js';
 import type { DbClient } from '../infra/db/database.js';
+import { enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
 import type { SlackKey } from './slack-key.js';
@@ -9,9 +10,7 @@ import {
   renameTenant,
   setTenantStatus,
 } from './tenant-status.repo.js';
-
-/** The job that DMs the installer after the first install (see welcome.job.ts). */
-export const WELCOME_JOB = 'welcome';
+import { welcomeJob } from './welcome.job.js';
 
 /** What provisioning did for one install. */
 export interface ProvisionResult {
@@ -76,12 +75,11 @@ export async function afterInstall(
     });
   }
   if (result.needsWelcome && installerUserId) {
-    await deps.queue
-      .enqueue(
-        WELCOME_JOB,
-        { v: 1, tenantId: result.tenantId, userId: installerUserId, requestId },
-        { jobId: `welcome-${result.tenantId}` },
-      )
-      .catch((err: unknown) => log.error({ err }, 'queueing the welcome message failed'));
+    await enqueueJob(deps.queue, welcomeJob, {
+      v: 1,
+      tenantId: result.tenantId,
+      userId: installerUserId,
+      requestId,
+    }).catch((err: unknown) => log.error({ err }, 'queueing the welcome message failed'));
   }
 }

@@ -1,10 +1,11 @@
 import { appendAudit } from '../audit/audit.repo.js';
 import type { SettingsDto } from '../contracts/settings.contract.js';
 import type { WithDates } from '../contracts/with-dates.js';
-import type { CipherBox } from '../infra/crypto/cipher-box.js';
+import { type CipherBox, secretContext } from '../infra/crypto/cipher-box.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import { getPlanLimits } from './plans.repo.js';
+import { sealedOpenAiKeyOf } from './tenant-settings.repo.js';
 
 /** A workspace's answer settings as admins edit them. The OpenAI key itself never leaves this module. */
 export type TenantSettings = WithDates<SettingsDto, 'updatedAt'>;
@@ -12,7 +13,13 @@ export type TenantSettings = WithDates<SettingsDto, 'updatedAt'>;
 export type SettingsChange = Partial<
   Pick<
     TenantSettings,
-    'channelMode' | 'allowedChannelIds' | 'answerStyle' | 'instructions' | 'userRatePerMinute'
+    | 'channelMode'
+    | 'allowedChannelIds'
+    | 'answerStyle'
+    | 'instructions'
+    | 'userRatePerMinute'
+    | 'threadSavePolicy'
+    | 'retentionDays'
   >
 >;
 
@@ -22,6 +29,8 @@ const COLUMNS: Record<keyof SettingsChange, string> = {
   answerStyle: 'answer_style',
   instructions: 'instructions',
   userRatePerMinute: 'user_rate_per_minute',
+  threadSavePolicy: 'thread_save_policy',
+  retentionDays: 'answer_retention_days',
 };
 
 /** Reads a tenant's settings (creating the defaults row if an old tenant lacks one). */
@@ -33,7 +42,9 @@ export async function getTenantSettings(db: Database, tenantId: string): Promise
     );
     const { rows } = await c.query(
       `SELECT channel_mode AS "channelMode", allowed_channel_ids AS "allowedChannelIds", answer_style AS "answerStyle",
-              instructions, user_rate_per_minute AS "userRatePerMinute", openai_key_encrypted IS NOT NULL AS "keySet",
+              instructions, user_rate_per_minute AS "userRatePerMinute", thread_save_policy AS "threadSavePolicy",
+              answer_retention_days AS "retentionDays",
+              openai_key_encrypted IS NOT NULL AS "keySet",
               openai_key_last4 AS "keyLast4", updated_at AS "updatedAt"
        FROM lore.tenant_settings WHERE tenant_id = $1`,
       [tenantId],
@@ -51,7 +62,9 @@ export async function getTenantSettings(db: Database, tenantId: string): Promise
       answerStyle: r.answerStyle,
       instructions: r.instructions,
       userRatePerMinute: r.userRatePerMinute,
+      retentionDays: r.retentionDays,
       planUserRatePerMinute: plan.rows[0]?.rate ?? limits.userRatePerMinute,
+      threadSavePolicy: r.threadSavePolicy,
       openAiKey: { set: r.keySet, last4: r.keyLast4 },
       updatedAt: r.updatedAt,
     };
@@ -93,7 +106,7 @@ export async function setTenantOpenAiKey(
     await c.query(
       `INSERT INTO lore.tenant_settings (tenant_id, openai_key_encrypted, openai_key_last4) VALUES ($1, $2, $3)
        ON CONFLICT (tenant_id) DO UPDATE SET openai_key_encrypted = $2, openai_key_last4 = $3`,
-      [tenantId, cipher.encrypt(key), last4],
+      [tenantId, cipher.encrypt(key, openAiKeyContext(tenantId)), last4],
     );
     await appendAudit(c, {
       tenantId,
@@ -124,12 +137,31 @@ export async function readTenantOpenAiKey(
   cipher: CipherBox,
   tenantId: string,
 ): Promise<string | null> {
-  const encrypted = await withTenant(db, tenantId, async (c) => {
-    const { rows } = await c.query<{ v: string | null }>(
-      'SELECT openai_key_encrypted AS v FROM lore.tenant_settings WHERE tenant_id = $1',
+  const encrypted = await withTenant(db, tenantId, (c) => sealedOpenAiKeyOf(c, tenantId));
+  return encrypted ? cipher.decrypt(encrypted, openAiKeyContext(tenantId)) : null;
+}
+
+/** Where a tenant's own OpenAI key is stored: its ciphertext is bound to it (see secretContext). */
+export const openAiKeyContext = (tenantId: string) =>
+  secretContext('tenant_settings', 'openai_key_encrypted', tenantId);
+
+/** Who may save a Slack thread to Lore in this workspace (default every member). */
+export async function getThreadSavePolicy(db: Database, tenantId: string): Promise<'everyone' | 'admins'> {
+  return withTenant(db, tenantId, async (c) => {
+    const { rows } = await c.query<{ policy: 'everyone' | 'admins' }>(
+      'SELECT thread_save_policy AS policy FROM lore.tenant_settings WHERE tenant_id = $1',
       [tenantId],
     );
-    return rows[0]?.v ?? null;
+    return rows[0]?.policy ?? 'everyone';
   });
-  return encrypted ? cipher.decrypt(encrypted) : null;
+}
+
+/** Active workspaces that keep questions and answers for a limited time, with how many days (owner role). */
+export async function tenantsWithRetention(db: Database): Promise<Array<{ tenantId: string; days: number }>> {
+  const { rows } = await db.pool.query<{ tenantId: string; days: number }>(
+    `SELECT s.tenant_id AS "tenantId", s.answer_retention_days AS days
+     FROM lore.tenant_settings s JOIN lore.tenants t ON t.id = s.tenant_id
+     WHERE s.answer_retention_days IS NOT NULL AND t.status = 'active'`,
+  );
+  return rows;
 }

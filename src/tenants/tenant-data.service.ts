@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/audit.repo.js';
-import { AppError } from '../errors.js';
+import { confirmationMismatch } from '../errors.js';
 import type { BlobStore } from '../infra/blob/blob-store.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
@@ -26,11 +26,7 @@ export async function deleteAllTenantData(
       tenantId,
     ]);
     if (p.confirm.trim() !== rows[0]?.name.trim()) {
-      throw new AppError({
-        code: 'confirmation_mismatch',
-        message: 'Type the workspace name exactly to confirm',
-        status: 400,
-      });
+      throw confirmationMismatch('Type the workspace name exactly to confirm');
     }
     const gaps = await c.query('DELETE FROM lore.knowledge_gaps');
     const answers = await c.query('DELETE FROM lore.answers');

@@ -1,11 +1,10 @@
+import { z } from 'zod';
 import { appendAudit } from '../audit/audit.repo.js';
 import type { Database } from '../infra/db/database.js';
 import { withTransaction } from '../infra/db/transaction.js';
-import type { JobHandler } from '../infra/queue/job-queue.js';
+import { defineJob } from '../infra/queue/job-definition.js';
 import type { Logger } from '../logger.js';
-
-/** The job that deletes the data of tenants uninstalled longer ago than the grace period. */
-export const TENANT_PURGE_JOB = 'tenant-purge';
+import { deleteTenant, listPurgeableTenantIds, lockPurgeableTenant } from './tenants.repo.js';
 
 export interface PurgeDeps {
   db: Database;
@@ -22,26 +21,12 @@ export interface PurgeDeps {
  */
 export async function purgeDeactivatedTenants(deps: PurgeDeps, now = new Date()): Promise<string[]> {
   const cutoff = new Date(now.getTime() - deps.graceDays * 86_400_000);
-  const { rows } = await deps.db.pool.query<{ id: string }>(
-    `SELECT id FROM lore.tenants WHERE status = 'inactive' AND NOT is_demo AND deactivated_at < $1
-     ORDER BY deactivated_at LIMIT 100`,
-    [cutoff],
-  );
+  const ids = await listPurgeableTenantIds(deps.db.pool, cutoff);
   const purged: string[] = [];
-  for (const { id } of rows) {
+  for (const id of ids) {
     const done = await withTransaction(deps.db, async (c) => {
       // Re-checked under a lock: a re-install between the list and here wins.
-      const current = await c.query<{
-        name: string;
-        slack_team_id: string | null;
-        slack_enterprise_id: string | null;
-        deactivated_at: Date;
-      }>(
-        `SELECT name, slack_team_id, slack_enterprise_id, deactivated_at FROM lore.tenants
-         WHERE id = $1 AND status = 'inactive' AND deactivated_at < $2 FOR UPDATE`,
-        [id, cutoff],
-      );
-      const t = current.rows[0];
+      const t = await lockPurgeableTenant(c, id, cutoff);
       if (!t) return false;
       await appendAudit(c, {
         tenantId: null,
@@ -50,13 +35,13 @@ export async function purgeDeactivatedTenants(deps: PurgeDeps, now = new Date())
         target: id,
         details: {
           name: t.name,
-          slackTeamId: t.slack_team_id,
-          slackEnterpriseId: t.slack_enterprise_id,
-          deactivatedAt: t.deactivated_at.toISOString(),
+          slackTeamId: t.slackTeamId,
+          slackEnterpriseId: t.slackEnterpriseId,
+          deactivatedAt: t.deactivatedAt.toISOString(),
           graceDays: deps.graceDays,
         },
       });
-      await c.query('DELETE FROM lore.tenants WHERE id = $1', [id]);
+      await deleteTenant(c, id);
       return true;
     });
     if (!done) continue;
@@ -69,9 +54,17 @@ export async function purgeDeactivatedTenants(deps: PurgeDeps, now = new Date())
   return purged;
 }
 
-/** The scheduled purge job handler. */
-export function tenantPurgeJob(deps: PurgeDeps): JobHandler {
-  return async () => {
-    await purgeDeactivatedTenants(deps);
-  };
-}
+/** The scheduled job that deletes the data of tenants uninstalled longer ago than the grace period. */
+export const tenantPurgeJob = defineJob({
+  name: 'tenant-purge',
+  schema: z.object({ v: z.literal(1) }),
+  handler:
+    (
+      deps: Omit<PurgeDeps, 'graceDays' | 'purgeFiles'> & {
+        purge: Pick<PurgeDeps, 'graceDays' | 'purgeFiles'>;
+      },
+    ) =>
+    async () => {
+      await purgeDeactivatedTenants({ ...deps, ...deps.purge });
+    },
+});

@@ -4,6 +4,7 @@ import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { KeyValueStore } from '../infra/redis/key-value-store.js';
 import type { Logger } from '../logger.js';
 import { createInstallationCache, type InstallationCache } from './installation-cache.js';
+import { createInstallationHealth, type InstallationHealth } from './installation-health.service.js';
 import { createInstallationService, type InstallationService } from './installations.service.js';
 import { createTenantLifecycle, type TenantLifecycle } from './lifecycle.service.js';
 import type { ProvisioningHooks } from './provisioning.service.js';
@@ -14,6 +15,8 @@ export interface TenantServices {
   cache: InstallationCache;
   installations: InstallationService;
   lifecycle: TenantLifecycle;
+  /** Installations Slack refused the token of (marked by the Slack clients, cleared by a reinstall). */
+  health: InstallationHealth;
   /** Starts listening for cache invalidations from other processes. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -36,6 +39,7 @@ export function createTenantServices(deps: {
     cache,
     installations,
     lifecycle,
+    health: createInstallationHealth({ db: deps.db, logger: deps.logger }),
     // Without pub/sub (Redis down at boot) other processes' changes reach this one within the LRU's TTL.
     start: () =>
       cache

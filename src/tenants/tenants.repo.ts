@@ -100,3 +100,113 @@ export async function listTenants(
   );
   return rows.map(toTenant);
 }
+
+/** Which of these ids are tenants (an announcement may only name real workspaces). */
+export async function existingTenantIds(q: Queryable, ids: readonly string[]): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM lore.tenants WHERE id = ANY($1::uuid[])', [
+    ids,
+  ]);
+  return rows.map((r) => r.id);
+}
+
+/** Active tenants an announcement addresses: all of them, those on one plan, or the listed ones. */
+export async function activeTenantIdsFor(
+  q: Queryable,
+  audience: { kind: 'all' } | { kind: 'plan'; planId: string } | { kind: 'tenants'; tenantIds: string[] },
+): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id FROM lore.tenants
+     WHERE status = 'active' AND ($1 = 'all' OR ($1 = 'plan' AND plan_id = $2) OR ($1 = 'tenants' AND id = ANY($3::uuid[])))
+     ORDER BY id`,
+    [
+      audience.kind,
+      audience.kind === 'plan' ? audience.planId : null,
+      audience.kind === 'tenants' ? audience.tenantIds : [],
+    ],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** What answering a question needs to know about the current tenant, read in one statement. */
+export interface TenantAnswerFacts {
+  status: Tenant['status'];
+  channelMode: 'all' | 'selected';
+  allowedChannels: string[];
+  style: 'concise' | 'detailed';
+  instructions: string;
+  /** The workspace's own OpenAI key, still encrypted (null: the platform key answers). */
+  openAiKeySealed: string | null;
+}
+
+/** The current tenant's answer facts (call inside withTenant); null when the tenant is gone. */
+export async function answerFactsOfCurrentTenant(q: Queryable): Promise<TenantAnswerFacts | null> {
+  const { rows } = await q.query<TenantAnswerFacts>(
+    `SELECT t.status, s.channel_mode AS "channelMode", s.allowed_channel_ids AS "allowedChannels",
+            s.answer_style AS style, s.instructions, s.openai_key_encrypted AS "openAiKeySealed"
+     FROM lore.tenants t JOIN lore.tenant_settings s ON s.tenant_id = t.id
+     WHERE t.id = lore.current_tenant_id()`,
+  );
+  return rows[0] ?? null;
+}
+
+/** Marks the tenant active now (the operator view's "last activity"). */
+export async function touchTenantActivity(q: Queryable, tenantId: string): Promise<void> {
+  await q.query('UPDATE lore.tenants SET last_activity_at = now() WHERE id = $1', [tenantId]);
+}
+
+/** Whether the installer may still be welcomed: the tenant's status and when it was welcomed, if ever. */
+export async function welcomeStateOf(
+  q: Queryable,
+  tenantId: string,
+): Promise<{ status: Tenant['status']; welcomedAt: Date | null } | null> {
+  const { rows } = await q.query<{ status: Tenant['status']; welcomedAt: Date | null }>(
+    'SELECT status, welcomed_at AS "welcomedAt" FROM lore.tenants WHERE id = $1',
+    [tenantId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Records the welcome DM as sent (only the first time counts). */
+export async function markWelcomed(q: Queryable, tenantId: string): Promise<void> {
+  await q.query('UPDATE lore.tenants SET welcomed_at = now() WHERE id = $1 AND welcomed_at IS NULL', [
+    tenantId,
+  ]);
+}
+
+/** Up to 100 tenants inactive since before `cutoff` (never the demo), longest inactive first. */
+export async function listPurgeableTenantIds(q: Queryable, cutoff: Date): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id FROM lore.tenants WHERE status = 'inactive' AND NOT is_demo AND deactivated_at < $1
+     ORDER BY deactivated_at LIMIT 100`,
+    [cutoff],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** What the purge audit keeps of a tenant. */
+export interface PurgedTenantFacts {
+  name: string;
+  slackTeamId: string | null;
+  slackEnterpriseId: string | null;
+  deactivatedAt: Date;
+}
+
+/** Locks the tenant if it is still purgeable (a re-install meanwhile wins: null). */
+export async function lockPurgeableTenant(
+  q: Queryable,
+  id: string,
+  cutoff: Date,
+): Promise<PurgedTenantFacts | null> {
+  const { rows } = await q.query<PurgedTenantFacts>(
+    `SELECT name, slack_team_id AS "slackTeamId", slack_enterprise_id AS "slackEnterpriseId",
+            deactivated_at AS "deactivatedAt"
+     FROM lore.tenants WHERE id = $1 AND status = 'inactive' AND deactivated_at < $2 FOR UPDATE`,
+    [id, cutoff],
+  );
+  return rows[0] ?? null;
+}
+
+/** Deletes a tenant; its rows go with it (foreign keys cascade). */
+export async function deleteTenant(q: Queryable, id: string): Promise<void> {
+  await q.query('DELETE FROM lore.tenants WHERE id = $1', [id]);
+}

@@ -1,10 +1,9 @@
+import { z } from 'zod';
 import type { Database } from '../infra/db/database.js';
-import type { JobHandler } from '../infra/queue/job-queue.js';
+import { defineJob } from '../infra/queue/job-definition.js';
 import type { Logger } from '../logger.js';
 import { listExpiringInstallations } from './installation-tokens.repo.js';
 
-/** The job that renews rotated tokens of tenants that have gone quiet. */
-export const TOKEN_REFRESH_JOB = 'token-refresh';
 /** Bolt (@slack/oauth) refreshes a rotated token once it expires within two hours; the refresher uses the same window. */
 export const TOKEN_REFRESH_WINDOW_MS = 2 * 60 * 60_000;
 
@@ -37,9 +36,21 @@ export async function refreshExpiringTokens(deps: TokenRefreshDeps, now = new Da
   return refreshed;
 }
 
-/** The scheduled token refresh job handler. */
-export function tokenRefreshJob(deps: TokenRefreshDeps): JobHandler {
-  return async () => {
-    await refreshExpiringTokens(deps);
-  };
-}
+/** The scheduled job that renews rotated tokens of tenants that have gone quiet. */
+export const tokenRefreshJob = defineJob({
+  name: 'token-refresh',
+  schema: z.object({ v: z.literal(1) }),
+  handler:
+    (
+      deps: Omit<TokenRefreshDeps, 'refreshTenant' | 'windowMs'> & {
+        refreshTenantTokens: TokenRefreshDeps['refreshTenant'];
+      },
+    ) =>
+    async () => {
+      await refreshExpiringTokens({
+        ...deps,
+        refreshTenant: deps.refreshTenantTokens,
+        windowMs: TOKEN_REFRESH_WINDOW_MS,
+      });
+    },
+});

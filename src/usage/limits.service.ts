@@ -1,6 +1,7 @@
 import type { DbClient } from '../infra/db/database.js';
 import type { KeyValueStore } from '../infra/redis/key-value-store.js';
 import type { PlanLimits } from '../tenants/plans.repo.js';
+import { monthlyPlatformUsage } from './usage.repo.js';
 
 /** Why a question was not answered: which limit, and when it lifts. */
 export interface LimitHit {
@@ -37,16 +38,6 @@ export async function checkRateLimits(
 /** The first instant of next month (UTC): when monthly quotas reset. */
 export function nextMonthStart(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-}
-
-/** This month's platform-key usage of the current tenant (call inside withTenant). */
-export async function monthlyPlatformUsage(c: DbClient): Promise<{ tokens: number; questions: number }> {
-  const { rows } = await c.query<{ tokens: number; questions: number }>(
-    `SELECT coalesce(sum(total_tokens), 0)::float8 AS tokens, count(*)::int AS questions
-     FROM lore.usage_events
-     WHERE kind = 'answer' AND key_source = 'platform' AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
-  );
-  return rows[0] ?? { tokens: 0, questions: 0 };
 }
 
 /** Whether the workspace has used up its monthly platform allowance (own OpenAI keys are never capped). */

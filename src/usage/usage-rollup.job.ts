@@ -1,11 +1,10 @@
+import { z } from 'zod';
 import type { Database, DbClient } from '../infra/db/database.js';
 import { withTransaction } from '../infra/db/transaction.js';
-import type { JobHandler } from '../infra/queue/job-queue.js';
+import { defineJob } from '../infra/queue/job-definition.js';
 import type { Logger } from '../logger.js';
 import { USAGE_TOTALS_CTES } from './usage-totals.sql.js';
 
-/** The job that rolls complete UTC days of usage into usage_daily and usage_daily_breakdown. */
-export const USAGE_ROLLUP_JOB = 'usage-rollup';
 /** How often it runs: a finished day is rolled within the hour (the dashboard reads it raw until then). */
 export const USAGE_ROLLUP_EVERY_MS = 60 * 60_000;
 /**
@@ -125,10 +124,12 @@ export async function rollUpUsage(db: Database): Promise<UsageRollupResult> {
   });
 }
 
-/** The scheduled usage rollup job handler. */
-export function usageRollupJob(deps: { db: Database; logger: Logger }): JobHandler {
-  return async () => {
+/** The scheduled job that rolls complete UTC days of usage into usage_daily and usage_daily_breakdown. */
+export const usageRollupJob = defineJob({
+  name: 'usage-rollup',
+  schema: z.object({ v: z.literal(1) }),
+  handler: (deps: { db: Database; logger: Logger }) => async () => {
     const result = await rollUpUsage(deps.db);
     deps.logger.info(result, 'usage rolled up');
-  };
-}
+  },
+});

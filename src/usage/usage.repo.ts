@@ -42,3 +42,31 @@ export async function recordUsage(c: DbClient, e: UsageEvent): Promise<boolean> 
   );
   return (rowCount ?? 0) > 0;
 }
+
+/**
+ * The current tenant's platform-key answers and tokens between two instants (a month, for quota warnings,
+ * with the month taken from the caller's clock). Call inside withTenant.
+ */
+export async function platformUsageBetween(
+  c: DbClient,
+  from: Date,
+  to: Date,
+): Promise<{ tokens: number; questions: number }> {
+  const { rows } = await c.query<{ tokens: number; questions: number }>(
+    `SELECT coalesce(sum(total_tokens), 0)::float8 AS tokens, count(*)::int AS questions
+     FROM lore.usage_events
+     WHERE kind = 'answer' AND key_source = 'platform' AND created_at >= $1 AND created_at < $2`,
+    [from, to],
+  );
+  return rows[0] ?? { tokens: 0, questions: 0 };
+}
+
+/** This month's platform-key usage of the current tenant (call inside withTenant). */
+export async function monthlyPlatformUsage(c: DbClient): Promise<{ tokens: number; questions: number }> {
+  const { rows } = await c.query<{ tokens: number; questions: number }>(
+    `SELECT coalesce(sum(total_tokens), 0)::float8 AS tokens, count(*)::int AS questions
+     FROM lore.usage_events
+     WHERE kind = 'answer' AND key_source = 'platform' AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+  );
+  return rows[0] ?? { tokens: 0, questions: 0 };
+}

@@ -1,7 +1,8 @@
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import { getPlanLimits } from '../tenants/plans.repo.js';
-import { monthlyPlatformUsage, nextMonthStart } from './limits.service.js';
+import { nextMonthStart } from './limits.service.js';
+import { monthlyPlatformUsage } from './usage.repo.js';
 
 /** This month's usage of a workspace against its plan, as the App Home shows it. */
 export interface WorkspaceUsage {

@@ -4,27 +4,28 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AnswerPayload, APOLOGY, createAnswerJob } from '../../src/ai/answer.job.js';
-import type { AnswerResult } from '../../src/ai/answer.types.js';
+import { type AnswerPayload, answerJob } from '../../src/ai/answer.job.js';
+import type { AnswerResult, ThreadMessage } from '../../src/ai/answer.types.js';
 import type { AnswerReplier, ReplyTarget } from '../../src/ai/answer-replier.js';
+import { APOLOGY } from '../../src/ai/answer-run.js';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
 import { createLocalBlobStore } from '../../src/infra/blob/local-blob-store.js';
 import type { Database } from '../../src/infra/db/database.js';
-import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { withTenant } from '../../src/infra/db/transaction.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { addDocument } from '../../src/knowledge/document-intake.service.js';
-import { createIngestJob } from '../../src/knowledge/ingest.job.js';
+import { ingestJob } from '../../src/knowledge/ingest.job.js';
 import { createRetriever } from '../../src/knowledge/retrieval/retriever.js';
 import { createLogger } from '../../src/logger.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 const OPENAI = 'https://openai.test';
 const logger = createLogger({ level: 'silent' });
 
 /** A replier that records what the answer job would have sent to Slack. */
-function recordingReplier() {
+function recordingReplier(thread: ThreadMessage[] = [{ role: 'user', text: 'Tell me about travel.' }]) {
   const log: {
     notices: string[];
     streamed: string[];
@@ -41,7 +42,7 @@ function recordingReplier() {
     resumed: 0,
   };
   const replier: AnswerReplier = {
-    threadHistory: async () => [{ role: 'user', text: 'Tell me about travel.' }],
+    threadHistory: async () => thread,
     notice: async (_t: ReplyTarget, text: string) => {
       log.notices.push(text);
     },
@@ -68,13 +69,15 @@ function recordingReplier() {
 }
 
 function sse(text: string): string {
+  return ssePieces(text.split(/(?<= )/));
+}
+
+/** An OpenAI chat stream that sends exactly these pieces of text, then usage. */
+function ssePieces(pieces: string[]): string {
   const chunk = (content: string) =>
     `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
   const usage = `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 } })}\n\n`;
-  return `${text
-    .split(/(?<= )/)
-    .map(chunk)
-    .join('')}${usage}data: [DONE]\n\n`;
+  return `${pieces.map(chunk).join('')}${usage}data: [DONE]\n\n`;
 }
 
 describe('the answer job (real database and retrieval; OpenAI faked over HTTP)', () => {
@@ -86,7 +89,7 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
   const llm = createOpenAiClient({ apiKey: 'sk-test', baseUrl: `${OPENAI}/v1`, maxRetries: 0 });
 
   const job = (replier: AnswerReplier, withModel = true) =>
-    createAnswerJob({
+    answerJob.bind({
       db,
       kv,
       replier,
@@ -121,17 +124,14 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
     dir = await mkdtemp(path.join(tmpdir(), 'lore-answer-'));
     const blobs = createLocalBlobStore(dir);
     const queue = createMemoryQueue({ logger });
-    const ingest = createIngestJob({
+    const ingest = ingestJob.bind({
       db,
       blobs,
       logger,
       embeddingModel: 'text-embedding-3-small',
       embedderFor: async () => null,
     });
-    const make = (team: string, name: string) =>
-      withTransaction(db, (c) =>
-        insertTenant(c, { slackTeamId: team, slackEnterpriseId: null, isEnterpriseInstall: false, name }),
-      );
+    const make = (slackTeamId: string, name: string) => createTenant(db, { slackTeamId, name });
     tenantA = (await make('TAAAA', 'A')).id;
     tenantB = (await make('TBBBB', 'B')).id;
     const docs: [string, string, string][] = [
@@ -229,14 +229,19 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
       .reply(
         200,
         () => {
-          const body = new Readable({ read() {} });
-          body.push(
-            sse('Fourteen ').split(
-              'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],',
-            )[0],
-          );
-          setTimeout(() => body.destroy(new Error('socket hang up')), 20);
-          return body;
+          const firstWords = sse('Fourteen ').split(
+            'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],',
+          )[0];
+          // The connection dies once the first words have been read (not after a fixed delay, which a
+          // busy machine could outrun before the reader took them).
+          let sent = false;
+          return new Readable({
+            read() {
+              if (sent) this.destroy(new Error('socket hang up'));
+              else this.push(firstWords);
+              sent = true;
+            },
+          });
         },
         { 'content-type': 'text/event-stream' },
       );
@@ -261,6 +266,138 @@ describe('the answer job (real database and retrieval; OpenAI faked over HTTP)',
     expect(log.finished[0]?.result.text).toMatch(/couldn't find this/);
     const gaps = await rows(tenantA, `SELECT question, reason, status FROM lore.knowledge_gaps`);
     expect(gaps).toContainEqual({ question: p.question, reason: 'no_sources', status: 'open' });
+  });
+
+  it('when the model says the sources do not answer, replies "I don\'t know", logs a gap, streams and cites nothing', async () => {
+    let asked = false;
+    nock(OPENAI)
+      .post('/v1/chat/completions', () => {
+        asked = true;
+        return true;
+      })
+      .reply(200, ssePieces(['NO_', 'ANS', 'WER', '.']), { 'content-type': 'text/event-stream' });
+    const { replier, log } = recordingReplier();
+    const p = payload({
+      question: 'Can I book flights for my partner on the company card?',
+      userId: 'U-abstain',
+    });
+    await job(replier)(p, { jobId: 'j', attempt: 1, name: 'answer' });
+    expect(asked).toBe(true);
+    expect(log.streamed.join('')).toBe('');
+    expect(log.finished[0]?.result).toMatchObject({ outcome: 'no_sources', sources: [] });
+    expect(log.finished[0]?.result.text).toMatch(/couldn't find this/);
+    expect(
+      await rows(tenantA, 'SELECT reason FROM lore.knowledge_gaps WHERE question = $1', [p.question]),
+    ).toEqual([{ reason: 'no_sources' }]);
+    expect(
+      await rows(tenantA, 'SELECT outcome FROM lore.answers WHERE idempotency_key = $1', [p.eventId]),
+    ).toEqual([{ outcome: 'no_sources' }]);
+  });
+
+  it('passes a loosely worded question to the model, which answers it with a citation', async () => {
+    // Shares only "flights" with the document: retrieval alone would not be confident; the model judges.
+    let prompt = '';
+    nock(OPENAI)
+      .post('/v1/chat/completions', (b: { messages: { content: string }[] }) => {
+        prompt = b.messages[0]?.content ?? '';
+        return true;
+      })
+      .reply(200, sse('Two weeks ahead, through the travel desk [1].'), {
+        'content-type': 'text/event-stream',
+      });
+    const { replier, log } = recordingReplier();
+    await job(replier)(
+      payload({ question: 'hey how early should I sort out flights pls', userId: 'U-loose' }),
+      {
+        jobId: 'j',
+        attempt: 1,
+        name: 'answer',
+      },
+    );
+    expect(prompt).toContain('14 days ahead');
+    expect(log.streamed.join('')).toBe('Two weeks ahead, through the travel desk [1].');
+    expect(log.finished[0]?.result.outcome).toBe('answered');
+    expect(log.finished[0]?.result.sources.map((s) => s.title)).toEqual(['Travel policy']);
+  });
+
+  it('rewrites a thread follow-up into a standalone question with the model, and searches with it', async () => {
+    const asked: string[] = [];
+    nock(OPENAI)
+      .post('/v1/chat/completions', (b: { messages: { content: string }[] }) => {
+        asked.push(b.messages[0]?.content ?? '');
+        return /standalone question/.test(b.messages[0]?.content ?? '');
+      })
+      .reply(200, sse('How far ahead must flights for the Lisbon trip be booked?'), {
+        'content-type': 'text/event-stream',
+      });
+    let prompt = '';
+    nock(OPENAI)
+      .post('/v1/chat/completions', (b: { messages: { content: string }[] }) => {
+        prompt = b.messages[0]?.content ?? '';
+        return /numbered sources/.test(prompt);
+      })
+      .reply(200, sse('At least 14 days ahead [1].'), { 'content-type': 'text/event-stream' });
+    // Searched as typed (or with the message before it), nothing in the documents matches this follow-up.
+    const { replier, log } = recordingReplier([
+      { role: 'user', text: 'Who approves my expenses?' },
+      { role: 'assistant', text: 'Your manager does.' },
+      { role: 'user', text: 'ok. And for the trip to Lisbon next month?' },
+    ]);
+    await job(replier)(
+      payload({ question: 'how early?', threadTs: '1700000000.000001', userId: 'U-thread' }),
+      { jobId: 'j', attempt: 1, name: 'answer' },
+    );
+    expect(asked[0]).toMatch(/standalone question/);
+    expect(prompt).toContain('14 days ahead');
+    const result = log.finished[0]?.result;
+    expect(result?.outcome).toBe('answered');
+    expect(result?.trace).toMatchObject({
+      rewritten: true,
+      searchQuery: 'How far ahead must flights for the Lisbon trip be booked?',
+    });
+  });
+
+  it('counts an event against the rate limit once, however often its first attempt runs again', async () => {
+    // A first attempt runs again without spending an attempt when its worker died (a stalled job) or the
+    // database was away (a deferred job). Each time the model's stream dies after the first words.
+    const dying = () =>
+      nock(OPENAI)
+        .post('/v1/chat/completions')
+        .reply(
+          200,
+          () => {
+            let sent = false;
+            return new Readable({
+              read() {
+                if (sent) this.destroy(new Error('socket hang up'));
+                else
+                  this.push(
+                    sse('Fourteen ').split(
+                      'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],',
+                    )[0],
+                  );
+                sent = true;
+              },
+            });
+          },
+          { 'content-type': 'text/event-stream' },
+        );
+    const { replier, log } = recordingReplier();
+    // The free plan allows 5 questions per user per minute: six runs of one question are still one question.
+    const p = payload({ userId: `U-rerun-${Date.now()}` });
+    for (let i = 0; i < 5; i++) {
+      dying();
+      await expect(job(replier)(p, { jobId: 'j', attempt: 1, name: 'answer' })).rejects.toThrow();
+    }
+    nock(OPENAI)
+      .post('/v1/chat/completions')
+      .reply(200, sse('Fourteen days [1].'), { 'content-type': 'text/event-stream' });
+    await job(replier)(p, { jobId: 'j', attempt: 1, name: 'answer' });
+    expect(log.notices).toEqual([]);
+    expect(log.finished).toHaveLength(1);
+    expect(
+      await rows(tenantA, 'SELECT outcome FROM lore.answers WHERE idempotency_key = $1', [p.eventId]),
+    ).toEqual([{ outcome: 'answered' }]);
   });
 
   it('gives a clear message with the reset time, and makes no model call, when a user is rate limited', async () => {

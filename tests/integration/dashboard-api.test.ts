@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAiKeyContext } from '../../src/tenants/settings.service.js';
 import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -108,7 +109,9 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
       [tenantA],
     );
     expect(raw.rows[0].openai_key_encrypted).not.toContain('sk-');
-    expect(app.container.cipher.decrypt(raw.rows[0].openai_key_encrypted)).toBe(key);
+    expect(app.container.cipher.decrypt(raw.rows[0].openai_key_encrypted, openAiKeyContext(tenantA))).toBe(
+      key,
+    );
     expect(JSON.stringify((await admin.json('/api/settings')).body)).not.toContain(key);
   });
 

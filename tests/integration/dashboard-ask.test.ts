@@ -65,6 +65,9 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(blocks).toContain('Quoted passages');
     expect(blocks).toMatch(new RegExp(`\\[1\\] <[^|>]*/app/documents/${docId}#chunk-\\d+\\|Leave policy`));
     expect(body.usage.keySource).toBe('none');
+    // Why: the passages retrieval found, with their scores, and no one declined.
+    expect(body.trace).toMatchObject({ declinedBy: null, confident: true });
+    expect(body.trace.passages[0]).toMatchObject({ title: 'Leave policy', termCoverage: expect.any(Number) });
     // Metered like a Slack question: the answer, its sources and a usage row are recorded.
     expect(body.answerId).toEqual(expect.any(String));
     const recorded = await app.container.db.pool.query(
@@ -83,6 +86,8 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     });
     expect(body.outcome).toBe('no_sources');
     expect(body.sources).toEqual([]);
+    // The playground says why: no model here, so the quoting gate declined.
+    expect(body.trace).toMatchObject({ declinedBy: 'retrieval', rewritten: false, confident: false });
   });
 
   it("never answers from another workspace's documents", async () => {

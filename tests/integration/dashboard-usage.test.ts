@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { USAGE_ROLLUP_JOB } from '../../src/usage/usage-rollup.job.js';
+import { enqueueJob } from '../../src/infra/queue/job-definition.js';
+import { usageRollupJob } from '../../src/usage/usage-rollup.job.js';
 import { insertAnswer } from '../support/answers.js';
 import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
 import { startTestApp } from '../support/test-app.js';
@@ -153,7 +154,7 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
     const db = app.container.db;
     const tenantId = (await admin.json('/api/session')).body.workspace.tenantId;
     // Through the worker, as the schedule runs it.
-    await app.container.queue.enqueue(USAGE_ROLLUP_JOB, {});
+    await enqueueJob(app.container.queue, usageRollupJob, { v: 1 });
     await vi.waitFor(async () => {
       const { rows } = await db.pool.query('SELECT rolled_through FROM lore.usage_rollup_state');
       expect(rows[0].rolled_through).not.toBeNull();

@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashSessionId } from '../../src/tenants/dashboard-sessions.service.js';
-import type { NewInstallation } from '../../src/tenants/installation.types.js';
 import { type Browser, browserWith, cookieFrom } from '../support/dashboard.js';
+import { buildInstallation } from '../support/factories.js';
 import { bodyOf } from '../support/http.js';
 import { SLACK_API, SLACK_ENV, slackFixture, startSlackTestApp } from '../support/slack.js';
 
@@ -18,23 +18,7 @@ function idToken(claims: Record<string, unknown>): string {
   return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ ...oidc.idTokenClaims, ...claims })}.c2lnbmF0dXJl`;
 }
 
-function install(teamId: string, installer: string): NewInstallation {
-  return {
-    teamId,
-    teamName: `Team ${teamId}`,
-    enterpriseId: null,
-    enterpriseName: null,
-    enterpriseUrl: null,
-    isEnterpriseInstall: false,
-    appId: 'A0KRD7HC3',
-    tokenType: 'bot',
-    authVersion: 'v2',
-    metadata: null,
-    incomingWebhook: null,
-    bot: { id: 'B1', userId: 'UBOT', scopes: ['chat:write'], token: `xoxb-${teamId}` },
-    user: { id: installer, scopes: [], tokens: null },
-  };
-}
+const install = (teamId: string, installer: string) => buildInstallation({ teamId, user: { id: installer } });
 
 /** users.info as Slack answers it for one member, recording which bot token asked. */
 function usersInfoSays(role: { is_admin?: boolean; is_owner?: boolean }, tokens: string[] = []) {
@@ -121,7 +105,9 @@ describe('the workspace switcher: one browser signed in to several workspaces (S
   }
 
   beforeAll(async () => {
-    app = await startSlackTestApp();
+    // This file signs one browser in some 25 times within a minute, all from 127.0.0.1: more than the
+    // per-address sign-in limit (20 a minute, tested in http-rate-limits.test.ts) lets through.
+    app = await startSlackTestApp({ RATE_LIMIT_SIGN_IN_PER_MINUTE: '1000' });
     nock(SLACK_API)
       .post('/api/chat.postMessage')
       .reply(200, slackFixture('chat-postMessage-response').success.payload)

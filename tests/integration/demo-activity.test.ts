@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
-import { withTransaction } from '../../src/infra/db/transaction.js';
 import { DEMO_KEY_PREFIX, seedDemoActivity } from '../../src/tenants/demo-activity.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 describe('demo activity (charts for the embedded demo workspace only)', () => {
@@ -13,15 +12,7 @@ describe('demo activity (charts for the embedded demo workspace only)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const make = (teamId: string, isDemo: boolean) =>
-      withTransaction(db, (c) =>
-        insertTenant(c, {
-          slackTeamId: teamId,
-          slackEnterpriseId: null,
-          isEnterpriseInstall: false,
-          name: teamId,
-          isDemo,
-        }),
-      );
+      createTenant(db, { slackTeamId: teamId, name: teamId, isDemo });
     demo = (await make('TDEMOSEED1', true)).id;
     real = (await make('TREALSEED1', false)).id;
   });

@@ -115,6 +115,25 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
       [2, 'ready'],
       [1, 'ready'],
     ]);
+    // Only the contract's fields: where the original lies in the blob store is Lore's business.
+    expect(detail.document.activeVersionId).toBe(detail.versions[0].id);
+    const wire = JSON.stringify(detail);
+    expect(wire).not.toMatch(/blobKey|blob_key/);
+    expect(wire).not.toContain(`${doc.id}/1`);
+    expect(Object.keys(detail.versions[0]).sort()).toEqual(
+      [
+        'byteSize',
+        'checksum',
+        'createdAt',
+        'documentId',
+        'errorReason',
+        'id',
+        'mediaType',
+        'pageCount',
+        'status',
+        'version',
+      ].sort(),
+    );
   });
 
   it('parses a PDF with page numbers on its chunks', async () => {
@@ -216,9 +235,50 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
     );
     const { key } = await createApiKey(app.container.db, free.id, { name: 'k', actor: 'test' });
     const res = await upload([{ name: 'huge.txt', body: Buffer.alloc(10 * 1024 * 1024 + 10, 'a') }], key);
-    expect(res.status).toBe(422);
-    const { results } = await bodyOf(res);
-    expect(results[0].error).toEqual({ code: 'file_too_large', message: expect.stringContaining('10.0 MB') });
+    expect(res.status).toBe(413);
+    expect((await bodyOf(res)).error).toMatchObject({
+      code: 'file_too_large',
+      message: expect.stringContaining('10.0 MB'),
+    });
+    expect((await bodyOf(await api('/documents', { key }))).total).toBe(0);
+
+    // Megabytes over, and a client that would go on sending 40 MB more: the 413 comes while it is still
+    // sending, and the server closes the connection instead of reading the rest (it used to hang for 5 min).
+    const { connect } = await import('node:net');
+    const boundary = 'lore-test-boundary';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.txt"\r\nContent-Type: text/plain\r\n\r\n`;
+    const started = Date.now();
+    const answer = await new Promise<{ text: string; closed: boolean }>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(new URL(app.url).port) }, () => {
+        socket.write(
+          [
+            'POST /api/documents HTTP/1.1',
+            'Host: 127.0.0.1',
+            `Authorization: Bearer ${key}`,
+            `Content-Type: multipart/form-data; boundary=${boundary}`,
+            `Content-Length: ${50 * 1024 * 1024}`,
+            '',
+            head,
+          ].join('\r\n'),
+        );
+        // 12 MB of the promised 50, then nothing: a client that is slow, or never finishes.
+        const mb = Buffer.alloc(1024 * 1024, 'a');
+        for (let i = 0; i < 12; i++) socket.write(mb);
+      });
+      let text = '';
+      socket.on('data', (c: Buffer) => {
+        text += c.toString('utf8');
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => resolve({ text, closed: true }));
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no answer and no close after 10 s; got: ${text.slice(0, 200)}`));
+      }, 10_000);
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(answer.text).toMatch(/^HTTP\/1\.1 413/);
+    expect(answer.text).toContain('"code":"file_too_large"');
     expect((await bodyOf(await api('/documents', { key }))).total).toBe(0);
   });
 

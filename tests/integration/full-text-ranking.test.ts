@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
-import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { withTenant } from '../../src/infra/db/transaction.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { storeSearchableDocument } from '../support/search-documents.js';
 import { createTestDatabase } from '../support/test-db.js';
 
@@ -16,16 +16,7 @@ describe('full-text ranking (BM25)', () => {
   let tenantSeq = 0;
 
   const newTenant = () =>
-    withTransaction(db, async (c) => {
-      tenantSeq++;
-      const t = await insertTenant(c, {
-        slackTeamId: `TRANK${tenantSeq}`,
-        slackEnterpriseId: null,
-        isEnterpriseInstall: false,
-        name: `Ranking ${tenantSeq}`,
-      });
-      return t.id;
-    });
+    createTenant(db, { slackTeamId: `TRANK${++tenantSeq}`, name: `Ranking ${tenantSeq}` }).then((t) => t.id);
   const store = (tenantId: string, name: string, contents: string[]) =>
     withTenant(db, tenantId, (c) =>
       storeSearchableDocument(

@@ -21,7 +21,7 @@ describe('HTTP app on embedded defaults', () => {
       throw new Error('connection to db.internal:5432 failed with password hunter2');
     });
     extra.get('/test/app-error', () => {
-      throw new AppError({ code: 'plan_limit', message: 'Your plan allows 50 documents', status: 403 });
+      throw new AppError({ code: 'limit_exceeded', message: 'Your plan allows 50 documents', status: 403 });
     });
     extra.get('/test/slow', async (_req, res) => {
       await slowGate;
@@ -88,7 +88,7 @@ describe('HTTP app on embedded defaults', () => {
     const res = await fetch(`${app.url}/test/app-error`);
     expect(res.status).toBe(403);
     expect((await bodyOf(res)).error).toMatchObject({
-      code: 'plan_limit',
+      code: 'limit_exceeded',
       message: 'Your plan allows 50 documents',
     });
   });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
 import type { Database } from '../../src/infra/db/database.js';
-import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { withTenant } from '../../src/infra/db/transaction.js';
 import { insertVersion } from '../../src/knowledge/documents.repo.js';
 import { hybridSearch } from '../../src/knowledge/retrieval/hybrid-search.repo.js';
 import { createRetriever } from '../../src/knowledge/retrieval/retriever.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
 import { createLogger } from '../../src/logger.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { fakeEmbedding, mockOpenAiEmbeddings } from '../support/fake-embeddings.js';
 import { SEARCH_TEST_MODEL, storeSearchableDocument } from '../support/search-documents.js';
 import { createTestDatabase } from '../support/test-db.js';
@@ -24,24 +24,8 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    [a, b] = await withTransaction(db, async (c) => [
-      (
-        await insertTenant(c, {
-          slackTeamId: 'TA',
-          slackEnterpriseId: null,
-          isEnterpriseInstall: false,
-          name: 'A',
-        })
-      ).id,
-      (
-        await insertTenant(c, {
-          slackTeamId: 'TB',
-          slackEnterpriseId: null,
-          isEnterpriseInstall: false,
-          name: 'B',
-        })
-      ).id,
-    ]);
+    a = (await createTenant(db, { slackTeamId: 'TA', name: 'A' })).id;
+    b = (await createTenant(db, { slackTeamId: 'TB', name: 'B' })).id;
     await withTenant(db, a, async (c) => {
       await storeSearchableDocument(c, a, 'Leave policy', [
         {
@@ -82,7 +66,8 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   afterAll(() => db.close());
 
   it('finds a chunk by its words and returns what a citation needs', async () => {
-    const { hits, relevance } = await search(a, 'annual leave');
+    // Words with no synonym group: "annual leave" would also search "vacation", "PTO"… (synonyms.ts).
+    const { hits, relevance } = await search(a, 'paid leave per year');
     expect(hits[0]).toMatchObject({
       title: 'Leave policy',
       sourceName: 'Leave policy.md',
@@ -241,7 +226,9 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   it('the retriever embeds the question through the provider and hands back merged passages', async () => {
     const stats = mockOpenAiEmbeddings('https://api.openai.test/v1');
     const retrieve = openAiRetriever();
-    const r = await retrieve(a, 'How many days of annual leave, and how do I request leave in Harbor?');
+    const r = await retrieve(a, 'How many days of annual leave, and how do I request leave in Harbor?', {
+      collectionIds: null,
+    });
     expect(stats.requests).toBe(1);
     expect(r.confident).toBe(true);
     expect(r.passages[0]).toMatchObject({ title: 'Leave policy', ordinal: 0 });
@@ -251,7 +238,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   it('the retriever falls back to full-text search when the embedding provider fails', async () => {
     // No nock interceptor: the request is refused, as in a provider outage.
     const retrieve = openAiRetriever();
-    const r = await retrieve(a, 'expense claims receipts');
+    const r = await retrieve(a, 'expense claims receipts', { collectionIds: null });
     expect(r.passages[0]?.title).toBe('Expenses');
   });
 });

@@ -9,6 +9,7 @@ import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createRedisStore } from '../../src/infra/redis/redis-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createTenantServices, type TenantServices } from '../../src/tenants/tenant-services.js';
+import { buildInstallation } from '../support/factories.js';
 import { testRedisUrl } from '../support/redis.js';
 import { createTestDatabase } from '../support/test-db.js';
 
@@ -16,21 +17,13 @@ const redisUrl = testRedisUrl();
 const logger = createLogger({ level: 'silent' });
 const cipher = createCipherBox(loadConfig({ NODE_ENV: 'test' }).encryptionKeys);
 
-const installFor = (teamId: string, token: string) => ({
-  teamId,
-  teamName: 'Cache team',
-  enterpriseId: null,
-  enterpriseName: null,
-  enterpriseUrl: null,
-  isEnterpriseInstall: false,
-  appId: 'A0KRD7HC3',
-  tokenType: 'bot',
-  authVersion: 'v2' as const,
-  metadata: null,
-  incomingWebhook: null,
-  bot: { id: 'B1', userId: 'U0KRQLJ9H', scopes: ['chat:write'], token },
-  user: { id: 'U1234', scopes: [], tokens: null },
-});
+const installFor = (teamId: string, token: string) =>
+  buildInstallation({
+    teamId,
+    teamName: 'Cache team',
+    bot: { userId: 'U0KRQLJ9H', token },
+    user: { id: 'U1234' },
+  });
 
 function cacheSuite(makeKvs: () => { a: KeyValueStore; b: KeyValueStore; close(): Promise<void> }) {
   let db: Database;

@@ -117,13 +117,13 @@ describe("Bolt's InstallationStore over Postgres", () => {
     });
     await expect(
       store.fetchInstallation({ teamId: 'E123ABC456', enterpriseId: undefined, isEnterpriseInstall: false }),
-    ).rejects.toMatchObject({ code: 'installation_not_found' });
+    ).rejects.toMatchObject({ code: 'not_installed' });
   });
 
-  it('an unknown workspace is an installation_not_found error (Bolt then acknowledges and runs nothing)', async () => {
+  it('an unknown workspace is a not_installed error (Bolt then acknowledges and runs nothing)', async () => {
     await expect(
       store.fetchInstallation({ teamId: 'TNOBODY01', enterpriseId: undefined, isEnterpriseInstall: false }),
-    ).rejects.toMatchObject({ code: 'installation_not_found', status: 404 });
+    ).rejects.toMatchObject({ code: 'not_installed', status: 404 });
   });
 
   it('deleteInstallation removes the tokens and deactivates the tenant', async () => {
@@ -134,7 +134,7 @@ describe("Bolt's InstallationStore over Postgres", () => {
     });
     await expect(
       store.fetchInstallation({ teamId: 'TUSERS001', enterpriseId: undefined, isEnterpriseInstall: false }),
-    ).rejects.toMatchObject({ code: 'installation_not_found' });
+    ).rejects.toMatchObject({ code: 'not_installed' });
     const t = await db.pool.query("SELECT status FROM lore.tenants WHERE slack_team_id = 'TUSERS001'");
     expect(t.rows[0].status).toBe('inactive');
     const tokens = await db.pool.query(

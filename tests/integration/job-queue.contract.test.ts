@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
-import type { JobContext, JobQueue } from '../../src/infra/queue/job-queue.js';
+import { type JobContext, type JobQueue, RetryLaterError } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createLogger } from '../../src/logger.js';
 import { testRedisUrl } from '../support/redis.js';
@@ -12,6 +12,9 @@ const redisUrl = testRedisUrl();
 const logger = createLogger({ level: 'silent' });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const eventually = { timeout: 5_000, interval: 10 };
+/** Every harness has one lane besides the default: `slow` and `ingest` jobs run there. */
+const SLOW_LANE = 'slow';
+const LANES = { [SLOW_LANE]: ['slow', 'ingest'] };
 
 interface Harness {
   queue: JobQueue;
@@ -39,12 +42,19 @@ function jobQueueContract(makeHarness: () => Harness): void {
     await sleep(50);
     expect(calls).toHaveLength(0);
 
+    const before = Date.now();
     await queue.startWorker({ greet: async (payload, ctx) => void calls.push({ payload, ctx }) });
     await vi.waitFor(async () => expect((await queue.counts()).completed).toBe(1), eventually);
     await sleep(100);
     expect(calls).toEqual([
-      { payload: { tenantId: 't1', text: 'hello' }, ctx: { jobId: id, attempt: 1, name: 'greet' } },
+      {
+        payload: { tenantId: 't1', text: 'hello' },
+        ctx: { jobId: id, attempt: 1, name: 'greet', queuedAt: expect.any(Number) },
+      },
     ]);
+    // Queued before the worker started, when it was enqueued.
+    expect(calls[0]?.ctx.queuedAt).toBeLessThanOrEqual(before);
+    expect(calls[0]?.ctx.queuedAt).toBeGreaterThan(before - 60_000);
     expect(await queue.counts()).toMatchObject({ waiting: 0, active: 0, failed: 0 });
   });
 
@@ -103,6 +113,24 @@ function jobQueueContract(makeHarness: () => Harness): void {
     expect(await queue.counts()).toMatchObject({ failed: 1, completed: 0, delayed: 0 });
   });
 
+  it('runs a job that asked to retry later again after its delay, without spending an attempt', async () => {
+    const queue = fresh();
+    const tries: Array<{ attempt: number; at: number }> = [];
+    await queue.startWorker({
+      answer: async (_payload, ctx) => {
+        tries.push({ attempt: ctx.attempt, at: Date.now() });
+        // The database is away for the first three tries: more than the job's one attempt.
+        if (tries.length <= 3) throw new RetryLaterError(100, new Error('connect ECONNREFUSED'));
+      },
+    });
+    await queue.enqueue('answer', { n: 1 }, { attempts: 1 });
+    await vi.waitFor(async () => expect((await queue.counts()).completed).toBe(1), eventually);
+    expect(tries.map((t) => t.attempt)).toEqual([1, 1, 1, 1]);
+    for (let i = 1; i < tries.length; i++)
+      expect((tries[i]?.at ?? 0) - (tries[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(70);
+    expect(await queue.failed()).toEqual([]);
+  });
+
   it('reruns a failed job on retryFailed with a fresh set of attempts', async () => {
     const queue = fresh();
     let broken = true;
@@ -126,6 +154,40 @@ function jobQueueContract(makeHarness: () => Harness): void {
     expect(await queue.retryFailed(id)).toBe(false);
   });
 
+  it('runs each lane with its own concurrency: default-lane jobs never wait behind a busy lane', async () => {
+    const queue = fresh();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started: string[] = [];
+    const done: string[] = [];
+    await queue.startWorker(
+      {
+        slow: async (payload) => {
+          started.push((payload as { id: string }).id);
+          await gate;
+          done.push((payload as { id: string }).id);
+        },
+        quick: async (payload) => void done.push((payload as { id: string }).id),
+      },
+      { concurrency: 2, laneConcurrency: { [SLOW_LANE]: 1 } },
+    );
+    await queue.enqueue('slow', { id: 's1' });
+    await queue.enqueue('slow', { id: 's2' });
+    await vi.waitFor(() => expect(started).toEqual(['s1']), eventually);
+    for (const id of ['q1', 'q2', 'q3']) await queue.enqueue('quick', { id });
+    await vi.waitFor(() => expect(done).toEqual(['q1', 'q2', 'q3']), eventually);
+    // The slow lane runs one at a time: s2 waits for s1, whatever the default lane does.
+    await sleep(100);
+    expect(started).toEqual(['s1']);
+    expect(await queue.counts()).toMatchObject({ active: 1, waiting: 1, completed: 3 });
+
+    release();
+    await vi.waitFor(() => expect(done).toEqual(['q1', 'q2', 'q3', 's1', 's2']), eventually);
+    expect(await queue.counts()).toMatchObject({ active: 0, waiting: 0, completed: 5 });
+  });
+
   it('fails a job with no handler for its name, without retrying', async () => {
     const queue = fresh();
     const known = vi.fn(async () => {});
@@ -136,6 +198,20 @@ function jobQueueContract(makeHarness: () => Harness): void {
     expect(failed).toMatchObject({ id, name: 'mystery', attempts: 1 });
     expect(failed?.error).toMatch(/no handler.*"mystery"/i);
     expect(known).not.toHaveBeenCalled();
+  });
+
+  it('fails a job at once when its handler throws an unrecoverable error (a broken Slack token), without retrying', async () => {
+    const queue = fresh();
+    const tries = vi.fn(async () => {
+      throw Object.assign(new Error("Slack refused this workspace's token"), { unrecoverable: true });
+    });
+    await queue.startWorker({ slack: tries });
+    const { id } = await queue.enqueue('slack', { x: 1 }, { attempts: 3, backoffMs: 50 });
+    await vi.waitFor(async () => expect(await queue.failed()).toHaveLength(1), eventually);
+    const [failed] = await queue.failed();
+    expect(failed).toMatchObject({ id, name: 'slack', attempts: 1 });
+    expect(failed?.error).toMatch(/refused this workspace's token/);
+    expect(tries).toHaveBeenCalledTimes(1);
   });
 
   it('holds a delayed job until its delay has passed', async () => {
@@ -226,7 +302,7 @@ function jobQueueContract(makeHarness: () => Harness): void {
 
 describe('memory job queue', () => {
   jobQueueContract(() => {
-    const queue = createMemoryQueue({ logger });
+    const queue = createMemoryQueue({ logger, lanes: LANES });
     return { queue, cleanup: () => queue.close() };
   });
 });
@@ -235,15 +311,17 @@ describe.skipIf(!redisUrl)('bullmq job queue', () => {
   jobQueueContract(() => {
     const url = redisUrl as string;
     const queueName = `test-${randomUUID()}`;
-    const queue = createBullmqQueue({ url, queueName, logger });
+    const queue = createBullmqQueue({ url, queueName, logger, lanes: LANES });
     return {
       queue,
       async cleanup() {
         await queue.close();
         const connection = new Redis(url, { maxRetriesPerRequest: 1 });
-        const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
-        await admin.obliterate({ force: true });
-        await admin.close();
+        for (const name of [queueName, `${queueName}-${SLOW_LANE}`]) {
+          const admin = new Queue(name, { connection, prefix: BULLMQ_PREFIX });
+          await admin.obliterate({ force: true });
+          await admin.close();
+        }
         await connection.quit();
       },
     };

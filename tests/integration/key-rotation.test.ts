@@ -11,6 +11,8 @@ import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createLogger } from '../../src/logger.js';
 import type { NewInstallation } from '../../src/tenants/installation.types.js';
+import { tokenContext } from '../../src/tenants/installation-record.js';
+import { openAiKeyContext } from '../../src/tenants/settings.service.js';
 import { createTenantServices, type TenantServices } from '../../src/tenants/tenant-services.js';
 import { slackFixture } from '../support/slack.js';
 import { createTestDatabase } from '../support/test-db.js';
@@ -68,7 +70,10 @@ describe('key rotation (keys rotate)', () => {
     await withTenant(db, tenantIds[0] as string, (c) =>
       c.query(
         "UPDATE lore.tenant_settings SET openai_key_encrypted = $2, openai_key_last4 = '-123' WHERE tenant_id = $1",
-        [tenantIds[0], createCipherBox([k1]).encrypt('sk-test-0123')],
+        [
+          tenantIds[0],
+          createCipherBox([k1]).encrypt('sk-test-0123', openAiKeyContext(tenantIds[0] as string)),
+        ],
       ),
     );
   });
@@ -151,7 +156,9 @@ describe('key rotation (keys rotate)', () => {
     const key = await withTenant(db, tenantIds[0] as string, (c) =>
       c.query('SELECT openai_key_encrypted FROM lore.tenant_settings WHERE tenant_id = $1', [tenantIds[0]]),
     );
-    expect(onlyNew.decrypt(key.rows[0].openai_key_encrypted)).toBe('sk-test-0123');
+    expect(onlyNew.decrypt(key.rows[0].openai_key_encrypted, openAiKeyContext(tenantIds[0] as string))).toBe(
+      'sk-test-0123',
+    );
 
     const audit = await db.pool.query(
       "SELECT actor, details FROM lore.audit_log WHERE action = 'keys.rotated'",
@@ -168,10 +175,46 @@ describe('key rotation (keys rotate)', () => {
     await fresh.stop();
   });
 
+  it("a token copied into another workspace's row does not decrypt there (ciphertexts are bound to their row)", async () => {
+    const cipher = createCipherBox([k2]);
+    const services = servicesWith(db, cipher);
+    await services.start();
+    const stolen = await db.pool.query(
+      "SELECT bot_token_encrypted FROM lore.installations WHERE slack_team_id = 'TROT00001'",
+    );
+    const own = await db.pool.query(
+      "SELECT bot_token_encrypted FROM lore.installations WHERE slack_team_id = 'TROT00002'",
+    );
+    // Someone with write access to the table (not to the key) gives TROT00002 the token of TROT00001.
+    await db.pool.query(
+      "UPDATE lore.installations SET bot_token_encrypted = $1 WHERE slack_team_id = 'TROT00002'",
+      [stolen.rows[0].bot_token_encrypted],
+    );
+    await expect(services.installations.find({ kind: 'team', teamId: 'TROT00002' })).rejects.toMatchObject({
+      code: 'decrypt_failed',
+    });
+    // The same value still opens where it belongs; and in another column of its own row it does not.
+    expect((await services.installations.find({ kind: 'team', teamId: 'TROT00001' }))?.bot?.token).toBe(
+      'xoxb-TROT00001',
+    );
+    expect(() =>
+      cipher.decrypt(
+        stolen.rows[0].bot_token_encrypted,
+        tokenContext(tenantIds[0] as string, 'user_token_encrypted'),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'decrypt_failed' }));
+    await db.pool.query(
+      "UPDATE lore.installations SET bot_token_encrypted = $1 WHERE slack_team_id = 'TROT00002'",
+      [own.rows[0].bot_token_encrypted],
+    );
+    await services.installations.invalidate(tenantIds[1] as string, { kind: 'team', teamId: 'TROT00002' });
+    await services.stop();
+  });
+
   it('reports secrets no configured key can read, leaves them, and fails', async () => {
     const lost = createCipherBox([{ id: 'k0', key: randomBytes(32) }]);
     await db.pool.query('UPDATE lore.installations SET user_token_encrypted = $1 WHERE slack_team_id = $2', [
-      lost.encrypt('xoxp-lost'),
+      lost.encrypt('xoxp-lost', 'anywhere'),
       'TROT00002',
     ]);
     const cipher = createCipherBox([k2]);
@@ -195,6 +238,9 @@ describe('key rotation (keys rotate)', () => {
     const audit = await db.pool.query(
       "SELECT tenant_id, details FROM lore.audit_log WHERE action = 'token.decrypt_failed'",
     );
-    expect(audit.rows).toEqual([{ tenant_id: tenantIds[1], details: { keyId: 'k0' } }]);
+    // (The moved-token test before this one left its own entry, with key k2.)
+    expect(audit.rows.filter((r) => r.details.keyId === 'k0')).toEqual([
+      { tenant_id: tenantIds[1], details: { keyId: 'k0' } },
+    ]);
   });
 });

@@ -1,16 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmbeddedDatabase, type Database } from '../../src/infra/db/database.js';
+import { createPostgresDatabase, type Database } from '../../src/infra/db/database.js';
 import { listMigrationFiles, migrate, pendingMigrations } from '../../src/infra/db/migrate.js';
+import { createBlankTestDatabase } from '../support/test-db.js';
 
-describe('migrations', () => {
+// Every test migrates a fresh database from nothing: on PGlite, under load, that alone can take 30 s.
+describe('migrations', { timeout: 120_000 }, () => {
   let db: Database | undefined;
   afterEach(async () => {
     await db?.close();
     db = undefined;
   });
 
-  it('apply to a fresh PGlite, are recorded where the Supabase CLI looks, and a second run is a no-op', async () => {
-    db = await createEmbeddedDatabase('memory://');
+  it('apply to a fresh database, are recorded where the Supabase CLI looks, and a second run is a no-op', async () => {
+    db = await createBlankTestDatabase();
     const files = await listMigrationFiles();
     expect(files.length).toBeGreaterThan(0);
     expect(await pendingMigrations(db.pool)).toHaveLength(files.length);
@@ -27,8 +29,35 @@ describe('migrations', () => {
     expect(await pendingMigrations(db.pool)).toEqual([]);
   });
 
+  it('two replicas migrating at once apply each migration once between them', async () => {
+    db = await createBlankTestDatabase();
+    const files = await listMigrationFiles();
+    const [one, two] = await Promise.all([migrate(db), migrate(db)]);
+    const versions = [...one, ...two].map((m) => m.version).sort();
+    expect(versions).toEqual(files.map((f) => f.version));
+    expect(await pendingMigrations(db.pool)).toEqual([]);
+  });
+
+  it('a later run, in a new session, applies the rest (pgvector settings in a function need no superuser)', async () => {
+    const { copyFile, mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const files = await listMigrationFiles();
+    const firstTwo = await mkdtemp(`${tmpdir()}/lore-mig-`);
+    for (const f of files.slice(0, 2)) await copyFile(f.file, `${firstTwo}/${f.version}_${f.name}.sql`);
+    db = await createBlankTestDatabase();
+    expect(await migrate(db, firstTwo)).toHaveLength(2);
+    // A new connection (native Postgres): nothing has loaded pgvector's library in it yet.
+    const later = 'url' in db ? createPostgresDatabase(String(db.url), { max: 1 }) : db;
+    try {
+      const rest = await migrate(later);
+      expect(rest.map((m) => m.version)).toEqual(files.slice(2).map((f) => f.version));
+    } finally {
+      if (later !== db) await later.close();
+    }
+  });
+
   it('create the v1 tables in the lore schema with row-level security on every tenant table', async () => {
-    db = await createEmbeddedDatabase('memory://');
+    db = await createBlankTestDatabase();
     await migrate(db);
     const { rows } = await db.pool.query<{ relname: string; relrowsecurity: boolean; has_tenant: boolean }>(`
       SELECT c.relname, c.relrowsecurity,
@@ -73,7 +102,7 @@ describe('migrations', () => {
       `${dir}/20260101000001_bad.sql`,
       'CREATE TABLE bad_one (id int); SELECT nonsense_column FROM good_one;',
     );
-    db = await createEmbeddedDatabase('memory://');
+    db = await createBlankTestDatabase();
     await expect(migrate(db, dir)).rejects.toThrow(/20260101000001_bad\.sql failed/);
     const tables = await db.pool.query(
       `SELECT to_regclass('good_one') AS good, to_regclass('bad_one') AS bad`,

@@ -13,7 +13,12 @@ describe('/readyz when a dependency is down', () => {
 
   it('fails with 503 and names the database when Postgres is unreachable, while /healthz stays up', async () => {
     // Port 9 (discard) on loopback: nothing listens, so every connection is refused at once.
-    app = await startTestApp({ DATABASE_URL: 'postgresql://lore:pw@127.0.0.1:9/lore' });
+    app = await startTestApp({
+      DATABASE_URL: 'postgresql://lore:pw@127.0.0.1:9/lore',
+      SLACK_SIGNING_SECRET: 'readiness-signing-secret',
+      SLACK_STATE_SECRET: 'readiness-state-secret',
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
     const res = await fetch(`${app.url}/readyz`);
     expect(res.status).toBe(503);
     expect(await bodyOf(res)).toEqual({

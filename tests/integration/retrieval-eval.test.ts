@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBeirDataset } from '../../scripts/eval/beir.js';
 import { formatResult } from '../../scripts/eval/evaluate.js';
+import { formatAnswerResult } from '../../scripts/eval/evaluate-answers.js';
 import { type RunReport, runEvaluation } from '../../scripts/eval/run-evaluation.js';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
 import type { Database } from '../../src/infra/db/database.js';
@@ -12,24 +13,46 @@ import { mockOpenAiEmbeddings } from '../support/fake-embeddings.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 /**
- * The retrieval quality gate: the shipped evaluation set (tests/fixtures/eval) through the real ingestion
- * pipeline and the real search function. Floors sit a little under the measured values (BENCHMARKS.md):
- * a change that makes retrieval worse fails CI.
+ * The quality gate: both shipped evaluation sets through the real ingestion pipeline, the real search
+ * function and the real answer step. Floors sit a little under the measured values (BENCHMARKS.md): a
+ * change that makes retrieval or answering worse fails CI. "With a model" uses the fake embedder (a fuzzy
+ * lexical matcher) for the vector half and a stand-in chat model that records its prompt.
  */
-const FLOORS = {
-  fullTextRecallAt10: 0.9,
-  fullTextNdcgAt10: 0.82,
-  abstainedOnUnanswerable: 0.75,
-  hybridNdcgAt10: 0.82,
-};
-/**
- * How far hybrid nDCG@10 may sit under full-text's. The fake embedder is a fuzzy lexical matcher (0.763
- * alone), weaker than BM25 full-text (0.843): fused 1:1 it wins some questions and loses others, measured
- * 0.839 against 0.843. A real embedding model is expected to add to full-text, not this one.
- */
-const HYBRID_NDCG_TOLERANCE = 0.01;
+const SETS = [
+  {
+    dir: 'tests/fixtures/eval',
+    documents: 57,
+    queries: 76,
+    floors: {
+      fullTextRecallAt10: 0.93,
+      fullTextNdcgAt10: 0.86,
+      hybridNdcgAt10: 0.82,
+      // Judged by document for this set (it names no answer text): a passage of a relevant document.
+      shownNoModel: 0.7,
+      falseIdkNoModel: 0.3,
+      abstainedNoModel: 0.74,
+      inPromptWithModel: 0.9,
+      declinedBeforeModel: 0.05,
+    },
+  },
+  {
+    dir: 'tests/fixtures/eval-slack',
+    documents: 23,
+    queries: 125,
+    floors: {
+      fullTextRecallAt10: 0.97,
+      fullTextNdcgAt10: 0.9,
+      hybridNdcgAt10: 0.88,
+      shownNoModel: 0.78,
+      falseIdkNoModel: 0.15,
+      abstainedNoModel: 0.75,
+      inPromptWithModel: 0.95,
+      declinedBeforeModel: 0.05,
+    },
+  },
+];
 
-describe('retrieval evaluation on the shipped dataset', () => {
+describe.each(SETS)('evaluation on the shipped set $dir', ({ dir, documents, queries, floors }) => {
   let db: Database;
   let blobDir: string;
   let report: RunReport;
@@ -43,15 +66,16 @@ describe('retrieval evaluation on the shipped dataset', () => {
       baseUrl: 'https://api.openai.test/v1',
       maxRetries: 0,
     });
-    const dataset = await loadBeirDataset('tests/fixtures/eval');
+    const dataset = await loadBeirDataset(dir);
     report = await runEvaluation(db, dataset, {
       embedder,
       embeddingModel: 'text-embedding-3-small',
       blobDir,
       logger: createLogger({ level: 'silent' }),
+      answers: true,
     });
     expect(stats.requests).toBeGreaterThan(0);
-  }, 180_000);
+  }, 240_000);
   afterAll(async () => {
     await db.close();
     await rm(blobDir, { recursive: true, force: true });
@@ -59,29 +83,43 @@ describe('retrieval evaluation on the shipped dataset', () => {
 
   it('ingests every document of the corpus through the pipeline', () => {
     expect(report.ingest.failed).toEqual([]);
-    expect(report.ingest.documents).toBe(57);
-    expect(report.ingest.chunks).toBeGreaterThanOrEqual(57);
+    expect(report.ingest.documents).toBe(documents);
+    expect(report.ingest.chunks).toBeGreaterThanOrEqual(documents);
   });
 
   it('full-text search stays above its quality floors', () => {
     const ft = report.fullText;
-    expect(ft.metrics.queries).toBe(76);
-    expect(ft.metrics.recallAt10, formatResult(ft)).toBeGreaterThanOrEqual(FLOORS.fullTextRecallAt10);
-    expect(ft.metrics.ndcgAt10, formatResult(ft)).toBeGreaterThanOrEqual(FLOORS.fullTextNdcgAt10);
+    expect(ft.metrics.queries).toBe(queries);
+    expect(ft.metrics.recallAt10, formatResult(ft)).toBeGreaterThanOrEqual(floors.fullTextRecallAt10);
+    expect(ft.metrics.ndcgAt10, formatResult(ft)).toBeGreaterThanOrEqual(floors.fullTextNdcgAt10);
   });
 
-  it('says "I don\'t know" to most questions the documents do not answer', () => {
-    expect(report.fullText.abstainedOnUnanswerable).toBeGreaterThanOrEqual(FLOORS.abstainedOnUnanswerable);
-  });
-
-  it('hybrid search (embeddings on) finds as much as full-text search and ranks about as well', () => {
+  it('hybrid search (fake embeddings) finds as much as full-text search and stays above its floor', () => {
+    // Not compared on nDCG with full-text: the fake embedder is weaker than BM25 with synonyms, and
+    // fusing it 1:1 costs rank places (BENCHMARKS.md); a real embedding model is expected to add.
     const hybrid = report.hybrid;
     expect(hybrid).not.toBeNull();
     const message = `${formatResult(report.fullText)}\n${hybrid && formatResult(hybrid)}`;
     expect(hybrid?.metrics.recallAt10, message).toBeGreaterThanOrEqual(report.fullText.metrics.recallAt10);
-    expect(hybrid?.metrics.ndcgAt10, message).toBeGreaterThanOrEqual(
-      report.fullText.metrics.ndcgAt10 - HYBRID_NDCG_TOLERANCE,
-    );
-    expect(hybrid?.metrics.ndcgAt10, message).toBeGreaterThanOrEqual(FLOORS.hybridNdcgAt10);
+    expect(hybrid?.metrics.ndcgAt10, message).toBeGreaterThanOrEqual(floors.hybridNdcgAt10);
+  });
+
+  it('without a model: shows the answer, rarely says "I don\'t know" wrongly, abstains when it should', () => {
+    const r = report.answers?.noModel;
+    expect(r).toBeDefined();
+    if (!r) return;
+    const message = formatAnswerResult(r, 'full-text only');
+    expect(r.answerReached, message).toBeGreaterThanOrEqual(floors.shownNoModel);
+    expect(r.falseIdk, message).toBeLessThanOrEqual(floors.falseIdkNoModel);
+    expect(r.abstained, message).toBeGreaterThanOrEqual(floors.abstainedNoModel);
+  });
+
+  it('with a model: the answer is in its prompt, and retrieval almost never declines before it', () => {
+    const r = report.answers?.withModel;
+    expect(r).toBeDefined();
+    if (!r) return;
+    const message = formatAnswerResult(r, 'hybrid, fake embedder');
+    expect(r.answerReached, message).toBeGreaterThanOrEqual(floors.inPromptWithModel);
+    expect(r.falseIdk, message).toBeLessThanOrEqual(floors.declinedBeforeModel);
   });
 });

@@ -21,7 +21,8 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
   let large: SyntheticTenant;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    // One connection: index-scan counters are per backend until flushed (see hnswScans).
+    db = await createTestDatabase({ connections: 1 });
     [small, large] = (await loadSyntheticTenants(
       db,
       [
@@ -45,6 +46,9 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
     });
 
   const hnswScans = async () => {
+    // Native Postgres keeps a backend's counters pending until it has been idle a while; this flushes
+    // them when this statement ends, so the next one sees every scan so far (PGlite has one backend).
+    await db.pool.query('SELECT pg_stat_force_next_flush()');
     const { rows } = await db.pool.query(
       `SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'chunks_embedding_hnsw_idx'`,
     );

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
 import { APP_ROLE, withTenant, withTransaction } from '../../src/infra/db/transaction.js';
-import { insertTenant, type Tenant } from '../../src/tenants/tenants.repo.js';
+import type { Tenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 describe('row-level security (queries run as the app role, not the superuser)', () => {
@@ -11,20 +12,8 @@ describe('row-level security (queries run as the app role, not the superuser)', 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    [a, b] = await withTransaction(db, async (c) => [
-      await insertTenant(c, {
-        slackTeamId: 'TAAAA',
-        slackEnterpriseId: null,
-        isEnterpriseInstall: false,
-        name: 'A',
-      }),
-      await insertTenant(c, {
-        slackTeamId: 'TBBBB',
-        slackEnterpriseId: null,
-        isEnterpriseInstall: false,
-        name: 'B',
-      }),
-    ]);
+    a = await createTenant(db, { slackTeamId: 'TAAAA', name: 'A' });
+    b = await createTenant(db, { slackTeamId: 'TBBBB', name: 'B' });
     for (const t of [a, b]) {
       await withTenant(db, t.id, (c) =>
         c.query(`INSERT INTO lore.documents (tenant_id, title, source_name) VALUES ($1, $2, $3)`, [
@@ -71,6 +60,33 @@ describe('row-level security (queries run as the app role, not the superuser)', 
     ).rejects.toThrow(/row-level security/);
     const bDocs = await withTenant(db, b.id, (c) => c.query('SELECT title FROM lore.documents'));
     expect(bDocs.rows).toEqual([{ title: 'B handbook' }]);
+  });
+
+  it("fences collections and channel scopes: A sees only its own, and cannot map a channel to B's collection", async () => {
+    await withTenant(db, b.id, async (c) => {
+      await c.query(`INSERT INTO lore.channel_scopes (tenant_id, channel_id) VALUES ($1, 'C0BONLY')`, [b.id]);
+    });
+    const seen = await withTenant(db, a.id, async (c) => ({
+      collections: (await c.query('SELECT tenant_id, name FROM lore.collections')).rows,
+      scopes: (await c.query('SELECT channel_id FROM lore.channel_scopes')).rows,
+    }));
+    expect(seen).toEqual({ collections: [{ tenant_id: a.id, name: 'Everyone' }], scopes: [] });
+    const bCollection = await withTenant(
+      db,
+      b.id,
+      async (c) => (await c.query('SELECT id FROM lore.collections')).rows[0].id,
+    );
+    await expect(
+      withTenant(db, a.id, async (c) => {
+        await c.query(`INSERT INTO lore.channel_scopes (tenant_id, channel_id) VALUES ($1, 'C0AONLY')`, [
+          a.id,
+        ]);
+        await c.query(
+          `INSERT INTO lore.channel_collections (tenant_id, channel_id, collection_id) VALUES ($1, 'C0AONLY', $2)`,
+          [a.id, bCollection],
+        );
+      }),
+    ).rejects.toThrow(/foreign key/);
   });
 
   it('keeps the audit log append-only for the app role', async () => {

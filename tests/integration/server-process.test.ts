@@ -55,6 +55,9 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; url: strin
   });
 }
 
+// Embedded PGlite on purpose, in both runs: this is what a fresh checkout does with no environment at all
+// (its data under DATA_DIR, the CLI reaching the running server). The same process on native Postgres,
+// with DATABASE_URL: native-server-process.test.ts.
 describe('a fresh checkout: server and operator CLI on embedded defaults', () => {
   let dataDir: string;
   beforeAll(async () => {

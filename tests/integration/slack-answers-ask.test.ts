@@ -87,6 +87,22 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
     });
   });
 
+  it('/ask whose response_url is not on Slack is refused: nothing queued, nothing POSTed anywhere', async () => {
+    const slack = fakeSlackWebApi();
+    fakeOpenAi('Book flights at least 14 days ahead [1].');
+    const fields = { ...ask(QUESTION), response_url: 'https://attacker.example/collect' };
+    const res = await postCommand(app.url, fields);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/^Sorry/) });
+    // Give a queued answer time to run, had there been one: disableNetConnect would fail its POST, and the
+    // answer would be recorded.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slack.responses).toEqual([]);
+    expect(
+      await rowsOf(app, 'SELECT id FROM lore.answers WHERE idempotency_key = $1', [fields.trigger_id]),
+    ).toEqual([]);
+  });
+
   it('/ask acknowledges at once with an ephemeral "Working on it…", then answers only the asker with sources and Share', async () => {
     const slack = fakeSlackWebApi();
     fakeOpenAi('Book flights at least 14 days ahead [1].');

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ANSWER_ATTEMPTS, APOLOGY } from '../../src/ai/answer.job.js';
+import { ANSWER_ATTEMPTS, APOLOGY } from '../../src/ai/answer-run.js';
 import { CHAT_LIMITS } from '../../src/ai/openai-client.js';
 import { readServerHandle } from '../../src/cli/server-handle.js';
 import { JOB_RETRY } from '../../src/slack/client-factory.js';
@@ -178,6 +178,8 @@ describe('answers in Slack when OpenAI or Slack fail, and in channels Lore is no
     const c = await installWorkspace(app, 'TCHANNELS1');
     fakeOpenAi('unused');
     await addReadyDocument(app, c.tenantId, 'travel.md', TRAVEL);
+    // An admin per Slack (asked again on each dashboard request, cached for a minute).
+    fakeSlackWebApi({ admin: true });
     const admin = await sessionFor(app.url, app.container.db, { tenantId: c.tenantId, userId: 'UCHANADMIN' });
     const saved = await admin.json('/api/settings', {
       method: 'PATCH',

@@ -145,7 +145,10 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     expect((await postEvent(app.url, followUp)).status).toBe(200);
     await vi.waitFor(() => expect(finalUpdate(later, 'CTHREAD01')).toBeDefined(), { timeout: 10_000 });
     expect(later.of('conversations.replies')[0]).toMatchObject({ channel: 'CTHREAD01', ts: threadTs });
-    const messages = prompts[0] as { role: string; content: string }[];
+    // One call rewrites the follow-up into a standalone question for search, the next answers.
+    expect(prompts).toHaveLength(2);
+    expect(JSON.stringify(prompts[0])).toContain('standalone question');
+    const messages = prompts[1] as { role: string; content: string }[];
     expect(messages.slice(1)).toEqual([
       { role: 'user', content: FLIGHTS },
       { role: 'assistant', content: 'Fourteen days ahead, through the travel desk [1].' },

@@ -38,11 +38,12 @@ describe('per-tenant Slack clients (client factory) and rate limits', () => {
       }),
     });
     const kv = createMemoryStore({ logger });
+    const queue = createMemoryQueue({ logger });
     metrics = createMetrics();
     tenants = createTenantServices({
       db,
       kv,
-      queue: createMemoryQueue({ logger }),
+      queue,
       logger,
       cipher: createCipherBox(loadConfig({}).encryptionKeys),
     });
@@ -50,6 +51,8 @@ describe('per-tenant Slack clients (client factory) and rate limits', () => {
       config: loadConfig({ NODE_ENV: 'test', ...SLACK_ENV }),
       logger,
       kv,
+      db,
+      queue,
       metrics,
       installations: tenants.installations,
       lifecycle: tenants.lifecycle,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type TokenColumn, tokenContext } from '../../src/tenants/installation-record.js';
 import {
   appMentionFor,
   finishInstall,
@@ -101,15 +102,19 @@ describe('Add to Slack over HTTP (real app, Slack Web API faked from the officia
     expect(audit.rows[0].actor).toBe('slack:U1234');
 
     // The workspace starts with the sample document, made searchable by the ingest job.
-    await vi.waitFor(async () => {
-      const docs = await db().query(
-        `SELECT title, status, source_kind FROM lore.documents WHERE tenant_id = $1`,
-        [tenantId],
-      );
-      expect(docs.rows).toEqual([
-        { title: 'Getting started with Lore', status: 'ready', source_kind: 'sample' },
-      ]);
-    });
+    await vi.waitFor(
+      async () => {
+        const docs = await db().query(
+          `SELECT title, status, source_kind FROM lore.documents WHERE tenant_id = $1`,
+          [tenantId],
+        );
+        expect(docs.rows).toEqual([
+          { title: 'Getting started with Lore', status: 'ready', source_kind: 'sample' },
+        ]);
+        // Reading starts a reader thread, which takes seconds on a busy machine.
+      },
+      { timeout: 30_000, interval: 50 },
+    );
 
     // The installer gets one welcome DM with the dashboard link.
     await vi.waitFor(async () => {
@@ -141,17 +146,20 @@ describe('Add to Slack over HTTP (real app, Slack Web API faked from the officia
     expect(raw).not.toContain(success.primary.payload.access_token);
     expect(raw).not.toContain('xoxb-');
     expect(raw).not.toContain('xoxp-');
-    expect(rows[0].bot_token_encrypted).toMatch(/^dev:[\w-]+:[\w-]+:[\w-]+$/);
+    expect(rows[0].bot_token_encrypted).toMatch(/^dev:[\w-]+:[\w-]+:[\w-]+:b$/);
     expect(rows[0].key_id).toBe('dev');
-    expect(app.container.cipher.decrypt(rows[0].bot_token_encrypted)).toBe(
+    const at = (column: TokenColumn) => tokenContext(rows[0].tenant_id, column);
+    expect(app.container.cipher.decrypt(rows[0].bot_token_encrypted, at('bot_token_encrypted'))).toBe(
       success.primary.payload.access_token,
     );
-    expect(app.container.cipher.decrypt(rows[0].user_token_encrypted)).toBe('xoxp-1234');
+    expect(app.container.cipher.decrypt(rows[0].user_token_encrypted, at('user_token_encrypted'))).toBe(
+      'xoxp-1234',
+    );
   });
 
-  it('never writes a token, the client secret or the OAuth code into a log line, at debug level, through an install and an event', async () => {
+  it('never writes a token, the client secret, the OAuth code or state into a log line, at debug level, through an install and an event', async () => {
     setUpSlack();
-    await install(installReply('TLOGS0001'), 'code-for-the-log-test');
+    const { started } = await install(installReply('TLOGS0001'), 'code-for-the-log-test');
     await postSlackEvent(app.url, appMentionFor({ teamId: 'TLOGS0001' }));
     await vi.waitFor(() => expect(mentions.some((m) => m.teamId === 'TLOGS0001')).toBe(true));
     const logs = app.logs.text();
@@ -160,6 +168,10 @@ describe('Add to Slack over HTTP (real app, Slack Web API faked from the officia
     expect(logs).not.toMatch(/xoxb-|xoxp-|xoxe/);
     expect(logs).not.toContain(SLACK_ENV.SLACK_CLIENT_SECRET);
     expect(logs).not.toContain('code-for-the-log-test');
+    // The state binds the consent screen to this browser: whoever reads it from a log could finish the install.
+    expect(started.state.length).toBeGreaterThan(10);
+    expect(logs).not.toContain(started.state);
+    expect(logs).toContain('state=[redacted]');
   });
 
   it('re-installing keeps the same tenant and its settings, adds history, and does not welcome again', async () => {

@@ -77,6 +77,21 @@ describe.each(variants)('question intake (%s)', (_name, makeStore) => {
     expect(queue.added).toHaveLength(1);
   });
 
+  it('when Redis cannot record the delivery: throws unavailable (a 5xx, so Slack retries) and queues nothing', async () => {
+    const queue = recordingQueue();
+    const broken = Object.assign(Object.create(kv) as KeyValueStore, {
+      set: async () => {
+        throw new Error('Reached the max retries per request limit (which is 2)');
+      },
+    });
+    await expect(
+      enqueueQuestion({ kv: broken, queue, logger }, question(unique('EvKvDown'))),
+    ).rejects.toMatchObject({
+      code: 'unavailable',
+    });
+    expect(queue.added).toEqual([]);
+  });
+
   it('a retry that arrives while the first delivery is still queueing is refused (5xx), not acknowledged', async () => {
     const id = unique('EvRace');
     await kv.set(dedupeKey(id), 'pending', { ttlMs: 60_000 });

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { AppError, unavailable } from '../../src/errors.js';
+import { notInstalled, unavailable } from '../../src/errors.js';
 import { createCipherBox } from '../../src/infra/crypto/cipher-box.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createMetrics } from '../../src/infra/metrics.js';
@@ -24,10 +24,11 @@ async function slackOnly(env: Record<string, string>, find?: InstallationService
   const kv = createMemoryStore({ logger });
   // Nothing in these tests reaches the database: lookups are replaced, and the install step never reads it.
   const db = {} as Database;
+  const queue = createMemoryQueue({ logger });
   const tenants = createTenantServices({
     db,
     kv,
-    queue: createMemoryQueue({ logger }),
+    queue,
     logger,
     cipher: createCipherBox(config.encryptionKeys),
   });
@@ -36,6 +37,8 @@ async function slackOnly(env: Record<string, string>, find?: InstallationService
     config,
     logger,
     kv,
+    db,
+    queue,
     metrics: createMetrics(),
     installations,
     lifecycle: tenants.lifecycle,
@@ -74,7 +77,7 @@ describe('Slack receiver edge cases', () => {
 
   it('an event for a workspace with no installation gets 200, not the 401 Bolt would send', async () => {
     const url = await slackOnly({}, async () => {
-      throw new AppError({ code: 'installation_not_found', message: 'none', status: 404 });
+      throw notInstalled('none');
     });
     expect((await postSlackEvent(url, appMentionFor({ teamId: 'T9TK3CUKW' }))).status).toBe(200);
     const nullUrl = await slackOnly({}, async () => null);

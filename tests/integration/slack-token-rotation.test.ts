@@ -11,6 +11,7 @@ import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createRedisStore } from '../../src/infra/redis/redis-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/slack-app.js';
+import { tokenContext } from '../../src/tenants/installation-record.js';
 import { createTenantServices, type TenantServices } from '../../src/tenants/tenant-services.js';
 import { refreshExpiringTokens, TOKEN_REFRESH_WINDOW_MS } from '../../src/tenants/token-refresh.job.js';
 import { testRedisUrl } from '../support/redis.js';
@@ -42,6 +43,8 @@ async function stack(db: Database, kv: KeyValueStore): Promise<Stack> {
     config,
     logger,
     kv,
+    db,
+    queue,
     metrics: createMetrics(),
     installations: tenants.installations,
     lifecycle: tenants.lifecycle,
@@ -135,8 +138,15 @@ function rotationSuite(makeKvs: () => { a: KeyValueStore; b: KeyValueStore; clos
       [tenantId],
     );
     const cipher = a.tenants.cipher;
-    expect(cipher.decrypt(rows[0].bot_token_encrypted)).toBe(refreshed.access_token);
-    expect(cipher.decrypt(rows[0].bot_refresh_token_encrypted)).toBe('xoxe-1-NEXT');
+    expect(cipher.decrypt(rows[0].bot_token_encrypted, tokenContext(tenantId, 'bot_token_encrypted'))).toBe(
+      refreshed.access_token,
+    );
+    expect(
+      cipher.decrypt(
+        rows[0].bot_refresh_token_encrypted,
+        tokenContext(tenantId, 'bot_refresh_token_encrypted'),
+      ),
+    ).toBe('xoxe-1-NEXT');
     expect(rows[0].bot_token_expires_at.getTime()).toBeGreaterThan(Date.now() + 11 * 3_600_000);
     expect(JSON.stringify(rows)).not.toContain('xoxe');
     const audit = await db.pool.query(
@@ -172,6 +182,7 @@ function rotationSuite(makeKvs: () => { a: KeyValueStore; b: KeyValueStore; clos
             tenantId,
           ])
         ).rows[0].bot_token_encrypted,
+        tokenContext(tenantId, 'bot_token_encrypted'),
       );
     expect(await token(q.tenantId)).toBe(refreshed.access_token);
     expect(await token(f.tenantId)).toBe(rotation.access_token);

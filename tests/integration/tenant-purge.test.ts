@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
-import { withTransaction } from '../../src/infra/db/transaction.js';
 import { createLogger } from '../../src/logger.js';
 import { purgeDeactivatedTenants } from '../../src/tenants/tenant-purge.job.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -19,9 +18,7 @@ describe('purge of deactivated tenants after the grace period', () => {
     daysAgo?: number,
     status = daysAgo === undefined ? 'active' : 'inactive',
   ) {
-    const t = await withTransaction(db, (c) =>
-      insertTenant(c, { slackTeamId: `T${name}`, slackEnterpriseId: null, isEnterpriseInstall: false, name }),
-    );
+    const t = await createTenant(db, { slackTeamId: `T${name}`, name });
     await db.pool.query(`UPDATE lore.tenants SET status = $2, deactivated_at = $3 WHERE id = $1`, [
       t.id,
       status,

@@ -91,6 +91,21 @@ export function buildDocx(opts: { coreTitle?: string } = {}): Promise<Buffer> {
   return Packer.toBuffer(doc);
 }
 
+/** A Word document with one heading and its paragraphs, each paragraph's text written as given. */
+export function buildDocxWithText(heading: string, paragraphs: string[]): Promise<Buffer> {
+  const doc = new Document({
+    sections: [
+      {
+        children: [
+          new Paragraph({ text: heading, heading: HeadingLevel.HEADING_1 }),
+          ...paragraphs.map((text) => new Paragraph(text)),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
+
 export interface ZipEntrySpec {
   name: string;
   /** The entry's content, deflated by the writer. */

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { vi } from 'vitest';
 import { addDocument } from '../../src/knowledge/document-intake.service.js';
 import type { RunningApp } from '../../src/main.js';
+import { buildInstallation } from './factories.js';
 import { mockOpenAiEmbeddings } from './fake-embeddings.js';
 import { SLACK_ENV, slackFixture, slackSignature } from './slack.js';
 
@@ -124,26 +125,19 @@ export interface Workspace {
 export async function installWorkspace(app: RunningApp, teamId: string): Promise<Workspace> {
   const botUserId = `UB${teamId.slice(1)}`;
   const botId = `BB${teamId.slice(1)}`;
-  const { tenantId } = await app.container.tenants.installations.store({
-    teamId,
-    teamName: `Team ${teamId}`,
-    enterpriseId: null,
-    enterpriseName: null,
-    enterpriseUrl: null,
-    isEnterpriseInstall: false,
-    appId: 'A123ABC456',
-    tokenType: 'bot',
-    authVersion: 'v2',
-    metadata: null,
-    incomingWebhook: null,
-    bot: {
-      token: `xoxb-test-${teamId}`,
-      id: botId,
-      userId: botUserId,
-      scopes: ['app_mentions:read', 'chat:write'],
-    },
-    user: { id: '', scopes: [], tokens: null },
-  });
+  const { tenantId } = await app.container.tenants.installations.store(
+    buildInstallation({
+      teamId,
+      appId: 'A123ABC456',
+      bot: {
+        token: `xoxb-test-${teamId}`,
+        id: botId,
+        userId: botUserId,
+        scopes: ['app_mentions:read', 'chat:write'],
+      },
+      user: { id: '' },
+    }),
+  );
   return { tenantId, teamId, botUserId, botId };
 }
 
@@ -202,4 +196,20 @@ export function fakeOpenAi(answer: string | (() => string)): { prompts: Json[][]
 /** Rows of a tenant's table, read as the owner (test assertions only). */
 export async function rowsOf(app: RunningApp, sql: string, params: unknown[] = []): Promise<Json[]> {
   return (await app.container.db.pool.query(sql, params)).rows;
+}
+
+/** Installs a workspace installed by `installer`: the admin who reaches the dashboard without asking Slack. */
+export async function installWorkspaceBy(
+  app: RunningApp,
+  teamId: string,
+  installer: string,
+): Promise<Workspace> {
+  const w = await installWorkspace(app, teamId);
+  const record = await app.container.tenants.installations.findByTenant(w.tenantId);
+  if (!record) throw new Error(`${teamId} is not installed`);
+  await app.container.tenants.installations.store({
+    ...record,
+    user: { id: installer, scopes: [], tokens: null },
+  });
+  return w;
 }

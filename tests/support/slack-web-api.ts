@@ -17,6 +17,10 @@ export interface FakeSlackOptions {
   failures?: Record<string, string>;
   /** users.info's is_admin for every user. */
   admin?: boolean;
+  /** conversations.list's channels ({ id, name, is_private }), served in pages of the call's `limit`. */
+  channels?: Json[];
+  /** users.info's profile.display_name, per user id. */
+  names?: Record<string, string>;
   /** Answer a call with this HTTP status (Slack having a bad moment) when it returns one; asked per call. */
   httpError?: (method: string, args: Json) => number | undefined;
 }
@@ -85,10 +89,32 @@ export function fakeSlackWebApi(opts: FakeSlackOptions = {}): FakeSlack {
         return { ok: true, message_ts: nextTs() };
       case 'conversations.replies':
         return { ok: true, messages: opts.threads?.[args.ts] ?? [], has_more: false };
+      case 'conversations.list': {
+        const all = opts.channels ?? [];
+        const start = Number(args.cursor ?? 0);
+        const end = start + Number(args.limit ?? 100);
+        return {
+          ok: true,
+          channels: all.slice(start, end),
+          response_metadata: { next_cursor: end < all.length ? String(end) : '' },
+        };
+      }
       case 'users.info':
         return {
           ok: true,
-          user: { id: args.user, is_admin: Boolean(opts.admin), is_owner: false, deleted: false },
+          user: {
+            id: args.user,
+            is_admin: Boolean(opts.admin),
+            is_owner: false,
+            deleted: false,
+            profile: { display_name: opts.names?.[args.user] ?? '' },
+          },
+        };
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          channel: args.channel,
+          permalink: `https://example.slack.com/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}`,
         };
       case 'views.open':
       case 'views.publish':

@@ -8,6 +8,7 @@ import nock from 'nock';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningApp, startApp } from '../../src/main.js';
+import { databaseForTestApp } from './test-db.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: fixtures are JSON documents read as-is.
 type Json = any;
@@ -158,7 +159,14 @@ export async function startSlackTestApp(
     },
   });
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'test', ...SLACK_ENV, ...env });
-  const running = await startApp(config, createLogger({ level: 'debug', destination }));
+  // A migrated PGlite in DATA_DIR, or on a native run (TEST_DATABASE_URL) a fresh native database.
+  const database = await databaseForTestApp(env, config.dataDir, {});
+  const running = await startApp(config, createLogger({ level: 'debug', destination }), {
+    database,
+  }).catch(async (err: unknown) => {
+    await database?.close().catch(() => {});
+    throw err;
+  });
   return {
     ...running,
     logs: { text: () => chunks.join('') },

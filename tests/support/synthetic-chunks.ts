@@ -128,16 +128,21 @@ export async function loadSyntheticTenants(
   if (opts.rebuildIndex && indexDef) await q('DROP INDEX lore.chunks_embedding_hnsw_idx');
   const tenants: SyntheticTenant[] = [];
   for (const spec of specs) {
+    // The tenant first, in a statement of its own: its default collection is made by a trigger, and a
+    // document inserted in the same statement could not see it yet (one snapshot per statement).
+    const { rows: made } = await q(
+      `INSERT INTO lore.tenants (slack_team_id, name, plan_id) VALUES ($1, $1, 'business') RETURNING id`,
+      [spec.name],
+    );
     const { rows } = await q(
-      `WITH t AS (INSERT INTO lore.tenants (slack_team_id, name, plan_id) VALUES ($1, $1, 'business') RETURNING id),
-            d AS (INSERT INTO lore.documents (tenant_id, title, source_name, status)
-                  SELECT id, 'Synthetic', 'synthetic.md', 'ready' FROM t RETURNING id, tenant_id),
+      `WITH d AS (INSERT INTO lore.documents (tenant_id, title, source_name, status)
+                  VALUES ($1, 'Synthetic', 'synthetic.md', 'ready') RETURNING id, tenant_id),
             v AS (INSERT INTO lore.document_versions (tenant_id, document_id, version, checksum_sha256, byte_size,
                     media_type, blob_key, status)
                   SELECT tenant_id, id, 1, repeat('0', 64), 0, 'text/markdown', 'synthetic', 'ready' FROM d
                   RETURNING id, document_id, tenant_id)
        SELECT tenant_id AS "tenantId", document_id AS "documentId", id AS "versionId" FROM v`,
-      [spec.name],
+      [made[0]?.id],
     );
     const { tenantId, documentId, versionId } = rows[0] as Record<string, string>;
     await q(

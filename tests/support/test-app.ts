@@ -3,21 +3,35 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Router } from 'express';
 import { loadConfig } from '../../src/config.js';
+import type { Database } from '../../src/infra/db/database.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningApp, startApp } from '../../src/main.js';
+import { databaseForTestApp } from './test-db.js';
 
-/** The real app (composition root included) on embedded defaults in a temp DATA_DIR, on a free port. */
+/**
+ * The real app (composition root included) on embedded defaults in a temp DATA_DIR, on a free port, its
+ * PGlite in DATA_DIR/pglite already migrated (a copy of the run's snapshot; `migrateAtBoot` leaves the
+ * whole embedded boot to the app). On a native run (TEST_DATABASE_URL) it keeps the embedded defaults (demo
+ * workspace, dev sign-in) but runs on a fresh native Postgres database, unless the test sets DATABASE_URL
+ * itself or asks for `pglite` (tests of the embedded engine itself: its files on disk, what embedded
+ * defaults expose).
+ */
 export async function startTestApp(
   env: Record<string, string> = {},
-  opts: { extraRouters?: Router[] } = {},
+  opts: { extraRouters?: Router[]; database?: Database; pglite?: boolean; migrateAtBoot?: boolean } = {},
 ): Promise<RunningApp & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lore-test-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'test', ...env });
-  const running = await startApp(
-    config,
-    createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    opts,
-  );
+  const database = opts.database ?? (await databaseForTestApp(env, config.dataDir, opts));
+  const { pglite: _, migrateAtBoot: __, ...appOpts } = opts;
+  const running = await startApp(config, createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), {
+    ...appOpts,
+    database,
+  }).catch(async (err: unknown) => {
+    await database?.close().catch(() => {});
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     ...running,
     dataDir,

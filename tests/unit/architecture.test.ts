@@ -40,6 +40,33 @@ function targetOf(file: string, spec: string): { area?: string; pkg?: string } {
 
 const files = sourceFiles(SRC);
 
+/** A SQL statement that reads or writes a table of the `lore` schema (keywords in capitals, as Lore writes SQL). */
+const SQL_ON_LORE_TABLE = /\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+lore\.[a-z_$]/;
+
+/**
+ * Files outside the repositories that still hold SQL on lore tables (issue 16). Move the SQL into the table's
+ * `*.repo.ts` and delete the line here: the test fails until the list matches, so it only ever shrinks.
+ */
+const SQL_NOT_YET_IN_REPOS = [
+  'ai/conversation-history.service.ts',
+  'audit/audit-query.service.ts',
+  'knowledge/documents.service.ts',
+  'knowledge/knowledge-gaps.service.ts',
+  'tenants/dashboard-access.service.ts',
+  'tenants/dashboard-sessions.service.ts',
+  'tenants/dashboard-workspaces.service.ts',
+  'tenants/demo-activity.ts',
+  'tenants/key-rotation.service.ts',
+  'tenants/overview.service.ts',
+  'tenants/platform.service.ts',
+  'tenants/settings.service.ts',
+  'tenants/tenant-data.service.ts',
+  'usage/usage-report.service.ts',
+  'usage/usage-rollup.job.ts',
+  'usage/usage-totals.sql.ts',
+  'usage/workspace-usage.service.ts',
+];
+
 /** Import violations for a rule, as "file → import" strings a reader can act on. */
 function violations(rule: (fromArea: string, target: { area?: string; pkg?: string }) => boolean): string[] {
   return files.flatMap((file) =>
@@ -89,6 +116,34 @@ describe('architecture (design §2)', () => {
       .filter((f) => ADAPTER_FACTORIES.test(readFileSync(f, 'utf8')))
       .map((f) => path.relative(SRC, f));
     expect(builders).toEqual([]);
+  });
+
+  it('errors are made by the factories in src/errors.ts (or an AppError subclass), never by hand', () => {
+    // A hand-built AppError is how free-string codes crept in; the ErrorCode union keeps them closed.
+    const handBuilt = files
+      .filter((f) => path.relative(SRC, f) !== 'errors.ts')
+      .filter((f) => /\bnew AppError\(/.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(SRC, f));
+    expect(handBuilt).toEqual([]);
+  });
+
+  it('SQL against lore.* tables lives only in *.repo.ts files (the not yet converted may only shrink)', () => {
+    const outsideRepos = files
+      .map((f) => path.relative(SRC, f))
+      .filter((rel) => !rel.endsWith('.repo.ts'))
+      .filter((rel) => SQL_ON_LORE_TABLE.test(readFileSync(path.join(SRC, rel), 'utf8')))
+      .sort();
+    // Equal, not a subset: a file that was converted must leave the list, so it never grows back.
+    expect(outsideRepos).toEqual([...SQL_NOT_YET_IN_REPOS].sort());
+  });
+
+  it('the SQL rule recognises statements on lore tables, and not prose about them', () => {
+    expect(SQL_ON_LORE_TABLE.test('SELECT id FROM lore.tenants WHERE id = $1')).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test("c.query('UPDATE lore.tenants SET x = 1')")).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test('INSERT INTO lore.answers (id) VALUES ($1)')).toBe(true);
+    // A table name filled in by a template: `JOIN lore.${table}`.
+    expect(SQL_ON_LORE_TABLE.test(`JOIN lore.$${'{'}table} x ON true`)).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test('// a miss reads lore.conversations once')).toBe(false);
   });
 
   it('the rule checker itself catches a forbidden import', () => {

@@ -55,6 +55,18 @@ describe('loadConfig', () => {
     expect(c.encryptionKeys[0]?.key.length).toBe(32);
   });
 
+  it('fetches web sources from public addresses only, unless development asks otherwise; never in production', () => {
+    expect(loadConfig({}).web).toEqual({
+      allowPrivateAddresses: false,
+      timeoutMs: 20_000,
+      refreshMs: 86_400_000,
+    });
+    expect(loadConfig({ WEB_FETCH_ALLOW_PRIVATE: 'true' }).web.allowPrivateAddresses).toBe(true);
+    expect(problemsOf({ ...PRODUCTION, WEB_FETCH_ALLOW_PRIVATE: 'true' })).toEqual([
+      expect.stringContaining('WEB_FETCH_ALLOW_PRIVATE: not allowed when NODE_ENV=production'),
+    ]);
+  });
+
   it('names every missing production secret in one error', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     for (const name of [
@@ -69,6 +81,21 @@ describe('loadConfig', () => {
     ]) {
       expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
+  });
+
+  it('refuses the public development secrets with a real database, whatever NODE_ENV says', () => {
+    const problems = problemsOf({ DATABASE_URL: PRODUCTION.DATABASE_URL });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['ENCRYPTION_KEYS', 'SLACK_SIGNING_SECRET', 'SLACK_STATE_SECRET'].sort(),
+    );
+    expect(problems[0]).toMatch(/required with DATABASE_URL/);
+    const { NODE_ENV: _, ...development } = PRODUCTION;
+    expect(loadConfig(development).slack.signingSecret).toBe('signing-secret');
+  });
+
+  it('lets npm run db:migrate run with only DATABASE_URL: migrating needs no other secret', () => {
+    const config = loadConfig({ DATABASE_URL: PRODUCTION.DATABASE_URL }, { databaseOnly: true });
+    expect(config.databaseUrl).toBe(PRODUCTION.DATABASE_URL);
   });
 
   it('reports all invalid values at once, each with its variable name', () => {

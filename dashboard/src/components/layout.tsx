@@ -3,16 +3,19 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { Link, useRoute } from '../lib/router';
 import { useSession } from '../lib/session';
+import { NoticeBanners } from './notice-banners';
 import { WorkspaceMenu } from './workspace-menu';
 
 const TENANT_NAV = [
   { to: '/', label: 'Overview', icon: '◎' },
   { to: '/documents', label: 'Documents', icon: '▤' },
+  { to: '/collections', label: 'Collections', icon: '❏' },
   { to: '/ask', label: 'Ask playground', icon: '✦' },
   { to: '/usage', label: 'Usage', icon: '▁▃▅' },
   { to: '/conversations', label: 'Conversations', icon: '❝' },
   { to: '/gaps', label: 'Knowledge gaps', icon: '◌' },
   { to: '/settings', label: 'Settings', icon: '⚙' },
+  { to: '/plans', label: 'Plans', icon: '▦' },
   { to: '/audit', label: 'Audit log', icon: '☰' },
 ];
 
@@ -104,6 +107,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </ul>
       </nav>
       <main id="main" className="main" tabIndex={-1}>
+        {session.workspace ? <NoticeBanners workspaceId={session.workspace.tenantId} /> : null}
         {children}
       </main>
     </div>

@@ -1,6 +1,7 @@
 import type { AskResultDto, SlackBlock } from '@contracts/ask.contract';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client';
+import { AnswerTrace } from '../components/answer-trace';
 import { BlockKitMessage } from '../components/block-kit';
 import { Empty, Notice } from '../components/states';
 import { Badge, Card, PageHeader } from '../components/widgets';
@@ -138,6 +139,7 @@ export function AskPage() {
               </tbody>
             </table>
           ) : null}
+          {r.trace ? <AnswerTrace trace={r.trace} /> : null}
         </Card>
       ))}
     </>

@@ -61,6 +61,11 @@ export function AuditPage() {
       <PageHeader
         title="Audit log"
         subtitle="Who did what, and when: tokens, settings, keys, documents and sign-ins."
+        actions={
+          <a className="btn" href={`/api/audit.csv${query(filters)}`} download>
+            Export CSV
+          </a>
+        }
       />
       <Card>
         <form className="toolbar" onSubmit={apply}>

@@ -8,6 +8,7 @@ import { Card, PageHeader } from '../components/widgets';
 import { fmtBytes, fmtDate } from '../lib/format';
 import { Link, useRoute } from '../lib/router';
 import { useApi, useInterval } from '../lib/use-api';
+import { DocumentCollection } from './document-collection';
 
 const PAGE_SIZE = 50;
 
@@ -69,6 +70,10 @@ export function DocumentPage({ id }: { id: string }) {
             </Card>
             <Card title="Details">
               <dl className="facts">
+                <dt>Collection</dt>
+                <dd>
+                  <DocumentCollection documentId={d.id} collectionId={d.collectionId} />
+                </dd>
                 <dt>Passages</dt>
                 <dd>{d.chunkCount}</dd>
                 <dt>Added by</dt>

@@ -1,6 +1,7 @@
 import type { DocumentDto, DocumentListDto, ListDocumentsQuery } from '@contracts/documents.contract';
 import { useState } from 'react';
 import { ApiError, api, query } from '../api/client';
+import { AddWebSource } from '../components/add-web-source';
 import { inProgress } from '../components/doc-status';
 import { FilterBar } from '../components/filter-bar';
 import { Results } from '../components/results';
@@ -87,6 +88,7 @@ export function DocumentsPage() {
       />
       <Card>
         <UploadZone onChange={list.reload} />
+        <AddWebSource onAdded={list.reload} />
       </Card>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <Card>

@@ -7,6 +7,9 @@ import { Async, Empty, Notice } from '../components/states';
 import { Card, PageHeader } from '../components/widgets';
 import { useApi } from '../lib/use-api';
 import { useListFilters } from '../lib/use-list-filters';
+import { Announcements } from './operator-announcements';
+import { BrokenInstallations } from './operator-broken';
+import { OperatorHealth } from './operator-health';
 import { PlanDialog } from './operator-plan-dialog';
 import { StatusDialog } from './operator-status-dialog';
 import { PlatformSummary } from './operator-summary';
@@ -78,6 +81,9 @@ export function OperatorPage() {
       <Async state={summary} label="Loading platform totals…">
         {(s) => <PlatformSummary s={s} />}
       </Async>
+      <BrokenInstallations />
+      <OperatorHealth />
+      {summary.data ? <Announcements plans={summary.data.plans} /> : null}
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <Card title="Tenants">
         <FilterBar

@@ -8,6 +8,7 @@ import { useApi } from '../lib/use-api';
 import { ApiKeysSection } from './settings-api-keys';
 import { DangerZone } from './settings-danger';
 import { OpenAiKeySection } from './settings-openai-key';
+import { ThreadSavingSection } from './settings-thread-saving';
 
 type Status = { kind: 'ok' | 'error'; text: string } | undefined;
 
@@ -167,6 +168,46 @@ function LimitsSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDt
   );
 }
 
+const RETENTION = [
+  ['keep', 'Keep them'],
+  ['30', 'Delete after 30 days'],
+  ['90', 'Delete after 90 days'],
+  ['365', 'Delete after 1 year'],
+] as const;
+
+/** How long questions and answers are kept (a daily job deletes older ones; usage totals stay). */
+function RetentionSection({ s, onSaved }: { s: SettingsDto; onSaved: (s: SettingsDto) => void }) {
+  const [keep, setKeep] = useState<(typeof RETENTION)[number][0]>(
+    s.retentionDays === null ? 'keep' : (String(s.retentionDays) as '30' | '90' | '365'),
+  );
+  const { status, busy, save } = useSave(onSaved);
+  return (
+    <Card title="Questions and answers">
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const retentionDays = keep === 'keep' ? null : (Number(keep) as 30 | 90 | 365);
+          void save({ retentionDays }, 'Retention saved.');
+        }}
+      >
+        <RadioGroup
+          legend="Keep questions and answers"
+          name="retention"
+          value={keep}
+          options={RETENTION}
+          onChange={setKeep}
+        />
+        <p className="muted small">
+          Older ones, with their sources, votes and knowledge gaps, are deleted once a day. Usage totals are
+          kept.
+        </p>
+        <SaveRow status={status} busy={busy} label="Save retention" />
+      </form>
+    </Card>
+  );
+}
+
 /** Channels, answer style, per-person limits, OpenAI key, API keys and the danger zone. */
 export function SettingsPage() {
   const loaded = useApi('settings', () => api.get<SettingsDto>('/api/settings'));
@@ -181,6 +222,8 @@ export function SettingsPage() {
             <ChannelsSection s={data} onSaved={setCurrent} />
             <AnswersSection s={data} onSaved={setCurrent} />
             <LimitsSection s={data} onSaved={setCurrent} />
+            <ThreadSavingSection s={data} onSaved={setCurrent} />
+            <RetentionSection s={data} onSaved={setCurrent} />
             <OpenAiKeySection s={data} onSaved={setCurrent} />
             <ApiKeysSection />
             <DangerZone />

@@ -3,9 +3,10 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { isAppError } from '../../errors.js';
-import { withTenant } from '../../infra/db/transaction.js';
+import { publicAddressesOnly } from '../../infra/http/address-policy.js';
 import { addDocument } from '../../knowledge/document-intake.service.js';
-import { listDocuments, reindexTenant } from '../../knowledge/documents.service.js';
+import { documentStatuses, listDocuments, reindexTenant } from '../../knowledge/documents.service.js';
+import { addWebSource } from '../../knowledge/web/web-sources.service.js';
 import type { CliContext, CliOutput } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
 import { resolveTenantOption } from '../resolve-tenant.js';
@@ -55,6 +56,37 @@ export function registerDocsCommands(program: Command, ctx: CliContext, out: Cli
     });
 
   docs
+    .command('add-url')
+    .description("follow web pages (or a sitemap's pages): fetched by the worker, refreshed daily")
+    .requiredOption('-t, --tenant <id>', 'Slack team or enterprise id, or "demo"')
+    .option('--sitemap', 'each URL is a sitemap: follow every page it lists')
+    .argument('<urls...>', 'page or sitemap URLs (http or https)')
+    .action(async (urls: string[], opts: { tenant: string; sitemap?: boolean }) => {
+      const tenant = await resolveTenantOption(ctx.db, opts.tenant);
+      const added: { id: string; url: string; documentId: string | null }[] = [];
+      for (const url of urls) {
+        try {
+          const s = await addWebSource(
+            { db: ctx.db, queue: ctx.queue, policy: ctx.web?.policy ?? publicAddressesOnly },
+            tenant.id,
+            {
+              url,
+              kind: opts.sitemap ? 'sitemap' : 'page',
+              actor: ctx.actor,
+            },
+          );
+          added.push({ id: s.id, url: s.url, documentId: s.documentId });
+          out.line(`${s.url}: queued (${s.kind}); see its status with: docs list --tenant ${opts.tenant}`);
+        } catch (err) {
+          out.error(`${url}: ${isAppError(err) && err.expose ? err.message : (err as Error).message}`);
+        }
+      }
+      out.data({ tenant: opts.tenant, sources: added });
+      if (added.length < urls.length)
+        throw new Error(`${urls.length - added.length} of ${urls.length} URL(s) could not be added.`);
+    });
+
+  docs
     .command('list')
     .description("list a workspace's documents")
     .requiredOption('-t, --tenant <id>', 'Slack team or enterprise id, or "demo"')
@@ -93,14 +125,7 @@ export function registerDocsCommands(program: Command, ctx: CliContext, out: Cli
     .argument('<ids...>', 'document ids')
     .action(async (ids: string[], opts: { tenant: string }) => {
       const tenant = await resolveTenantOption(ctx.db, opts.tenant);
-      const rows = await withTenant(ctx.db, tenant.id, async (c) => {
-        const { rows } = await c.query(
-          `SELECT id, title, status, progress_done AS done, progress_total AS total, error_reason AS "errorReason"
-           FROM lore.documents WHERE id::text = ANY($1)`,
-          [ids],
-        );
-        return rows;
-      });
+      const rows = await documentStatuses(ctx.db, tenant.id, ids);
       out.data(rows);
       for (const r of rows)
         out.line(`${r.id}  ${r.status}${r.total ? ` ${r.done}/${r.total}` : ''}  ${r.title}`);

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, isAppError } from '../../errors.js';
+import { type AppError, badRequest, isAppError, payloadTooLarge } from '../../errors.js';
 
 /** The JSON shape of every error response. */
 export interface ErrorBody {
@@ -9,13 +9,13 @@ export interface ErrorBody {
 /** Turns a body-parser or other HTTP-ish error (with status/type) into an AppError the user can read. */
 function fromHttpError(err: { status?: number; type?: string; message?: string }): AppError | undefined {
   if (err.type === 'entity.too.large') {
-    return new AppError({ code: 'payload_too_large', message: 'Request body is too large', status: 413 });
+    return payloadTooLarge();
   }
   if (err.type === 'entity.parse.failed') {
-    return new AppError({ code: 'bad_request', message: 'Request body is not valid JSON', status: 400 });
+    return badRequest('Request body is not valid JSON');
   }
   if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-    return new AppError({ code: 'bad_request', message: 'Bad request', status: err.status });
+    return badRequest('Bad request', undefined, err.status);
   }
   return undefined;
 }

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request, RequestHandler } from 'express';
-import { AppError, forbidden, unauthorized } from '../../errors.js';
+import { csrfFailed, forbidden, unauthorized } from '../../errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { type DashboardSession, resolveDashboardSession } from '../../tenants/dashboard-sessions.service.js';
+import type { SessionRecheck } from './session-recheck.js';
 
 /** The cookie holding the random session id (the database stores only its hash). */
 export const SESSION_COOKIE = 'lore_session';
@@ -59,19 +60,17 @@ function sameToken(given: string | undefined, expected: string): boolean {
  * Resolves the dashboard session cookie for /api requests that carry no API key, and refuses a mutating
  * request from a session without its CSRF token (403 `csrf_failed`). A Bearer request never looks at cookies.
  */
-export function loadSession(deps: { db: Database }): RequestHandler {
+export function loadSession(deps: { db: Database; recheck?: SessionRecheck }): RequestHandler {
   return async (req, _res, next) => {
     if (hasBearer(req)) return next();
     const id = readCookie(req, SESSION_COOKIE);
     if (!id) return next();
-    const session = await resolveDashboardSession(deps.db, id);
+    const resolved = await resolveDashboardSession(deps.db, id);
+    // Rights that ended since the sign-in end the session's use too (see session-recheck.ts).
+    const session = resolved && deps.recheck ? await deps.recheck(resolved) : resolved;
     if (!session) return next();
     if (MUTATING.has(req.method) && !sameToken(req.get(CSRF_HEADER), session.csrfToken)) {
-      throw new AppError({
-        code: 'csrf_failed',
-        message: 'This request is missing its security token. Reload the page and try again.',
-        status: 403,
-      });
+      throw csrfFailed();
     }
     req.dashboardSession = session;
     req.log = req.log?.child({ tenantId: session.tenantId ?? undefined });

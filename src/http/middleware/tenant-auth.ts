@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { AppError, unauthorized } from '../../errors.js';
+import type { ApiKeyScope } from '../../contracts/settings.contract.js';
+import { missingScope, noWorkspace, unauthorized, workspaceUnavailable } from '../../errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { resolveApiKey } from '../../tenants/api-keys.service.js';
 
@@ -9,6 +10,8 @@ export interface AuthContext {
   /** For the audit log: `apikey:<id>` or a Slack user id. */
   actor: string;
   via: 'api_key' | 'session';
+  /** What an API key may do; a dashboard session may do everything its routes offer. */
+  scopes?: ApiKeyScope[];
 }
 
 declare global {
@@ -38,25 +41,24 @@ export function requireTenant(deps: { db: Database }): RequestHandler {
     if (bearer) {
       const resolved = await resolveApiKey(deps.db, bearer);
       if (!resolved) throw unauthorized('This API key is not valid or has been revoked');
-      req.auth = { tenantId: resolved.tenantId, actor: `apikey:${resolved.keyId}`, via: 'api_key' };
+      req.auth = {
+        tenantId: resolved.tenantId,
+        actor: `apikey:${resolved.keyId}`,
+        via: 'api_key',
+        scopes: resolved.scopes,
+      };
       req.log = req.log?.child({ tenantId: resolved.tenantId });
       return next();
     }
     const session = req.dashboardSession;
     if (session) {
       if (!session.tenantId) {
-        throw new AppError({
-          code: 'no_workspace',
-          message: 'You are signed in as an operator without a workspace: open the operator view',
-          status: 403,
-        });
+        throw noWorkspace('You are signed in as an operator without a workspace: open the operator view');
       }
       if (session.tenantStatus !== 'active') {
-        throw new AppError({
-          code: 'workspace_unavailable',
-          message: `This workspace is ${session.tenantStatus === 'suspended' ? 'suspended' : 'no longer installed'}: its dashboard is closed`,
-          status: 403,
-        });
+        throw workspaceUnavailable(
+          `This workspace is ${session.tenantStatus === 'suspended' ? 'suspended' : 'no longer installed'}: its dashboard is closed`,
+        );
       }
       req.auth = { tenantId: session.tenantId, actor: session.slackUserId, via: 'session' };
       return next();
@@ -64,3 +66,25 @@ export function requireTenant(deps: { db: Database }): RequestHandler {
     throw unauthorized('Sign in to the dashboard, or send an API key as "Authorization: Bearer <key>"');
   };
 }
+
+/** The scope an API key needs for a request under /api, or undefined for routes keys never reach. */
+function scopeFor(method: string, path: string): ApiKeyScope | undefined {
+  if (path === '/documents' || path.startsWith('/documents/'))
+    return method === 'GET' || method === 'HEAD' ? 'documents:read' : 'documents:write';
+  if (path === '/ask') return 'ask';
+  return undefined;
+}
+
+/**
+ * Refuses an API key a route its scopes do not cover (403 `missing_scope`, naming the scope). Sessions pass;
+ * routes outside documents and ask are left to `requireSession`, which keeps keys out of them.
+ */
+export const requireApiKeyScope: RequestHandler = (req, _res, next) => {
+  const auth = req.auth;
+  const needed = scopeFor(req.method, req.path);
+  if (auth?.via !== 'api_key' || !needed || auth.scopes?.includes(needed)) return next();
+  throw missingScope(
+    `This API key does not have the "${needed}" scope: an admin can issue one that does (Settings → API keys)`,
+    { needed, granted: auth.scopes ?? [] },
+  );
+};

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { type CliContext, createCliOutput } from '../../cli/cli-context.js';
 import { runCli } from '../../cli/run-cli.js';
 import { badRequest, forbidden, unauthorized } from '../../errors.js';
+import { fromLoopback, requireOwnHost } from '../middleware/local-only.js';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const body = z.object({
   argv: z.array(z.string().max(4096)).max(100),
   actor: z.string().max(100).optional(),
@@ -18,14 +18,16 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * `POST /admin/cli`: runs an operator command inside this server (embedded mode, where the database
- * belongs to this process). Loopback only, and the caller must present the token from DATA_DIR/server.json.
+ * belongs to this process). Loopback only, under our own host name (DNS rebinding), and the caller must
+ * present the token from DATA_DIR/server.json.
  */
 export function adminRoutes(token: string, ctx: Omit<CliContext, 'where' | 'actor' | 'cwd'>): Router {
   const router = Router();
+  const { publicUrl } = ctx.config;
   const expected = digest(token);
   router.post('/admin/cli', express.json({ limit: '64kb' }), async (req, res) => {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? ''))
-      throw forbidden('The admin endpoint only answers on loopback');
+    if (!fromLoopback(req)) throw forbidden('The admin endpoint only answers on loopback');
+    requireOwnHost(req, publicUrl);
     const given = req.get('x-admin-token') ?? '';
     // Compare digests so the comparison is constant-time whatever the given token's length.
     if (!timingSafeEqual(digest(given), expected)) throw unauthorized('Invalid admin token');

@@ -6,9 +6,9 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
-const CHECK_TIMEOUT_MS = 3_000;
+export const CHECK_TIMEOUT_MS = 3_000;
 
-function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+export function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);

@@ -16,7 +16,7 @@ export function createLocalBlobStore(root: string): BlobStore {
     kind: 'local',
     async put(key, body) {
       const file = fileFor(key);
-      await mkdir(path.dirname(file), { recursive: true });
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
       try {
         await pipeline(body, createWriteStream(temp, { mode: 0o600 }));

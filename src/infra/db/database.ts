@@ -51,3 +51,46 @@ export async function createEmbeddedDatabase(dataDir: string): Promise<Database>
     },
   };
 }
+
+// Node's socket errors and Postgres's own codes for "no server to talk to" (SQLSTATE class 08: connection
+// exception; 57P01-57P03: the server is shutting down, crashed, or not accepting connections yet).
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const UNREACHABLE_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+const UNREACHABLE = Symbol('lore.databaseUnreachable');
+
+/**
+ * Marks `err` as "the database could not be reached" when it is one. Called only where database errors
+ * surface (a transaction), so a socket error from Slack or OpenAI is never taken for the database's.
+ */
+export function markIfUnreachable(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const code = (err as { code?: unknown }).code;
+  const unreachable =
+    (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) ||
+    UNREACHABLE_MESSAGES.test(err.message);
+  if (unreachable) Object.defineProperty(err, UNREACHABLE, { value: true });
+  return err;
+}
+
+/**
+ * True when `err` (or what it wraps) is a database error marked unreachable, as opposed to a query the
+ * database refused: the work should wait for the database rather than fail.
+ */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { [UNREACHABLE]?: boolean })[UNREACHABLE] === true) return true;
+  }
+  return false;
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { Database } from './database.js';
+import { checkMigrationRequirements, loadPgvector } from './requirements.repo.js';
 
 /** A pool or a checked-out client: with PGlite's single connection, callers holding one must pass it. */
 export type Queryable = Pick<pg.Pool, 'query'>;
@@ -72,34 +73,60 @@ export async function pendingMigrations(q: Queryable, dir = MIGRATIONS_DIR): Pro
 /**
  * Applies every pending migration, each in its own transaction, recording it in
  * `supabase_migrations.schema_migrations`. Running it again applies nothing. Returns what it applied.
+ * Replicas starting together take turns on a transaction-scoped advisory lock; a session lock would
+ * outlive its transaction behind a transaction-mode pooler (PgBouncer, Supavisor on 6543) and stay
+ * held on whichever server connection took it.
  */
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const client = await db.pool.connect();
   const applied: MigrationFile[] = [];
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(ENSURE_HISTORY);
-    for (const migration of await pendingMigrations(client, dir)) {
+    const pending = await pendingMigrations(client, dir);
+    if (pending.length === 0) return applied;
+    // A database or role that cannot take every migration is refused before the first one runs.
+    await checkMigrationRequirements(client);
+    await loadPgvector(client);
+    await inLockedTransaction(client, () => client.query(ENSURE_HISTORY));
+    for (const migration of pending) {
       const sql = await readFile(migration.file, 'utf8');
       try {
-        await client.query('BEGIN');
-        await client.query(sql);
-        await client.query(
-          'INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES ($1, $2, $3)',
-          [migration.version, migration.name, [sql]],
-        );
-        await client.query('COMMIT');
+        const ran = await inLockedTransaction(client, async () => {
+          // Another replica may have applied it while this one waited for the lock.
+          const done = await client.query(
+            'SELECT 1 FROM supabase_migrations.schema_migrations WHERE version = $1',
+            [migration.version],
+          );
+          if (done.rowCount) return false;
+          await client.query(sql);
+          await client.query(
+            'INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES ($1, $2, $3)',
+            [migration.version, migration.name, [sql]],
+          );
+          return true;
+        });
+        if (ran) applied.push(migration);
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
         throw new Error(`Migration ${path.basename(migration.file)} failed: ${(err as Error).message}`, {
           cause: err,
         });
       }
-      applied.push(migration);
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
     client.release();
   }
   return applied;
+}
+
+/** BEGIN, take the migration lock until COMMIT or ROLLBACK, run `fn`. */
+async function inLockedTransaction<T>(client: Queryable, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
 }

@@ -1,4 +1,4 @@
-import type { Database, DbClient } from './database.js';
+import { type Database, type DbClient, markIfUnreachable } from './database.js';
 
 /** The non-superuser role tenant work runs as, so row-level security applies (created by migrations). */
 export const APP_ROLE = 'lore_app';
@@ -11,17 +11,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * find a tenant before one is known (resolving a Slack team, a session, an API key).
  */
 export async function withTransaction<T>(db: Database, fn: (client: DbClient) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
+  const client = await db.pool.connect().catch((err: unknown) => {
+    throw markIfUnreachable(err);
+  });
+  // pg-pool listens for errors only on idle clients. A session cut while this one is held between queries
+  // (the server restarting) would otherwise be an uncaught 'error' that ends the process; the next query
+  // (or COMMIT) fails instead, and the broken connection is destroyed rather than pooled.
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken ??= err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
+    if (!broken) await client.query('ROLLBACK').catch(() => {});
+    throw markIfUnreachable(err);
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
 

@@ -1,20 +1,28 @@
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError, unavailable } from '../../errors.js';
+import { unavailable, workerRunning } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { closeRedis, createRedisConnection, pingRedis, REDIS_KEY_PREFIX } from '../redis/redis-connection.js';
+import { DEFAULT_FAIRNESS, type FairLane, type FairnessTimings, runInTenantSlot } from './bullmq-fairness.js';
 import {
   assertValidJobId,
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
-  DEFAULT_CONCURRENCY,
   DEFAULT_FAILED_LIMIT,
+  errorMessage,
   type FailedJob,
+  isUnrecoverable,
   type JobHandler,
+  type JobLanes,
   type JobQueue,
   KEEP_FINISHED_JOBS,
+  laneConcurrency,
+  laneOf,
+  RetryLaterError,
+  tenantLimit,
   unknownJobError,
 } from './job-queue.js';
+import { createTenantSlots } from './tenant-slots.js';
 
 /** BullMQ's key prefix: Lore's Redis keys all start with `lore:` (BullMQ forbids ioredis keyPrefix). */
 export const BULLMQ_PREFIX = `${REDIS_KEY_PREFIX}bull`;
@@ -22,9 +30,20 @@ export const BULLMQ_PREFIX = `${REDIS_KEY_PREFIX}bull`;
 // Retries of jobs that failed together (an OpenAI outage) spread over the last 20% of each wait.
 const BACKOFF_JITTER = 0.2;
 
-/** Creates the BullMQ-backed queue: a Queue to enqueue and a Worker (from startWorker) dispatching by name. */
-export function createBullmqQueue(opts: { url: string; queueName?: string; logger: Logger }): JobQueue {
-  const { url, queueName = 'lore' } = opts;
+/**
+ * Creates the BullMQ-backed queue: one BullMQ queue per lane (the default lane is `queueName`, a lane L is
+ * `queueName-L`) and, from startWorker, one Worker per lane dispatching by job name.
+ */
+export function createBullmqQueue(opts: {
+  url: string;
+  queueName?: string;
+  lanes?: JobLanes;
+  logger: Logger;
+  /** Per-tenant limit timings (tests shorten them). */
+  fairness?: Partial<FairnessTimings>;
+}): JobQueue {
+  const { url, queueName = 'lore', lanes = {} } = opts;
+  const timings = { ...DEFAULT_FAIRNESS, ...opts.fairness };
   const logger = opts.logger.child({ component: 'bullmq-queue', queue: queueName });
   // Producers fail fast when Redis is down (an enqueue must not hang a Slack ack); the worker waits it out.
   const producer = createRedisConnection(url, {
@@ -32,25 +51,56 @@ export function createBullmqQueue(opts: { url: string; queueName?: string; logge
     maxRetriesPerRequest: 2,
     logger,
   });
-  const queue = new Queue(queueName, {
-    connection: producer,
-    prefix: BULLMQ_PREFIX,
-    defaultJobOptions: {
-      removeOnComplete: { count: KEEP_FINISHED_JOBS },
-      removeOnFail: { count: KEEP_FINISHED_JOBS },
-    },
-  });
-  queue.on('error', (err: Error) => logger.error({ err }, 'queue error'));
-  let worker: Worker | undefined;
+  const newQueue = (name: string) => {
+    const q = new Queue(name, {
+      connection: producer,
+      prefix: BULLMQ_PREFIX,
+      defaultJobOptions: {
+        removeOnComplete: { count: KEEP_FINISHED_JOBS },
+        removeOnFail: { count: KEEP_FINISHED_JOBS },
+      },
+    });
+    q.on('error', (err: Error) => logger.error({ err, queue: name }, 'queue error'));
+    return q;
+  };
+  // undefined is the default lane.
+  const queues = new Map<string | undefined, Queue>([[undefined, newQueue(queueName)]]);
+  for (const lane of Object.keys(lanes)) queues.set(lane, newQueue(`${queueName}-${lane}`));
+  const queueFor = (jobName: string) => queues.get(laneOf(lanes, jobName)) as Queue;
+  const allQueues = () => [...queues.values()];
+  const workers: Worker[] = [];
   let workerConnection: Redis | undefined;
   let closed: Promise<void> | undefined;
 
-  async function run(handlers: Record<string, JobHandler>, job: Job): Promise<void> {
+  async function run(
+    handlers: Record<string, JobHandler>,
+    fair: FairLane | undefined,
+    job: Job,
+    token?: string,
+  ): Promise<void> {
     const handler = Object.hasOwn(handlers, job.name) ? handlers[job.name] : undefined;
     // Unrecoverable: waiting will not give an unknown name a handler, so it goes straight to failed.
     if (!handler) throw new UnrecoverableError(unknownJobError(job.name).message);
+    const work = () => runHandler(handler, job, token);
+    return fair ? runInTenantSlot(fair, job, token, work) : work();
+  }
+
+  async function runHandler(handler: JobHandler, job: Job, token?: string): Promise<void> {
     // attemptsMade counts finished tries, so the running one is the next.
-    await handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, name: job.name });
+    try {
+      await handler(job.data, {
+        jobId: job.id ?? '',
+        attempt: job.attemptsMade + 1,
+        name: job.name,
+        queuedAt: job.timestamp,
+      });
+    } catch (err) {
+      if (isUnrecoverable(err)) throw new UnrecoverableError(errorMessage(err));
+      if (!(err instanceof RetryLaterError)) throw err;
+      // BullMQ's way to run a job later without counting the try against its attempts.
+      await job.moveToDelayed(Date.now() + err.delayMs, token);
+      throw new DelayedError();
+    }
   }
 
   return {
@@ -61,7 +111,7 @@ export function createBullmqQueue(opts: { url: string; queueName?: string; logge
       if (closed) throw unavailable('The job queue is closed');
       if (jobOpts.jobId !== undefined) assertValidJobId(jobOpts.jobId);
       // BullMQ stores `undefined` data as {}; saying so here keeps both adapters identical.
-      const job = await queue.add(name, payload === undefined ? {} : payload, {
+      const job = await queueFor(name).add(name, payload === undefined ? {} : payload, {
         jobId: jobOpts.jobId,
         attempts: jobOpts.attempts ?? DEFAULT_ATTEMPTS,
         backoff: {
@@ -79,7 +129,7 @@ export function createBullmqQueue(opts: { url: string; queueName?: string; logge
       if (!(scheduleOpts.everyMs > 0))
         throw new RangeError('everyMs must be a positive number of milliseconds');
       // A job scheduler lives in Redis: replicas upserting the same key share one schedule.
-      await queue.upsertJobScheduler(
+      await queueFor(name).upsertJobScheduler(
         key,
         { every: scheduleOpts.everyMs },
         {
@@ -95,11 +145,12 @@ export function createBullmqQueue(opts: { url: string; queueName?: string; logge
 
     async unschedule(key) {
       if (closed) throw unavailable('The job queue is closed');
-      return queue.removeJobScheduler(key);
+      const removed = await Promise.all(allQueues().map((q) => q.removeJobScheduler(key)));
+      return removed.some(Boolean);
     },
 
     async startWorker(handlers, workerOpts = {}) {
-      if (worker) throw new AppError({ code: 'worker_running', message: 'The worker is already running' });
+      if (workers.length > 0) throw workerRunning();
       if (closed) throw unavailable('The job queue is closed');
       // Lazy: BullMQ duplicates this for its own connections, so the template itself never connects.
       workerConnection = createRedisConnection(url, {
@@ -108,47 +159,66 @@ export function createBullmqQueue(opts: { url: string; queueName?: string; logge
         lazyConnect: true,
         logger,
       });
-      worker = new Worker(queueName, (job: Job) => run(handlers, job), {
-        connection: workerConnection,
-        prefix: BULLMQ_PREFIX,
-        concurrency: Math.max(1, Math.floor(workerOpts.concurrency ?? DEFAULT_CONCURRENCY)),
-      });
-      worker.on('error', (err: Error) => logger.error({ err }, 'worker error'));
-      worker.on('failed', (job: Job | undefined, err: Error) => {
-        logger.warn({ err, jobId: job?.id, jobName: job?.name, attempt: job?.attemptsMade }, 'job failed');
-      });
-      await worker.waitUntilReady();
+      const limit = tenantLimit(workerOpts);
+      for (const [lane, q] of queues) {
+        // Slots are counted in Redis per lane queue, so every worker process shares one limit per tenant.
+        const fair: FairLane | undefined =
+          limit > 0
+            ? {
+                slots: createTenantSlots(producer, { queueName: q.name, limit, ttlMs: timings.slotTtlMs }),
+                queue: q,
+                timings,
+                logger,
+              }
+            : undefined;
+        const worker = new Worker(q.name, (job: Job, token?: string) => run(handlers, fair, job, token), {
+          connection: workerConnection,
+          prefix: BULLMQ_PREFIX,
+          concurrency: laneConcurrency(workerOpts, lane),
+        });
+        worker.on('error', (err: Error) => logger.error({ err, queue: q.name }, 'worker error'));
+        worker.on('failed', (job: Job | undefined, err: Error) => {
+          logger.warn({ err, jobId: job?.id, jobName: job?.name, attempt: job?.attemptsMade }, 'job failed');
+        });
+        workers.push(worker);
+      }
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
     },
 
     async counts() {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-      return {
-        waiting: c.waiting ?? 0,
-        active: c.active ?? 0,
-        delayed: c.delayed ?? 0,
-        failed: c.failed ?? 0,
-        completed: c.completed ?? 0,
-      };
+      const total = { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 };
+      for (const q of allQueues()) {
+        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+        for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += c[k] ?? 0;
+      }
+      return total;
     },
 
     async failed(limit = DEFAULT_FAILED_LIMIT): Promise<FailedJob[]> {
       if (limit <= 0) return [];
-      const jobs = await queue.getFailed(0, limit - 1);
-      return jobs.map((job) => ({
-        id: job.id ?? '',
-        name: job.name,
-        payload: job.data,
-        attempts: job.attemptsMade,
-        error: job.failedReason ?? '',
-        failedAt: new Date(job.finishedOn ?? job.timestamp),
-      }));
+      const perQueue = await Promise.all(allQueues().map((q) => q.getFailed(0, limit - 1)));
+      return perQueue
+        .flat()
+        .map((job) => ({
+          id: job.id ?? '',
+          name: job.name,
+          payload: job.data,
+          attempts: job.attemptsMade,
+          error: job.failedReason ?? '',
+          failedAt: new Date(job.finishedOn ?? job.timestamp),
+        }))
+        .sort((a, b) => b.failedAt.getTime() - a.failedAt.getTime())
+        .slice(0, limit);
     },
 
     async retryFailed(jobId) {
-      const job = await queue.getJob(jobId);
-      if (!job || (await job.getState()) !== 'failed') return false;
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      return true;
+      for (const q of allQueues()) {
+        const job = await q.getJob(jobId);
+        if (!job || (await job.getState()) !== 'failed') continue;
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return true;
+      }
+      return false;
     },
 
     ping: () => pingRedis(producer),
@@ -156,8 +226,8 @@ export function createBullmqQueue(opts: { url: string; queueName?: string; logge
     close() {
       closed ??= (async () => {
         // Worker.close() without force lets active jobs finish before it returns.
-        await worker?.close();
-        await queue.close();
+        await Promise.all(workers.map((w) => w.close()));
+        await Promise.all(allQueues().map((q) => q.close()));
         await closeRedis(producer);
         if (workerConnection) await closeRedis(workerConnection);
       })();

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { type AppError, invalidJobId, unknownJob } from '../../errors.js';
 
 /**
  * The job queue port: web enqueues, the worker runs handlers by job name. Two adapters implement it:
@@ -15,8 +15,8 @@ export interface JobQueue {
   schedule(key: string, name: string, payload: unknown, opts: { everyMs: number }): Promise<void>;
   /** Stops a schedule (jobs already queued still run); false when there was none. */
   unschedule(key: string): Promise<boolean>;
-  /** Starts running jobs with the handler registered for each job name. */
-  startWorker(handlers: Record<string, JobHandler>, opts?: { concurrency?: number }): Promise<void>;
+  /** Starts running jobs with the handler registered for each job name, each lane with its own concurrency. */
+  startWorker(handlers: Record<string, JobHandler>, opts?: WorkerOptions): Promise<void>;
   /** How many jobs are in each state. */
   counts(): Promise<JobCounts>;
   /** Jobs that used up their attempts, newest first: what the operator sees. */
@@ -27,6 +27,44 @@ export interface JobQueue {
   ping(): Promise<void>;
   /** Stops taking new jobs, waits for in-flight ones to finish, then closes connections. */
   close(): Promise<void>;
+}
+
+/**
+ * Lanes keep slow work from delaying urgent work: each lane is a queue of its own with its own concurrency,
+ * so an answer never waits behind a tenant's document ingestion. Lane name → the job names it carries;
+ * every other job runs in the default lane. Web and worker processes must be given the same lanes.
+ */
+export type JobLanes = Readonly<Record<string, readonly string[]>>;
+
+export interface WorkerOptions {
+  /** Jobs of the default lane run at once (default 4). */
+  concurrency?: number;
+  /** Jobs of each named lane run at once (default 1). */
+  laneConcurrency?: Readonly<Record<string, number>>;
+  /**
+   * Jobs of one tenant (payload `tenantId`) that run at once in each lane, across every worker; 0 or unset:
+   * no limit. A job over it waits, spending no attempt, so one workspace's burst cannot hold every slot.
+   */
+  tenantConcurrency?: number;
+}
+
+/** The per-tenant limit in force (0: none). */
+export function tenantLimit(opts: WorkerOptions): number {
+  const n = opts.tenantConcurrency ?? 0;
+  return n > 0 ? Math.floor(n) : 0;
+}
+
+/** The lane that carries `jobName`, or undefined for the default lane. */
+export function laneOf(lanes: JobLanes, jobName: string): string | undefined {
+  for (const [lane, names] of Object.entries(lanes)) if (names.includes(jobName)) return lane;
+  return undefined;
+}
+
+/** How many jobs of `lane` (undefined: the default lane) run at once. */
+export function laneConcurrency(opts: WorkerOptions, lane: string | undefined): number {
+  const n =
+    lane === undefined ? (opts.concurrency ?? DEFAULT_CONCURRENCY) : (opts.laneConcurrency?.[lane] ?? 1);
+  return Math.max(1, Math.floor(n));
 }
 
 export interface JobOptions {
@@ -47,6 +85,22 @@ export interface JobContext {
   /** 1 on the first try, 2 on the first retry, and so on. */
   attempt: number;
   name: string;
+  /** When the job was first queued (epoch ms); both queues set it, direct callers (the playground) need not. */
+  queuedAt?: number;
+}
+
+/**
+ * Thrown by a handler whose dependency is down (the database mid-restart): the job runs again after
+ * `delayMs` without spending one of its attempts, which are for failures of the job itself.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly delayMs: number,
+    cause: unknown,
+  ) {
+    super(`retry in ${delayMs} ms: ${errorMessage(cause)}`, { cause });
+    this.name = 'RetryLaterError';
+  }
 }
 
 export interface FailedJob {
@@ -83,21 +137,21 @@ export function retryDelayMs(backoffMs: number, retry: number): number {
 export function assertValidJobId(jobId: string): void {
   // BullMQ numbers its own jobs, so an integer id could collide, and it uses ':' inside its keys.
   if (jobId === '' || String(Number.parseInt(jobId, 10)) === jobId || jobId.includes(':')) {
-    throw new AppError({
-      code: 'invalid_job_id',
-      message: `Job id "${jobId}" is not allowed: use a non-numeric id without ':'`,
-      status: 500,
-    });
+    throw invalidJobId(jobId);
   }
 }
 
 /** The error a job fails with when no handler is registered for its name. */
 export function unknownJobError(name: string): AppError {
-  return new AppError({
-    code: 'unknown_job',
-    message: `No handler is registered for job "${name}"`,
-    status: 500,
-  });
+  return unknownJob(name);
+}
+
+/**
+ * True for a failure no retry can fix (an error with `unrecoverable: true`): both adapters fail the job at
+ * once instead of retrying it.
+ */
+export function isUnrecoverable(err: unknown): boolean {
+  return (err as { unrecoverable?: unknown } | null | undefined)?.unrecoverable === true;
 }
 
 /** A failure's message as stored in the failed list. */

@@ -1,27 +1,39 @@
-import { AppError, unavailable } from '../../errors.js';
+import { unavailable, workerRunning } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import {
   assertValidJobId,
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
-  DEFAULT_CONCURRENCY,
   DEFAULT_FAILED_LIMIT,
   errorMessage,
+  isUnrecoverable,
   type JobCounts,
   type JobHandler,
+  type JobLanes,
   type JobQueue,
   KEEP_FINISHED_JOBS,
+  laneConcurrency,
+  laneOf,
+  RetryLaterError,
   retryDelayMs,
+  tenantLimit,
   unknownJobError,
+  type WorkerOptions,
 } from './job-queue.js';
+import { tenantOfPayload } from './tenant-slots.js';
 
 interface MemoryJob {
   id: string;
   name: string;
+  /** undefined: the default lane. */
+  lane: string | undefined;
+  /** Whose job it is (payload `tenantId`), for the per-tenant limit; undefined for platform jobs. */
+  tenant: string | undefined;
   payload: unknown;
   attempts: number;
   backoffMs: number;
   attemptsMade: number;
+  queuedAt: number;
   state: keyof JobCounts;
   error?: string;
   finishedAt?: number;
@@ -31,17 +43,27 @@ interface MemoryJob {
 /**
  * Creates the in-process queue for embedded single-process mode, with BullMQ's semantics: attempts,
  * exponential backoff, a failed list, jobId de-duplication, and a close that waits for running jobs.
- * Jobs live in memory only: a restart loses whatever had not run.
+ * Jobs live in memory only: a restart loses whatever had not run. Each lane waits and runs on its own.
  */
-export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
+export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): JobQueue {
   const logger = opts.logger.child({ component: 'memory-queue' });
+  const lanes = opts.lanes ?? {};
   const jobs = new Map<string, MemoryJob>();
-  const waiting: string[] = [];
+  const waiting = new Map<string | undefined, string[]>();
+  const running = new Map<string | undefined, number>();
+  // Running jobs per lane and tenant, for WorkerOptions.tenantConcurrency (BullMQ keeps these in Redis).
+  const runningForTenant = new Map<string, number>();
+  const tenantKey = (job: MemoryJob) => `${job.lane ?? ''}\u0000${job.tenant}`;
+  const waitingIn = (lane: string | undefined) => {
+    const list = waiting.get(lane) ?? [];
+    waiting.set(lane, list);
+    return list;
+  };
   // Insertion-ordered, so the first entry is always the oldest finished job.
   const finished = { completed: new Set<string>(), failed: new Set<string>() };
   const inFlight = new Set<Promise<void>>();
   let handlers: Record<string, JobHandler> | undefined;
-  let concurrency = DEFAULT_CONCURRENCY;
+  let workerOpts: WorkerOptions = {};
   const schedules = new Map<string, NodeJS.Timeout>();
   let nextId = 1;
   let closing = false;
@@ -49,7 +71,7 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
 
   function makeWaiting(job: MemoryJob): void {
     job.state = 'waiting';
-    waiting.push(job.id);
+    waitingIn(job.lane).push(job.id);
     pump();
   }
 
@@ -81,14 +103,16 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
     const handler = Object.hasOwn(jobHandlers, job.name) ? jobHandlers[job.name] : undefined;
     try {
       if (!handler) throw unknownJobError(job.name);
-      await handler(job.payload, { jobId: job.id, attempt, name: job.name });
+      await handler(job.payload, { jobId: job.id, attempt, name: job.name, queuedAt: job.queuedAt });
       job.attemptsMade = attempt;
       finish(job, 'completed');
     } catch (err) {
+      // A dependency was down: try again later, the attempt not spent (as BullMQ's DelayedError).
+      if (err instanceof RetryLaterError) return delay(job, err.delayMs);
       job.attemptsMade = attempt;
       job.error = errorMessage(err);
-      // An unknown name will not gain a handler by waiting, so it fails at once.
-      if (handler && attempt < job.attempts) {
+      // An unknown name will not gain a handler by waiting, so it fails at once; so does an unrecoverable error.
+      if (handler && attempt < job.attempts && !isUnrecoverable(err)) {
         logger.warn({ err, jobId: job.id, jobName: job.name, attempt }, 'job failed, will retry');
         delay(job, retryDelayMs(job.backoffMs, attempt));
       } else {
@@ -98,17 +122,47 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
     }
   }
 
+  /** Takes the oldest waiting job of the lane whose tenant is under its limit (the rest keep their place). */
+  function takeNext(list: string[]): MemoryJob | undefined {
+    const limit = tenantLimit(workerOpts);
+    for (let i = 0; i < list.length; i++) {
+      const job = jobs.get(list[i] ?? '');
+      if (job?.state !== 'waiting') {
+        list.splice(i--, 1);
+        continue;
+      }
+      if (limit > 0 && job.tenant && (runningForTenant.get(tenantKey(job)) ?? 0) >= limit) continue;
+      list.splice(i, 1);
+      return job;
+    }
+    return undefined;
+  }
+
+  function countTenant(job: MemoryJob, by: number): void {
+    if (!job.tenant) return;
+    const key = tenantKey(job);
+    const n = (runningForTenant.get(key) ?? 0) + by;
+    if (n > 0) runningForTenant.set(key, n);
+    else runningForTenant.delete(key);
+  }
+
   function pump(): void {
     if (!handlers || closing) return;
-    while (inFlight.size < concurrency && waiting.length > 0) {
-      const job = jobs.get(waiting.shift() ?? '');
-      if (job?.state !== 'waiting') continue;
-      job.state = 'active';
-      const run: Promise<void> = execute(job, handlers).finally(() => {
-        inFlight.delete(run);
-        pump();
-      });
-      inFlight.add(run);
+    for (const [lane, list] of waiting) {
+      while ((running.get(lane) ?? 0) < laneConcurrency(workerOpts, lane)) {
+        const job = takeNext(list);
+        if (!job) break;
+        job.state = 'active';
+        running.set(lane, (running.get(lane) ?? 0) + 1);
+        countTenant(job, 1);
+        const run: Promise<void> = execute(job, handlers).finally(() => {
+          inFlight.delete(run);
+          running.set(lane, (running.get(lane) ?? 1) - 1);
+          countTenant(job, -1);
+          pump();
+        });
+        inFlight.add(run);
+      }
     }
   }
 
@@ -125,11 +179,14 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
       const job: MemoryJob = {
         id,
         name,
+        lane: laneOf(lanes, name),
+        tenant: tenantOfPayload(payload),
         // The JSON round trip BullMQ makes, so a payload that would not survive Redis fails here too.
         payload: JSON.parse(JSON.stringify(payload === undefined ? {} : payload)),
         attempts: jobOpts.attempts ?? DEFAULT_ATTEMPTS,
         backoffMs: jobOpts.backoffMs ?? DEFAULT_BACKOFF_MS,
         attemptsMade: 0,
+        queuedAt: Date.now(),
         state: 'waiting',
       };
       jobs.set(id, job);
@@ -159,10 +216,10 @@ export function createMemoryQueue(opts: { logger: Logger }): JobQueue {
       return schedules.delete(key);
     },
 
-    async startWorker(jobHandlers, workerOpts = {}) {
-      if (handlers) throw new AppError({ code: 'worker_running', message: 'The worker is already running' });
+    async startWorker(jobHandlers, opts = {}) {
+      if (handlers) throw workerRunning();
       if (closing) throw unavailable('The job queue is closed');
-      concurrency = Math.max(1, Math.floor(workerOpts.concurrency ?? DEFAULT_CONCURRENCY));
+      workerOpts = opts;
       handlers = jobHandlers;
       pump();
     },

@@ -15,6 +15,11 @@ export interface KeyValueStore {
   take(key: string): Promise<string | null>;
   /** Atomically adds `by` to a fixed-window counter; the window starts with the key's first increment. */
   incrementWindow(key: string, by: number, windowMs: number): Promise<WindowCount>;
+  /**
+   * Reserves the next use of a rate (`burst` at once, then one every `intervalMs`; GCRA): how many ms to
+   * wait before using it (0: now), or -1, nothing reserved, when that wait would exceed `maxWaitMs`.
+   */
+  reserveRate(key: string, rate: RateSpec): Promise<number>;
   /** Takes a lock for `ttlMs`; the owner's token, or null when someone else holds it. */
   acquireLock(key: string, ttlMs: number): Promise<string | null>;
   /** Releases a lock only if `token` still owns it; true when released. */
@@ -34,6 +39,23 @@ export interface SetOptions {
   ttlMs?: number;
   /** Write only when the key does not exist (Redis `SET NX`). */
   onlyIfAbsent?: boolean;
+}
+
+export interface RateSpec {
+  /** Steady spacing between uses. */
+  intervalMs: number;
+  /** Uses allowed back to back after a quiet spell (at least 1). */
+  burst: number;
+  /** The longest wait a caller accepts; beyond it nothing is reserved. */
+  maxWaitMs: number;
+}
+
+/** GCRA on a theoretical arrival time `tat` (ms): the wait for one more use now, or -1, and the new tat. */
+export function gcra(tat: number | null, now: number, rate: RateSpec): { wait: number; tat: number } {
+  const from = Math.max(tat ?? now, now);
+  const wait = Math.max(0, from - (Math.max(1, rate.burst) - 1) * rate.intervalMs - now);
+  if (wait > rate.maxWaitMs) return { wait: -1, tat: from };
+  return { wait, tat: from + rate.intervalMs };
 }
 
 export interface WindowCount {

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import {
   assertInteger,
   assertPositiveMs,
+  gcra,
   type KeyValueStore,
   type MessageHandler,
   type SetOptions,
@@ -98,6 +99,15 @@ export function createMemoryStore(opts: { logger?: Logger } = {}): KeyValueStore
       const count = current + by;
       write(key, { value: String(count), expiresAt });
       return { count, resetAtMs: expiresAt };
+    },
+
+    async reserveRate(key, rate) {
+      assertPositiveMs(rate.intervalMs, 'intervalMs');
+      const now = Date.now();
+      const stored = live(key);
+      const next = gcra(stored ? Number(stored.value) : null, now, rate);
+      if (next.wait >= 0) write(key, { value: String(next.tat), expiresAt: next.tat + 1_000 });
+      return next.wait;
     },
 
     async acquireLock(key, ttlMs) {

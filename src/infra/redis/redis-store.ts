@@ -35,7 +35,22 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+// GCRA (as gcra() in key-value-store.ts) on the server's clock: one round trip, atomic across processes.
+// ARGV: interval ms, burst, max wait ms. Returns the wait, or -1 when it would exceed the max.
+const RESERVE_RATE_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local wait = tat - (math.max(1, tonumber(ARGV[2])) - 1) * interval - now
+if wait < 0 then wait = 0 end
+if wait > tonumber(ARGV[3]) then return -1 end
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now) + 1000)
+return wait`;
+
 interface ScriptedRedis extends Redis {
+  loreReserveRate(key: string, intervalMs: number, burst: number, maxWaitMs: number): Promise<number>;
   loreIncrementWindow(key: string, by: number, windowMs: number): Promise<[number, number]>;
   loreReleaseLock(key: string, token: string): Promise<number>;
 }
@@ -52,6 +67,7 @@ export function createRedisStore(url: string, opts: { logger?: Logger } = {}): K
   // defineCommand sends EVALSHA and falls back to EVAL once, so scripts are not resent on every call.
   client.defineCommand('loreIncrementWindow', { numberOfKeys: 1, lua: INCREMENT_WINDOW_LUA });
   client.defineCommand('loreReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
+  client.defineCommand('loreReserveRate', { numberOfKeys: 1, lua: RESERVE_RATE_LUA });
 
   const subscriptions = new Map<string, { handlers: Set<MessageHandler>; ready: Promise<unknown> }>();
   let subscriber: Redis | undefined;
@@ -103,6 +119,17 @@ export function createRedisStore(url: string, opts: { logger?: Logger } = {}): K
       assertPositiveMs(windowMs, 'windowMs');
       const [count, ttl] = await client.loreIncrementWindow(key, by, Math.ceil(windowMs));
       return { count: Number(count), resetAtMs: Date.now() + Number(ttl) };
+    },
+
+    async reserveRate(key, rate) {
+      assertPositiveMs(rate.intervalMs, 'intervalMs');
+      const wait = await client.loreReserveRate(
+        key,
+        Math.ceil(rate.intervalMs),
+        Math.floor(rate.burst),
+        Math.floor(rate.maxWaitMs),
+      );
+      return Number(wait);
     },
 
     async acquireLock(key, ttlMs) {

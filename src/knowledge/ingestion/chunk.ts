@@ -1,4 +1,5 @@
 import { commonPath, type Section, topLevel, toSections } from './chunk-sections.js';
+import { type ExtractLimits, passageLimitError } from './extract-limits.js';
 import type { ParsedDocument } from './parse/document.js';
 import { splitLongText, tailSentences } from './sentences.js';
 import { countTokens, splitByTokens } from './tokens.js';
@@ -19,6 +20,8 @@ export interface ChunkOptions {
   maxTokens?: number;
   /** Tokens of the previous chunk repeated at the start of the next one in the same section (default 60). */
   overlapTokens?: number;
+  /** Stop as soon as the document needs more than `limits.maxChunks` chunks (default: no limit). */
+  limits?: ExtractLimits;
 }
 
 interface Unit {
@@ -53,8 +56,10 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions = {}): Chu
   const drafts: Draft[] = [];
   let cur: Draft = { units: [], tokens: 0, paths: [] };
 
+  const overLimit = (n: number) => opts.limits !== undefined && n > opts.limits.maxChunks;
   const close = (carryOverlapFor?: Unit) => {
     if (cur.units.length) drafts.push(cur);
+    if (opts.limits && overLimit(drafts.length)) throw passageLimitError(opts.limits, 'too_many_passages');
     const prev = cur;
     cur = { units: [], tokens: 0, paths: [] };
     if (carryOverlapFor && overlapTokens > 0) {
@@ -91,7 +96,9 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions = {}): Chu
     }
   }
   close();
-  return toChunks(drafts, doc.title, maxTokens);
+  const chunks = toChunks(drafts, doc.title, maxTokens);
+  if (opts.limits && overLimit(chunks.length)) throw passageLimitError(opts.limits, 'too_many_passages');
+  return chunks;
 }
 
 /** A section's headings and paragraphs as units; a paragraph over `maxTokens` becomes one unit per sentence. */

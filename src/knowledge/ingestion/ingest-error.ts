@@ -8,7 +8,13 @@ export type IngestFailureReason =
   | 'corrupt_file'
   | 'unsupported_type'
   | 'too_large'
-  | 'zip_bomb';
+  | 'zip_bomb'
+  | 'too_many_pages'
+  | 'too_much_text'
+  | 'too_many_passages'
+  | 'timed_out'
+  | 'too_complex'
+  | 'parser_crashed';
 
 /**
  * A document that cannot be ingested, with a message written for the admin who uploaded it. Thrown by

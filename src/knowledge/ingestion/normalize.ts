@@ -1,3 +1,4 @@
+import { decodeHTMLStrict } from 'entities/decode';
 import type { Block, ParsedDocument } from './parse/document.js';
 
 // C0/C1 controls except tab and newline; zero-width characters and the soft hyphen carry no text.
@@ -36,14 +37,29 @@ export function dehyphenate(text: string): string {
   return text.replace(/(\p{Ll})-\n(\p{Ll})/gu, '$1$2');
 }
 
-/** Normalises every block and the title, dropping blocks left empty. Safe to apply twice. */
+/**
+ * Decodes HTML character references left in text ("Mastery &amp; Titles", "&nbsp;", "&lt;", "&#8217;"):
+ * Markdown allows them, exports and copy-paste leak them into DOCX, text and PDF, and a reader (or a quoted
+ * answer) must never see them. Strict mode: only references closed by ";" ("AT&T" and "&copy" stay as
+ * written). `entities` is the decoder linkedom's own parser uses.
+ */
+export function decodeEntities(text: string): string {
+  return text.includes('&') ? decodeHTMLStrict(text) : text;
+}
+
+/**
+ * Normalises every block and the title (character references decoded first, so a decoded no-break space is
+ * normalised too), dropping blocks left empty. Applied once per parse: a second pass would decode a
+ * literally written "&amp;lt;" once more.
+ */
 export function normalizeDocument(doc: ParsedDocument): ParsedDocument {
   const blocks: Block[] = [];
   for (const block of doc.blocks) {
-    const text = block.kind === 'heading' ? normalizeLine(block.text) : normalizeText(block.text);
+    const decoded = decodeEntities(block.text);
+    const text = block.kind === 'heading' ? normalizeLine(decoded) : normalizeText(decoded);
     if (text) blocks.push({ ...block, text });
   }
-  const out: ParsedDocument = { title: normalizeLine(doc.title).slice(0, 300), blocks };
+  const out: ParsedDocument = { title: normalizeLine(decodeEntities(doc.title)).slice(0, 300), blocks };
   if (doc.pageCount !== undefined) out.pageCount = doc.pageCount;
   return out;
 }

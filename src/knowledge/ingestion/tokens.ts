@@ -15,24 +15,47 @@ export function encodeTokens(text: string): number[] {
   return encode(text, PLAIN);
 }
 
-/** The text of `tokens`. */
+// gpt-tokenizer 4.0 decodes through one module-wide TextDecoder in streaming mode and never flushes it: a
+// slice ending inside a multi-byte character leaves those bytes behind, and they come out at the start of
+// the NEXT decode, whoever's text that is. Every decode here ends with this complete 4-byte character (four
+// byte tokens), which drains the decoder, and the character is cut off again.
+const DRAIN_CHAR = '\u{10000}';
+const DRAIN = encode(DRAIN_CHAR, PLAIN);
+
+/** The text of `tokens`, decoded on its own (bytes of a cut character become U+FFFD, never another text's). */
 export function decodeTokens(tokens: readonly number[]): string {
-  return decode(tokens);
+  const text = decode([...tokens, ...DRAIN]);
+  return text.endsWith(DRAIN_CHAR) ? text.slice(0, -DRAIN_CHAR.length) : text;
 }
 
 /**
  * Cuts `text` into consecutive pieces of at most `maxTokens` tokens each, preferring to end a piece at
- * whitespace so words stay whole. Every piece is non-empty and trimmed; together they hold all the words.
+ * whitespace so words stay whole, and never inside a character (cl100k tokens are bytes: an emoji or a CJK
+ * character can span several). Every piece is non-empty and trimmed; together they hold all the words.
  */
 export function splitByTokens(text: string, maxTokens: number): string[] {
   const tokens = encodeTokens(text);
   const pieces: string[] = [];
   let start = 0;
+  // Where tokens[start] begins in `text`: a piece that is not the text found there ends inside a character.
+  let at = 0;
   while (start < tokens.length) {
     let end = Math.min(start + maxTokens, tokens.length);
     if (end < tokens.length) end = wordBoundaryBefore(tokens, start, end);
-    const piece = decodeTokens(tokens.slice(start, end)).trim();
-    if (piece) pieces.push(piece);
+    let piece = decodeTokens(tokens.slice(start, end));
+    // A piece must be the text found at `at` (not ending inside a character: a UTF-8 character is at most 4
+    // byte tokens) and, cut loose and trimmed, still within the bound: tokens depend on their neighbours, so
+    // an emoji sequence after a space can encode to more tokens alone than in the slice it came from.
+    const fits = (p: string) => text.startsWith(p, at) && countTokens(p.trim()) <= maxTokens;
+    for (let back = end - 1; back > start && !fits(piece); back--) {
+      const shorter = decodeTokens(tokens.slice(start, back));
+      if (text.startsWith(shorter, at)) {
+        end = back;
+        piece = shorter;
+      }
+    }
+    if (piece.trim()) pieces.push(piece.trim());
+    at += piece.length;
     start = end;
   }
   return pieces;

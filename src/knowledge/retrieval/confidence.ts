@@ -1,11 +1,18 @@
 import type { SearchHit } from './hybrid-search.repo.js';
 
 /**
- * When retrieval counts as having found something worth answering from. Calibrated on the shipped
- * evaluation set (tests/fixtures/eval: answerable questions vs `unanswerable.jsonl`); see BENCHMARKS.md.
+ * When retrieval counts as having found something worth answering from. Calibrated on both shipped
+ * evaluation sets (tests/fixtures/eval and eval-slack: answerable questions vs `unanswerable.jsonl`); see
+ * BENCHMARKS.md, "Answer quality".
  */
 export interface ConfidenceThresholds {
-  /** Least share of the question's words one of the top hits must contain. */
+  /**
+   * Least weighted share of the question's topic words (term-weights.ts: each word by its rarity in everyday
+   * English and by how few retrieved passages hold it; filler and framing such as "how long", "can I get" left
+   * out, synonyms as one meaning) one of the top hits must contain to be quoted without a model. 0.5: the
+   * threshold with the best worse-of-the-two (answer shown, abstention) on the Slack-like set; checked on
+   * Kestrel and on held-out questions (BENCHMARKS.md, "Answer quality").
+   */
   minTermCoverage: number;
   /**
    * Least cosine similarity of the nearest chunk. Not calibrated on a real embedding model here (no key in
@@ -14,17 +21,29 @@ export interface ConfidenceThresholds {
   minSimilarity: number;
   /** How many of the top hits are looked at. */
   topHits: number;
+  /**
+   * Least cosine similarity for a hit with none of the question's words to count as related at all (the
+   * model-mode gate, `relevant`). A prior: unrelated text scores ≈ 0.1–0.25 with text-embedding-3-small.
+   */
+  minRelatedSimilarity: number;
 }
 
 export const DEFAULT_CONFIDENCE: ConfidenceThresholds = {
-  minTermCoverage: 0.6,
+  minTermCoverage: 0.5,
   minSimilarity: 0.4,
   topHits: 3,
+  minRelatedSimilarity: 0.3,
 };
 
 /** The relevance signal the answer step uses to decide between answering and "I don't know". */
 export interface Relevance {
+  /** Strong enough to quote passages as the answer (no model: nobody else judges them). */
   confident: boolean;
+  /**
+   * Anything related came back at all: a hit holding one of the question's words, or a near enough vector.
+   * With a model, this is the only gate before it: the model judges whether the passages answer.
+   */
+  relevant: boolean;
   /** What made it confident (or 'none'). */
   basis: 'terms' | 'similarity' | 'none';
   bestTermCoverage: number;
@@ -37,11 +56,14 @@ export function assessRelevance(hits: SearchHit[], t: ConfidenceThresholds = DEF
   const bestTermCoverage = Math.max(0, ...top.map((h) => h.termCoverage));
   const sims = top.map((h) => h.similarity).filter((s): s is number => s !== null);
   const bestSimilarity = sims.length ? Math.max(...sims) : null;
+  const relevant = hits.some(
+    (h) => h.termCoverage > 0 || (h.similarity !== null && h.similarity >= t.minRelatedSimilarity),
+  );
   if (top.length > 0 && bestTermCoverage >= t.minTermCoverage) {
-    return { confident: true, basis: 'terms', bestTermCoverage, bestSimilarity };
+    return { confident: true, relevant, basis: 'terms', bestTermCoverage, bestSimilarity };
   }
   if (bestSimilarity !== null && bestSimilarity >= t.minSimilarity) {
-    return { confident: true, basis: 'similarity', bestTermCoverage, bestSimilarity };
+    return { confident: true, relevant, basis: 'similarity', bestTermCoverage, bestSimilarity };
   }
-  return { confident: false, basis: 'none', bestTermCoverage, bestSimilarity };
+  return { confident: false, relevant, basis: 'none', bestTermCoverage, bestSimilarity };
 }

@@ -22,7 +22,10 @@ export interface SearchHit {
   fullTextScore: number | null;
   /** The chunk holds every word of the query (websearch semantics). */
   matchedAllTerms: boolean;
-  /** Share (0..1) of the query's distinct words found in the chunk. */
+  /**
+   * Share (0..1) of the query's distinct words found in the chunk, as SQL counts them; searchKnowledge
+   * replaces it with the share of the question's topic words (question-terms.ts).
+   */
   termCoverage: number;
   /** Position in the vector list (1 = nearest), null without an embedding or when not among the nearest. */
   semanticRank: number | null;
@@ -44,6 +47,8 @@ export interface HybridSearchParams {
   fullTextMode: FullTextMode;
   /** Candidates per list before fusion (null: the function's default, 4 × k and at least 40). */
   candidates?: number | null;
+  /** Only documents of these collections (a channel's scope); null or absent: every collection. */
+  collectionIds?: string[] | null;
 }
 
 interface HitRow {
@@ -70,7 +75,7 @@ export const toVectorLiteral = (v: number[]): string => `[${v.join(',')}]`;
 
 /**
  * Calls `lore.hybrid_search` (supabase/migrations/20261123002000_hybrid_search.sql; full-text ranked by
- * BM25 since 20261124008000_bm25_full_text.sql). Run it on a client from withTenant: the function is
+ * BM25 since 20261124008000_bm25_full_text.sql, scoped to collections since 20261204000300_collections.sql). Run it on a client from withTenant: the function is
  * SECURITY INVOKER, so row-level security fences it to that tenant.
  */
 export async function hybridSearch(c: Queryable, p: HybridSearchParams): Promise<SearchHit[]> {
@@ -78,7 +83,7 @@ export async function hybridSearch(c: Queryable, p: HybridSearchParams): Promise
     `SELECT * FROM lore.hybrid_search(
        p_tenant => $1, p_query => $2, p_embedding => $3::halfvec, p_k => $4, p_full_text_weight => $5,
        p_semantic_weight => $6, p_rrf_k => $7, p_embedding_model => $8, p_candidates => $9,
-       p_full_text_mode => $10)`,
+       p_full_text_mode => $10, p_collections => $11::uuid[])`,
     [
       p.tenantId,
       p.query,
@@ -90,6 +95,7 @@ export async function hybridSearch(c: Queryable, p: HybridSearchParams): Promise
       p.embeddingModel,
       p.candidates ?? null,
       p.fullTextMode,
+      p.collectionIds ?? null,
     ],
   );
   return rows.map((r) => ({

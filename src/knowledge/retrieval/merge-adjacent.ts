@@ -14,6 +14,9 @@ export interface Passage {
   content: string;
   /** The best fused score among its chunks: passages keep the order of their best hit. */
   score: number;
+  /** The best share of the question's words among its chunks, and the best cosine similarity (or null). */
+  termCoverage: number;
+  similarity: number | null;
 }
 
 /**
@@ -35,6 +38,8 @@ export function mergeAdjacentHits(hits: SearchHit[]): Passage[] {
         cur.ordinals.push(h.ordinal);
         cur.chunkIds.push(h.chunkId);
         cur.score = Math.max(cur.score, h.score);
+        cur.termCoverage = Math.max(cur.termCoverage, h.termCoverage);
+        cur.similarity = maxPage(cur.similarity, h.similarity);
         cur.pageEnd = maxPage(cur.pageEnd, h.pageEnd);
         if (cur.section !== h.section) cur.section = commonSection(cur.section, h.section);
         continue;
@@ -51,6 +56,8 @@ export function mergeAdjacentHits(hits: SearchHit[]): Passage[] {
         chunkIds: [h.chunkId],
         content: h.content,
         score: h.score,
+        termCoverage: h.termCoverage,
+        similarity: h.similarity,
       };
     }
     if (cur) passages.push(cur);
@@ -70,6 +77,7 @@ export function joinWithoutOverlap(a: string, b: string): string {
   return `${a}\n\n${b}`;
 }
 
+/** The larger of two optional numbers (pages, similarities). */
 const maxPage = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
 /** The shared leading part of two ' > '-joined heading paths. */

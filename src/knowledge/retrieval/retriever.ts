@@ -21,10 +21,10 @@ export interface RetrieverDeps {
  * instead of failing the answer.
  */
 export function createRetriever(deps: RetrieverDeps): Retriever {
-  return async (tenantId: string, query: string): Promise<Retrieval> => {
+  return async (tenantId, query, scope, known): Promise<Retrieval> => {
     let embedding: number[] | null = null;
     try {
-      const embedder = await deps.embedderFor(tenantId);
+      const embedder = known === undefined ? await deps.embedderFor(tenantId) : known;
       if (embedder && query.trim()) {
         embedding = (await embedder.llm.embed([query], { model: deps.embeddingModel })).vectors[0] ?? null;
       }
@@ -37,10 +37,12 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         embedding,
         embeddingModel: embedding ? deps.embeddingModel : null,
         k: deps.k ?? 12,
+        collectionIds: scope.collectionIds,
       }),
     );
     return {
       confident: result.relevance.confident,
+      relevant: result.relevance.relevant,
       passages: result.passages.map((p) => ({
         chunkId: p.chunkIds[0] as string,
         documentId: p.documentId,
@@ -50,6 +52,8 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         ordinal: p.ordinals[0] as number,
         content: p.content,
         score: p.score,
+        termCoverage: p.termCoverage,
+        similarity: p.similarity,
       })),
     };
   };

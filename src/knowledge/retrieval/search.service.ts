@@ -1,5 +1,5 @@
 import { EMBEDDING_DIMENSIONS } from '../../ai/llm-client.js';
-import { AppError } from '../../errors.js';
+import { badRequest, embeddingInvalid } from '../../errors.js';
 import type { DbClient } from '../../infra/db/database.js';
 import {
   assessRelevance,
@@ -9,6 +9,9 @@ import {
 } from './confidence.js';
 import { type FullTextMode, hybridSearch, type SearchHit } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, type Passage } from './merge-adjacent.js';
+import { searchableQuestion, topicTerms } from './question-terms.js';
+import { expandQuery } from './synonyms.js';
+import { termsOf, termWeights, weightedCoverage } from './term-weights.js';
 
 /** Fusion weights: RRF adds weight / (rrfK + rank) from each list (Supabase's hybrid-search defaults). */
 export interface SearchWeights {
@@ -29,13 +32,21 @@ export interface SearchOptions {
   weights?: Partial<SearchWeights>;
   fullTextMode?: FullTextMode;
   confidence?: Partial<ConfidenceThresholds>;
+  /**
+   * Only documents of these collections, filtered inside lore.hybrid_search (a channel's scope); null or
+   * absent: every collection of the tenant (admin tools, evaluation).
+   */
+  collectionIds?: string[] | null;
+  /** Search the question's synonyms too (default true; false to measure without). */
+  expandSynonyms?: boolean;
 }
 
 export interface SearchResult {
   hits: SearchHit[];
   /** The hits with neighbouring chunks of one document joined, best first: what to put in the prompt. */
   passages: Passage[];
-  relevance: Relevance;
+  /** With the question's topic terms, and those no hit holds (words the documents never use nearby). */
+  relevance: Relevance & { terms: string[]; unmatchedTerms: string[] };
 }
 
 /** Longest question text searched; longer text is cut (a Slack message can be 40k characters). */
@@ -52,24 +63,21 @@ export async function searchKnowledge(
   opts: SearchOptions,
 ): Promise<SearchResult> {
   if (!Number.isInteger(opts.k) || opts.k < 1 || opts.k > MAX_K) {
-    throw new AppError({
-      code: 'bad_request',
-      status: 400,
-      message: `k must be a whole number from 1 to ${MAX_K}.`,
-    });
+    throw badRequest(`k must be a whole number from 1 to ${MAX_K}.`);
   }
   const embedding = opts.embedding ?? null;
   if (embedding && (embedding.length !== EMBEDDING_DIMENSIONS || !embedding.every(Number.isFinite))) {
     // A programming or provider error, not the user's: the message stays internal.
-    throw new AppError({
-      code: 'embedding_invalid',
-      status: 500,
-      message: `Query embedding must be ${EMBEDDING_DIMENSIONS} finite numbers, got ${embedding.length}.`,
-    });
+    throw embeddingInvalid(
+      `Query embedding must be ${EMBEDDING_DIMENSIONS} finite numbers, got ${embedding.length}.`,
+    );
   }
-  const query = opts.query.slice(0, MAX_QUERY_CHARS);
+  // Chat filler ("hey", "pls", "thanks") is neither searched nor counted against a passage's coverage.
+  const question = searchableQuestion(opts.query.slice(0, MAX_QUERY_CHARS));
+  // Full-text also looks for the other words of each synonym group the question uses ("PTO" → "vacation").
+  const query = opts.expandSynonyms === false ? question : expandQuery(question);
   const weights = { ...DEFAULT_WEIGHTS, ...opts.weights };
-  const hits =
+  const sqlHits =
     query.trim() || embedding
       ? await hybridSearch(client, {
           tenantId,
@@ -81,11 +89,26 @@ export async function searchKnowledge(
           rrfK: weights.rrfK,
           embeddingModel: opts.embeddingModel ?? null,
           fullTextMode: opts.fullTextMode ?? 'all_then_any',
+          collectionIds: opts.collectionIds ?? null,
         })
       : [];
+  const terms = topicTerms(question);
+  // Coverage (the gate's signal, and what the playground shows) counts the question's topic words only (not
+  // "how long", "can I get"), with synonyms as one meaning ("PTO" is covered by "vacation"), over what a
+  // reader of the hit sees: title, section and text, each word weighted by how much it says (term-weights.ts).
+  // The SQL share would count the synonyms searched too.
+  const textOf = (h: SearchHit) => `${h.title}\n${h.section}\n${h.content}`;
+  const hitTerms = sqlHits.map((h) => termsOf(textOf(h)));
+  const wordWeights = termWeights(question, hitTerms);
+  const covered = sqlHits.map((h, i) => ({
+    ...h,
+    termCoverage: weightedCoverage(wordWeights, hitTerms[i] as Set<string>),
+  }));
+  const found = new Set(terms.filter((t) => hitTerms.some((have) => have.has(t))));
+  const relevance = assessRelevance(covered, { ...DEFAULT_CONFIDENCE, ...opts.confidence });
   return {
-    hits,
-    passages: mergeAdjacentHits(hits),
-    relevance: assessRelevance(hits, { ...DEFAULT_CONFIDENCE, ...opts.confidence }),
+    hits: covered,
+    passages: mergeAdjacentHits(covered),
+    relevance: { ...relevance, terms, unmatchedTerms: terms.filter((t) => !found.has(t)) },
   };
 }

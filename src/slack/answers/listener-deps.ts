@@ -9,6 +9,8 @@ export interface AnswerListenerDeps extends QuestionIntakeDeps {
   threads: ThreadMembership;
   /** PUBLIC_URL: source links and the dashboard link. */
   publicUrl: string;
+  /** SLACK_API_URL: a response_url may point at its origin (a local stand-in) besides Slack's hooks host. */
+  slackApiUrl: string;
 }
 
 /** The tenant Lore's authorize put on the context (absent only for events that skip authorization). */

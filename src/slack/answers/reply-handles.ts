@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { ReplyHandle } from '../../ai/answer-replier.js';
-import { AppError } from '../../errors.js';
+import { slackResponseUrlFailed, slackResponseUrlRefused } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { buildAnswerBlocks, escapeMrkdwn } from '../blocks/answer.js';
+import { buildAnswerBlocks, createStreamEscaper, escapeMrkdwn } from '../blocks/answer.js';
+import { isSlackResponseUrl } from './response-url.js';
 import { describeSlackError } from './slack-errors.js';
 
 /** How often a reply may call Slack while text streams in, and the clock (tests replace it). */
@@ -41,6 +42,8 @@ export function createStreamReply(
   let buffer = '';
   let lastFlush = Number.NEGATIVE_INFINITY;
   let stopped = false;
+  // Escaped as each piece arrives (an escape never spans pieces), so nothing raw ever reaches Slack.
+  const escapePiece = createStreamEscaper();
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -55,7 +58,7 @@ export function createStreamReply(
   return {
     ...at,
     async append(text) {
-      buffer += text;
+      buffer += escapePiece(text);
       if (timing.now() - lastFlush < timing.streamIntervalMs) return;
       lastFlush = timing.now();
       const piece = buffer;
@@ -109,19 +112,19 @@ export async function postToResponseUrl(
   fetchFn: typeof fetch,
   url: string,
   body: Record<string, unknown>,
+  slackApiUrl: string,
 ): Promise<void> {
+  // Checked again here, not only at intake: a job queued before the check existed carries its URL too.
+  if (!isSlackResponseUrl(url, slackApiUrl)) {
+    throw slackResponseUrlRefused();
+  }
   const res = await fetchFn(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (!res.ok) {
-    throw new AppError({
-      code: 'slack_response_url_failed',
-      message: `Slack refused the reply to a slash command (HTTP ${res.status})`,
-      status: 502,
-      expose: false,
-    });
+    throw slackResponseUrlFailed(res.status);
   }
 }
 
@@ -133,9 +136,15 @@ export function createResponseUrlReply(
   fetchFn: typeof fetch,
   channelId: string,
   responseUrl: string,
+  slackApiUrl: string,
 ): ReplyHandle {
   const send = (body: Record<string, unknown>) =>
-    postToResponseUrl(fetchFn, responseUrl, { response_type: 'ephemeral', replace_original: true, ...body });
+    postToResponseUrl(
+      fetchFn,
+      responseUrl,
+      { response_type: 'ephemeral', replace_original: true, ...body },
+      slackApiUrl,
+    );
   return {
     channelId,
     ts: '',

@@ -24,6 +24,8 @@ export interface SlackReplierDeps {
   /** The tenant's team and bot ids (streaming needs the team; thread history tells the bot's messages apart). */
   installationOf: (tenantId: string) => Promise<InstallationFacts>;
   logger: Logger;
+  /** SLACK_API_URL: response_urls must be on Slack's hooks host or this origin. */
+  slackApiUrl: string;
   fetch?: typeof fetch;
   timing?: Partial<ReplyTiming>;
   /** How long a workspace that refused chat.startStream goes straight to the fallback (default ten minutes). */
@@ -89,11 +91,12 @@ export function createSlackReplier(deps: SlackReplierDeps): AnswerReplier {
 
     async notice(t, text) {
       if (t.responseUrl) {
-        await postToResponseUrl(fetchFn, t.responseUrl, {
-          response_type: 'ephemeral',
-          replace_original: true,
-          text,
-        });
+        await postToResponseUrl(
+          fetchFn,
+          t.responseUrl,
+          { response_type: 'ephemeral', replace_original: true, text },
+          deps.slackApiUrl,
+        );
         return;
       }
       const client = await deps.clients.getClient(t.tenantId);
@@ -123,7 +126,7 @@ export function createSlackReplier(deps: SlackReplierDeps): AnswerReplier {
     },
 
     async begin(t, posted) {
-      if (t.responseUrl) return createResponseUrlReply(fetchFn, t.channelId, t.responseUrl);
+      if (t.responseUrl) return createResponseUrlReply(fetchFn, t.channelId, t.responseUrl, deps.slackApiUrl);
       const client = await deps.clients.getClient(t.tenantId);
       if (posted) {
         // A crashed attempt may have left its stream open; closing it first lets chat.update take over.

@@ -20,6 +20,23 @@ export function escapeMrkdwn(text: string, opts: { keepQuotes?: boolean } = {}):
   return opts.keepQuotes ? escaped.replace(/(?<!^|\n)>/g, '&gt;') : escaped.replace(/>/g, '&gt;');
 }
 
+/**
+ * Escapes streamed text piece by piece exactly as `escapeMrkdwn(whole, { keepQuotes: true })` would: every
+ * `&`, `<` and `>` is neutralised, and a `>` counts as a block quote only at the start of the whole text or
+ * after a newline, even when a piece boundary falls just before it. Streams carry passages and model output,
+ * so a `<!channel>` split across pieces must not survive either.
+ */
+export function createStreamEscaper(): (piece: string) => string {
+  let atLineStart = true;
+  return (piece) => {
+    if (!piece) return piece;
+    // Mid-line, a stand-in character keeps a leading `>` from looking like the start of a line.
+    const prefix = atLineStart ? '' : 'x';
+    atLineStart = piece.endsWith('\n');
+    return escapeMrkdwn(prefix + piece, { keepQuotes: true }).slice(prefix.length);
+  };
+}
+
 /** Splits text into pieces of at most `limit` characters, preferring paragraph, then line, then word breaks. */
 export function splitForSections(text: string, limit = SECTION_TEXT_LIMIT): string[] {
   const pieces: string[] = [];
@@ -106,6 +123,8 @@ export function buildAnswerBlocks(
       button('👍 Helpful', ACTION_IDS.feedbackUp, answerId),
       button('👎 Not helpful', ACTION_IDS.feedbackDown, answerId),
     ];
+    // The passages themselves, in a modal any member can open (the links need the dashboard).
+    if (sources.length > 0) elements.push(button('📄 View sources', ACTION_IDS.viewSources, answerId));
     if (opts.shareable)
       elements.push(button('Share in channel', ACTION_IDS.shareAnswer, answerId, 'primary'));
     blocks.push({ type: 'actions', block_id: BLOCK_IDS.answerActions, elements });

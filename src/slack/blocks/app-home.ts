@@ -6,6 +6,12 @@ import { escapeMrkdwn } from './answer.js';
 type KnownBlock = types.KnownBlock;
 
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
+const BANNER_ICON: Record<string, string> = {
+  error: ':no_entry:',
+  warning: ':warning:',
+  maintenance: ':construction:',
+  info: ':information_source:',
+};
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /** The usage line: "N of M questions and X of Y tokens this month", or uncapped with the workspace's own key. */
@@ -28,12 +34,18 @@ export function buildAppHome(opts: {
   usage: WorkspaceUsage | null;
   dashboardUrl: string;
   isAdmin: boolean;
+  /** Banners above everything else (limit warnings, announcements), text already in mrkdwn. */
+  banners?: ReadonlyArray<{ level: string; title: string; text: string }>;
 }): { type: 'home'; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
     {
       type: 'header',
       text: { type: 'plain_text', text: 'Lore: answers from your own documents', emoji: true },
     },
+    ...(opts.banners ?? []).flatMap((b): KnownBlock[] => [
+      section(`${BANNER_ICON[b.level] ?? ':information_source:'} *${escapeMrkdwn(b.title)}*\n${b.text}`),
+      { type: 'divider' },
+    ]),
     section(
       "I answer questions from your workspace's knowledge base (handbooks, policies, FAQs your admins add), and every answer cites its sources. When the documents don't cover something, I say so instead of guessing, and your admins see the question.",
     ),

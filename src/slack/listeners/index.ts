@@ -1,21 +1,47 @@
 import type { App } from '@slack/bolt';
-import type { Logger } from '../../logger.js';
 import type { TenantLifecycle } from '../../tenants/lifecycle.service.js';
+import type { AnswerListenerDeps } from '../answers/listener-deps.js';
+import { registerFeedback } from './actions/feedback.js';
+import { registerHomeOpenDashboard } from './actions/home-open-dashboard.js';
+import { registerShareAnswer } from './actions/share-answer.js';
+import { registerViewSources } from './actions/view-sources.js';
 import { registerWelcomeOpenDashboard } from './actions/welcome-open-dashboard.js';
+import { registerAssistant } from './assistant/assistant.js';
+import { registerAsk } from './commands/ask.js';
 import type { SlackEvents } from './event-router.js';
+import { registerAppHomeOpened } from './events/app-home-opened.js';
+import { registerAppMention } from './events/app-mention.js';
 import { registerAppUninstalled } from './events/app-uninstalled.js';
+import { registerMessage } from './events/message.js';
 import { registerTokensRevoked } from './events/tokens-revoked.js';
+import { registerSaveToLore } from './shortcuts/save-to-lore.js';
+import { registerFeedbackReason } from './views/feedback-reason.js';
 
-/** What the listeners need; grows as surfaces are added. */
-export interface ListenerDeps {
+/** What the listeners need: the lifecycle (uninstall, revoke) and what the answering surfaces need. */
+export interface ListenerDeps extends AnswerListenerDeps {
   lifecycle: TenantLifecycle;
-  logger: Logger;
   forgetClient: (tenantId: string) => void;
 }
 
-/** Registers every Slack listener, one per file under listeners/<kind>/. */
+/**
+ * Registers every Slack listener, one per file under listeners/<kind>/: the lifecycle events, the answering
+ * surfaces (mentions, DMs, thread follow-ups, /ask, the assistant panel), feedback, View sources, Save to Lore and the App Home. The
+ * Assistant comes first: it is global middleware that takes the assistant panel's (and DM threads')
+ * messages before `message` sees them.
+ */
 export function registerListeners(app: App, events: SlackEvents, deps: ListenerDeps): void {
+  registerAssistant(app, deps);
   registerAppUninstalled(events, deps);
   registerTokensRevoked(events, deps);
+  registerAppMention(events, deps);
+  registerMessage(events, deps);
+  registerAsk(app, deps);
+  registerFeedback(app, deps);
+  registerFeedbackReason(app, deps);
+  registerShareAnswer(app, deps);
+  registerViewSources(app, deps);
+  registerAppHomeOpened(events, deps);
   registerWelcomeOpenDashboard(app);
+  registerHomeOpenDashboard(app);
+  registerSaveToLore(app, deps);
 }

@@ -14,6 +14,8 @@ const passage = (n: number, content: string): RetrievedPassage => ({
   ordinal: n,
   content,
   score: 1 / n,
+  termCoverage: 0.5,
+  similarity: null,
 });
 const PASSAGES = [
   passage(1, 'Employees get 25 days of paid leave per year.'),
@@ -47,21 +49,44 @@ const input = {
   thread: [],
   style: 'concise' as const,
   instructions: '',
+  scope: { collectionIds: null },
 };
 
 describe('answerQuestion', () => {
-  it('says plainly that it does not know when retrieval is not confident, without calling the model', async () => {
+  it('with a model, declines without calling it only when nothing related came back', async () => {
     const model = scriptedModel(['should not be called']);
-    const r = await answerQuestion(deps({ passages: PASSAGES, confident: false }, model), input);
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: false, relevant: false }, model),
+      input,
+    );
     expect(r).toMatchObject({ outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [] });
+    expect(r.trace?.declinedBy).toBe('retrieval');
     expect(model.sent).toEqual([]);
+  });
+
+  it('with a model, lets the model judge passages retrieval is not confident about', async () => {
+    const model = scriptedModel(['You get 25 days [1].']);
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: false, relevant: true }, model),
+      input,
+    );
+    expect(r.outcome).toBe('answered');
+    expect(model.sent).toHaveLength(1);
+  });
+
+  it('without a model, quotes nothing unless retrieval is confident', async () => {
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: false, relevant: true }, null),
+      input,
+    );
+    expect(r).toMatchObject({ outcome: 'no_sources', sources: [] });
   });
 
   it('streams a cited answer and lists only the sources it cited, linking to the passage', async () => {
     const streamed: string[] = [];
     const r = await answerQuestion(
       deps(
-        { passages: PASSAGES, confident: true },
+        { passages: PASSAGES, confident: true, relevant: true },
         scriptedModel([
           'You get *25 days*',
           ' of paid leave a year [1].',
@@ -92,7 +117,7 @@ describe('answerQuestion', () => {
   it('turns the model saying NO_ANSWER into "I don\'t know" and never streams part of it', async () => {
     const streamed: string[] = [];
     const r = await answerQuestion(
-      deps({ passages: PASSAGES, confident: true }, scriptedModel(['NO_', 'ANS', 'WER'])),
+      deps({ passages: PASSAGES, confident: true, relevant: true }, scriptedModel(['NO_', 'ANS', 'WER'])),
       input,
       (d) => {
         streamed.push(d);
@@ -100,12 +125,50 @@ describe('answerQuestion', () => {
     );
     expect(r.outcome).toBe('no_sources');
     expect(r.text).toBe(NO_SOURCES_TEXT);
+    expect(r.sources).toEqual([]);
+    expect(r.trace?.declinedBy).toBe('model');
     expect(streamed).toEqual([]);
     expect(r.usage.completionTokens).toBe(30);
   });
 
+  it.each([
+    [['NO_ANSWER', '.']],
+    [['*NO_', 'ANSWER*']],
+    [['NO_ANSWER', '\n\nThe sources only cover leave.']],
+  ])('detects the marker however the model dresses it (%j), streaming none of it', async (pieces) => {
+    const streamed: string[] = [];
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: true, relevant: true }, scriptedModel(pieces)),
+      input,
+      (d) => {
+        streamed.push(d);
+      },
+    );
+    expect(r.outcome).toBe('no_sources');
+    expect(streamed.join('')).not.toContain('NO_');
+  });
+
+  it('streams a short answer that began like the marker ("No,") once it is clearly not the marker', async () => {
+    const streamed: string[] = [];
+    const r = await answerQuestion(
+      deps(
+        { passages: PASSAGES, confident: true, relevant: true },
+        scriptedModel(['N', 'o, ', 'never [1].']),
+      ),
+      input,
+      (d) => {
+        streamed.push(d);
+      },
+    );
+    expect(r.outcome).toBe('answered');
+    expect(streamed.join('')).toBe('No, never [1].');
+  });
+
   it('quotes the best passages, labelled as such, when no model is configured', async () => {
-    const r = await answerQuestion(deps({ passages: PASSAGES, confident: true }, null), input);
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: true, relevant: true }, null),
+      input,
+    );
     expect(r.outcome).toBe('extractive');
     expect(r.text).toMatch(/^_No AI model is set up/);
     expect(r.text).toContain('>Employees get 25 days of paid leave per year. [1]');
@@ -115,7 +178,7 @@ describe('answerQuestion', () => {
 
   it('sends the sources, the rules and the thread to the model, with admin instructions after the rules', async () => {
     const model = scriptedModel(['Yes [1].']);
-    await answerQuestion(deps({ passages: PASSAGES, confident: true }, model), {
+    await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true }, model), {
       ...input,
       instructions: 'Always answer in French.',
       thread: [
@@ -123,7 +186,9 @@ describe('answerQuestion', () => {
         { role: 'assistant', text: 'Your manager [1].' },
       ],
     });
-    const [system, ...rest] = model.sent[0] ?? [];
+    // The first call rewrote the follow-up for search; the second is the answer.
+    expect(model.sent).toHaveLength(2);
+    const [system, ...rest] = model.sent[1] ?? [];
     expect(system?.content).toContain('[1] Doc 1 — Section 1 (p. 1)\nEmployees get 25 days');
     expect(system?.content.indexOf('ONLY the numbered sources')).toBeLessThan(
       system?.content.indexOf('Always answer in French.') ?? -1,

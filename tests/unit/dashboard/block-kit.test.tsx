@@ -46,7 +46,7 @@ describe('BlockKitMessage', () => {
     expect(texts(body, '.slack-meta strong')).toEqual(['Lore']);
     expect(texts(body, '.bk-section strong')).toEqual(['30 days']);
     expect(texts(body, '.bk-section .cite')).toEqual(['[1]']);
-    expect(texts(body, '.bk-actions button')).toEqual(['👍 Helpful', '👎 Not helpful']);
+    expect(texts(body, '.bk-actions button')).toEqual(['👍 Helpful', '👎 Not helpful', '📄 View sources']);
   });
 
   it('renders header, fields, divider and link buttons, and names blocks it does not know', () => {

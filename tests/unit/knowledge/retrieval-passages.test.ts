@@ -86,9 +86,19 @@ describe('the relevance signal behind "I don\'t know"', () => {
       confident: false,
       basis: 'none',
     });
-    expect(assessRelevance([])).toMatchObject({ confident: false, bestSimilarity: null });
+    expect(assessRelevance([])).toMatchObject({ confident: false, relevant: false, bestSimilarity: null });
     const buried = [0, 1, 2].map((i) => hit({ documentId: 'a', ordinal: i, termCoverage: 0.1 }));
     buried.push(hit({ documentId: 'b', ordinal: 0, termCoverage: 1 }));
     expect(assessRelevance(buried).confident).toBe(false);
+  });
+
+  it('counts anything sharing a word, or a near enough vector, as related (the gate before a model)', () => {
+    expect(assessRelevance([hit({ documentId: 'a', ordinal: 0, termCoverage: 0.2 })]).relevant).toBe(true);
+    expect(
+      assessRelevance([hit({ documentId: 'a', ordinal: 0, termCoverage: 0, similarity: 0.35 })]).relevant,
+    ).toBe(true);
+    expect(
+      assessRelevance([hit({ documentId: 'a', ordinal: 0, termCoverage: 0, similarity: 0.1 })]).relevant,
+    ).toBe(false);
   });
 });

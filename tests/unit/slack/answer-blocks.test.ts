@@ -51,6 +51,7 @@ describe('buildAnswerBlocks', () => {
         elements: [
           expect.objectContaining({ action_id: ACTION_IDS.feedbackUp, value: 'ans-1' }),
           expect.objectContaining({ action_id: ACTION_IDS.feedbackDown, value: 'ans-1' }),
+          expect.objectContaining({ action_id: ACTION_IDS.viewSources, value: 'ans-1' }),
         ],
       },
     ]);

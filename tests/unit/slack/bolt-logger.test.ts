@@ -21,6 +21,15 @@ describe('Bolt logger adapter', () => {
     );
   });
 
+  it('scrubs the OAuth state, nonce and code from URLs and JSON (the installer logs its authorize URL at debug)', () => {
+    const text = scrubTokens(
+      'Generated authorize URL: https://slack.com/oauth/v2/authorize?scope=chat%3Awrite&state=eyJhbGciOi.abc-def_1&client_id=1.2&nonce=n0nc3 {"state":"s1"} /cb?code=c0de&x=1',
+    );
+    expect(text).not.toMatch(/eyJhbGciOi|n0nc3|"s1"|c0de/);
+    expect(text).toContain('state=[redacted]&client_id=1.2');
+    expect(text).toContain('code=[redacted]&x=1');
+  });
+
   it('writes Bolt lines as JSON into the pino stream, never the request bodies the SDK dumps at debug', () => {
     const lines: string[] = [];
     const logger = createLogger({

@@ -80,6 +80,30 @@ describe('reply handles', () => {
     expect(updates[1]?.args.blocks).toBeDefined();
   });
 
+  it('escapes streamed passages and model output like the final message, even when a mention is split across pieces', async () => {
+    const { client, calls } = recordingClient();
+    const t = clock();
+    const reply = createStreamReply(client, { channelId: 'C1', ts: '1.1' }, t, logger);
+    const pieces = ['> quoted <!chan', 'nel> please read <@U0BOSS> & <#C0GEN', '>', '\n> next', ' a>b'];
+    for (const piece of pieces) {
+      await reply.append(piece);
+      t.advance(500);
+    }
+    await reply.append(' <!here>');
+    await reply.finish('a1', { ...result, text: pieces.join('') });
+    const streamed = calls
+      .filter((c) => c.method === 'appendStream' || c.method === 'stopStream')
+      .map((c) => c.args.markdown_text ?? '')
+      .join('');
+    expect(streamed).not.toMatch(/<[!@#]/);
+    expect(streamed).toBe(
+      '> quoted &lt;!channel&gt; please read &lt;@U0BOSS&gt; &amp; &lt;#C0GEN&gt;\n> next a&gt;b &lt;!here&gt;',
+    );
+    // The same text as the final message shows.
+    const final = calls.at(-1)?.args.text as string;
+    expect(streamed.startsWith(final)).toBe(true);
+  });
+
   it('abort replaces whatever was streamed with the apology and no blocks', async () => {
     const { client, calls } = recordingClient();
     const reply = createStreamReply(client, { channelId: 'C1', ts: '1.1' }, clock(), logger);

@@ -47,6 +47,7 @@ function replierWith(fail: Record<string, string> = {}) {
     clients: { getClient: async () => fake.client },
     installationOf: async () => ({ teamId: 'T1', botId: 'B1', botUserId: 'UB1' }),
     logger: createLogger({ level: 'silent' }),
+    slackApiUrl: 'http://127.0.0.1:4999/api/',
     fetch: (async (url: string, init: RequestInit) => {
       posts.push({ url, body: JSON.parse(String(init.body)) });
       return new Response('ok');
@@ -94,6 +95,28 @@ describe('the Slack replier', () => {
         body: { response_type: 'ephemeral', replace_original: true, text: 'limit' },
       },
     ]);
+  });
+
+  it('never POSTs to a response_url off Slack: not another host, not plain http, not a look-alike', async () => {
+    const { replier, posts } = replierWith();
+    for (const responseUrl of [
+      'https://attacker.example/collect',
+      'http://hooks.slack.com/commands/T1/1/x',
+      'https://hooks.slack.com.attacker.example/x',
+      'https://hooks.slack.com:8443/x',
+      'https://user@hooks.slack.com/x',
+      'http://127.0.0.1:5000/api/',
+      'not a url',
+    ]) {
+      const t = target({ surface: 'ask', threadTs: undefined, responseUrl });
+      await expect(replier.notice(t, 'passages')).rejects.toThrow(/response_url is not on Slack/);
+      const reply = await replier.begin(t, null);
+      await expect(reply.abort('Sorry.')).rejects.toThrow(/response_url is not on Slack/);
+    }
+    expect(posts).toEqual([]);
+    // Slack's hooks host and the configured SLACK_API_URL origin (a local stand-in) are fine.
+    await replier.notice(target({ responseUrl: 'http://127.0.0.1:4999/commands/1' }), 'ok');
+    expect(posts.map((p) => p.url)).toEqual(['http://127.0.0.1:4999/commands/1']);
   });
 
   it('shows a thinking status only in assistant threads', async () => {

@@ -9,7 +9,7 @@ import {
   signInCallbackQuery,
   signInQuery,
 } from '../../../contracts/session.contract.js';
-import { AppError, isAppError } from '../../../errors.js';
+import { isAppError, notFound } from '../../../errors.js';
 import type { Database } from '../../../infra/db/database.js';
 import type { KeyValueStore } from '../../../infra/redis/key-value-store.js';
 import {
@@ -72,8 +72,7 @@ interface PendingPick {
 const iconFor = (w: AllowedWorkspace, teamId: string, url: string | null | undefined) =>
   w.slackTeamId === teamId ? (url ?? null) : null;
 
-const signInExpired = () =>
-  new AppError({ code: 'not_found', message: 'This sign-in has expired: sign in again', status: 404 });
+const signInExpired = () => notFound('Sign-in', 'This sign-in has expired: sign in again');
 
 /** Sends the browser to the sign-in page with a reason it can explain. */
 function toSignInPage(res: Response, error: SignInError, extra: Record<string, string> = {}): void {

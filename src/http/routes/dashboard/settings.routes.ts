@@ -6,7 +6,7 @@ import {
   type SettingsDto,
   updateSettingsBody,
 } from '../../../contracts/settings.contract.js';
-import { AppError } from '../../../errors.js';
+import { openAiKeyProblem } from '../../../errors.js';
 import type { BlobStore } from '../../../infra/blob/blob-store.js';
 import type { CipherBox } from '../../../infra/crypto/cipher-box.js';
 import type { Database } from '../../../infra/db/database.js';
@@ -60,11 +60,7 @@ export function settingsRoutes(deps: {
     const { key } = parseInput(openAiKeyBody, req.body ?? {});
     const check = await deps.checkOpenAiKey(key);
     if (!check.ok) {
-      throw new AppError({
-        code: `openai_key_${check.reason}`,
-        message: KEY_PROBLEMS[check.reason],
-        status: 422,
-      });
+      throw openAiKeyProblem(check.reason, KEY_PROBLEMS[check.reason]);
     }
     await setTenantOpenAiKey(deps.db, deps.cipher, auth.tenantId, key, auth.actor);
     res.json(await current(auth.tenantId));

@@ -1,15 +1,17 @@
 import express, { Router } from 'express';
 import {
   chunksQuery,
+  type DocumentDetailDto,
   type DocumentDto,
   documentIdParams,
   listDocumentsQuery,
   reindexBody,
   type UploadResultDto,
+  type VersionDto,
 } from '../../../contracts/documents.contract.js';
 import { isAppError } from '../../../errors.js';
 import { addDocument, type IntakeDeps } from '../../../knowledge/document-intake.service.js';
-import type { DocumentRecord } from '../../../knowledge/documents.repo.js';
+import type { DocumentRecord, VersionRecord } from '../../../knowledge/documents.repo.js';
 import {
   deleteDocument,
   getDocument,
@@ -26,6 +28,25 @@ import { forEachUploadedFile } from './multipart-upload.js';
 export function toDocumentDto(d: DocumentRecord): DocumentDto {
   const { activeVersionId: _internal, ...rest } = d;
   return { ...rest, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString() };
+}
+
+/**
+ * The wire shape of a version: the contract's fields only, named one by one so internal columns (the
+ * blob store key of the original) never reach a client.
+ */
+export function toVersionDto(v: VersionRecord): VersionDto {
+  return {
+    id: v.id,
+    documentId: v.documentId,
+    version: v.version,
+    checksum: v.checksum,
+    byteSize: v.byteSize,
+    mediaType: v.mediaType,
+    pageCount: v.pageCount,
+    status: v.status,
+    errorReason: v.errorReason,
+    createdAt: v.createdAt.toISOString(),
+  };
 }
 
 /** `/api/documents`: upload, list, view, delete and re-index the signed-in tenant's documents. */
@@ -52,7 +73,9 @@ export function documentsRoutes(deps: IntakeDeps & { embeddingModel: string | nu
           document: toDocumentDto(r.document),
         });
       } catch (err) {
-        if (!isAppError(err) || !err.expose) throw err;
+        // Too large ends the whole request at once (413, connection closed): reading on would mean taking
+        // the rest of an oversized body from whoever sends it.
+        if (!isAppError(err) || !err.expose || err.status === 413) throw err;
         results.push({ fileName: file.fileName, error: { code: err.code, message: err.message } });
       }
     });
@@ -86,7 +109,13 @@ export function documentsRoutes(deps: IntakeDeps & { embeddingModel: string | nu
 
   router.get('/documents/:id', async (req, res) => {
     const { id } = parseIds(documentIdParams, req.params, 'Document');
-    res.json(await getDocument(deps.db, authOf(req).tenantId, id));
+    const { document, versions } = await getDocument(deps.db, authOf(req).tenantId, id);
+    const body: DocumentDetailDto = {
+      // The dashboard marks the searchable version with it.
+      document: { ...toDocumentDto(document), activeVersionId: document.activeVersionId },
+      versions: versions.map(toVersionDto),
+    };
+    res.json(body);
   });
 
   router.get('/documents/:id/chunks', async (req, res) => {

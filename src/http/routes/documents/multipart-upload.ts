@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { AppError, badRequest } from '../../../errors.js';
+import { badRequest, unsupportedMediaType } from '../../../errors.js';
 
 /** Files per request: enough for a drag-and-drop of a folder's worth, bounded so one request cannot run forever. */
 export const MAX_FILES_PER_UPLOAD = 20;
@@ -22,11 +22,7 @@ export function forEachUploadedFile(
 ): Promise<number> {
   if (!req.is('multipart/form-data')) {
     return Promise.reject(
-      new AppError({
-        code: 'unsupported_media_type',
-        message: 'Send documents as multipart/form-data with one or more "file" fields.',
-        status: 415,
-      }),
+      unsupportedMediaType('Send documents as multipart/form-data with one or more "file" fields.'),
     );
   }
   return new Promise((resolve, reject) => {
@@ -38,6 +34,9 @@ export function forEachUploadedFile(
       if (failed) return;
       failed = true;
       req.unpipe(parser);
+      // Answer now and close the connection after the answer, instead of reading the rest of the body first
+      // (up to the client's whole upload); what still arrives meanwhile is discarded.
+      req.res?.setHeader('Connection', 'close');
       req.resume();
       reject(err);
     };

@@ -1,5 +1,6 @@
 import mammoth from 'mammoth';
 import { IngestError } from '../ingest-error.js';
+import { decodeEntities } from '../normalize.js';
 import type { ParsedDocument } from './document.js';
 import { htmlToBlocks, parseHtmlBody } from './html-blocks.js';
 import { chooseTitle, titleFromBlocks } from './title.js';
@@ -42,19 +43,10 @@ export async function parseDocx(
   return {
     title: chooseTitle(
       fileName,
-      decodeEntities(coreTitle),
-      decodeEntities(titleStyled),
+      coreTitle && decodeEntities(coreTitle),
+      titleStyled && decodeEntities(titleStyled),
       titleFromBlocks(blocks),
     ),
     blocks,
   };
-}
-
-function decodeEntities(text: string | undefined): string | undefined {
-  return text
-    ?.replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }

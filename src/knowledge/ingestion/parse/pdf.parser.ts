@@ -1,26 +1,54 @@
 import { PDFParse } from 'pdf-parse';
+import { checkChars, type ExtractLimits, NO_LIMITS } from '../extract-limits.js';
 import { IngestError } from '../ingest-error.js';
 import { dehyphenate, dropRepeatedPageLines, normalizeLine } from '../normalize.js';
 import type { Block, ParsedDocument } from './document.js';
 import { outlineKey, pdfHeadingLevel } from './pdf-headings.js';
 import { chooseTitle, titleFromBlocks } from './title.js';
 
-/** Reads a PDF's text page by page into headings and paragraphs that carry their page numbers. */
-export async function parsePdf(bytes: Buffer, fileName: string): Promise<ParsedDocument> {
+// Pages are read this many at a time, so a document over the text limit stops early.
+const PAGES_PER_READ = 20;
+
+/**
+ * Reads a PDF's text page by page into headings and paragraphs that carry their page numbers. A PDF with more
+ * pages than `limits.maxPages` is refused before any text is read, and one with more text than the limits
+ * allow as soon as its pages so far hold too much.
+ */
+export async function parsePdf(
+  bytes: Buffer,
+  fileName: string,
+  limits: ExtractLimits = NO_LIMITS,
+): Promise<ParsedDocument> {
   // pdf.js takes ownership of (and may detach) the array it is given: hand it a copy, not the caller's buffer.
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 });
   try {
     const info = await parser.getInfo();
-    const text = await parser.getText({ pageJoiner: '' });
-    const pageCount = text.total || info.total;
+    const pageCount = info.total;
     if (pageCount === 0) throw new IngestError('empty_document', 'This PDF has no pages.');
+    if (pageCount > limits.maxPages) {
+      throw new IngestError(
+        'too_many_pages',
+        `This PDF has ${pageCount} pages; Lore reads at most ${limits.maxPages} pages per document. Split it into smaller files and upload those.`,
+      );
+    }
+    const read: { num: number; text: string }[] = [];
+    let chars = 0;
+    for (let first = 1; first <= pageCount; first += PAGES_PER_READ) {
+      const last = Math.min(pageCount, first + PAGES_PER_READ - 1);
+      const text = await parser.getText({ pageJoiner: '', first, last });
+      for (const page of text.pages) {
+        read.push(page);
+        chars += page.text.length;
+      }
+      checkChars(chars, limits);
+    }
     const pages = dropRepeatedPageLines(
-      text.pages.map((p) => p.text.split('\n').map(normalizeLine).filter(Boolean)),
+      read.map((p) => p.text.split('\n').map(normalizeLine).filter(Boolean)),
     );
     const outline = outlineLevels(info.outline);
     const blocks: Block[] = [];
     pages.forEach((lines, i) => {
-      blocks.push(...pageBlocks(lines, text.pages[i]?.num ?? i + 1, outline, pages[i + 1]?.[0]));
+      blocks.push(...pageBlocks(lines, read[i]?.num ?? i + 1, outline, pages[i + 1]?.[0]));
     });
     if (!blocks.some((b) => /[\p{L}\p{N}]/u.test(b.text))) {
       throw new IngestError(

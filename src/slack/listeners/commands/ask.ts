@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { enqueueQuestion } from '../../answers/question-intake.js';
+import { isSlackResponseUrl } from '../../answers/response-url.js';
 import { escapeMrkdwn } from '../../blocks/answer.js';
 import { ASK_COMMAND } from '../../ids.js';
 
@@ -22,6 +23,12 @@ export function registerAsk(app: App, deps: AnswerListenerDeps): void {
     const tenantId = tenantIdOf(context);
     if (!question || !tenantId) {
       await ack({ response_type: 'ephemeral', text: ASK_USAGE });
+      return;
+    }
+    // The answer (the tenant's passages) goes to response_url: only ever to Slack.
+    if (!isSlackResponseUrl(command.response_url, deps.slackApiUrl)) {
+      deps.logger.warn({ tenantId }, '/ask refused: its response_url is not on Slack');
+      await ack({ response_type: 'ephemeral', text: ASK_UNAVAILABLE });
       return;
     }
     try {

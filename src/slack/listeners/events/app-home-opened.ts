@@ -1,3 +1,4 @@
+import { noticesFor } from '../../../tenants/notices.service.js';
 import { workspaceUsage } from '../../../usage/workspace-usage.service.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { describeSlackError } from '../../answers/slack-errors.js';
@@ -15,7 +16,7 @@ export function registerAppHomeOpened(events: SlackEvents, deps: AnswerListenerD
     if (!tenantId || event.tab !== 'home') return;
     const log = deps.logger.child({ tenantId });
     void (async () => {
-      const [usage, isAdmin] = await Promise.all([
+      const [usage, isAdmin, notices] = await Promise.all([
         workspaceUsage(deps.db, tenantId).catch((err: unknown) => {
           log.warn({ err }, 'usage for the App Home unavailable');
           return null;
@@ -24,10 +25,18 @@ export function registerAppHomeOpened(events: SlackEvents, deps: AnswerListenerD
           (r) => Boolean(r.user?.is_admin || r.user?.is_owner || r.user?.is_primary_owner),
           () => false,
         ),
+        // Limit warnings and announcements (a broken token could not publish this view anyway).
+        noticesFor(deps.db, tenantId, { publicUrl: deps.publicUrl, format: 'slack' }).then(
+          (all) => all.filter((n) => n.kind !== 'broken_installation'),
+          (err: unknown) => {
+            log.warn({ err }, 'notices for the App Home unavailable');
+            return [];
+          },
+        ),
       ]);
       await client.views.publish({
         user_id: event.user,
-        view: buildAppHome({ usage, isAdmin, dashboardUrl: `${deps.publicUrl}/app` }),
+        view: buildAppHome({ usage, isAdmin, dashboardUrl: `${deps.publicUrl}/app`, banners: notices }),
       });
     })().catch((err: unknown) => log.warn({ err: describeSlackError(err) }, 'App Home not published'));
   });

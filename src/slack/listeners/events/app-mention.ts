@@ -49,8 +49,8 @@ export function registerAppMention(events: SlackEvents, deps: AnswerListenerDeps
       },
       { retryNum: context.retryNum },
     );
-    if (result === 'queued') {
-      await deps.threads.join(tenantId, event.channel, threadTs).catch(() => undefined);
-    }
+    // Not awaited: remembering the thread (for follow-ups, seconds away at the earliest) is one Redis round
+    // trip the acknowledgement need not wait for.
+    if (result === 'queued') void deps.threads.join(tenantId, event.channel, threadTs).catch(() => undefined);
   });
 }

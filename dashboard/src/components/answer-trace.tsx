@@ -1,0 +1,66 @@
+import type { AskTraceDto } from '@contracts/ask.contract';
+
+const DECISION: Record<NonNullable<AskTraceDto['declinedBy']> | 'none', string> = {
+  retrieval: 'Declined before any model: nothing relevant enough was found.',
+  model: 'The model read the passages and said they do not answer the question.',
+  none: 'Answered from the passages below.',
+};
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** The playground's "why": what was searched, the passages retrieval found with their scores, who declined. */
+export function AnswerTrace({ trace }: { trace: AskTraceDto }) {
+  return (
+    <details className="answer-trace">
+      <summary>Why this answer</summary>
+      <dl className="trace-facts">
+        <dt>Searched for</dt>
+        <dd>
+          {trace.searchQuery}
+          {trace.rewritten ? <span className="muted"> (rewritten from the thread by the model)</span> : null}
+        </dd>
+        <dt>Decision</dt>
+        <dd>{DECISION[trace.declinedBy ?? 'none']}</dd>
+        <dt>Retrieval</dt>
+        <dd>
+          {trace.confident ? 'confident' : 'not confident'} ·{' '}
+          {trace.relevant ? 'related passages found' : 'nothing related'}
+        </dd>
+      </dl>
+      {trace.passages.length ? (
+        <table className="table trace-passages">
+          <caption className="sr-only">Retrieved passages</caption>
+          <thead>
+            <tr>
+              <th scope="col">Passage</th>
+              <th scope="col">Score</th>
+              <th
+                scope="col"
+                title="Share of the question's topic words the passage holds, each weighted by how rare it is in everyday English and among the passages found. Without a model, a top passage needs 50%."
+              >
+                Words matched (weighted)
+              </th>
+              <th scope="col">Similarity</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trace.passages.map((p, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the list is fixed once rendered; rank is its identity
+              <tr key={i}>
+                <td>
+                  {p.title}
+                  {p.section ? <span className="muted"> › {p.section}</span> : null}
+                </td>
+                <td>{p.score.toFixed(4)}</td>
+                <td>{pct(p.termCoverage)}</td>
+                <td>{p.similarity === null ? '—' : p.similarity.toFixed(2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted small">No passages were retrieved.</p>
+      )}
+    </details>
+  );
+}

@@ -1,0 +1,174 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createCipherBox } from '../../src/infra/crypto/cipher-box.js';
+import { createPostgresDatabase, type Database } from '../../src/infra/db/database.js';
+import { migrate } from '../../src/infra/db/migrate.js';
+import { BULLMQ_PREFIX } from '../../src/infra/queue/bullmq-queue.js';
+import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
+import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
+import { createLogger } from '../../src/logger.js';
+import { createTenantServices } from '../../src/tenants/tenant-services.js';
+import { copyDatabase, databaseOf, dropDatabase } from '../../tests/support/native-postgres.js';
+
+/**
+ * Lore's web role as production runs it, in a process of its own (`APP_ROLE=web`, native Postgres, Redis),
+ * for the memory check and the production event-ack benchmark: start it, install workspaces into its
+ * database, and read its RSS and CPU time from /proc.
+ */
+export const WEB_SECRET = 'scale-signing-secret';
+const KEY = Buffer.alloc(32, 5);
+const ENCRYPTION_KEYS = `k1:${KEY.toString('base64')}`;
+const quiet = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+export interface WebProcess {
+  url: string;
+  pid: number;
+  /** Resident set size, MB. */
+  rssMb(): Promise<number>;
+  /** User + system CPU time so far, ms (all threads). */
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** A team id no other run shares: the installation cache in Redis is keyed by team, across databases. */
+export const runTeamPrefix = () => `T${randomBytes(3).toString('hex').toUpperCase()}`;
+export const teamAt = (prefix: string, i: number) => `${prefix}${String(i).padStart(6, '0')}`;
+
+export function startWebProcess(opts: {
+  databaseUrl: string;
+  redisUrl: string;
+  queueName: string;
+  nodeArgs?: string[];
+  command?: string[];
+}): Promise<WebProcess> {
+  const args = [...(opts.nodeArgs ?? []), ...(opts.command ?? ['--import', 'tsx', 'src/main.ts'])];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      APP_ROLE: 'web',
+      DATABASE_URL: opts.databaseUrl,
+      REDIS_URL: opts.redisUrl,
+      QUEUE_NAME: opts.queueName,
+      SLACK_SIGNING_SECRET: WEB_SECRET,
+      SLACK_STATE_SECRET: 'scale-state-secret',
+      ENCRYPTION_KEYS,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pid = child.pid ?? 0;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Health:\s+(http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(out);
+      if (!match?.[1]) return;
+      resolve({
+        url: match[1],
+        pid,
+        async rssMb() {
+          const status = await readFile(`/proc/${pid}/status`, 'utf8');
+          return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+        },
+        cpuMs: () => cpuMsOf(pid),
+        async stop() {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then(() => reject(new Error(`web process exited before it was ready:\n${out}`)));
+  });
+}
+
+/** A process's user + system CPU time so far, ms: fields 14 and 15 of /proc/<pid>/stat, in 10 ms ticks. */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Installs `teamIds` into `db` as the OAuth flow stores them (encrypted bot tokens), `parallel` at a time. */
+export async function installWorkspaces(db: Database, teamIds: string[], parallel = 4): Promise<void> {
+  const tenants = createTenantServices({
+    db,
+    kv: createMemoryStore({ logger: quiet }),
+    queue: createMemoryQueue({ logger: quiet }),
+    logger: quiet,
+    cipher: createCipherBox([{ id: 'k1', key: KEY }]),
+  });
+  let next = 0;
+  const worker = async () => {
+    while (next < teamIds.length) {
+      const teamId = teamIds[next++] as string;
+      await tenants.installations.store({
+        teamId,
+        teamName: teamId,
+        enterpriseId: null,
+        enterpriseName: null,
+        enterpriseUrl: null,
+        isEnterpriseInstall: false,
+        appId: 'A0SCALE',
+        tokenType: 'bot',
+        authVersion: 'v2',
+        metadata: null,
+        incomingWebhook: null,
+        bot: {
+          token: `xoxb-scale-${teamId}`,
+          id: `B${teamId}`,
+          userId: `U${teamId}`,
+          scopes: ['chat:write'],
+        },
+        user: { id: '', scopes: [], tokens: null },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}
+
+/** Deletes a queue the web process filled (its answer jobs never get a worker here). */
+export async function dropQueue(redisUrl: string, queueName: string): Promise<void> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
+  await admin.obliterate({ force: true });
+  await admin.close();
+  const lanes = await connection.keys(`${BULLMQ_PREFIX}:${queueName}-*:meta`);
+  for (const meta of lanes) {
+    const lane = new Queue(meta.split(':')[2] ?? '', { connection, prefix: BULLMQ_PREFIX });
+    await lane.obliterate({ force: true });
+    await lane.close();
+  }
+  await connection.quit();
+}
+
+/**
+ * A fresh, migrated native database for a benchmark, copied from the Supabase-shaped base that
+ * scripts/ci/prepare-native-postgres.sh prepares (BENCH_DATABASE_URL, else TEST_DATABASE_URL); dropped by
+ * `drop`. Undefined when neither is set.
+ */
+export async function benchDatabase(): Promise<
+  { db: Database; url: string; drop(): Promise<void> } | undefined
+> {
+  const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!base) return undefined;
+  const name = `lore_scale_bench_${randomBytes(4).toString('hex')}`;
+  const url = await copyDatabase(base, databaseOf(base), name);
+  const db = createPostgresDatabase(url, { max: 4 });
+  await migrate(db);
+  return {
+    db,
+    url,
+    async drop() {
+      await db.close();
+      await dropDatabase(base, name);
+    },
+  };
+}

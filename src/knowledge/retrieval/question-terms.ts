@@ -1,0 +1,94 @@
+import { readWords } from './synonyms.js';
+import { stem, withoutClitic, words } from './words.js';
+
+/**
+ * How a question typed in Slack is read for search: chat filler (greetings, thanks, "pls", "quick
+ * question", mentions, emoji) carries no meaning, so it must neither be searched nor count against how much
+ * of the question a passage covers. The word level (splitting, stemming) is words.ts.
+ */
+
+// Greetings, politeness, chat abbreviations and framing words people put around a question. Only words that
+// never carry the question's meaning ("someone", "asking", "know" can, and measured worse removed). Not question
+// words: "how", "when", "where" are stop words to Postgres already, and content words are never here.
+const FILLER = new Set(
+  `hi hey heya hello hiya yo folks guys pls plz please thanks thank thx ty cheers tia sorry
+  quick question q qq wondering curious lol haha btw fyi imo imho tbh afaik iirc ok okay oh ah um uh hmm
+  just actually really basically`.split(/\s+/),
+);
+
+// English stop words (a subset of Postgres's list) for the JS-side scorer; Postgres drops its own in SQL.
+const STOP = new Set(
+  `a an and are as at be been being but by can could did do does doing for from had has have having he her here
+  him his how i if in into is it its me my myself no nor not of off on once only or other our ours out over own
+  same she should so some such than that the their them then there these they this those through to too under
+  until up very was we were what when where which while who whom why will with would you your yours yourself
+  am any both each few more most further again against about above after before below between down during
+  i'm im i've ive i'd id we're were you're youre it's whats what's`.split(/\s+/),
+);
+
+/**
+ * The question without chat filler: Slack mentions, channel links, emoji codes, and filler words are
+ * removed; the rest keeps its order. A question made only of filler is returned as typed.
+ */
+export function searchableQuestion(question: string): string {
+  const stripped = question
+    .replace(/<[@#!][^>]*>/g, ' ')
+    .replace(/:[a-z0-9_+-]+:/gi, ' ')
+    .replace(/[\p{Extended_Pictographic}]/gu, ' ');
+  const kept = stripped
+    .split(/\s+/)
+    .filter((token) => {
+      const w = words(token);
+      return w.length === 0 ? /[\p{L}\p{N}]/u.test(token) : !w.every((x) => FILLER.has(x));
+    })
+    .join(' ')
+    .trim();
+  return words(kept).some((w) => !STOP.has(w)) ? kept : question.trim();
+}
+
+// Words that frame a question ("how much", "how long", "can I get", "am I allowed") rather than name its
+// topic: a passage that answers need not contain them, so they do not count against its coverage.
+const FRAMING = new Set(
+  `much many long often far soon get gets got getting need needs want wants take use allowed allow allowing
+  happen happens exist exists whats what m d s ll ve re tmrw today tomorrow anything something somewhere someone
+  anyone ok go going able possible way still also else ever even`
+    .split(/\s+/)
+    .map((w) => stem(w)),
+);
+
+/** A word that carries no topic: a stop word or chat filler (clitics and negations read as their word). */
+const isFunctionWord = (word: string) => {
+  const w = withoutClitic(word);
+  return STOP.has(w) || FILLER.has(w);
+};
+
+/**
+ * The content terms of a text: stems of its words without stop words or filler, every synonym phrase as one
+ * "syn<g>" token (a phrase is kept even if made of stop words, as "time off" is).
+ */
+export function contentTerms(text: string): string[] {
+  return contentWords(text).map((w) => w.term);
+}
+
+const contentWords = (text: string) =>
+  readWords(text).filter((w) => w.group !== undefined || !isFunctionWord(w.word));
+
+/** The words naming a question's topic: content words without framing, synonyms read as one meaning. */
+export function topicTerms(question: string): string[] {
+  return [...topicWords(question).keys()];
+}
+
+/** Each topic term of a question with the word (or synonym phrase) the question typed for it, first use. */
+export function topicWords(question: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of contentWords(question))
+    if (!FRAMING.has(w.term) && !out.has(w.term)) out.set(w.term, w.word);
+  return out;
+}
+
+/** The share of a question's topic terms a text holds (synonyms count: "PTO" is covered by "time off"). */
+export function topicCoverage(terms: string[], text: string): number {
+  if (terms.length === 0) return 0;
+  const have = new Set(contentTerms(text));
+  return terms.filter((t) => have.has(t)).length / terms.length;
+}

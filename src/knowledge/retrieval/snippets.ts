@@ -1,0 +1,116 @@
+import { splitSentences } from '../ingestion/sentences.js';
+import { contentTerms, topicWords } from './question-terms.js';
+import { wordRarity } from './word-rarity.js';
+
+export interface SnippetOptions {
+  /** Longest snippet, in characters (whole sentences; one longer sentence is cut at a word). */
+  maxChars: number;
+  /** Most sentences picked for matching the question (a neighbour or heading may be added within maxChars). */
+  maxSentences: number;
+}
+
+const DEFAULTS: SnippetOptions = { maxChars: 420, maxSentences: 3 };
+
+// A heading's words count for the sentences under it at this share: "When you leave" makes "You can buy your
+// laptop at its depreciated value" the answer to "can I keep my laptop when I leave".
+const HEADING_SHARE = 0.5;
+
+interface Sentence {
+  i: number;
+  text: string;
+  terms: Set<string>;
+  heading: boolean;
+  /** Index of the heading line this sentence sits under, or -1. */
+  under: number;
+}
+
+/** A line that reads as a heading: one short sentence without closing punctuation, followed by more text. */
+const isHeading = (line: string, last: boolean) =>
+  !last && line.length <= 80 && !/[.!?:;…,)"”]$/.test(line) && splitSentences(line).length === 1;
+
+/**
+ * A query-focused snippet of a passage: its sentences that best match the question, in reading order, with
+ * "…" where text was skipped. A sentence scores the summed weight of the question's topic words it holds, plus
+ * half the weight of those only its section heading holds. A word weighs its rarity in everyday English
+ * (word-rarity.ts) times its rarity among the passage's sentences (idf within the passage), so the sentence with
+ * the rare, specific word wins over the one repeating the topic. Headings are never quoted alone; a heading
+ * that matched is shown before its sentence, and the sentence after the best one is added when it fits (answers
+ * often run on). Lines are sentences too (lists, table rows). Falls back to the passage's start when nothing
+ * matches.
+ */
+export function querySnippet(question: string, passage: string, opts: Partial<SnippetOptions> = {}): string {
+  const o = { ...DEFAULTS, ...opts };
+  const lines = passage
+    .split(/\n+/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const sentences: Sentence[] = [];
+  let under = -1;
+  lines.forEach((line, li) => {
+    const heading = isHeading(line, li === lines.length - 1);
+    for (const text of heading ? [line] : splitSentences(line)) {
+      const i = sentences.length;
+      sentences.push({ i, text, terms: new Set(contentTerms(text)), heading, under: heading ? -1 : under });
+      if (heading) under = i;
+    }
+  });
+  // The question's topic words, synonyms as one meaning ("payday" finds the sentence about salary).
+  const typed = topicWords(question);
+  const weight = new Map<string, number>();
+  for (const [t, word] of typed) {
+    const df = sentences.filter((s) => s.terms.has(t)).length;
+    const rarity = Math.max(0, ...word.split(' ').map(wordRarity));
+    weight.set(t, rarity * Math.log(1 + sentences.length / Math.max(1, df)));
+  }
+  const score = (s: Sentence) => {
+    const head = sentences[s.under]?.terms;
+    let sum = 0;
+    for (const [t, w] of weight) {
+      if (s.terms.has(t)) sum += w;
+      else if (head?.has(t)) sum += HEADING_SHARE * w;
+    }
+    return sum;
+  };
+  const ranked = sentences
+    .filter((s) => !s.heading)
+    .map((s) => ({ s, score: score(s) }))
+    .filter((x) => x.score > 0)
+    // Best match first; on a tie the longer sentence, then the earlier.
+    .sort((a, b) => b.score - a.score || b.s.text.length - a.s.text.length || a.s.i - b.s.i);
+  const picked = new Set<number>();
+  let used = 0;
+  const take = (s: Sentence | undefined) => {
+    if (!s || picked.has(s.i) || (picked.size > 0 && used + s.text.length > o.maxChars)) return false;
+    picked.add(s.i);
+    used += s.text.length + 2;
+    return true;
+  };
+  for (const { s } of ranked) {
+    if (picked.size >= o.maxSentences) break;
+    if (!take(s)) continue;
+    const head = sentences[s.under];
+    if (head && [...weight.keys()].some((t) => head.terms.has(t) && !s.terms.has(t))) take(head);
+  }
+  // The sentence after the best match, when it fits and is not a new section.
+  const best = ranked[0]?.s;
+  const next = best && sentences[best.i + 1];
+  if (next && !next.heading) take(next);
+  if (picked.size === 0) return cut(passage.replace(/\s+/g, ' ').trim(), o.maxChars);
+  const order = [...picked].sort((a, b) => a - b);
+  let out = '';
+  order.forEach((i, k) => {
+    const prev = order[k - 1];
+    const s = sentences[i] as Sentence;
+    out += k === 0 ? (i > 0 ? '… ' : '') : prev !== undefined && i === prev + 1 ? ' ' : ' … ';
+    out += s.heading ? `${s.text}:` : s.text;
+  });
+  const last = order.at(-1);
+  if (last !== undefined && last < sentences.length - 1) out += ' …';
+  return cut(out.replace(/\s+/g, ' '), o.maxChars + 40);
+}
+
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const at = text.lastIndexOf(' ', max - 1);
+  return `${text.slice(0, at > max / 2 ? at : max - 1)}…`;
+}

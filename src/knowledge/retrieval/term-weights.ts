@@ -1,0 +1,47 @@
+import { contentTerms, topicWords } from './question-terms.js';
+import { wordRarity } from './word-rarity.js';
+
+/**
+ * How much each topic word of a question says about what it asks, for the no-model gate and the quoted
+ * snippets: a word's rarity in everyday English (word-rarity.ts: "bereavement" and "payslip" name a topic,
+ * "find" and "free" frame it) times how few of the retrieved passages hold it (2 when none does, 1 when all
+ * do: a word every candidate holds does not tell them apart, one that none holds is what the documents do not
+ * cover). Measured against the plain share of words on both shipped sets and the held-out questions
+ * (BENCHMARKS.md, "Answer quality").
+ */
+export type TermWeights = Map<string, number>;
+
+/** Candidates the "how many hold it" share is counted over: the first hits, whatever k the caller asked for. */
+export const WEIGHT_HITS = 10;
+
+/** The content terms a text holds, read once per hit and shared by the weights and the coverage. */
+export const termsOf = (text: string): Set<string> => new Set(contentTerms(text));
+
+export function termWeights(question: string, hitTerms: ReadonlyArray<Set<string>>): TermWeights {
+  const typed = topicWords(question);
+  const candidates = hitTerms.slice(0, WEIGHT_HITS);
+  const weights: TermWeights = new Map();
+  for (const [term, word] of typed) {
+    // A synonym phrase weighs as its rarest word ("paid time off" as "paid"); a bare number weighs nothing.
+    const rarity = Math.max(0, ...word.split(' ').map(wordRarity));
+    const held = candidates.length ? candidates.filter((c) => c.has(term)).length / candidates.length : 0;
+    weights.set(term, rarity * (2 - held));
+  }
+  return weights;
+}
+
+/**
+ * The weighted share (0..1) of the question's topic words a text holds. Questions whose words all weigh
+ * nothing (only numbers) fall back to the plain share.
+ */
+export function weightedCoverage(weights: TermWeights, have: Set<string>): number {
+  if (weights.size === 0) return 0;
+  let total = 0;
+  let held = 0;
+  for (const [t, w] of weights) {
+    total += w;
+    if (have.has(t)) held += w;
+  }
+  if (total > 0) return held / total;
+  return [...weights.keys()].filter((t) => have.has(t)).length / weights.size;
+}

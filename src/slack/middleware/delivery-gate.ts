@@ -1,0 +1,121 @@
+import { parse as parseQuery } from 'node:querystring';
+import { isValidSlackRequest } from '@slack/bolt';
+import type { Request, RequestHandler } from 'express';
+import type { Logger } from '../../logger.js';
+
+/** Bolt's own limit on a delivery's body; Slack's largest payloads (views) stay far below it. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The delivery's bytes, read once here; Bolt's receiver verifies and parses these instead of the stream. */
+      rawBody?: Buffer;
+    }
+  }
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** True for an Events API body Lore's listeners can read (checked after the signature). */
+function usableEvent(body: unknown): boolean {
+  if (!isObject(body) || !isString(body.type)) return false;
+  if (body.type === 'url_verification') return isString(body.challenge);
+  if (body.type === 'event_callback') return isObject(body.event) && isString(body.event.type);
+  return body.type === 'app_rate_limited';
+}
+
+/** True for an interaction payload with the fields Bolt and Lore's listeners read. */
+function usableInteraction(p: unknown): boolean {
+  if (!isObject(p) || !isString(p.type) || !isObject(p.user) || !isString(p.user.id)) return false;
+  if (p.team !== null && p.team !== undefined && !(isObject(p.team) && isString(p.team.id))) return false;
+  switch (p.type) {
+    case 'block_actions':
+      return (
+        Array.isArray(p.actions) &&
+        p.actions.length > 0 &&
+        p.actions.every((a) => isObject(a) && isString(a.action_id)) &&
+        (p.channel === undefined || (isObject(p.channel) && isString(p.channel.id))) &&
+        (p.message === undefined || (isObject(p.message) && isString(p.message.ts)))
+      );
+    case 'view_submission':
+    case 'view_closed':
+      return isObject(p.view) && isString(p.view.id);
+    case 'shortcut':
+    case 'message_action':
+    case 'block_suggestion':
+      return true;
+    default:
+      return false;
+  }
+}
+
+const COMMAND_FIELDS = ['command', 'team_id', 'user_id', 'channel_id', 'trigger_id'] as const;
+
+/** Parses a verified body as Bolt will, and says whether Lore can do anything with it. */
+function classify(req: Request, text: string): 'usable' | 'unusable' {
+  const form = req.is('application/x-www-form-urlencoded');
+  try {
+    if (!form) return usableEvent(JSON.parse(text)) ? 'usable' : 'unusable';
+    const fields = parseQuery(text);
+    if (fields.ssl_check !== undefined) return 'usable';
+    if (typeof fields.payload === 'string') {
+      return usableInteraction(JSON.parse(fields.payload)) ? 'usable' : 'unusable';
+    }
+    return COMMAND_FIELDS.every((f) => isString(fields[f])) ? 'usable' : 'unusable';
+  } catch {
+    // Signed but not JSON: Slack sent it (or its secret leaked); either way there is nothing to do.
+    return 'unusable';
+  }
+}
+
+async function readBody(req: Request): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Runs before Bolt on POST /slack/events. Bolt turns a signed body it cannot read (JSON `null`, a
+ * `block_actions` without its actions, …) into a 500 or a 3-second wait, and Slack counts 5xx against the
+ * app. Here: an unsigned or wrongly signed delivery is a 401 and an oversized one a 413, whatever the body;
+ * a signed one Lore cannot use (not JSON, or not a shape its listeners read) a 200, ignored; the rest goes on to
+ * Bolt, which reads the same bytes from `req.rawBody` and verifies them again.
+ */
+export function slackDeliveryGate(deps: { signingSecret: string; logger: Logger }): RequestHandler {
+  const log = deps.logger.child({ component: 'slack' });
+  return async (req, res, next) => {
+    const body = await readBody(req);
+    if (!body) {
+      res.status(413).end();
+      return;
+    }
+    const text = body.toString('utf8');
+    const signed = isValidSlackRequest({
+      signingSecret: deps.signingSecret,
+      body: text,
+      headers: {
+        'x-slack-signature': req.get('x-slack-signature') ?? '',
+        'x-slack-request-timestamp': Number(req.get('x-slack-request-timestamp')),
+      },
+    });
+    if (!signed) {
+      res.status(401).end();
+      return;
+    }
+    if (classify(req, text) === 'unusable') {
+      log.info('signed Slack delivery ignored: not a shape Lore handles');
+      res.status(200).end();
+      return;
+    }
+    req.rawBody = body;
+    next();
+  };
+}

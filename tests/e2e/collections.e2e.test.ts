@@ -1,0 +1,57 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '../support/test-app.js';
+import { launchBrowser, openContext, screenshot } from './support/browser.js';
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+describe('collection settings in the dashboard (headless Chromium, real server)', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchBrowser();
+    ({ page, problems } = await openContext(browser, app.url, 'laptop'));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.cleanup();
+  });
+
+  it('adds a collection, maps a channel to it with instructions, and refuses to delete it while the channel uses it', async () => {
+    await page.goto('/app/sign-in');
+    await page.getByRole('button', { name: /Dev sign-in/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.getByRole('link', { name: /Collections/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Collections' }).waitFor();
+    // The demo workspace is not installed in Slack: the picker says why it shows no names.
+    await page
+      .getByText('Lore is not installed in this workspace, so channel names cannot be read.')
+      .waitFor();
+    expect(await page.locator('tr', { hasText: 'Everyone' }).getByText('Default').count()).toBe(1);
+
+    await page.getByLabel('Name', { exact: true }).fill('HR');
+    await page.getByRole('button', { name: 'Add collection' }).click();
+    await page.getByText('Created “HR”.', { exact: false }).waitFor();
+
+    await page.getByLabel('Find a channel').fill('C0HRTEAM1');
+    await page.getByLabel('HR', { exact: true }).check();
+    await page.getByLabel('Instructions in this channel (tone, audience)').fill('Audience: managers.');
+    await page.getByRole('button', { name: 'Save channel' }).click();
+    await page.getByText('Saved C0HRTEAM1.').waitFor();
+    const mapped = page.locator('.plain-list li', { hasText: 'C0HRTEAM1' });
+    expect(await mapped.textContent()).toContain('HR');
+    expect(await mapped.textContent()).toContain('Audience: managers.');
+    await screenshot(page, 'collections', 'laptop');
+
+    await page.locator('tr', { hasText: 'HR' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete collection' }).click();
+    await page
+      .getByText('"HR" is still used by C0HRTEAM1: choose other collections for that channel first.')
+      .waitFor();
+    expect(problems.filter((p) => !p.includes('409'))).toEqual([]);
+  });
+});

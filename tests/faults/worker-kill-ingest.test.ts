@@ -1,0 +1,147 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startFakeOpenAi } from '../../scripts/fake-openai-server.js';
+import { startSlackStandIn } from '../../scripts/slack-stand-in.js';
+import type { Database } from '../../src/infra/db/database.js';
+import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { type LoreProcess, startLoreProcess } from '../support/lore-process.js';
+import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
+import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
+import {
+  eventually,
+  expectWholeDocument,
+  type FaultWorkspace,
+  installThroughOAuth,
+  longHandbook,
+  productionEnv,
+  storedDocument,
+  uploadText,
+} from './support/production.js';
+
+if (process.env.CI === 'true' && !onNativePostgres)
+  throw new Error('CI=true but TEST_DATABASE_URL is not set: the worker-kill test must run in CI.');
+
+const WS: FaultWorkspace = {
+  tenantId: '',
+  teamId: 'T0INGESTKILL',
+  teamName: 'Ingest Kill Co',
+  botUserId: 'U0IKBOT',
+  botId: 'B0IKBOT',
+  installerId: 'U0IKINST',
+};
+// Two embeddings batches (256 chunks each at most): the worker is killed after the first.
+const HANDBOOK = longHandbook(400, 'Expenses');
+
+/**
+ * A worker SIGKILLed while it embeds a long document (after the first batch, before the chunks are
+ * stored), with two worker processes as production runs them. The other worker picks the job up once the
+ * killed one's lock expires, and the document ends `ready` with exactly the chunks the same file gets
+ * when nothing goes wrong: none missing, none twice, none from the killed attempt.
+ */
+describe.skipIf(!onNativePostgres)('a worker SIGKILLed mid-ingest', () => {
+  let db: Database & { url?: string };
+  let redis: PrivateRedis;
+  let dataDir: string;
+  let slack: Awaited<ReturnType<typeof startSlackStandIn>>;
+  let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
+  const procs: LoreProcess[] = [];
+  let web: LoreProcess;
+  let worker1: LoreProcess;
+  let worker2: LoreProcess;
+  let tenantId: string;
+  let apiKey: string;
+  let env: Record<string, string>;
+
+  const start = async (name: string, role: 'web' | 'worker') => {
+    const p = await startLoreProcess(name, { ...env, APP_ROLE: role });
+    procs.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ connections: 2 });
+    redis = await startPrivateRedis();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'lore-ingest-kill-'));
+    slack = await startSlackStandIn({ workspace: WS });
+    openai = await startFakeOpenAi({ embedDelayMs: 1_500 });
+    env = productionEnv({
+      databaseUrl: db.url as string,
+      redisUrl: redis.url,
+      slackApiUrl: slack.apiUrl,
+      openaiUrl: openai.url,
+      dataDir,
+    });
+    [web, worker1, worker2] = await Promise.all([
+      start('web', 'web'),
+      start('worker1', 'worker'),
+      start('worker2', 'worker'),
+    ]);
+    tenantId = await installThroughOAuth(web.url, db, WS);
+    apiKey = (await createApiKey(db, tenantId, { name: 'ingest-kill', actor: 'test' })).key;
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop('SIGTERM', 10_000)));
+    await redis?.close();
+    await slack?.close();
+    await openai?.close();
+    await db?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('the other worker finishes the document with exactly the chunks an undisturbed run makes', async () => {
+    // The file ingested with nothing going wrong, then removed (the same bytes again would be a duplicate).
+    const referenceId = await uploadText(web.url, apiKey, 'expenses.md', HANDBOOK);
+    await vi.waitFor(() => expectWholeDocument(db, referenceId), eventually(60_000));
+    const reference = await expectWholeDocument(db, referenceId);
+    expect(reference.length).toBeGreaterThan(256);
+    const removed = await fetch(`${web.url}/api/documents/${referenceId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(removed.ok).toBe(true);
+
+    // Worker 2 sleeps, so worker 1 takes the job.
+    worker2.child.kill('SIGSTOP');
+    let documentId = '';
+    let killedAt = 0;
+    try {
+      documentId = await uploadText(web.url, apiKey, 'expenses.md', HANDBOOK);
+      // Killed between embeddings batches: the first is done, nothing is stored yet.
+      await vi.waitFor(async () => {
+        const { rows } = await db.pool.query<{ status: string; done: number }>(
+          'SELECT status, progress_done AS done FROM lore.documents WHERE id = $1',
+          [documentId],
+        );
+        expect(rows[0]?.status).toBe('embedding');
+        expect(rows[0]?.done).toBeGreaterThan(0);
+      }, eventually(60_000));
+      expect(worker1.name).toBe('worker1');
+      expect(await worker1.stop('SIGKILL')).toBe(null);
+      killedAt = performance.now();
+    } finally {
+      worker2.child.kill('SIGCONT');
+    }
+    const killed = await storedDocument(db, documentId);
+    expect(killed.status).toBe('embedding');
+    expect(killed.chunks).toEqual([]);
+
+    // BullMQ hands the stalled job to worker 2 once worker 1's lock expires (about 30 s).
+    await vi.waitFor(() => expectWholeDocument(db, documentId), eventually(150_000));
+    const recoveredInS = Math.round((performance.now() - killedAt) / 1000);
+    expect(await expectWholeDocument(db, documentId)).toEqual(reference);
+    // One version, read once more after the kill (not given up on as a file that crashes its reader).
+    expect((await storedDocument(db, documentId)).versions).toEqual(['ready']);
+    const usage = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM lore.usage_events u JOIN lore.document_versions v
+         ON u.idempotency_key = 'embed-' || v.id WHERE v.document_id = $1`,
+      [documentId],
+    );
+    expect(usage.rows[0]?.n).toBe(1);
+    process.stdout.write(
+      `Worker SIGKILLed mid-ingest: 1 document of ${reference.length} chunks, killed after the first embeddings batch; ended ready ${recoveredInS} s after the kill with ${reference.length} chunks, duplicated 0, lost 0\n`,
+    );
+  }, 240_000);
+});

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
+import type { JobQueue } from '../../src/infra/queue/job-queue.js';
+import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
+import { createTenantSlots } from '../../src/infra/queue/tenant-slots.js';
+import { REDIS_KEY_PREFIX } from '../../src/infra/redis/redis-connection.js';
+import { createLogger } from '../../src/logger.js';
+import { testRedisUrl } from '../support/redis.js';
+
+const redisUrl = testRedisUrl();
+const logger = createLogger({ level: 'silent' });
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const LIMIT = 2;
+const CONCURRENCY = 4;
+
+interface Run {
+  tenantId: string;
+  n: number;
+  attempt: number;
+  queuedAt: number;
+  startedAt: number;
+}
+
+/** A worker whose `work` job takes `ms`; records every start and how many of each tenant ran at once. */
+async function recordingWorker(queue: JobQueue, ms: number) {
+  const runs: Run[] = [];
+  const running = new Map<string, number>();
+  const peak = new Map<string, number>();
+  await queue.startWorker(
+    {
+      work: async (payload, ctx) => {
+        const { tenantId, n, queuedAt } = payload as { tenantId: string; n: number; queuedAt: number };
+        const now = (running.get(tenantId) ?? 0) + 1;
+        running.set(tenantId, now);
+        peak.set(tenantId, Math.max(peak.get(tenantId) ?? 0, now));
+        runs.push({ tenantId, n, attempt: ctx.attempt, queuedAt, startedAt: Date.now() });
+        await sleep(ms);
+        running.set(tenantId, (running.get(tenantId) ?? 1) - 1);
+      },
+    },
+    { concurrency: CONCURRENCY, tenantConcurrency: LIMIT },
+  );
+  return { runs, peak };
+}
+
+const enqueueFor = (queue: JobQueue, tenantId: string, n: number) =>
+  queue.enqueue('work', { tenantId, n, queuedAt: Date.now() }, { attempts: 1 });
+
+/** What both adapters promise about per-tenant limits. */
+function fairnessContract(make: () => { queue: JobQueue; cleanup: () => Promise<void> }): void {
+  let cleanup: (() => Promise<void>) | undefined;
+  const fresh = () => {
+    const h = make();
+    cleanup = h.cleanup;
+    return h.queue;
+  };
+  afterEach(async () => {
+    await cleanup?.();
+    cleanup = undefined;
+  });
+
+  it("starts a quiet workspace's questions promptly while another's burst of 200 waits behind itself", async () => {
+    const queue = fresh();
+    // 200 jobs of 200 ms on 4 slots: a plain FIFO queue would start B's first job after about 10 s.
+    for (let i = 0; i < 200; i++) await enqueueFor(queue, 'tenant-a', i);
+    const { runs, peak } = await recordingWorker(queue, 200);
+    for (let i = 0; i < 4; i++) {
+      await enqueueFor(queue, 'tenant-b', i);
+      await sleep(300);
+    }
+    await vi.waitFor(() => expect(runs.filter((r) => r.tenantId === 'tenant-b')).toHaveLength(4), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    const waits = runs.filter((r) => r.tenantId === 'tenant-b').map((r) => r.startedAt - r.queuedAt);
+    // Generous for a loaded CI machine; the benchmark (npm run bench -- fairness) has the real figures.
+    expect(Math.max(...waits)).toBeLessThan(5_000);
+    expect(peak.get('tenant-a')).toBeLessThanOrEqual(LIMIT);
+    // The burst is still there, none of it lost or failed, and waiting spent no attempt.
+    const counts = await queue.counts();
+    expect(counts.failed).toBe(0);
+    expect(counts.waiting + counts.delayed + counts.active + counts.completed).toBe(204);
+    expect(runs.every((r) => r.attempt === 1)).toBe(true);
+  });
+
+  it('runs every job of a burst exactly once, at most the limit at a time, woken as slots free', async () => {
+    const queue = fresh();
+    for (let i = 0; i < 24; i++) await enqueueFor(queue, 'tenant-a', i);
+    const { runs, peak } = await recordingWorker(queue, 50);
+    // 24 × 50 ms two at a time is 0.6 s; a parked job's fallback is 60 s here, so only wake-ups finish it.
+    await vi.waitFor(async () => expect((await queue.counts()).completed).toBe(24), {
+      timeout: 15_000,
+      interval: 50,
+    });
+    expect(runs.map((r) => r.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    expect(peak.get('tenant-a')).toBe(LIMIT);
+    expect(runs.every((r) => r.attempt === 1)).toBe(true);
+  });
+
+  it('does not limit jobs that belong to no tenant', async () => {
+    const queue = fresh();
+    for (let i = 0; i < 8; i++) await queue.enqueue('work', { tenantId: '', n: i, queuedAt: Date.now() });
+    const { peak } = await recordingWorker(queue, 300);
+    await vi.waitFor(async () => expect((await queue.counts()).completed).toBe(8), { timeout: 15_000 });
+    expect(peak.get('')).toBe(CONCURRENCY);
+  });
+}
+
+describe('per-tenant limits, in-process queue', () => {
+  fairnessContract(() => {
+    const queue = createMemoryQueue({ logger });
+    return { queue, cleanup: () => queue.close() };
+  });
+});
+
+describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
+  const url = redisUrl as string;
+
+  async function dropQueue(queueName: string): Promise<void> {
+    const connection = new Redis(url, { maxRetriesPerRequest: 1 });
+    const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
+    await admin.obliterate({ force: true });
+    await admin.close();
+    const keys = await connection.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
+    if (keys.length > 0) await connection.del(...keys);
+    await connection.quit();
+  }
+
+  fairnessContract(() => {
+    const queueName = `lore-scale-fair-${randomUUID()}`;
+    const queue = createBullmqQueue({ url, queueName, logger, fairness: { parkMs: 60_000 } });
+    return {
+      queue,
+      async cleanup() {
+        await queue.close();
+        await dropQueue(queueName);
+      },
+    };
+  });
+
+  it("frees a crashed worker's slot by itself, and keeps a renewed one", async () => {
+    const queueName = `lore-scale-slots-${randomUUID()}`;
+    const client = new Redis(url, { maxRetriesPerRequest: 1 });
+    try {
+      const slots = createTenantSlots(client, { queueName, limit: 2, ttlMs: 600 });
+      expect(await slots.acquire('t1', 'job-1')).toBe(true);
+      expect(await slots.acquire('t1', 'job-2')).toBe(true);
+      expect(await slots.acquire('t1', 'job-3')).toBe(false);
+      // Another tenant's slots are its own.
+      expect(await slots.acquire('t2', 'job-9')).toBe(true);
+      await sleep(350);
+      await slots.renew('t1', 'job-1');
+      await sleep(350);
+      // job-2's worker "crashed" (never renewed nor released): its slot is free again; job-1's is not.
+      expect(await slots.acquire('t1', 'job-4')).toBe(true);
+      expect(await slots.acquire('t1', 'job-5')).toBe(false);
+      // Parked in order, and release hands back the oldest to wake.
+      expect(await slots.release('t1', 'job-1')).toBe('job-3');
+      expect(await slots.nextParked('t1')).toBe('job-5');
+      expect(await slots.nextParked('t1')).toBeNull();
+    } finally {
+      const keys = await client.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
+      if (keys.length > 0) await client.del(...keys);
+      await client.quit();
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { vector } from '@electric-sql/pglite-pgvector';
+import pg from 'pg';
+import type { Database } from '../../src/infra/db/database.js';
+import { migrate } from '../../src/infra/db/migrate.js';
+
+/**
+ * A migrated PGlite, once per run. A fresh PGlite spends most of its start in initdb (PGlite runs it in a
+ * second engine and copies the result in); the migrations add little on top. So the run's globalSetup
+ * migrates one in-memory engine and dumps its data directory to a tarball, and every test database is
+ * that tarball loaded into a new engine: already migrated, and nothing shared with other files.
+ */
+
+/** Wraps an engine the way `createEmbeddedDatabase` does: one `pg` pool (of one) over it. */
+function asDatabase(engine: PGlite): Database {
+  const pool = new pg.Pool(createPgConfig(engine) as unknown as pg.PoolConfig);
+  return {
+    pool,
+    kind: 'pglite',
+    close: async () => {
+      await pool.end();
+      await engine.close();
+    },
+  };
+}
+
+/** Migrates a new in-memory PGlite and writes its data directory to `file` (an uncompressed tar). */
+export async function writeMigratedSnapshot(file: string): Promise<void> {
+  const engine = await PGlite.create({ dataDir: 'memory://', extensions: { vector } });
+  const db = asDatabase(engine);
+  try {
+    await migrate(db);
+    // Flushed to the data files, so a copy starts without replaying the migrations' WAL.
+    await db.pool.query('CHECKPOINT');
+    // Uncompressed: 42 MB in a temp folder once per run, and each copy skips a gunzip.
+    const tarball = await engine.dumpDataDir('none');
+    await writeFile(file, new Uint8Array(await tarball.arrayBuffer()));
+  } finally {
+    await db.close();
+  }
+}
+
+let snapshotBytes: Promise<Uint8Array> | undefined;
+
+/**
+ * A new PGlite loaded from the run's migrated snapshot: in memory by default, or in `dataDir` (an empty
+ * folder: the engine's files on disk, as the app's embedded mode keeps them). Closing it closes the engine.
+ */
+export async function openMigratedPglite(file: string, dataDir = 'memory://'): Promise<Database> {
+  snapshotBytes ??= readFile(file);
+  // A Blob with no type and no name: PGlite reads it as a plain tar.
+  const loadDataDir = new Blob([await snapshotBytes]);
+  return asDatabase(await PGlite.create({ dataDir, loadDataDir, extensions: { vector } }));
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { AnswerTrace } from '../../../dashboard/src/components/answer-trace';
+import { render, texts } from './render';
+
+const passage = {
+  title: 'Travel policy',
+  section: 'Hotels',
+  score: 0.0328,
+  termCoverage: 0.5,
+  similarity: null,
+};
+
+describe('the playground shows why an answer came out as it did', () => {
+  it('shows the rewritten search, the passages with their scores, and that the model declined', () => {
+    const { body } = render(
+      <AnswerTrace
+        trace={{
+          searchQuery: 'What is the hotel limit in London?',
+          rewritten: true,
+          passages: [passage, { ...passage, title: 'Expenses', section: '', similarity: 0.41 }],
+          confident: false,
+          relevant: true,
+          declinedBy: 'model',
+        }}
+      />,
+    );
+    const text = body.textContent ?? '';
+    expect(text).toContain('What is the hotel limit in London? (rewritten from the thread by the model)');
+    expect(text).toContain('The model read the passages and said they do not answer');
+    const rows = [...body.querySelectorAll('tbody tr')].map((tr) => texts(tr, 'td'));
+    expect(rows).toEqual([
+      ['Travel policy › Hotels', '0.0328', '50%', '—'],
+      ['Expenses', '0.0328', '50%', '0.41'],
+    ]);
+  });
+
+  it('says when retrieval declined before any model, with no passages', () => {
+    const { body } = render(
+      <AnswerTrace
+        trace={{
+          searchQuery: 'wifi password',
+          rewritten: false,
+          passages: [],
+          confident: false,
+          relevant: false,
+          declinedBy: 'retrieval',
+        }}
+      />,
+    );
+    expect(body.textContent).toContain('Declined before any model');
+    expect(body.textContent).toContain('No passages were retrieved.');
+    expect(body.textContent).not.toContain('rewritten');
+  });
+});

@@ -1,0 +1,39 @@
+import type { PlatformHealthDto } from '@contracts/health.contract';
+import { describe, expect, it } from 'vitest';
+import { HealthView } from '../../../dashboard/src/pages/operator-health';
+import { render, texts } from './render';
+
+const health = (extra: Partial<PlatformHealthDto> = {}): PlatformHealthDto => ({
+  checkedAt: new Date().toISOString(),
+  checks: [
+    { name: 'database', ok: true, error: null },
+    { name: 'redis', ok: false, error: 'connect ECONNREFUSED' },
+  ],
+  queue: { waiting: 3, active: 1, delayed: 0, failed: 2, completed: 40 },
+  failedJobs: [{ id: 'j1', name: 'ingest', attempts: 3, error: 'boom', failedAt: new Date().toISOString() }],
+  failedByJob: [{ name: 'ingest', count: 1 }],
+  ingestionFailures: [{ reason: 'The document is empty', documents: 4 }],
+  brokenInstallations: 1,
+  slackDeliveries: { total: 200, failed: 3, errorRate: 0.015 },
+  tokenRefresh: { completed: 5, failed: 1 },
+  httpRateLimited: 7,
+  ...extra,
+});
+
+describe('the operator health view', () => {
+  it('shows a failing check with why, the queue, the delivery error rate and failures by reason', () => {
+    const { body } = render(<HealthView h={health()} onRetry={() => {}} />);
+    expect(texts(body, '.health-checks li')).toEqual(['OK database', 'Failing redis — connect ECONNREFUSED']);
+    const numbers = texts(body, '.health-numbers dd');
+    expect(numbers[0]).toBe('3 waiting, 1 running, 0 delayed, 2 failed');
+    expect(numbers[1]).toBe('200 received, 3 failed (1.5%)');
+    expect(texts(body, '.health-failures li')).toEqual(['4 The document is empty']);
+    expect(texts(body, '.health-jobs button')).toEqual(['Retry']);
+  });
+
+  it('says "None." when nothing failed', () => {
+    const { body } = render(<HealthView h={health({ failedJobs: [], ingestionFailures: [] })} />);
+    expect(texts(body, '.health-view p.muted').slice(1)).toEqual(['None.', 'None.']);
+    expect(body.querySelector('button')).toBeNull();
+  });
+});

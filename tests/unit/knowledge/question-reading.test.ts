@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIDENCE } from '../../../src/knowledge/retrieval/confidence.js';
+import {
+  searchableQuestion,
+  topicCoverage,
+  topicTerms,
+} from '../../../src/knowledge/retrieval/question-terms.js';
+import { querySnippet } from '../../../src/knowledge/retrieval/snippets.js';
+import { expandQuery } from '../../../src/knowledge/retrieval/synonyms.js';
+import { termsOf, termWeights, weightedCoverage } from '../../../src/knowledge/retrieval/term-weights.js';
+
+describe('reading a question the way a person means it', () => {
+  it('drops greetings, thanks, "pls", mentions and emoji, and keeps the question', () => {
+    expect(searchableQuestion('<@U123> hey team :wave: how do I book flights pls? thanks!!')).toBe(
+      'team how do I book flights',
+    );
+    // Only filler: searched as typed rather than as nothing.
+    expect(searchableQuestion('hey thanks')).toBe('hey thanks');
+  });
+
+  it('counts only topic words against coverage: filler and "how long / can I get" do not lower it', () => {
+    const passage = 'Parental leave: every new parent gets 20 weeks at full pay.';
+    expect(topicCoverage(topicTerms('hey! how long is parental leave pls'), passage)).toBe(1);
+    expect(topicCoverage(topicTerms('how long is parental leave for grandparents'), passage)).toBeLessThan(1);
+  });
+
+  it('reads abbreviations and synonyms as the words handbooks use', () => {
+    expect(topicCoverage(topicTerms('how much PTO do I get'), 'You get 23 days of paid vacation.')).toBe(1);
+    expect(expandQuery('can I use SMS for 2FA')).toContain('text message');
+    expect(expandQuery('can I use SMS for 2FA')).toContain('second factor');
+    expect(expandQuery('where is the office')).toBe('where is the office');
+  });
+
+  it('matches words and synonym phrases whatever their inflection, as Postgres stems them', () => {
+    // "side gig" and "Side projects", "IC" and "individual contributors": one meaning each, plural or not.
+    expect(
+      topicCoverage(topicTerms('am I allowed to have a side gig'), '## Side projects\nThey are fine.'),
+    ).toBe(1);
+    expect(
+      topicCoverage(topicTerms('levels for an IC?'), 'Levels: one ladder for individual contributors.'),
+    ).toBe(1);
+    // Porter2, like Postgres's 'english' configuration: "making" meets "make", "travelling" meets "travel".
+    expect(topicCoverage(topicTerms('who is making the travelling rules'), 'Who makes travel rules')).toBe(1);
+  });
+
+  it('does not count clitics and negations as topic words', () => {
+    expect(topicTerms("where's the list of holidays")).toEqual(['list', 'holiday']);
+    expect(topicTerms("do I get paid for vacation I didn't take")).not.toContain("didn't");
+  });
+});
+
+describe('weighing the words of a question', () => {
+  const leave =
+    'Sick days: there is no fixed number of sick days. Carers get up to 10 days of paid leave per year.';
+  const payroll = 'Salaries are paid monthly. Payslips appear in Tandem two days before payday.';
+  const coverage = (question: string, text: string) =>
+    weightedCoverage(termWeights(question, [termsOf(leave), termsOf(payroll)]), termsOf(text));
+
+  it('lets a passage through that holds the rare word the question is about, whatever common words it lacks', () => {
+    // "find" is missing, but "payslip" is what the question is about.
+    expect(coverage('where can I find my payslip', payroll)).toBeGreaterThanOrEqual(
+      DEFAULT_CONFIDENCE.minTermCoverage,
+    );
+  });
+
+  it('holds back a passage that shares the common words but not the one the documents never mention', () => {
+    // "days" and "leave" are there, "bereavement" is nowhere: two of three words, but not the topic.
+    expect(coverage('how many days of bereavement leave do we get?', leave)).toBeLessThan(
+      DEFAULT_CONFIDENCE.minTermCoverage,
+    );
+  });
+
+  it('gives a number the asker typed no weight: "2 weeks" is their situation, not the topic', () => {
+    expect(termWeights('book 2 weeks off', []).get('2')).toBe(0);
+  });
+});
+
+describe('query-focused snippets', () => {
+  const passage = [
+    'Business travel',
+    'Book all business trips through the travel desk in Wayfare. Book flights early when you can.',
+    'Hotels up to 150 euros a night are approved automatically; in London, Paris and Zurich the limit is 220 euros.',
+    'Travel insurance is included for every trip booked through Wayfare.',
+  ].join('\n\n');
+
+  it('shows the sentence that answers, even far down the passage, with "…" where text is skipped', () => {
+    const s = querySnippet("what's the hotel limit in london", passage);
+    expect(s).toContain('in London, Paris and Zurich the limit is 220 euros.');
+    expect(s.startsWith('…')).toBe(true);
+    expect(s).not.toContain('Book all business trips');
+  });
+
+  it('reads a sentence with its section heading, and shows the heading that made it match', () => {
+    const laptops = [
+      'Laptops',
+      'New joiners get a laptop on their first day. Laptops are replaced every three years.',
+      'When you leave',
+      'Return all equipment on your last day. You can buy your laptop at its depreciated value.',
+    ].join('\n');
+    const s = querySnippet('can I keep my laptop when I leave', laptops, { maxSentences: 1 });
+    expect(s).toBe('… When you leave: … You can buy your laptop at its depreciated value.');
+  });
+
+  it('falls back to the start of the passage when no sentence matches', () => {
+    expect(querySnippet('parking', passage, { maxChars: 40 })).toMatch(/^Business travel Book all business/);
+  });
+});

@@ -22,6 +22,7 @@ import { createPlaygroundAsk } from './http/routes/dashboard/playground-ask.js';
 import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
 import { rateLimitRoutes } from './http/routes/rate-limits.routes.js';
+import { memberViewRoutes } from './http/routes/reader/member-view.routes.js';
 import { webhookIngress } from './http/webhook-ingress.js';
 import type { BlobStore } from './infra/blob/blob-store.js';
 import { createLocalBlobStore } from './infra/blob/local-blob-store.js';
@@ -53,6 +54,7 @@ import { createAdminDmSender } from './slack/admin-dm-sender.js';
 import { createSlackReplier } from './slack/answers/slack-replier.js';
 import { buildAnswerBlocks } from './slack/blocks/answer.js';
 import { createChannelDirectory } from './slack/channel-directory.js';
+import { createMemberChannels } from './slack/member-channels.js';
 import { slackDeliveryGate } from './slack/middleware/delivery-gate.js';
 import { SLACK_EVENTS_PATH, slackRequestWindow } from './slack/middleware/request-window.js';
 import { createSlackSignIn } from './slack/sign-in-with-slack.js';
@@ -368,6 +370,14 @@ export async function startApp(
   // (operator-only, or uninstalled or suspended since).
   const signIn = dashboardSignIn(container);
   routers.push(signInRoutes(signIn));
+  routers.push(
+    memberViewRoutes({
+      db: container.db,
+      kv: container.kv,
+      memberChannels: createMemberChannels({ clients: container.slack.clients, kv: container.kv, logger }),
+      slackSignIn: Boolean(signIn.signIn),
+    }),
+  );
   routers.push(
     apiRoutes({
       ...container,

@@ -1,5 +1,6 @@
 import type { DbClient } from '../infra/db/database.js';
 import type { AnswerResult, AnswerSource } from './answer.types.js';
+import { citationUrl } from './citation-url.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,17 +41,19 @@ export async function loadAnswerView(
   );
   const a = rows[0];
   if (!a?.text || !['answered', 'extractive', 'no_sources'].includes(a.outcome)) return null;
-  const cited = await c.query<AnswerSource & { ordinal: number | null }>(
+  const cited = await c.query<AnswerSource & { ordinal: number | null; sourceUrl: string | null }>(
     `SELECT ac.position, ac.document_id AS "documentId", ac.chunk_id::text AS "chunkId", ac.title, ac.section,
-            ch.page_start AS "pageStart", ac.score, ch.ordinal, left(coalesce(ch.content, ''), 300) AS excerpt
+            ch.page_start AS "pageStart", ac.score, ch.ordinal, left(coalesce(ch.content, ''), 300) AS excerpt,
+            d.source_url AS "sourceUrl"
      FROM lore.answer_citations ac LEFT JOIN lore.chunks ch ON ch.id = ac.chunk_id
+     LEFT JOIN lore.documents d ON d.id = ac.document_id
      WHERE ac.answer_id = $1 ORDER BY ac.position`,
     [answerId],
   );
-  const sources = cited.rows.map(({ ordinal, ...s }) => ({
+  const sources = cited.rows.map(({ ordinal, sourceUrl, ...s }) => ({
     ...s,
-    // The same link the answer service builds (sourceUrl): the dashboard's document view at the passage.
-    url: `${publicUrl}/app/documents/${s.documentId ?? ''}${ordinal === null ? '' : `#chunk-${ordinal}`}`,
+    // The same link the answer carried (citationUrl).
+    url: citationUrl(publicUrl, { documentId: s.documentId ?? '', ordinal, sourceUrl }),
   }));
   return {
     id: answerId,
@@ -74,6 +77,8 @@ export interface CitedPassage {
   ordinal: number | null;
   content: string | null;
   versionAddedAt: Date | null;
+  /** The web page or Slack thread the document came from, if any. */
+  sourceUrl?: string | null;
 }
 
 /** An answer's question and cited passages, for "View sources"; null when there is no such answer. */
@@ -88,10 +93,12 @@ export async function loadCitedPassages(
   if (!rows[0]) return null;
   const cited = await c.query<CitedPassage>(
     `SELECT ac.position, ac.document_id AS "documentId", ac.title, ac.section, ch.page_start AS "pageStart",
-            ch.page_end AS "pageEnd", ch.ordinal, ch.content, v.created_at AS "versionAddedAt"
+            ch.page_end AS "pageEnd", ch.ordinal, ch.content, v.created_at AS "versionAddedAt",
+            d.source_url AS "sourceUrl"
      FROM lore.answer_citations ac
      LEFT JOIN lore.chunks ch ON ch.id = ac.chunk_id
      LEFT JOIN lore.document_versions v ON v.id = ch.version_id
+     LEFT JOIN lore.documents d ON d.id = ac.document_id
      WHERE ac.answer_id = $1 ORDER BY ac.position`,
     [answerId],
   );

@@ -10,6 +10,7 @@ import type {
   Retriever,
   ThreadMessage,
 } from './answer.types.js';
+import { citationUrl } from './citation-url.js';
 import type { LlmClient } from './llm-client.js';
 import type { LlmFor } from './llm-for-tenant.js';
 import { buildAnswerMessages } from './prompts.js';
@@ -46,10 +47,6 @@ const MAX_ANSWER_TOKENS = 700;
 export const NO_SOURCES_TEXT =
   "I couldn't find this in your workspace's documents, so I won't guess. I've noted the question for your admins: adding a document that covers it lets me answer next time.";
 
-/** Where a citation links: the dashboard's document view, scrolled to the passage. */
-export const sourceUrl = (publicUrl: string, p: RetrievedPassage) =>
-  `${publicUrl}/app/documents/${p.documentId}#chunk-${p.ordinal}`;
-
 function toSource(publicUrl: string, p: RetrievedPassage, position: number): AnswerSource {
   return {
     position,
@@ -59,7 +56,7 @@ function toSource(publicUrl: string, p: RetrievedPassage, position: number): Ans
     section: p.section,
     pageStart: p.pageStart,
     score: p.score,
-    url: sourceUrl(publicUrl, p),
+    url: citationUrl(publicUrl, p),
     excerpt: p.content.length > 300 ? `${p.content.slice(0, 297)}…` : p.content,
   };
 }

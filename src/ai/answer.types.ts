@@ -13,6 +13,8 @@ export interface RetrievedPassage {
   /** Share of the question's words the passage holds, and its cosine similarity (null: full-text only). */
   termCoverage: number;
   similarity: number | null;
+  /** The web page or Slack thread the document came from (citations link there), if any. */
+  sourceUrl?: string | null;
 }
 
 /** What retrieval returns: passages best first, and how relevant they are. */

@@ -20,6 +20,11 @@ export const signInQuery = z.object({
     .string()
     .regex(/^[TE][A-Z0-9]{2,30}$/, 'must be a Slack team id such as T0123ABCD')
     .optional(),
+  /** A member view page to return to: signs in a member to read sources, not to the dashboard. */
+  next: z
+    .string()
+    .regex(/^\/read\/documents\/[0-9a-f-]{36}(\?chunk=\d{1,7})?$/, 'must be a /read/documents/ page')
+    .optional(),
 });
 
 /** `GET /auth/slack/callback`: what Slack sends back (a code and our state, or an error). */

@@ -53,6 +53,16 @@ export async function findDocument(c: DbClient, id: string): Promise<DocumentRec
   return rows[0] ?? null;
 }
 
+/** Where each of these documents came from, for those added from a web page or a Slack thread. */
+export async function findSourceUrls(c: DbClient, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await c.query<{ id: string; url: string }>(
+    'SELECT id, source_url AS url FROM lore.documents WHERE id = ANY($1::uuid[]) AND source_url IS NOT NULL',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.url]));
+}
+
 /** Finds a document by the name it was uploaded under, locking it so concurrent uploads queue up. */
 export async function findDocumentByNameForUpdate(
   c: DbClient,

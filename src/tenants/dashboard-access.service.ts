@@ -46,17 +46,9 @@ interface CandidateRow {
   isInstaller: boolean;
 }
 
-/**
- * The installer and the workspace's admins and owners get in; nobody else does. A member of an Enterprise
- * Grid org may match several tenants (the org-wide install and workspaces installed on their own).
- */
-export async function findAccessibleWorkspaces(
-  db: Database,
-  who: SignInIdentity,
-  roleOf: WorkspaceRoleCheck,
-): Promise<WorkspaceAccess> {
-  // Owner role: the tenant is what we are looking for. No transaction is held while Slack is asked below.
-  const candidates = await withTransaction(db, async (c) => {
+/** Installed workspaces the identity belongs to (owner role: the tenant is what we are looking for). */
+async function candidateWorkspaces(db: Database, who: SignInIdentity): Promise<CandidateRow[]> {
+  return withTransaction(db, async (c) => {
     const { rows } = await c.query<CandidateRow>(
       `SELECT t.id, t.name, t.slack_team_id AS "slackTeamId", t.status,
               ${CURRENT_INSTALLER} = $3 AS "isInstaller"
@@ -69,6 +61,27 @@ export async function findAccessibleWorkspaces(
     );
     return rows;
   });
+}
+
+/**
+ * The active workspaces a member may read cited sources in: any member of a workspace Lore serves, no
+ * role needed (what they may read inside it is decided per document, by their channels' collections).
+ */
+export async function findMemberWorkspaces(db: Database, who: SignInIdentity): Promise<string[]> {
+  return (await candidateWorkspaces(db, who)).filter((t) => t.status === 'active').map((t) => t.id);
+}
+
+/**
+ * The installer and the workspace's admins and owners get in; nobody else does. A member of an Enterprise
+ * Grid org may match several tenants (the org-wide install and workspaces installed on their own).
+ */
+export async function findAccessibleWorkspaces(
+  db: Database,
+  who: SignInIdentity,
+  roleOf: WorkspaceRoleCheck,
+): Promise<WorkspaceAccess> {
+  // No transaction is held while Slack is asked below.
+  const candidates = await candidateWorkspaces(db, who);
   const allowed: AllowedWorkspace[] = [];
   for (const t of candidates.filter((x) => x.status === 'active')) {
     const role = await dashboardRole(t, who.userId, roleOf);

@@ -145,7 +145,9 @@ describe('the dashboard in headless Chromium against the real server (embedded d
     expect(await message.locator('.cite').count()).toBeGreaterThan(0);
     const source = page.locator('table.sources').getByRole('link', { name: 'Travel and expenses' });
     await source.waitFor();
-    expect(await source.getAttribute('href')).toMatch(new RegExp(`/app/documents/${documentId}#chunk-\\d+$`));
+    expect(await source.getAttribute('href')).toMatch(
+      new RegExp(`/read/documents/${documentId}\\?chunk=\\d+#chunk-\\d+$`),
+    );
     await shoot('ask');
   });
 

@@ -53,7 +53,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(body.text).toContain('27 vacation days');
     expect(body.text).toContain('[1]');
     expect(body.sources[0]).toMatchObject({ position: 1, documentId: docId, title: 'Leave policy' });
-    expect(body.sources[0].url).toMatch(new RegExp(`/app/documents/${docId}#chunk-\\d+$`));
+    expect(body.sources[0].url).toMatch(new RegExp(`/read/documents/${docId}\\?chunk=(\\d+)#chunk-\\1$`));
     // Slack's own answer message: the text, the extractive label, the numbered sources, the vote buttons.
     expect(body.blocks.map((b: { type: string }) => b.type)).toEqual([
       'section',
@@ -63,7 +63,9 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     ]);
     const blocks = JSON.stringify(body.blocks);
     expect(blocks).toContain('Quoted passages');
-    expect(blocks).toMatch(new RegExp(`\\[1\\] <[^|>]*/app/documents/${docId}#chunk-\\d+\\|Leave policy`));
+    expect(blocks).toMatch(
+      new RegExp(`\\[1\\] <[^|>]*/read/documents/${docId}\\?chunk=\\d+#chunk-\\d+\\|Leave policy`),
+    );
     expect(body.usage.keySource).toBe('none');
     // Why: the passages retrieval found, with their scores, and no one declined.
     expect(body.trace).toMatchObject({ declinedBy: null, confident: true });

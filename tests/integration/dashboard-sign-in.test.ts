@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NewInstallation } from '../../src/tenants/installation.types.js';
 import { browserWith, cookieFrom } from '../support/dashboard.js';
 import { bodyOf } from '../support/http.js';
+import { idToken } from '../support/sign-in-with-slack.js';
 import { SLACK_API, SLACK_ENV, slackFixture, startSlackTestApp } from '../support/slack.js';
 
 type App = Awaited<ReturnType<typeof startSlackTestApp>>;
@@ -10,12 +11,6 @@ type App = Awaited<ReturnType<typeof startSlackTestApp>>;
 const oidc = slackFixture('openid-connect');
 const usersInfo = slackFixture('users-info-response').payload;
 const CLIENT_ID = SLACK_ENV.SLACK_CLIENT_ID ?? '';
-
-/** A JWT with the documented claims changed as given (Lore reads it straight from Slack's token endpoint). */
-function idToken(claims: Record<string, unknown>): string {
-  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ ...oidc.idTokenClaims, ...claims })}.c2lnbmF0dXJl`;
-}
 
 function install(
   teamId: string,

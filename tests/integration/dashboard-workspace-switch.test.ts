@@ -4,19 +4,13 @@ import { hashSessionId } from '../../src/tenants/dashboard-sessions.service.js';
 import { type Browser, browserWith, cookieFrom } from '../support/dashboard.js';
 import { buildInstallation } from '../support/factories.js';
 import { bodyOf } from '../support/http.js';
-import { SLACK_API, SLACK_ENV, slackFixture, startSlackTestApp } from '../support/slack.js';
+import { nockSlackSignIn } from '../support/sign-in-with-slack.js';
+import { SLACK_API, slackFixture, startSlackTestApp } from '../support/slack.js';
 
 type App = Awaited<ReturnType<typeof startSlackTestApp>>;
 
-const oidc = slackFixture('openid-connect');
 const usersInfo = slackFixture('users-info-response').payload;
-const CLIENT_ID = SLACK_ENV.SLACK_CLIENT_ID ?? '';
 const NEVER_SIGNED_IN = '00000000-0000-4000-8000-000000000000';
-
-function idToken(claims: Record<string, unknown>): string {
-  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ ...oidc.idTokenClaims, ...claims })}.c2lnbmF0dXJl`;
-}
 
 const install = (teamId: string, installer: string) => buildInstallation({ teamId, user: { id: installer } });
 
@@ -44,28 +38,13 @@ describe('the workspace switcher: one browser signed in to several workspaces (S
       redirect: 'manual',
     });
     const authorize = new URL(start.headers.get('location') ?? 'https://invalid.test');
-    nock(SLACK_API)
-      .post('/api/openid.connect.token')
-      .reply(200, {
-        ...oidc.token.payload,
-        id_token: idToken({
-          nonce: authorize.searchParams.get('nonce'),
-          aud: CLIENT_ID,
-          exp: Math.floor(Date.now() / 1000) + 300,
-          sub: who.userId,
-          'https://slack.com/user_id': who.userId,
-          'https://slack.com/team_id': who.teamId,
-        }),
-      });
-    nock(SLACK_API)
-      .post('/api/openid.connect.userInfo')
-      .reply(200, {
-        ...oidc.userInfo.payload,
-        name: `Name of ${who.userId}`,
-        'https://slack.com/team_name': `Team ${who.teamId}`,
+    nockSlackSignIn(
+      { ...who, nonce: authorize.searchParams.get('nonce') ?? '' },
+      {
         'https://slack.com/team_image_44': `https://avatars.slack-edge.test/${who.teamId}_44.png`,
         'https://slack.com/team_image_default': false,
-      });
+      },
+    );
     const binding = cookieFrom(start, 'lore_signin') ?? '';
     const back = await fetch(
       `${app.url}/auth/slack/callback?code=c&state=${authorize.searchParams.get('state')}`,

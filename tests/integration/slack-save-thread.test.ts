@@ -128,6 +128,18 @@ describe('"Save to Lore": a message shortcut saves its whole thread as a documen
     expect(audit).toEqual([{ actor: 'UANA00001' }]);
   });
 
+  it('an answer drawn from the saved thread cites it with a link back to the thread in Slack', async () => {
+    slack = fakeSlackWebApi({ admin: true });
+    const admin = await sessionFor(app.url, app.container.db, { tenantId: w.tenantId, userId: 'UASKER001' });
+    const { status, body } = await admin.json('/api/ask', {
+      method: 'POST',
+      json: { question: 'Are deploys allowed after 14:00 on Fridays?' },
+    });
+    expect(status).toBe(200);
+    const cited = body.sources.find((s: Json) => s.title === 'Deploy freeze rules');
+    expect(cited?.url).toBe(`https://example.slack.com/archives/${CHANNEL}/p1700000100000100`);
+  });
+
   it('saving the same thread again makes a new version with the new replies', async () => {
     slack = fakeSlackWebApi({
       threads: {

@@ -96,7 +96,7 @@ describe('"View sources" under an answer (real app over HTTP, Slack and OpenAI f
     expect(texts).toContain(`Sources for: ${QUESTION}`);
     expect(
       texts.some((t: string) =>
-        /^\*\[1\]\* <https?:\/\/[^|]+\/app\/documents\/[0-9a-f-]+#chunk-0\|Travel policy — Booking flights>$/.test(
+        /^\*\[1\]\* <https?:\/\/[^|]+\/read\/documents\/[0-9a-f-]+\?chunk=0#chunk-0\|Travel policy — Booking flights>$/.test(
           t,
         ),
       ),

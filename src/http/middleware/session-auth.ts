@@ -1,12 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request, RequestHandler } from 'express';
-import { csrfFailed, forbidden, unauthorized } from '../../errors.js';
+import { csrfFailed, forbidden, notFound, unauthorized } from '../../errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { type DashboardSession, resolveDashboardSession } from '../../tenants/dashboard-sessions.service.js';
 import type { SessionRecheck } from './session-recheck.js';
 
 /** The cookie holding the random session id (the database stores only its hash). */
 export const SESSION_COOKIE = 'lore_session';
+/**
+ * The cookie of a member signed in only to read cited sources (`/read/...`, where its path limits it). The
+ * dashboard API answers it 404: members get no admin page, and no hint of what is there.
+ */
+export const READER_COOKIE = 'lore_reader';
 /** The header a dashboard session must send on every mutating /api request. */
 export const CSRF_HEADER = 'x-csrf-token';
 
@@ -64,11 +69,13 @@ export function loadSession(deps: { db: Database; recheck?: SessionRecheck }): R
   return async (req, _res, next) => {
     if (hasBearer(req)) return next();
     const id = readCookie(req, SESSION_COOKIE);
-    if (!id) return next();
-    const resolved = await resolveDashboardSession(deps.db, id);
+    const resolved = id ? await resolveDashboardSession(deps.db, id) : null;
     // Rights that ended since the sign-in end the session's use too (see session-recheck.ts).
     const session = resolved && deps.recheck ? await deps.recheck(resolved) : resolved;
-    if (!session) return next();
+    if (!session) {
+      if (readCookie(req, READER_COOKIE)) throw notFound('Page');
+      return next();
+    }
     if (MUTATING.has(req.method) && !sameToken(req.get(CSRF_HEADER), session.csrfToken)) {
       throw csrfFailed();
     }

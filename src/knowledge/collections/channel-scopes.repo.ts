@@ -53,3 +53,12 @@ export async function deleteChannelScope(c: DbClient, channelId: string): Promis
   const { rowCount } = await c.query('DELETE FROM lore.channel_scopes WHERE channel_id = $1', [channelId]);
   return (rowCount ?? 0) > 0;
 }
+
+/** The collections mapped to any of these channels (current tenant, RLS). */
+export async function collectionIdsOfChannels(c: DbClient, channelIds: string[]): Promise<string[]> {
+  const { rows } = await c.query<{ id: string }>(
+    'SELECT DISTINCT collection_id::text AS id FROM lore.channel_collections WHERE channel_id = ANY($1::text[])',
+    [channelIds],
+  );
+  return rows.map((r) => r.id);
+}

@@ -3,6 +3,7 @@ import type { Embedder } from '../../ai/llm-client.js';
 import type { Database } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
 import type { Logger } from '../../logger.js';
+import { findSourceUrls } from '../documents.repo.js';
 import { searchKnowledge } from './search.service.js';
 
 export interface RetrieverDeps {
@@ -31,15 +32,20 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     } catch (err) {
       deps.logger.warn({ err, tenantId }, 'query embedding failed: searching full-text only');
     }
-    const result = await withTenant(deps.db, tenantId, (c) =>
-      searchKnowledge(c, tenantId, {
+    const { result, sourceUrls } = await withTenant(deps.db, tenantId, async (c) => {
+      const result = await searchKnowledge(c, tenantId, {
         query,
         embedding,
         embeddingModel: embedding ? deps.embeddingModel : null,
         k: deps.k ?? 12,
         collectionIds: scope.collectionIds,
-      }),
-    );
+      });
+      // Web pages and saved threads are cited with a link to where they came from.
+      return {
+        result,
+        sourceUrls: await findSourceUrls(c, [...new Set(result.passages.map((p) => p.documentId))]),
+      };
+    });
     return {
       confident: result.relevance.confident,
       relevant: result.relevance.relevant,
@@ -54,6 +60,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         score: p.score,
         termCoverage: p.termCoverage,
         similarity: p.similarity,
+        sourceUrl: sourceUrls.get(p.documentId) ?? null,
       })),
     };
   };

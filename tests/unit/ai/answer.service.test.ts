@@ -104,7 +104,7 @@ describe('answerQuestion', () => {
     expect(r.sources[0]).toMatchObject({
       title: 'Doc 1',
       section: 'Section 1',
-      url: 'https://lore.example.com/app/documents/00000000-0000-0000-0000-000000000001#chunk-1',
+      url: 'https://lore.example.com/read/documents/00000000-0000-0000-0000-000000000001?chunk=1#chunk-1',
     });
     expect(r.usage).toEqual({
       model: 'gpt-4o-mini',

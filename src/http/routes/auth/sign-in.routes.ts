@@ -15,9 +15,12 @@ import type { KeyValueStore } from '../../../infra/redis/key-value-store.js';
 import {
   type AllowedWorkspace,
   findAccessibleWorkspaces,
+  findMemberWorkspaces,
+  type SignInIdentity,
   type WorkspaceRoleCheck,
 } from '../../../tenants/dashboard-access.service.js';
-import { cookieOptions, readCookie } from '../../middleware/session-auth.js';
+import { createReaderSession, READER_SESSION_TTL_MS } from '../../../tenants/reader-sessions.js';
+import { cookieOptions, READER_COOKIE, readCookie } from '../../middleware/session-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { devSignInRoute } from './dev-sign-in.route.js';
 import { createSessionStarter } from './session-starter.js';
@@ -57,6 +60,8 @@ const random = () => randomBytes(24).toString('base64url');
 interface PendingSignIn {
   nonce: string;
   binding: string;
+  /** Set when a member signs in to read a cited source (`/read/...`) rather than to open the dashboard. */
+  next?: string;
 }
 
 interface PendingPick {
@@ -91,6 +96,26 @@ export function signInRoutes(deps: SignInDeps): Router {
 
   const startSession = createSessionStarter(deps);
 
+  /** A member of a workspace Lore serves gets a reader session (no dashboard, no writes) and their page. */
+  async function startReading(
+    res: Response,
+    identity: SignInIdentity & { name: string; teamName: string },
+    next: string,
+  ) {
+    const tenantIds = await findMemberWorkspaces(deps.db, identity);
+    if (tenantIds.length === 0) return toSignInPage(res, 'not_installed', { team: identity.teamName });
+    const id = await createReaderSession(deps.kv, {
+      tenantIds,
+      slackUserId: identity.userId,
+      userName: identity.name,
+    });
+    res.cookie(READER_COOKIE, id, {
+      ...cookieOptions(config.publicUrl, READER_SESSION_TTL_MS),
+      path: '/read',
+    });
+    res.redirect(303, next);
+  }
+
   router.get('/auth/options', (_req, res) => {
     const body: AuthOptionsDto = {
       slackSignIn: Boolean(deps.signIn),
@@ -101,13 +126,12 @@ export function signInRoutes(deps: SignInDeps): Router {
 
   router.get('/auth/slack/login', async (req, res) => {
     if (!deps.signIn) return toSignInPage(res, 'not_configured');
-    const { team } = parseInput(signInQuery, req.query);
+    const { team, next } = parseInput(signInQuery, req.query);
     const state = random();
     const nonce = random();
     const binding = random();
-    await deps.kv.set(`dashboard:signin:${state}`, JSON.stringify({ nonce, binding: sha256(binding) }), {
-      ttlMs: STATE_TTL_MS,
-    });
+    const pending: PendingSignIn = { nonce, binding: sha256(binding), next };
+    await deps.kv.set(`dashboard:signin:${state}`, JSON.stringify(pending), { ttlMs: STATE_TTL_MS });
     res.cookie(BINDING_COOKIE, binding, cookieOptions(config.publicUrl, STATE_TTL_MS));
     res.redirect(302, deps.signIn.authorizeUrl({ state, nonce, team }));
   });
@@ -133,6 +157,7 @@ export function signInRoutes(deps: SignInDeps): Router {
       );
       return toSignInPage(res, 'failed');
     }
+    if (pending.next) return startReading(res, identity, pending.next);
     const isPlatformAdmin = config.platformAdmins.includes(identity.userId);
     const access = await findAccessibleWorkspaces(deps.db, identity, deps.roleOf);
     const base = { userId: identity.userId, userName: identity.name, isPlatformAdmin, via: 'slack' };

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { loadCitedPassages } from '../../../ai/answer-lookup.repo.js';
+import { citationUrl } from '../../../ai/citation-url.js';
 import { withTenant } from '../../../infra/db/transaction.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { describeSlackError } from '../../answers/slack-errors.js';
@@ -23,9 +24,7 @@ export function registerViewSources(app: App, deps: AnswerListenerDeps): void {
         return;
       }
       const view = buildSourcesModal(cited.question, cited.passages, (p) =>
-        p.documentId
-          ? `${deps.publicUrl}/app/documents/${p.documentId}${p.ordinal === null ? '' : `#chunk-${p.ordinal}`}`
-          : null,
+        p.documentId ? citationUrl(deps.publicUrl, { ...p, documentId: p.documentId }) : null,
       );
       try {
         await client.views.open({ trigger_id: body.trigger_id, view });

@@ -1,13 +1,14 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { badRequest, limitExceeded } from '../errors.js';
+import { badRequest, limitExceeded, notFound } from '../errors.js';
 import type { BlobStore } from '../infra/blob/blob-store.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import { enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import { getPlanLimits } from '../tenants/plans.repo.js';
+import { existingCollectionIds, moveDocuments } from './collections/collections.repo.js';
 import {
   countDocuments,
   type DocumentRecord,
@@ -44,7 +45,10 @@ export interface NewUpload {
   mediaType?: string;
   /** Sources that are re-read on purpose (web pages, saved threads) make a version even when bytes repeat. */
   skipDuplicateCheck?: boolean;
-  /** The collection a new document goes into (issue 13: not stored here yet; wired at merge). */
+  /**
+   * The collection the document goes into (a new version moves it there too). Unset: a new document goes
+   * into the workspace default, and a new version stays where it is.
+   */
   collectionId?: string;
 }
 
@@ -93,8 +97,15 @@ export async function addDocument(
     const recorded = await withTenant(deps.db, tenantId, async (c) => {
       const duplicate = upload.skipDuplicateCheck ? null : await findDocumentByChecksum(c, received.checksum);
       if (duplicate) return { outcome: 'duplicate' as const, document: duplicate, version: null };
+      if (upload.collectionId && (await existingCollectionIds(c, [upload.collectionId])).length === 0) {
+        throw notFound('Collection', 'That collection no longer exists: choose another one.');
+      }
       let document = await findDocumentByNameForUpdate(c, sourceName);
       const outcome = document ? ('new_version' as const) : ('created' as const);
+      if (document && upload.collectionId && document.collectionId !== upload.collectionId) {
+        await moveDocuments(c, [document.id], upload.collectionId);
+        document = { ...document, collectionId: upload.collectionId };
+      }
       if (!document) {
         if ((await countDocuments(c)) >= limits.maxDocuments) {
           throw limitExceeded(`Your plan allows ${limits.maxDocuments} documents. Delete some or upgrade.`, {
@@ -108,6 +119,7 @@ export async function addDocument(
           sourceKind: upload.source,
           sourceUrl: upload.sourceUrl,
           createdBy: upload.actor,
+          collectionId: upload.collectionId,
         });
       }
       const version = await insertVersion(c, {

@@ -97,12 +97,22 @@ export async function insertDocument(
     sourceKind: string;
     createdBy: string;
     sourceUrl?: string;
+    /** Unset: the workspace's default collection (a trigger fills it in). */
+    collectionId?: string;
   },
 ): Promise<DocumentRecord> {
   const { rows } = await c.query<DocumentRecord>(
-    `INSERT INTO lore.documents (tenant_id, title, source_name, source_kind, created_by, source_url)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${DOC_COLUMNS}`,
-    [d.tenantId, d.title, d.sourceName, d.sourceKind, d.createdBy, d.sourceUrl ?? null],
+    `INSERT INTO lore.documents (tenant_id, title, source_name, source_kind, created_by, source_url, collection_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${DOC_COLUMNS}`,
+    [
+      d.tenantId,
+      d.title,
+      d.sourceName,
+      d.sourceKind,
+      d.createdBy,
+      d.sourceUrl ?? null,
+      d.collectionId ?? null,
+    ],
   );
   return rows[0] as DocumentRecord;
 }

@@ -14,6 +14,7 @@ export const BLOCK_IDS = {
   answerActions: 'answer_actions',
   feedbackReason: 'feedback_reason',
   saveThreadTitle: 'save_thread_title',
+  saveThreadCollection: 'save_thread_collection',
 } as const;
 
 export const CALLBACK_IDS = {
@@ -25,6 +26,7 @@ export const CALLBACK_IDS = {
 
 /** The action id of the title input in the "Save to Lore" modal. */
 export const SAVE_THREAD_TITLE_INPUT = 'save_thread_title_input';
+export const SAVE_THREAD_COLLECTION_INPUT = 'save_thread_collection_input';
 
 /** The action id inside the feedback-reason modal's text input. */
 export const FEEDBACK_REASON_INPUT = 'feedback_reason_input';

@@ -47,6 +47,28 @@ describe('collection settings in the dashboard (headless Chromium, real server)'
     expect(await mapped.textContent()).toContain('Audience: managers.');
     await screenshot(page, 'collections', 'laptop');
 
+    // An upload can go straight into a collection (the default is preselected).
+    await page
+      .getByRole('link', { name: /Documents/ })
+      .first()
+      .click();
+    const target = page.getByLabel('Add to collection');
+    expect(await target.locator('option:checked').textContent()).toBe('Everyone');
+    await target.selectOption({ label: 'HR' });
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'parental-leave.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Parental leave\n\nManagers approve parental leave within five days.\n'),
+    });
+    await page.locator('.upload-item', { hasText: 'parental-leave.md' }).getByText('Ready').waitFor();
+    const stored = await app.container.db.pool.query(
+      `SELECT c.name FROM lore.documents d JOIN lore.collections c ON c.id = d.collection_id
+       WHERE d.source_name = 'parental-leave.md'`,
+    );
+    expect(stored.rows).toEqual([{ name: 'HR' }]);
+    await page.getByRole('link', { name: /Collections/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Collections' }).waitFor();
+
     await page.locator('tr', { hasText: 'HR' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('button', { name: 'Delete collection' }).click();
     await page

@@ -282,6 +282,52 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
     expect((await bodyOf(await api('/documents', { key }))).total).toBe(0);
   });
 
+  it('uploads into a chosen collection; a malformed, foreign or deleted collection is refused per file and nothing is stored', async () => {
+    const collectionOf = async (tenantId: string, name: string) => {
+      const { rows } = await app.container.db.pool.query(
+        'INSERT INTO lore.collections (tenant_id, name) VALUES ($1, $2) RETURNING id',
+        [tenantId, name],
+      );
+      return String(rows[0].id);
+    };
+    const hr = await collectionOf(tenantA, 'HR');
+    const foreign = await collectionOf(
+      String(
+        (await app.container.db.pool.query(`SELECT id FROM lore.tenants WHERE slack_team_id = 'TOTHER01'`))
+          .rows[0].id,
+      ),
+      'Theirs',
+    );
+    const into = (collectionId: string, name: string) => {
+      const form = new FormData();
+      form.append('collectionId', collectionId);
+      form.append('file', new Blob([`# ${name}\n\nOnly for HR: the salary bands.`]), `${name}.md`);
+      return api('/documents', { method: 'POST', body: form });
+    };
+
+    const ok = await into(hr, 'salary-bands');
+    expect(ok.status).toBe(202);
+    expect((await bodyOf(ok)).results[0].document.collectionId).toBe(hr);
+
+    const gone = await collectionOf(tenantA, 'Gone');
+    await app.container.db.pool.query('DELETE FROM lore.collections WHERE id = $1', [gone]);
+    for (const [collectionId, status, message] of [
+      ['not-an-id', 'bad_request', 'collectionId must be the id of one of your collections'],
+      [foreign, 'not_found', 'That collection no longer exists: choose another one.'],
+      [gone, 'not_found', 'That collection no longer exists: choose another one.'],
+    ] as const) {
+      const res = await into(collectionId, `refused-${status}-${collectionId.slice(0, 4)}`);
+      expect(res.status, collectionId).toBe(422);
+      const [result] = (await bodyOf(res)).results;
+      expect(result.error.code).toBe(status);
+      expect(result.error.message).toContain(message);
+    }
+    const stored = await app.container.db.pool.query(
+      `SELECT 1 FROM lore.documents WHERE source_name LIKE 'refused-%'`,
+    );
+    expect(stored.rows).toEqual([]);
+  });
+
   it('deletes a document with its chunks and original', async () => {
     const { results } = await bodyOf(
       await upload([{ name: 'delete-me.txt', body: 'Temporary notes about the picnic.' }]),

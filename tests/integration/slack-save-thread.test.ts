@@ -48,7 +48,7 @@ describe('"Save to Lore": a message shortcut saves its whole thread as a documen
     if (opts.threadTs) p.message.thread_ts = opts.threadTs;
     return postInteraction(app.url, p);
   };
-  const submit = (view: Json, title: string, user = 'UANA00001') => {
+  const submit = (view: Json, title: string, user = 'UANA00001', collectionId?: string) => {
     const p = structuredClone(slackFixture('interaction-payloads').viewSubmission.payload);
     p.team.id = w.teamId;
     p.user = { ...p.user, id: user, team_id: w.teamId };
@@ -61,6 +61,16 @@ describe('"Save to Lore": a message shortcut saves its whole thread as a documen
       state: {
         values: {
           save_thread_title: { save_thread_title_input: { type: 'plain_text_input', value: title } },
+          ...(collectionId
+            ? {
+                save_thread_collection: {
+                  save_thread_collection_input: {
+                    type: 'static_select',
+                    selected_option: { text: { type: 'plain_text', text: 'picked' }, value: collectionId },
+                  },
+                },
+              }
+            : {}),
         },
       },
     };
@@ -198,6 +208,64 @@ describe('"Save to Lore": a message shortcut saves its whole thread as a documen
     slack = fakeSlackWebApi({ threads: { [THREAD_TS]: thread() }, admin: true });
     await shortcut({ user: 'UBEN00002' });
     expect(slack.of('views.open')).toHaveLength(1);
+  });
+
+  it("offers the workspace's collections with the channel's preselected, saves into the one picked, and refuses a deleted one", async () => {
+    const add = async (name: string) =>
+      String(
+        (
+          await rowsOf(app, 'INSERT INTO lore.collections (tenant_id, name) VALUES ($1, $2) RETURNING id', [
+            w.tenantId,
+            name,
+          ])
+        )[0]?.id,
+      );
+    const engineering = await add('Engineering');
+    const ops = await add('Ops');
+    await rowsOf(app, 'INSERT INTO lore.channel_scopes (tenant_id, channel_id) VALUES ($1, $2)', [
+      w.tenantId,
+      CHANNEL,
+    ]);
+    await rowsOf(
+      app,
+      'INSERT INTO lore.channel_collections (tenant_id, channel_id, collection_id) VALUES ($1, $2, $3)',
+      [w.tenantId, CHANNEL, engineering],
+    );
+    const threadTs = '1700000300.000300';
+    // admin: the test before this one left the workspace on "admins only".
+    slack = fakeSlackWebApi({
+      threads: { [threadTs]: thread().map((m) => ({ ...m, ts: m.ts === THREAD_TS ? threadTs : m.ts })) },
+      names: NAMES,
+      admin: true,
+    });
+    await shortcut({ ts: threadTs });
+    const [opened] = slack.of('views.open');
+    const picker = opened.view.blocks.find((b: Json) => b.block_id === 'save_thread_collection');
+    expect(picker.element.options.map((o: Json) => o.text.text)).toEqual(['Everyone', 'Engineering', 'Ops']);
+    expect(picker.element.initial_option).toMatchObject({
+      value: engineering,
+      text: { text: 'Engineering' },
+    });
+
+    await submit(opened.view, 'Ops runbook', 'UANA00001', ops);
+    await waitForResponse(1);
+    expect(slack.responses[0].text).toContain('Saved “Ops runbook” to Lore');
+    const saved = await rowsOf(
+      app,
+      `SELECT collection_id AS "collectionId" FROM lore.documents WHERE title = 'Ops runbook'`,
+    );
+    expect(saved).toEqual([{ collectionId: ops }]);
+
+    // Deleted between the modal opening and the save: the member is told, and nothing is saved.
+    slack = fakeSlackWebApi({ threads: { [threadTs]: thread() }, names: NAMES, admin: true });
+    const gone = await add('Soon gone');
+    await rowsOf(app, 'DELETE FROM lore.collections WHERE id = $1', [gone]);
+    await submit(opened.view, 'Never saved', 'UANA00001', gone);
+    await waitForResponse(1);
+    expect(slack.responses[0].text).toBe(
+      'The thread was not saved: That collection no longer exists: choose another one.',
+    );
+    expect(await rowsOf(app, `SELECT 1 FROM lore.documents WHERE title = 'Never saved'`)).toEqual([]);
   });
 
   it('an empty title keeps the modal open with an error on the title', async () => {

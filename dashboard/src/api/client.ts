@@ -85,7 +85,13 @@ export function query(params: Record<string, string | number | undefined | null>
  * Uploads one file with progress (XMLHttpRequest: fetch cannot report upload progress). Resolves with the
  * parsed JSON body for 2xx and 422 (the server's per-file results), rejects with ApiError otherwise.
  */
-export function uploadFile<T>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
+/** Uploads one file with progress; `fields` go before the file (the server reads them with it). */
+export function uploadFile<T>(
+  path: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+  fields: Record<string, string> = {},
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
@@ -108,6 +114,7 @@ export function uploadFile<T>(path: string, file: File, onProgress: (fraction: n
       reject(new ApiError(xhr.status, err?.code ?? 'error', err?.message ?? `Upload failed (${xhr.status})`));
     };
     const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', file, file.name);
     xhr.send(form);
   });

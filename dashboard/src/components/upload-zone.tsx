@@ -1,8 +1,9 @@
+import type { CollectionsDto } from '@contracts/collections.contract';
 import type { DocumentDto, UploadResultDto } from '@contracts/documents.contract';
 import { useRef, useState } from 'react';
 import { api, uploadFile } from '../api/client';
 import { fmtBytes } from '../lib/format';
-import { useInterval } from '../lib/use-api';
+import { useApi, useInterval } from '../lib/use-api';
 import { DocStatus, inProgress } from './doc-status';
 
 interface UploadItem {
@@ -33,6 +34,9 @@ export function UploadZone({
   compact?: boolean;
 }) {
   const [items, setItems] = useState<UploadItem[]>([]);
+  const collections = useApi('collections', () => api.get<CollectionsDto>('/api/collections'));
+  // Unset: the workspace's default collection (the server's choice, so this works before the list loads).
+  const [target, setTarget] = useState('');
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const update = (key: string, patch: Partial<UploadItem>) =>
@@ -54,8 +58,11 @@ export function UploadZone({
         const { key, file } = next;
         update(key, { phase: 'uploading' });
         try {
-          const res = await uploadFile<{ results: UploadResultDto[] }>('/api/documents', file, (p) =>
-            update(key, { progress: p }),
+          const res = await uploadFile<{ results: UploadResultDto[] }>(
+            '/api/documents',
+            file,
+            (p) => update(key, { progress: p }),
+            target ? { collectionId: target } : {},
           );
           const r = res.results[0];
           if (!r || r.error || !r.document) {
@@ -97,8 +104,24 @@ export function UploadZone({
     items.some((i) => i.phase === 'processing'),
   );
 
+  const options = collections.data?.collections ?? [];
   return (
     <div className="upload">
+      {options.length > 1 ? (
+        <label className="upload-target">
+          Add to collection{' '}
+          <select
+            value={target || (options.find((c) => c.isDefault)?.id ?? '')}
+            onChange={(e) => setTarget(e.target.value)}
+          >
+            {options.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for mice; the button inside is the keyboard path */}
       <div
         className={`dropzone ${over ? 'over' : ''}`}

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { BLOCK_IDS, CALLBACK_IDS, SAVE_THREAD_TITLE_INPUT } from '../ids.js';
+import { BLOCK_IDS, CALLBACK_IDS, SAVE_THREAD_COLLECTION_INPUT, SAVE_THREAD_TITLE_INPUT } from '../ids.js';
 
 /** What the "Save to Lore" modal carries from the shortcut to its submission (private_metadata, JSON). */
 export interface SaveThreadMetadata {
@@ -19,11 +19,49 @@ export function defaultThreadTitle(text: string | undefined): string {
   return (line ?? 'Saved Slack thread').slice(0, 80);
 }
 
+/** A collection the member may save into (Slack caps a select at 100 options; so does Lore, per workspace). */
+export interface CollectionOption {
+  id: string;
+  name: string;
+}
+
 /**
- * The small modal before a thread is saved: it says what will happen and lets the member edit the title.
- * (The collection picker joins it with collections.)
+ * The small modal before a thread is saved: it says what will happen and lets the member edit the title and,
+ * when the workspace has more than one collection, pick the collection (the channel's is preselected).
  */
-export function buildSaveThreadModal(meta: SaveThreadMetadata, title: string): types.ModalView {
+export function buildSaveThreadModal(
+  meta: SaveThreadMetadata,
+  title: string,
+  collections: { options: CollectionOption[]; preselected: string | null } = {
+    options: [],
+    preselected: null,
+  },
+): types.ModalView {
+  const option = (c: CollectionOption) => ({
+    text: { type: 'plain_text' as const, text: c.name.slice(0, 75) },
+    value: c.id,
+  });
+  const initial = collections.options.find((c) => c.id === collections.preselected);
+  const picker: types.KnownBlock[] =
+    collections.options.length > 1
+      ? [
+          {
+            type: 'input',
+            block_id: BLOCK_IDS.saveThreadCollection,
+            label: { type: 'plain_text', text: 'Collection' },
+            hint: {
+              type: 'plain_text',
+              text: 'Who can get answers from it: the channels that use this collection.',
+            },
+            element: {
+              type: 'static_select',
+              action_id: SAVE_THREAD_COLLECTION_INPUT,
+              options: collections.options.slice(0, 100).map(option),
+              ...(initial ? { initial_option: option(initial) } : {}),
+            },
+          },
+        ]
+      : [];
   return {
     type: 'modal',
     callback_id: CALLBACK_IDS.saveThreadModal,
@@ -50,6 +88,7 @@ export function buildSaveThreadModal(meta: SaveThreadMetadata, title: string): t
           max_length: 200,
         },
       },
+      ...picker,
     ],
   };
 }

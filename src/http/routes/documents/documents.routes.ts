@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import { z } from 'zod';
 import {
   chunksQuery,
   type DocumentDetailDto,
@@ -9,7 +10,7 @@ import {
   type UploadResultDto,
   type VersionDto,
 } from '../../../contracts/documents.contract.js';
-import { isAppError } from '../../../errors.js';
+import { badRequest, isAppError } from '../../../errors.js';
 import { addDocument, type IntakeDeps } from '../../../knowledge/document-intake.service.js';
 import type { DocumentRecord, VersionRecord } from '../../../knowledge/documents.repo.js';
 import {
@@ -49,6 +50,16 @@ export function toVersionDto(v: VersionRecord): VersionDto {
   };
 }
 
+/** The optional `collectionId` field of an upload (before its file): a collection id, or absent. */
+function collectionIdField(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!z.uuid().safeParse(raw).success)
+    throw badRequest(
+      'collectionId must be the id of one of your collections (GET /api/collections lists them).',
+    );
+  return raw;
+}
+
 /** `/api/documents`: upload, list, view, delete and re-index the signed-in tenant's documents. */
 export function documentsRoutes(deps: IntakeDeps & { embeddingModel: string | null }): Router {
   const router = Router();
@@ -62,6 +73,7 @@ export function documentsRoutes(deps: IntakeDeps & { embeddingModel: string | nu
         const r = await addDocument(deps, auth.tenantId, {
           fileName: file.fileName,
           title: file.fields.title,
+          collectionId: collectionIdField(file.fields.collectionId),
           body: file.stream,
           source: auth.via === 'api_key' ? 'api' : 'upload',
           actor: auth.actor,

@@ -52,7 +52,10 @@ export function forEachUploadedFile(
       const file = { fileName: info.filename ?? '', stream, fields: { ...fields } };
       // Files are handled in order; the next file's bytes wait in the socket until this one is consumed.
       chain = chain
-        .then(() => (failed ? void stream.resume() : onFile(file)))
+        .then(() => (failed ? undefined : onFile(file)))
+        // A file refused before its bytes were read (no name, a bad field) is drained here, or the parser
+        // would wait on it forever.
+        .then(() => void stream.resume())
         .catch((err) => {
           stream.resume();
           fail(err);

@@ -1,4 +1,5 @@
 import type { App, MessageShortcut } from '@slack/bolt';
+import { saveTargetsFor } from '../../../knowledge/collections/save-targets.js';
 import { enqueueThreadSave } from '../../../knowledge/threads/thread-save.job.js';
 import { getThreadSavePolicy } from '../../../tenants/settings.service.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
@@ -8,7 +9,7 @@ import {
   defaultThreadTitle,
   parseSaveThreadMetadata,
 } from '../../blocks/save-thread.js';
-import { BLOCK_IDS, CALLBACK_IDS, SAVE_THREAD_TITLE_INPUT } from '../../ids.js';
+import { BLOCK_IDS, CALLBACK_IDS, SAVE_THREAD_COLLECTION_INPUT, SAVE_THREAD_TITLE_INPUT } from '../../ids.js';
 
 export const ADMINS_ONLY =
   'In this workspace only admins and owners may save threads to Lore. Ask one of them, or ask them to change this in the Lore dashboard settings.';
@@ -41,9 +42,10 @@ export function registerSaveToLore(app: App, deps: AnswerListenerDeps): void {
         responseUrl: shortcut.response_url,
       };
       try {
+        const targets = await saveTargetsFor(deps.db, tenantId, meta.channelId);
         await client.views.open({
           trigger_id: shortcut.trigger_id,
-          view: buildSaveThreadModal(meta, defaultThreadTitle(message.text)),
+          view: buildSaveThreadModal(meta, defaultThreadTitle(message.text), targets),
         });
       } catch (err) {
         deps.logger.warn({ tenantId, err: describeSlackError(err) }, 'save-to-lore modal not opened');
@@ -64,9 +66,18 @@ export function registerSaveToLore(app: App, deps: AnswerListenerDeps): void {
     }
     const tenantId = tenantIdOf(context);
     const meta = parseSaveThreadMetadata(view.private_metadata);
+    const picked =
+      view.state.values[BLOCK_IDS.saveThreadCollection]?.[SAVE_THREAD_COLLECTION_INPUT]?.selected_option
+        ?.value;
+    // Only an id Lore offered is passed on; the job checks it is still a collection of this workspace.
+    const collectionId = picked && /^[0-9a-f-]{36}$/.test(picked) ? picked : undefined;
     // Queued before the modal closes: if the queue refuses, Slack keeps the modal open with an error.
     if (tenantId && meta) {
-      await enqueueThreadSave(deps.queue, { tenantId, ...meta, title, userId: body.user.id }, view.id);
+      await enqueueThreadSave(
+        deps.queue,
+        { tenantId, ...meta, title, userId: body.user.id, collectionId },
+        view.id,
+      );
     }
     await ack();
   });

@@ -27,3 +27,6 @@ export interface WebSourceDto {
   nextFetchAt: string;
   createdAt: string;
 }
+
+/** `DELETE /api/documents/web/:id`: the source to stop following. */
+export const webSourceIdParams = z.object({ id: z.uuid() });

@@ -282,6 +282,66 @@ describe.each([
       expect((await asOther(`/documents/${mine.documentId}`)).status).toBe(404);
     });
 
+    it('needs the documents:write scope to add or stop following a source, and documents:read to list them', async () => {
+      const readOnly = (
+        await createApiKey(app.container.db, tenantId, {
+          name: 'read',
+          actor: 'test',
+          scopes: ['documents:read'],
+        })
+      ).key;
+      const asReader = (path: string, init: RequestInit = {}) =>
+        fetch(`${app.url}/api${path}`, {
+          ...init,
+          headers: { authorization: `Bearer ${readOnly}`, 'content-type': 'application/json' },
+        });
+      const mine = await sourceOf(`${site.origin}/travel`);
+      for (const res of [
+        await asReader('/documents/web', {
+          method: 'POST',
+          body: JSON.stringify({ url: `${site.origin}/new`, kind: 'page' }),
+        }),
+        await asReader(`/documents/web/${mine.id}`, { method: 'DELETE' }),
+      ]) {
+        expect(res.status).toBe(403);
+        expect((await bodyOf(res)).error.code).toBe('missing_scope');
+      }
+      expect((await asReader('/documents/web')).status).toBe(200);
+      expect(await sourceOf(`${site.origin}/new`)).toBeUndefined();
+    });
+
+    it('stops following a sitemap: its pages are no longer refreshed, their documents stay, and the admin action is audited', async () => {
+      const sitemap = await sourceOf(`${site.origin}/sitemap.xml`);
+      const page1 = await sourceOf(`${site.origin}/s/1`);
+      const other = await createTenant(
+        app.container.db,
+        `TDEL${randomUUID().slice(0, 6).toUpperCase()}`,
+        'Other Co',
+      );
+      const otherKey = (await createApiKey(app.container.db, other, { name: 'sync', actor: 'test' })).key;
+      const del = (id: string, k = key) =>
+        fetch(`${app.url}/api/documents/web/${id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${k}` },
+        });
+
+      expect((await del(sitemap.id, otherKey)).status).toBe(404);
+      expect((await del('not-an-id')).status).toBe(400);
+      expect((await del(sitemap.id)).status).toBe(204);
+      expect((await del(sitemap.id)).status).toBe(404);
+      const left = (await bodyOf(await api('/documents/web'))).items as JsonBody[];
+      expect(left.filter((x) => x.url.includes('/s/') || x.url.endsWith('/sitemap.xml'))).toEqual([]);
+      expect((await bodyOf(await api(`/documents/${page1.documentId}`))).document.status).toBe('ready');
+      const audit = await withTransaction(app.container.db, (c) =>
+        c.query(`SELECT details FROM lore.audit_log WHERE action = 'web_source.removed' AND target = $1`, [
+          sitemap.id,
+        ]),
+      );
+      expect(audit.rows).toEqual([
+        { details: { url: `${site.origin}/sitemap.xml`, kind: 'sitemap', pages: 5 } },
+      ]);
+    });
+
     it("the scheduled refresh claims only active workspaces' due sources, each once", async () => {
       const other = await createTenant(
         app.container.db,

@@ -93,8 +93,9 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.use(
     '/api',
     requireTenant(deps),
-    webSourcesRoutes({ db: deps.db, queue: deps.queue, policy: deps.webAddressPolicy }),
     requireApiKeyScope,
+    // Before documentsRoutes, whose /documents/:id would take /documents/web.
+    webSourcesRoutes({ db: deps.db, queue: deps.queue, policy: deps.webAddressPolicy }),
     documentsRoutes(deps),
     askRoutes({ ask: deps.ask ?? askUnavailable }),
     requireSession,

@@ -152,3 +152,16 @@ export async function claimDueSources(
   );
   return rows;
 }
+
+/** Stops following a source (a sitemap takes its page rows with it); the documents already made stay. */
+export async function deleteWebSource(
+  c: DbClient,
+  id: string,
+): Promise<{ url: string; kind: WebSourceKind; pages: number } | null> {
+  const { rows } = await c.query<{ url: string; kind: WebSourceKind; pages: number }>(
+    `DELETE FROM lore.web_sources s WHERE s.id = $1
+     RETURNING s.url, s.kind, (SELECT count(*)::int FROM lore.web_sources p WHERE p.sitemap_id = s.id) AS pages`,
+    [id],
+  );
+  return rows[0] ?? null;
+}

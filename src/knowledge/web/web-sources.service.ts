@@ -1,5 +1,5 @@
 import { appendAudit } from '../../audit/audit.repo.js';
-import { conflict, fetchRefused, limitExceeded } from '../../errors.js';
+import { conflict, fetchRefused, limitExceeded, notFound } from '../../errors.js';
 import type { Database, DbClient } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
 import type { AddressPolicy } from '../../infra/http/address-policy.js';
@@ -11,6 +11,7 @@ import { countDocuments, insertDocument } from '../documents.repo.js';
 import { enqueueWebFetch } from './web-fetch-queue.js';
 import {
   countWebPages,
+  deleteWebSource,
   existingUrls,
   insertWebSource,
   listWebSources,
@@ -131,4 +132,28 @@ export async function addWebSource(
 /** The workspace's web sources, newest first, with each one's last error. */
 export function listSources(db: Database, tenantId: string, limit = 500): Promise<WebSourceRecord[]> {
   return withTenant(db, tenantId, (c) => listWebSources(c, limit));
+}
+
+/**
+ * An admin stops following a page or a sitemap: it is no longer fetched or refreshed (a sitemap's pages
+ * neither). The documents it made stay, cited as before, until someone deletes them from Documents.
+ */
+export async function unfollowWebSource(
+  db: Database,
+  tenantId: string,
+  id: string,
+  actor: string,
+): Promise<{ url: string; pages: number }> {
+  return withTenant(db, tenantId, async (c) => {
+    const gone = await deleteWebSource(c, id);
+    if (!gone) throw notFound('Web source');
+    await appendAudit(c, {
+      tenantId,
+      actor,
+      action: 'web_source.removed',
+      target: id,
+      details: { url: gone.url, kind: gone.kind, pages: gone.pages },
+    });
+    return { url: gone.url, pages: gone.pages };
+  });
 }

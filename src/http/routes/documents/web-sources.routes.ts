@@ -1,9 +1,14 @@
 import express, { Router } from 'express';
-import { addWebSourceBody, type WebSourceDto } from '../../../contracts/web-sources.contract.js';
+import {
+  addWebSourceBody,
+  type WebSourceDto,
+  webSourceIdParams,
+} from '../../../contracts/web-sources.contract.js';
 import type { WebSourceRecord } from '../../../knowledge/web/web-sources.repo.js';
 import {
   addWebSource,
   listSources,
+  unfollowWebSource,
   type WebSourcesDeps,
 } from '../../../knowledge/web/web-sources.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
@@ -41,6 +46,13 @@ export function webSourcesRoutes(deps: WebSourcesDeps): Router {
       requestId: String(req.id),
     });
     res.status(202).json({ source: toWebSourceDto(source) });
+  });
+  // Stop following a page or sitemap; the documents it made stay (delete them from /api/documents).
+  router.delete('/documents/web/:id', async (req, res) => {
+    const auth = authOf(req);
+    const { id } = parseInput(webSourceIdParams, req.params);
+    await unfollowWebSource(deps.db, auth.tenantId, id, auth.actor);
+    res.status(204).end();
   });
   router.get('/documents/web', async (req, res) => {
     const sources = await listSources(deps.db, authOf(req).tenantId);

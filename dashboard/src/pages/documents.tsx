@@ -7,6 +7,7 @@ import { FilterBar } from '../components/filter-bar';
 import { Results } from '../components/results';
 import { Empty, Notice } from '../components/states';
 import { UploadZone } from '../components/upload-zone';
+import { WebSourcesList } from '../components/web-sources-list';
 import { Card, ConfirmDialog, PageHeader } from '../components/widgets';
 import { useApi, useInterval } from '../lib/use-api';
 import { useListFilters } from '../lib/use-list-filters';
@@ -39,6 +40,8 @@ export function DocumentsPage() {
   const [toDelete, setToDelete] = useState<DocumentDto | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  // Bumped when a source is added, so the followed-pages list reloads.
+  const [sourcesKey, setSourcesKey] = useState(0);
 
   const q = query({
     search: debounced,
@@ -88,8 +91,14 @@ export function DocumentsPage() {
       />
       <Card>
         <UploadZone onChange={list.reload} />
-        <AddWebSource onAdded={list.reload} />
+        <AddWebSource
+          onAdded={() => {
+            list.reload();
+            setSourcesKey((k) => k + 1);
+          }}
+        />
       </Card>
+      <WebSourcesList refreshKey={sourcesKey} />
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <Card>
         <FilterBar

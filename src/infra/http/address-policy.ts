@@ -10,8 +10,14 @@ export type AddressPolicy = (ip: string) => boolean;
  */
 export const publicAddressesOnly: AddressPolicy = (ip) => {
   if (!ipaddr.isValid(ip)) return false;
-  return ipaddr.process(ip).range() === 'unicast';
+  const addr = ipaddr.process(ip);
+  // ipaddr.js 2.5 calls the deprecated IPv4-compatible range ::/96 (`::7f00:1`, i.e. `[::127.0.0.1]`)
+  // unicast (upstream PR #203, unreleased); a host may route it to the IPv4 address it carries. Never public.
+  if (addr.kind() === 'ipv6' && addr.match(IPV4_COMPATIBLE)) return false;
+  return addr.range() === 'unicast';
 };
+
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
 /** Development and tests only (WEB_FETCH_ALLOW_PRIVATE): any address, local servers included. */
 export const anyAddress: AddressPolicy = (ip) => ipaddr.isValid(ip);

@@ -102,7 +102,7 @@ export const limitExceeded = (message: string, details?: unknown) =>
   new AppError({ code: 'limit_exceeded', message, status: 429, details });
 
 /** Too many requests from one client in a window; `retryAfterSeconds` also goes out as `Retry-After`. */
-export const rateLimited = (message: string, details: { retryAfterSeconds: number; limit: number }) =>
+export const rateLimited = (message: string, details: { retryAfterSeconds: number; limit?: number }) =>
   new AppError({ code: 'rate_limited', message, status: 429, details });
 
 /** A dependency (database, Redis, Slack, OpenAI) is not available; the message is for operators only. */

@@ -42,6 +42,8 @@ export interface AnswerRun {
   latencyMs: number;
   /** Why the last attempt failed (the failure is recorded, and the asker got an apology). */
   error?: unknown;
+  /** For a limit: when it lifts. */
+  retryAt?: Date;
 }
 
 const NOT_RECORDED: AnswerRun = { answerId: null, outcome: null, latencyMs: 0 };
@@ -74,8 +76,8 @@ export async function runAnswer(deps: AnswerJobDeps, p: AnswerPayload, ctx: JobC
     log.info('answer skipped: workspace not active');
     return NOT_RECORDED;
   }
-  // DMs and the dashboard playground are never restricted by the channel setting.
-  const unrestricted = p.channelId.startsWith('D') || p.surface === 'playground';
+  // DMs, the dashboard playground and API keys are never restricted by the channel setting.
+  const unrestricted = p.channelId.startsWith('D') || p.surface === 'playground' || p.surface === 'api';
   if (!unrestricted && tenant.channelMode === 'selected' && !tenant.allowedChannels.includes(p.channelId)) {
     await deps.replier.notice(
       target,
@@ -103,6 +105,7 @@ export async function runAnswer(deps: AnswerJobDeps, p: AnswerPayload, ctx: JobC
     outcome: 'rate_limited' | 'over_quota' | 'failed',
     text: string,
     notify = true,
+    retryAt?: Date,
   ): Promise<AnswerRun> => {
     if (notify) await deps.replier.notice(target, text);
     const latencyMs = Date.now() - p.receivedAt;
@@ -122,7 +125,7 @@ export async function runAnswer(deps: AnswerJobDeps, p: AnswerPayload, ctx: JobC
         latencyMs,
       }),
     );
-    return { answerId: answer.id, outcome, latencyMs };
+    return { answerId: answer.id, outcome, latencyMs, retryAt };
   };
 
   const { limits } = tenant;
@@ -137,11 +140,11 @@ export async function runAnswer(deps: AnswerJobDeps, p: AnswerPayload, ctx: JobC
   const rateHit = firstCount
     ? await checkRateLimits(deps.kv, { tenantId: p.tenantId, userId: p.userId, limits })
     : null;
-  if (rateHit) return finishWithout('rate_limited', limitMessage(rateHit));
+  if (rateHit) return finishWithout('rate_limited', limitMessage(rateHit), true, rateHit.resetAt);
   const provider = await deps.llmFor(p.tenantId, { sealedKey: tenant.openAiKeySealed });
   if (provider?.keySource === 'platform') {
     const quotaHit = await tx((c) => checkMonthlyQuota(c, limits));
-    if (quotaHit) return finishWithout('over_quota', limitMessage(quotaHit));
+    if (quotaHit) return finishWithout('over_quota', limitMessage(quotaHit), true, quotaHit.resetAt);
   }
 
   await deps.replier.thinking(target);
@@ -226,8 +229,8 @@ export async function runAnswer(deps: AnswerJobDeps, p: AnswerPayload, ctx: JobC
     log.warn({ err, attempt: ctx.attempt }, 'answer attempt failed');
     // The database is away: the worker runs this again once it is back (no apology for a pause).
     if (isDatabaseUnreachable(err)) throw err;
-    // The playground has a person waiting in the browser: no retry, the apology is shown at once.
-    if (ctx.attempt < ANSWER_ATTEMPTS && p.surface !== 'playground') throw err;
+    // The playground and an API caller are waiting on the request: no retry, the apology is returned at once.
+    if (ctx.attempt < ANSWER_ATTEMPTS && p.surface !== 'playground' && p.surface !== 'api') throw err;
     // Out of attempts: the asker gets a short apology (never the raw error), the operator a failed job.
     if (reply) await reply.abort(APOLOGY);
     return { ...(await finishWithout('failed', APOLOGY, !reply)), error: err };

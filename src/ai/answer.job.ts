@@ -6,7 +6,15 @@ import type { Surface } from './answers.repo.js';
 /** Questions are cut to this length when they are queued (a Slack message can be 40,000 characters). */
 export const MAX_QUESTION_CHARS = 4_000;
 
-const SURFACES = ['mention', 'dm', 'thread', 'ask', 'assistant', 'playground'] as const satisfies Surface[];
+const SURFACES = [
+  'mention',
+  'dm',
+  'thread',
+  'ask',
+  'assistant',
+  'playground',
+  'api',
+] as const satisfies Surface[];
 
 const answerPayload = z.object({
   v: z.literal(1),

@@ -1,7 +1,7 @@
 import type { DbClient } from '../infra/db/database.js';
 import type { AnswerOutcome, AnswerSource } from './answer.types.js';
 
-export type Surface = 'mention' | 'dm' | 'thread' | 'ask' | 'assistant' | 'playground';
+export type Surface = 'mention' | 'dm' | 'thread' | 'ask' | 'assistant' | 'playground' | 'api';
 
 /** An answer row as a (possibly retried) job sees it. */
 export interface AnswerRow {

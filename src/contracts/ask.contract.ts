@@ -73,6 +73,8 @@ export interface AskResultDto {
   sources: AskSourceDto[];
   /** Null when the pipeline stopped before retrieval (rate limit, quota, failure). */
   trace: AskTraceDto | null;
+  /** For `rate_limited` and `over_quota`: when the limit lifts (ISO 8601); null otherwise. */
+  retryAt: string | null;
   usage: {
     model: string;
     promptTokens: number;

@@ -167,6 +167,12 @@ describe('API keys: scopes, expiry, rotation, last use, and POST /api/ask for ke
       [body.answerId],
     );
     expect(usage.rows).toEqual([{ userId: `apikey:${apiKey.id}`, outcome: 'extractive' }]);
+    // Recorded as the API's own surface, apart from the admins' playground.
+    const recorded = await app.container.db.pool.query(
+      'SELECT c.surface FROM lore.answers a JOIN lore.conversations c ON c.id = a.conversation_id WHERE a.id = $1',
+      [body.answerId],
+    );
+    expect(recorded.rows).toEqual([{ surface: 'api' }]);
     const used = await listed(apiKey.id);
     expect(Date.now() - Date.parse(used.lastUsedAt)).toBeLessThan(60_000);
   });
@@ -180,9 +186,16 @@ describe('API keys: scopes, expiry, rotation, last use, and POST /api/ask for ke
       expect((await bodyOf(await ask(key, 'How many vacation days do employees get?'))).outcome).toBe(
         'extractive',
       );
-      const limited = await bodyOf(await ask(key, 'Do unused vacation days carry over?'));
-      expect(limited.outcome).toBe('rate_limited');
-      expect(limited.text).toMatch(/Try again/);
+      // A program gets HTTP's answer: 429 with Retry-After until the minute's window ends, and the message.
+      const refused = await ask(key, 'Do unused vacation days carry over?');
+      expect(refused.status).toBe(429);
+      const wait = Number(refused.headers.get('retry-after'));
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(60);
+      const limited = await bodyOf(refused);
+      expect(limited.error.code).toBe('rate_limited');
+      expect(limited.error.message).toMatch(/Try again/);
+      expect(limited.error.details.retryAfterSeconds).toBe(wait);
     } finally {
       await admin.json('/api/settings', { method: 'PATCH', json: { userRatePerMinute: null } });
     }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withTenant } from '../../src/infra/db/transaction.js';
 import { createLogger } from '../../src/logger.js';
+import { createApiKey } from '../../src/tenants/api-keys.service.js';
 import { noticesFor } from '../../src/tenants/notices.service.js';
 import { createQuotaWatch } from '../../src/usage/quota-warnings.service.js';
 import { insertAnswer } from '../support/answers.js';
 import { type Browser, sessionFor } from '../support/dashboard.js';
+import { bodyOf } from '../support/http.js';
 import { SLACK_ENV, slackFixture, startSlackTestApp } from '../support/slack.js';
 import {
   ANSWER_ENV,
@@ -104,6 +106,24 @@ describe('limit warnings: admins hear once per threshold per month, by DM, App H
 
     // Over the quota, the asker is refused with the reset time (as before), and nobody is told again.
     expect(await ask('Question 6 about flights?')).toBe('over_quota');
+    // An integration asking with an API key gets HTTP's answer: 429, Retry-After until the 1st, the message.
+    const { key } = await createApiKey(app.container.db, w.tenantId, {
+      name: 'bot',
+      actor: 'test',
+      scopes: ['ask'],
+    });
+    const viaApi = await fetch(`${app.url}/api/ask`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'Question 7 about flights?' }),
+    });
+    expect(viaApi.status).toBe(429);
+    const now = new Date();
+    const untilFirst = (Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) - now.getTime()) / 1000;
+    expect(Math.abs(Number(viaApi.headers.get('retry-after')) - untilFirst)).toBeLessThan(30);
+    const refused = await bodyOf(viaApi);
+    expect(refused.error.code).toBe('limit_exceeded');
+    expect(refused.error.message).toContain('This workspace has used its Lore allowance for this month.');
     await new Promise((r) => setTimeout(r, 300));
     expect(dmsOf(slack)).toHaveLength(4);
     expect(

@@ -11,7 +11,7 @@ export interface AnswerScope {
 
 /** Where a question was asked, as far as scoping cares. */
 export interface AskedWhere {
-  surface: 'mention' | 'dm' | 'thread' | 'ask' | 'assistant' | 'playground';
+  surface: 'mention' | 'dm' | 'thread' | 'ask' | 'assistant' | 'playground' | 'api';
   channelId: string;
 }
 
@@ -20,7 +20,7 @@ export const isScopedChannel = (channelId: string) => /^[CG][A-Z0-9]{2,30}$/.tes
 
 /**
  * The collections an answer may retrieve from. A mention or thread reply in a channel uses that channel's
- * collections (its default when it has none); DMs, `/ask` and the assistant panel use the workspace
+ * collections (its default when it has none); DMs, `/ask`, the assistant panel and API keys use the workspace
  * default, wherever they were typed. Fails closed: with no collection found, nothing is searched.
  * `client` must come from withTenant.
  */

@@ -41,7 +41,7 @@ function capturingReplier(): { replier: AnswerReplier; notice: () => string | un
 export function createPlaygroundAsk(
   deps: Omit<AnswerJobDeps, 'replier'> & { buildBlocks: AnswerBlocksBuilder },
 ): AskFn {
-  return async (tenantId, question, actor) => {
+  return async (tenantId, question, actor, surface) => {
     const { replier, notice } = capturingReplier();
     const eventId = `playground-${randomUUID()}`;
     // One attempt (the pipeline does not retry the playground): a failure is shown to the person at once.
@@ -51,7 +51,7 @@ export function createPlaygroundAsk(
         v: 1,
         tenantId,
         eventId,
-        surface: 'playground',
+        surface,
         channelId: '',
         userId: actor,
         question,
@@ -65,6 +65,7 @@ export function createPlaygroundAsk(
       answerId: run?.answerId ?? null,
       outcome: result?.outcome ?? asOutcome(run?.outcome),
       text: result?.text ?? notice() ?? '',
+      retryAt: run?.retryAt?.toISOString() ?? null,
       blocks: result && run?.answerId ? (deps.buildBlocks(run.answerId, result).blocks as SlackBlock[]) : [],
       sources: (result?.sources ?? []).map((s) => ({
         position: s.position,

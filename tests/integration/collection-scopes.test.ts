@@ -154,13 +154,15 @@ describe('collections and channel scopes (real SQL; OpenAI faked over HTTP)', ()
     expect(rows).toEqual([{ name: 'Everyone', is_default: true, documents: 1 }]);
   });
 
-  it('never puts an HR-only phrase into the prompt of a question asked in #random, a DM, /ask or the assistant', async () => {
+  it('never puts an HR-only phrase into the prompt of a question asked in #random, a DM, /ask, the assistant or the API', async () => {
     for (const where of [
       { surface: 'mention', channelId: 'C0RANDOM' },
       { surface: 'thread', channelId: 'C0RANDOM', threadTs: '1700000000.000001' },
       { surface: 'dm', channelId: 'D0DIRECT' },
       { surface: 'ask', channelId: 'C0HRTEAM' },
       { surface: 'assistant', channelId: 'D0ASSIST' },
+      // An API key's question (POST /api/ask) has no channel: the workspace default.
+      { surface: 'api', channelId: '' },
     ] as const) {
       const prompt = await promptFor(where);
       expect(prompt, `${where.surface} in ${where.channelId}`).toContain('quiet room');

@@ -143,10 +143,11 @@ describe('the dashboard in headless Chromium against the real server (embedded d
     await message.waitFor();
     expect(await message.textContent()).toContain('14 days');
     expect(await message.locator('.cite').count()).toBeGreaterThan(0);
+    // In the dashboard a source opens the admin's document view; the Slack message links to the member view.
     const source = page.locator('table.sources').getByRole('link', { name: 'Travel and expenses' });
     await source.waitFor();
     expect(await source.getAttribute('href')).toMatch(
-      new RegExp(`/read/documents/${documentId}\\?chunk=\\d+#chunk-\\d+$`),
+      new RegExp(`/app/documents/${documentId}#chunk-\\d+$`),
     );
     await shoot('ask');
   });

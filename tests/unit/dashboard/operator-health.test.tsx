@@ -10,6 +10,14 @@ const health = (extra: Partial<PlatformHealthDto> = {}): PlatformHealthDto => ({
     { name: 'redis', ok: false, error: 'connect ECONNREFUSED' },
   ],
   queue: { waiting: 3, active: 1, delayed: 0, failed: 2, completed: 40 },
+  queueDepth: {
+    jobs: [
+      { name: 'ingest', waiting: 2, oldestQueuedAt: new Date(Date.now() - 5 * 60_000).toISOString() },
+      { name: 'token-refresh', waiting: 1, oldestQueuedAt: null },
+    ],
+    sampled: false,
+    sampleSize: 200,
+  },
   failedJobs: [{ id: 'j1', name: 'ingest', attempts: 3, error: 'boom', failedAt: new Date().toISOString() }],
   failedByJob: [{ name: 'ingest', count: 1 }],
   ingestionFailures: [{ reason: 'The document is empty', documents: 4 }],
@@ -17,6 +25,10 @@ const health = (extra: Partial<PlatformHealthDto> = {}): PlatformHealthDto => ({
   slackDeliveries: { total: 200, failed: 3, errorRate: 0.015 },
   tokenRefresh: { completed: 5, failed: 1 },
   httpRateLimited: 7,
+  quietTenants: [
+    { id: 't1', name: 'Acme', lastActivityAt: null },
+    { id: 't2', name: 'Globex', lastActivityAt: new Date(Date.now() - 3 * 86_400_000).toISOString() },
+  ],
   ...extra,
 });
 

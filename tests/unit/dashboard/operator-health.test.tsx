@@ -43,9 +43,45 @@ describe('the operator health view', () => {
     expect(texts(body, '.health-jobs button')).toEqual(['Retry']);
   });
 
+  it("shows waiting jobs by type with the oldest one's age, and the quietest workspaces", () => {
+    const { body } = render(<HealthView h={health()} />);
+    expect(texts(body, '.health-depth tbody tr')).toEqual([
+      'ingest25 minutes ago',
+      'token-refresh1delayed only',
+    ]);
+    expect(texts(body, '.health-quiet li')).toEqual([
+      'Acme: never answered',
+      'Globex: last answered 3 days ago',
+    ]);
+    expect(body.textContent).not.toContain('more are waiting');
+  });
+
+  it('marks counts as lower bounds when the sample was cut', () => {
+    const h = health();
+    const { body } = render(<HealthView h={{ ...h, queueDepth: { ...h.queueDepth, sampled: true } }} />);
+    expect(texts(body, '.health-depth tbody td:nth-child(2)')).toEqual(['2+', '1+']);
+    expect(body.textContent).toContain(
+      'Counted from the oldest 200 jobs of each lane and state; more are waiting',
+    );
+  });
+
+  it('offers Discard next to Retry when the operator may discard', () => {
+    const { body } = render(<HealthView h={health()} onRetry={() => {}} onDiscard={() => {}} />);
+    expect(texts(body, '.health-jobs button')).toEqual(['Retry', 'Discard']);
+  });
+
   it('says "None." when nothing failed', () => {
-    const { body } = render(<HealthView h={health({ failedJobs: [], ingestionFailures: [] })} />);
-    expect(texts(body, '.health-view p.muted').slice(1)).toEqual(['None.', 'None.']);
+    const { body } = render(
+      <HealthView
+        h={health({
+          failedJobs: [],
+          ingestionFailures: [],
+          queueDepth: { jobs: [], sampled: false, sampleSize: 200 },
+          quietTenants: [],
+        })}
+      />,
+    );
+    expect(texts(body, '.health-view p.muted:not(.small)')).toEqual(['None.', 'None.', 'None.', 'None.']);
     expect(body.querySelector('button')).toBeNull();
   });
 });

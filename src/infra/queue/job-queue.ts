@@ -133,8 +133,9 @@ export interface WaitingJobsOfName {
   /** Jobs not yet running: ready to run (BullMQ's waiting and prioritized) or delayed (a retry, a delay). */
   waiting: number;
   /**
-   * When the oldest job ready to run was queued; null when every waiting job is delayed on purpose (a
-   * delayed job's age says nothing about a backlog).
+   * When the oldest job ready to run was queued; null when every waiting job is delayed (a retry's backoff or
+   * a later run: its age says nothing about a backlog). On BullMQ a job over its tenant's limit is parked in
+   * the delayed set too, so it is counted without an age; the in-process queue keeps it waiting, with one.
    */
   oldestQueuedAt: Date | null;
 }

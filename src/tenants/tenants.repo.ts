@@ -154,6 +154,27 @@ export async function touchTenantActivity(q: Queryable, tenantId: string): Promi
   await q.query('UPDATE lore.tenants SET last_activity_at = now() WHERE id = $1', [tenantId]);
 }
 
+/** A workspace and when it last answered a question in Slack (null: never). */
+export interface TenantLastActivity {
+  id: string;
+  name: string;
+  lastActivityAt: Date | null;
+}
+
+/**
+ * The `limit` active workspaces (demo ones aside) that have been quiet longest, those never active first:
+ * read in the order of a partial index, so it costs the same however many tenants there are.
+ */
+export async function quietestActiveTenants(q: Queryable, limit: number): Promise<TenantLastActivity[]> {
+  const { rows } = await q.query<TenantLastActivity>(
+    `SELECT id, name, last_activity_at AS "lastActivityAt" FROM lore.tenants
+     WHERE status = 'active' AND NOT is_demo
+     ORDER BY last_activity_at NULLS FIRST, id LIMIT $1`,
+    [limit],
+  );
+  return rows;
+}
+
 /** Whether the installer may still be welcomed: the tenant's status and when it was welcomed, if ever. */
 export async function welcomeStateOf(
   q: Queryable,

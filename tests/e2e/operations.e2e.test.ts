@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant } from '../support/dashboard.js';
 import { startTestApp } from '../support/test-app.js';
 import { launchBrowser, openContext, screenshot } from './support/browser.js';
 
@@ -68,7 +69,12 @@ describe('API keys, retention, audit export and the health view in the dashboard
     expect(href).toMatch(/^\/api\/audit\.csv/);
   });
 
-  it('the operator view shows the health card from real checks', async () => {
+  it('the operator view shows the health card from real checks, waiting jobs by type, and discards a failed job', async () => {
+    // A job that fails for good and two that wait on purpose, in the app's own queue.
+    await app.container.queue.enqueue('nightly-report', { n: 1 }, { attempts: 1 });
+    for (const n of [1, 2]) await app.container.queue.enqueue('digest', { n }, { delayMs: 600_000 });
+    // A workspace that has never had a question answered: first among the quietest.
+    await createTenant(app.container.db, 'TE2EQUIET', 'Northwind');
     await page.goto('/app/operator');
     await page.getByRole('heading', { level: 1, name: 'Operator view' }).waitFor();
     const health = page.locator('.health-view');
@@ -79,8 +85,21 @@ describe('API keys, retention, audit export and the health view in the dashboard
       'OK redis',
       'OK queue',
     ]);
+    const digest = health.locator('.health-depth tbody tr', { hasText: 'digest' });
+    expect(await digest.locator('td').allTextContents()).toEqual(['digest', '2', 'delayed only']);
+    expect(await health.locator('.health-quiet li').allTextContents()).toEqual(['Northwind: never answered']);
+    const failed = health.locator('.health-jobs li', { hasText: 'nightly-report' });
+    await failed.waitFor();
     await health.scrollIntoViewIfNeeded();
     await screenshot(page, 'operator-health', 'laptop');
+
+    await failed.getByRole('button', { name: 'Discard' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Discard this failed job?' });
+    expect(await dialog.textContent()).toContain('nightly-report');
+    await dialog.getByRole('button', { name: 'Discard job' }).click();
+    await page.getByText('The failed nightly-report job was discarded.').waitFor();
+    await failed.waitFor({ state: 'detached' });
+    expect(await app.container.queue.failed()).toEqual([]);
     expect(problems).toEqual([]);
   });
 });

@@ -154,6 +154,75 @@ function jobQueueContract(makeHarness: () => Harness): void {
     expect(await queue.retryFailed(id)).toBe(false);
   });
 
+  it('discards a failed job for good, and only a failed one', async () => {
+    const queue = fresh();
+    const runs: number[] = [];
+    await queue.startWorker({
+      ingest: async (_payload, ctx) => {
+        runs.push(ctx.attempt);
+        throw new Error('parser crashed');
+      },
+    });
+    const { id } = await queue.enqueue('ingest', { doc: 'd3' }, { attempts: 1 });
+    await vi.waitFor(async () => expect((await queue.counts()).failed).toBe(1), eventually);
+    const later = await queue.enqueue('ingest', { doc: 'd4' }, { delayMs: 60_000 });
+    expect(await queue.discardFailed('no-such-job')).toBe(false);
+    // A job still to run is not the operator's to discard from the failed list.
+    expect(await queue.discardFailed(later.id)).toBe(false);
+
+    expect(await queue.discardFailed(id)).toBe(true);
+    expect(await queue.failed()).toEqual([]);
+    expect(await queue.counts()).toMatchObject({ failed: 0, delayed: 1 });
+    expect(await queue.retryFailed(id)).toBe(false);
+    expect(await queue.discardFailed(id)).toBe(false);
+    await sleep(100);
+    expect(runs).toEqual([1]);
+  });
+
+  it('reports waiting jobs by name, with when the oldest ready one was queued, from a bounded sample', async () => {
+    const queue = fresh();
+    const before = Date.now();
+    // No worker: everything waits. Two lanes, one job delayed on purpose.
+    await queue.enqueue('greet', { n: 1 });
+    await sleep(20);
+    const afterFirst = Date.now();
+    await queue.enqueue('greet', { n: 2 });
+    await queue.enqueue('greet', { n: 3 });
+    await queue.enqueue('ingest', { doc: 'd5' });
+    await queue.enqueue('later', {}, { delayMs: 60_000 });
+
+    const all = await queue.waiting();
+    expect(all.sampled).toBe(false);
+    expect(all.byName.map((r) => [r.name, r.waiting])).toEqual([
+      ['greet', 3],
+      ['ingest', 1],
+      ['later', 1],
+    ]);
+    const greet = all.byName[0]?.oldestQueuedAt?.getTime() ?? 0;
+    expect(greet).toBeGreaterThanOrEqual(before);
+    expect(greet).toBeLessThanOrEqual(afterFirst);
+    expect(all.byName[1]?.oldestQueuedAt?.getTime()).toBeGreaterThanOrEqual(afterFirst);
+    // A delayed job waits on purpose: counted, but it has no backlog age.
+    expect(all.byName[2]?.oldestQueuedAt).toBeNull();
+
+    // Reading two jobs per lane and state: the oldest are kept, and the answer says it was cut.
+    const cut = await queue.waiting({ sample: 2 });
+    expect(cut.sampled).toBe(true);
+    expect(cut.byName.map((r) => [r.name, r.waiting])).toEqual([
+      ['greet', 2],
+      ['ingest', 1],
+      ['later', 1],
+    ]);
+    expect(cut.byName[0]?.oldestQueuedAt?.getTime()).toBe(greet);
+
+    await queue.startWorker({ greet: async () => {}, ingest: async () => {}, later: async () => {} });
+    await vi.waitFor(async () => expect((await queue.counts()).completed).toBe(4), eventually);
+    expect(await queue.waiting()).toEqual({
+      byName: [{ name: 'later', waiting: 1, oldestQueuedAt: null }],
+      sampled: false,
+    });
+  });
+
   it('runs each lane with its own concurrency: default-lane jobs never wait behind a busy lane', async () => {
     const queue = fresh();
     let release = () => {};

@@ -1,12 +1,23 @@
+import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { touchTenantActivity } from '../../src/tenants/tenants.repo.js';
 import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { fakeEmbedding } from '../support/fake-embeddings.js';
 import type { JsonBody } from '../support/http.js';
 import { SLACK_ENV } from '../support/slack.js';
 import { signedPost } from '../support/slack-answers.js';
 import { startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+const until = async (probe: () => Promise<boolean>) => {
+  for (let i = 0; i < 200; i++) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition never held');
+};
 
 describe('GET /api/platform/health: the operator health view, from real checks and counters', () => {
   let app: TestApp;
@@ -17,14 +28,6 @@ describe('GET /api/platform/health: the operator health view, from real checks a
     expect(res.status).toBe(200);
     return res.body;
   };
-  const until = async (probe: () => Promise<boolean>) => {
-    for (let i = 0; i < 200; i++) {
-      if (await probe()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('condition never held');
-  };
-
   beforeAll(async () => {
     app = await startTestApp(SLACK_ENV);
     operator = await devSignIn(app.url);
@@ -95,10 +98,72 @@ describe('GET /api/platform/health: the operator health view, from real checks a
     ).toBe(404);
   });
 
+  it('discards a failed job: gone from the list, audited, and 404 once gone or for an unknown id', async () => {
+    await app.container.queue.enqueue('gone-job', { tenantId: 'x' }, { attempts: 1 });
+    await until(async () => (await health()).failedJobs.some((j: JsonBody) => j.name === 'gone-job'));
+    const job = (await health()).failedJobs.find((j: JsonBody) => j.name === 'gone-job');
+    const failedBefore = (await health()).queue.failed;
+
+    const discarded = await operator.json(`/api/platform/health/failed-jobs/${job.id}/discard`, {
+      method: 'POST',
+    });
+    expect(discarded).toMatchObject({ status: 200, body: { discarded: job.id } });
+    const after = await health();
+    expect(after.failedJobs.map((j: JsonBody) => j.id)).not.toContain(job.id);
+    expect(after.queue.failed).toBe(failedBefore - 1);
+    // Neither retried nor discarded twice.
+    for (const action of ['discard', 'retry']) {
+      const again = await operator.json(`/api/platform/health/failed-jobs/${job.id}/${action}`, {
+        method: 'POST',
+      });
+      expect(again.status).toBe(404);
+      expect(again.body.error.message).toMatch(/failed job/i);
+    }
+    expect(
+      (await operator.json('/api/platform/health/failed-jobs/nope/discard', { method: 'POST' })).status,
+    ).toBe(404);
+    const { rows } = await app.container.db.pool.query(
+      `SELECT actor, tenant_id FROM lore.audit_log WHERE action = 'job.discarded' AND target = $1`,
+      [job.id],
+    );
+    expect(rows).toEqual([{ actor: expect.stringMatching(/^operator:/), tenant_id: null }]);
+  });
+
+  it('shows jobs waiting by type: delayed ones are counted, without a backlog age', async () => {
+    for (const n of [1, 2]) await app.container.queue.enqueue('health-later', { n }, { delayMs: 60_000 });
+    const body = await health();
+    expect(body.queueDepth).toMatchObject({ sampled: false, sampleSize: 200 });
+    expect(body.queueDepth.jobs).toContainEqual({ name: 'health-later', waiting: 2, oldestQueuedAt: null });
+  });
+
+  it('lists the active workspaces quiet longest, never-active first, at most 10', async () => {
+    const active = await createTenant(app.container.db, 'TQUIET01', 'Talks a lot');
+    await touchTenantActivity(app.container.db.pool, active);
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++)
+      ids.push(await createTenant(app.container.db, `TQUIET${10 + i}`, `Silent ${i}`));
+    const quiet = (await health()).quietTenants as JsonBody[];
+    expect(quiet).toHaveLength(10);
+    expect(quiet.every((t) => t.lastActivityAt === null)).toBe(true);
+    expect(quiet.map((t) => t.id)).not.toContain(active);
+
+    // With fewer silent ones, the active workspace comes after them, with its time.
+    await app.container.db.pool.query(`UPDATE lore.tenants SET status = 'inactive' WHERE id = ANY($1)`, [
+      ids.slice(0, 10),
+    ]);
+    const fewer = (await health()).quietTenants as JsonBody[];
+    const mine = fewer.filter((t) => t.id === active || ids.includes(t.id));
+    expect(mine.map((t) => t.name)).toEqual(['Silent 10', 'Talks a lot']);
+    expect(Date.parse(mine[1]?.lastActivityAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('is for operators only: a workspace admin and an API key are refused', async () => {
     const tenantId = await createTenant(app.container.db, 'THEALTH01', 'Health');
     const admin = await sessionFor(app.url, app.container.db, { tenantId, userId: 'UADMIN' });
     expect((await admin.json('/api/platform/health')).status).toBe(403);
+    expect((await admin.json('/api/platform/health/failed-jobs/x1/discard', { method: 'POST' })).status).toBe(
+      403,
+    );
     const { key } = await createApiKey(app.container.db, tenantId, {
       name: 'k',
       actor: 'test',
@@ -108,5 +173,67 @@ describe('GET /api/platform/health: the operator health view, from real checks a
       headers: { authorization: `Bearer ${key}` },
     });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('GET /api/platform/health: queue depth and age while ingestion is held up', () => {
+  let app: TestApp;
+  let operator: Browser;
+  let release = () => {};
+
+  beforeAll(async () => {
+    // One ingestion at a time, and OpenAI's embeddings answer only when the test says so.
+    app = await startTestApp({ OPENAI_API_KEY: 'sk-test', INGEST_CONCURRENCY: '1' });
+    operator = await devSignIn(app.url);
+  });
+  afterAll(async () => {
+    release();
+    await app.cleanup();
+  });
+
+  it('counts the documents waiting behind a slow one, and how long the oldest has waited', async () => {
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    nock('https://api.openai.com')
+      .persist()
+      .post('/v1/embeddings')
+      .reply(200, (_uri, body, cb) => {
+        const req = body as { model: string; input: string | string[] };
+        const inputs = Array.isArray(req.input) ? req.input : [req.input];
+        void gate.then(() =>
+          cb(null, {
+            object: 'list',
+            model: req.model,
+            data: inputs.map((text, index) => ({
+              object: 'embedding',
+              index,
+              embedding: fakeEmbedding(text),
+            })),
+            usage: { prompt_tokens: 1, total_tokens: 1 },
+          }),
+        );
+      });
+    const before = Date.now();
+    for (const name of ['a.txt', 'b.txt', 'c.txt']) {
+      const form = new FormData();
+      form.append('file', new Blob([`Travel policy ${name}: book trains.`], { type: 'text/plain' }), name);
+      expect((await operator.json('/api/documents', { method: 'POST', body: form })).status).toBe(202);
+    }
+    let depth: JsonBody = {};
+    await until(async () => {
+      depth = (await operator.json('/api/platform/health')).body.queueDepth;
+      return depth.jobs.some((j: JsonBody) => j.name === 'ingest' && j.waiting >= 2);
+    });
+    const ingest = depth.jobs.find((j: JsonBody) => j.name === 'ingest');
+    expect(Date.parse(ingest.oldestQueuedAt)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(Date.parse(ingest.oldestQueuedAt)).toBeLessThanOrEqual(Date.now());
+    expect(depth.sampled).toBe(false);
+
+    release();
+    await until(async () => {
+      const jobs = (await operator.json('/api/platform/health')).body.queueDepth.jobs as JsonBody[];
+      return !jobs.some((j) => j.name === 'ingest');
+    });
   });
 });

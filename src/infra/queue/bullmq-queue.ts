@@ -11,6 +11,7 @@ import {
   DEFAULT_FAILED_LIMIT,
   errorMessage,
   type FailedJob,
+  groupWaiting,
   isUnrecoverable,
   type JobHandler,
   type JobLanes,
@@ -21,6 +22,7 @@ import {
   RetryLaterError,
   tenantLimit,
   unknownJobError,
+  WAITING_SAMPLE,
 } from './job-queue.js';
 import { createTenantSlots } from './tenant-slots.js';
 
@@ -219,6 +221,35 @@ export function createBullmqQueue(opts: {
         return true;
       }
       return false;
+    },
+
+    async discardFailed(jobId) {
+      for (const q of allQueues()) {
+        const job = await q.getJob(jobId);
+        if (!job || (await job.getState()) !== 'failed') continue;
+        await job.remove();
+        return true;
+      }
+      return false;
+    },
+
+    async waiting(waitOpts = {}) {
+      const sample = Math.max(1, Math.floor(waitOpts.sample ?? WAITING_SAMPLE));
+      const jobs: Array<{ name: string; queuedAt: number; ready: boolean }> = [];
+      let sampled = false;
+      // Exact counts per lane come cheap (LLEN/ZCARD); only the oldest `sample` jobs of each state are read.
+      for (const q of allQueues()) {
+        const counts = await q.getJobCounts('wait', 'prioritized', 'delayed');
+        for (const state of ['wait', 'prioritized', 'delayed'] as const) {
+          if ((counts[state] ?? 0) === 0) continue;
+          if ((counts[state] ?? 0) > sample) sampled = true;
+          // asc: the wait list's oldest first; the delayed set's soonest due first.
+          const read = await q.getJobs([state], 0, sample - 1, true);
+          for (const job of read)
+            jobs.push({ name: job.name, queuedAt: job.timestamp, ready: state !== 'delayed' });
+        }
+      }
+      return groupWaiting(jobs, sampled);
     },
 
     ping: () => pingRedis(producer),

@@ -23,6 +23,14 @@ export interface JobQueue {
   failed(limit?: number): Promise<FailedJob[]>;
   /** Runs a failed job again with a fresh set of attempts; false when no such failed job exists. */
   retryFailed(jobId: string): Promise<boolean>;
+  /** Removes a failed job for good (it never runs again); false when no such failed job exists. */
+  discardFailed(jobId: string): Promise<boolean>;
+  /**
+   * The jobs still to run, by job name: how many wait and since when the oldest ready one was queued. Reads
+   * at most `sample` jobs (default WAITING_SAMPLE) of each state in each lane, oldest first, so it costs the
+   * same however long the queue grows; `sampled` says a lane held more than that.
+   */
+  waiting(opts?: { sample?: number }): Promise<WaitingJobs>;
   /** Resolves when the queue's backend answers; throws AppError `unavailable` when it does not. */
   ping(): Promise<void>;
   /** Stops taking new jobs, waits for in-flight ones to finish, then closes connections. */
@@ -110,6 +118,51 @@ export interface FailedJob {
   attempts: number;
   error: string;
   failedAt: Date;
+}
+
+/** What `JobQueue.waiting` answers. */
+export interface WaitingJobs {
+  /** Job names with a job waiting, the longest-waiting first (then by name). */
+  byName: WaitingJobsOfName[];
+  /** True when a lane held more waiting jobs than were read: the counts are then lower bounds. */
+  sampled: boolean;
+}
+
+export interface WaitingJobsOfName {
+  name: string;
+  /** Jobs not yet running: ready to run (BullMQ's waiting and prioritized) or delayed (a retry, a delay). */
+  waiting: number;
+  /**
+   * When the oldest job ready to run was queued; null when every waiting job is delayed (a retry's backoff or
+   * a later run: its age says nothing about a backlog). On BullMQ a job over its tenant's limit is parked in
+   * the delayed set too, so it is counted without an age; the in-process queue keeps it waiting, with one.
+   */
+  oldestQueuedAt: Date | null;
+}
+
+/** Jobs read per state and lane by `JobQueue.waiting`: enough to see a backlog, few enough for every refresh. */
+export const WAITING_SAMPLE = 200;
+
+/** Groups waiting jobs by name for `JobQueue.waiting`; `ready` is false for a delayed job. */
+export function groupWaiting(
+  jobs: Iterable<{ name: string; queuedAt: number; ready: boolean }>,
+  sampled: boolean,
+): WaitingJobs {
+  const byName = new Map<string, { waiting: number; oldest: number | null }>();
+  for (const job of jobs) {
+    const entry = byName.get(job.name) ?? { waiting: 0, oldest: null };
+    entry.waiting += 1;
+    if (job.ready && (entry.oldest === null || job.queuedAt < entry.oldest)) entry.oldest = job.queuedAt;
+    byName.set(job.name, entry);
+  }
+  const rows = [...byName].map(([name, e]) => ({
+    name,
+    waiting: e.waiting,
+    oldestQueuedAt: e.oldest === null ? null : new Date(e.oldest),
+  }));
+  const age = (r: WaitingJobsOfName) => r.oldestQueuedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  rows.sort((a, b) => age(a) - age(b) || a.name.localeCompare(b.name));
+  return { byName: rows, sampled };
 }
 
 export interface JobCounts {

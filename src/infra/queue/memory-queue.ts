@@ -6,6 +6,7 @@ import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_FAILED_LIMIT,
   errorMessage,
+  groupWaiting,
   isUnrecoverable,
   type JobCounts,
   type JobHandler,
@@ -18,6 +19,7 @@ import {
   retryDelayMs,
   tenantLimit,
   unknownJobError,
+  WAITING_SAMPLE,
   type WorkerOptions,
 } from './job-queue.js';
 import { tenantOfPayload } from './tenant-slots.js';
@@ -249,6 +251,32 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
       job.finishedAt = undefined;
       makeWaiting(job);
       return true;
+    },
+
+    async discardFailed(jobId) {
+      const job = jobs.get(jobId);
+      if (job?.state !== 'failed') return false;
+      finished.failed.delete(jobId);
+      jobs.delete(jobId);
+      return true;
+    },
+
+    async waiting(waitOpts = {}) {
+      const sample = Math.max(1, Math.floor(waitOpts.sample ?? WAITING_SAMPLE));
+      // Read as BullMQ's adapter does: at most `sample` jobs of each state in each lane, the oldest first.
+      const read = new Map<string, number>();
+      const picked: Array<{ name: string; queuedAt: number; ready: boolean }> = [];
+      let sampled = false;
+      // The map keeps insertion order, which is queuedAt order: the oldest come first.
+      for (const job of jobs.values()) {
+        if (job.state !== 'waiting' && job.state !== 'delayed') continue;
+        const key = `${job.lane ?? ''}\u0000${job.state}`;
+        const n = (read.get(key) ?? 0) + 1;
+        read.set(key, n);
+        if (n > sample) sampled = true;
+        else picked.push({ name: job.name, queuedAt: job.queuedAt, ready: job.state === 'waiting' });
+      }
+      return groupWaiting(picked, sampled);
     },
 
     async ping() {

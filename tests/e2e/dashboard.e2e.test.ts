@@ -146,9 +146,7 @@ describe('the dashboard in headless Chromium against the real server (embedded d
     // In the dashboard a source opens the admin's document view; the Slack message links to the member view.
     const source = page.locator('table.sources').getByRole('link', { name: 'Travel and expenses' });
     await source.waitFor();
-    expect(await source.getAttribute('href')).toMatch(
-      new RegExp(`/app/documents/${documentId}#chunk-\\d+$`),
-    );
+    expect(await source.getAttribute('href')).toMatch(new RegExp(`/app/documents/${documentId}#chunk-\\d+$`));
     await shoot('ask');
   });
 

@@ -54,15 +54,16 @@ describe('answers in Slack when OpenAI or Slack fail, and in channels Lore is no
       eventId,
     ]);
   /** What the operator sees with `npm run cli -- jobs failed` against this running server. */
-  const cliJobsFailed = async () => {
+  const cli = async (...argv: string[]) => {
     const handle = await readServerHandle(app.container.config.dataDir);
     const res = await fetch(`${app.url}/admin/cli`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-admin-token': handle?.token ?? '' },
-      body: JSON.stringify({ argv: ['jobs', 'failed'] }),
+      body: JSON.stringify({ argv }),
     });
     return ((await res.json()) as { output: string }).output;
   };
+  const cliJobsFailed = () => cli('jobs', 'failed');
 
   beforeAll(async () => {
     app = await startSlackTestApp(ANSWER_ENV);
@@ -127,6 +128,15 @@ describe('answers in Slack when OpenAI or Slack fail, and in channels Lore is no
         new RegExp(` answer +${ANSWER_ATTEMPTS} +\\S+ +The AI provider is not available right now\\.$`),
       );
     });
+    // The operator may discard it for good from the CLI too: gone from the list, and audited.
+    const jobId = `answer-${event.event_id}`;
+    expect(await cli('jobs', 'discard', jobId)).toContain(`Job ${jobId} discarded.`);
+    expect(await cliJobsFailed()).not.toContain(jobId);
+    expect(await cli('jobs', 'discard', jobId)).toContain(`No failed job with id "${jobId}".`);
+    const audit = await app.container.db.pool.query(`SELECT action FROM lore.audit_log WHERE target = $1`, [
+      jobId,
+    ]);
+    expect(audit.rows).toEqual([{ action: 'job.discarded' }]);
   });
 
   it('a retry after the final edit failed edits the same reply: one message in the thread, usage recorded once', async () => {

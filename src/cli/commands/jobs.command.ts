@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { isAppError } from '../../errors.js';
+import { actOnFailedJob } from '../../tenants/failed-jobs.service.js';
 import type { CliContext, CliOutput } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
 
-/** `jobs ...`: what the queue holds, failed jobs and retrying them. */
+/** `jobs ...`: what the queue holds, failed jobs, and retrying or discarding them. */
 export function registerJobsCommands(program: Command, ctx: CliContext, out: CliOutput): void {
   const jobs = program.command('jobs').description('inspect the job queue');
   const inMemoryWithoutServer = () => {
@@ -57,8 +59,26 @@ export function registerJobsCommands(program: Command, ctx: CliContext, out: Cli
     .argument('<id>', 'job id from `jobs failed`')
     .action(async (id: string) => {
       if (inMemoryWithoutServer()) return;
-      const retried = await ctx.queue.retryFailed(id);
-      if (!retried) throw new Error(`No failed job with id "${id}".`);
+      await failedJobAction('retry', id);
       out.line(`Job ${id} queued again.`);
     });
+  jobs
+    .command('discard')
+    .description('remove a failed job for good (its work is not done)')
+    .argument('<id>', 'job id from `jobs failed`')
+    .action(async (id: string) => {
+      if (inMemoryWithoutServer()) return;
+      await failedJobAction('discard', id);
+      out.line(`Job ${id} discarded.`);
+    });
+
+  /** Both are audited, as from the operator's health page. */
+  async function failedJobAction(action: 'retry' | 'discard', id: string): Promise<void> {
+    try {
+      await actOnFailedJob({ db: ctx.db, queue: ctx.queue }, action, id, ctx.actor);
+    } catch (err) {
+      if (isAppError(err) && err.code === 'not_found') throw new Error(`No failed job with id "${id}".`);
+      throw err;
+    }
+  }
 }

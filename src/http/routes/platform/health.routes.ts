@@ -6,7 +6,7 @@ import type { Metrics } from '../../../infra/metrics.js';
 import { metricsSummary } from '../../../infra/metrics-summary.js';
 import type { JobQueue } from '../../../infra/queue/job-queue.js';
 import { ingestionFailures } from '../../../knowledge/ingestion-health.service.js';
-import type { InstallationHealth } from '../../../tenants/installation-health.service.js';
+import type { InstallationHealth } from '../../../tenants/installations/installation-health.service.js';
 import { parseIds } from '../../middleware/validate.js';
 import { CHECK_TIMEOUT_MS, type ReadinessCheck, withTimeout } from '../health.routes.js';
 

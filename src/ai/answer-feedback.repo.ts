@@ -53,3 +53,16 @@ export async function saveFeedbackReason(
   );
   return Boolean(rowCount);
 }
+
+/** 👍 and 👎 votes given or changed since `since` (inside withTenant). */
+export async function votesSince(
+  c: DbClient,
+  since: Date,
+): Promise<{ up: number; down: number } | undefined> {
+  const { rows } = await c.query<{ up: number; down: number }>(
+    `SELECT count(*) FILTER (WHERE vote = 1)::int AS up, count(*) FILTER (WHERE vote = -1)::int AS down
+       FROM lore.answer_feedback WHERE updated_at >= $1`,
+    [since],
+  );
+  return rows[0];
+}

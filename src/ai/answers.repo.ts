@@ -149,3 +149,35 @@ export async function deleteEmptyConversationsOlderThan(
   );
   return rowCount ?? 0;
 }
+
+/** Deletes every answer of the current tenant (inside withTenant; sources and feedback cascade). Returns how many. */
+export async function deleteAllAnswers(c: DbClient): Promise<number> {
+  const { rowCount } = await c.query('DELETE FROM lore.answers');
+  return rowCount ?? 0;
+}
+
+/** Deletes every conversation of the current tenant (inside withTenant). */
+export async function deleteAllConversations(c: DbClient): Promise<void> {
+  await c.query('DELETE FROM lore.conversations');
+}
+
+/** The current tenant's questions since a moment, by outcome, and when it last answered at all. */
+export interface AnswerCountsSince {
+  questions: number;
+  answered: number;
+  unanswered: number;
+  lastAnswerAt: Date | null;
+}
+
+/** Answer counts since `since` (inside withTenant). */
+export async function answerCountsSince(c: DbClient, since: Date): Promise<AnswerCountsSince | undefined> {
+  const { rows } = await c.query<AnswerCountsSince>(
+    `SELECT count(*)::int AS questions,
+              count(*) FILTER (WHERE outcome IN ('answered', 'extractive'))::int AS answered,
+              count(*) FILTER (WHERE outcome = 'no_sources')::int AS unanswered,
+              (SELECT max(created_at) FROM lore.answers) AS "lastAnswerAt"
+       FROM lore.answers WHERE created_at >= $1`,
+    [since],
+  );
+  return rows[0];
+}

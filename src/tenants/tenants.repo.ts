@@ -210,3 +210,31 @@ export async function lockPurgeableTenant(
 export async function deleteTenant(q: Queryable, id: string): Promise<void> {
   await q.query('DELETE FROM lore.tenants WHERE id = $1', [id]);
 }
+
+/** The tenant's name (the danger zone asks for it as confirmation); undefined when it is not visible. */
+export async function tenantNameOf(q: Queryable, tenantId: string): Promise<string | undefined> {
+  const { rows } = await q.query<{ name: string }>('SELECT name FROM lore.tenants WHERE id = $1', [tenantId]);
+  return rows[0]?.name;
+}
+
+/** The overview's facts about a tenant: name, status, demo flag, last activity, and its plan's name. */
+export interface TenantOverviewFacts {
+  name: string;
+  status: Tenant['status'];
+  isDemo: boolean;
+  lastActivityAt: Date | null;
+  planName: string;
+}
+
+/** The tenant's overview facts (inside withTenant); undefined when the tenant is not visible. */
+export async function overviewFactsOf(
+  q: Queryable,
+  tenantId: string,
+): Promise<TenantOverviewFacts | undefined> {
+  const { rows } = await q.query<TenantOverviewFacts>(
+    `SELECT t.name, t.status, t.is_demo AS "isDemo", t.last_activity_at AS "lastActivityAt", p.name AS "planName"
+       FROM lore.tenants t JOIN lore.plans p ON p.id = t.plan_id WHERE t.id = $1`,
+    [tenantId],
+  );
+  return rows[0];
+}

@@ -70,3 +70,13 @@ export async function monthlyPlatformUsage(c: DbClient): Promise<{ tokens: numbe
   );
   return rows[0] ?? { tokens: 0, questions: 0 };
 }
+
+/** Tokens the platform's key spent for the current tenant since `since` (inside withTenant). */
+export async function platformTokensSince(c: DbClient, since: Date): Promise<number | undefined> {
+  const { rows } = await c.query<{ tokens: number }>(
+    `SELECT coalesce(sum(total_tokens), 0)::float8 AS tokens FROM lore.usage_events
+       WHERE created_at >= $1 AND key_source = 'platform'`,
+    [since],
+  );
+  return rows[0]?.tokens;
+}

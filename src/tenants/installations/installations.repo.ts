@@ -157,3 +157,27 @@ export function findLiveInstallationsByKey(q: Queryable, key: SlackKey): Promise
 export function findLiveInstallationsByTenant(q: Queryable, tenantId: string): Promise<LiveInstallations> {
   return liveRows(q, 't.id = $1', tenantId);
 }
+
+/** The current installation as the dashboard's overview describes it. */
+export interface InstallationSummary {
+  installedAt: Date;
+  installedBy: string | null;
+  teamName: string | null;
+  isEnterpriseInstall: boolean;
+  scopes: string[];
+  tokenExpiresAt: Date | null;
+  tokenRotates: boolean;
+}
+
+/** The newest live installation with a bot token (inside withTenant); undefined when there is none. */
+export async function currentInstallationSummary(q: Queryable): Promise<InstallationSummary | undefined> {
+  const { rows } = await q.query<InstallationSummary>(
+    `SELECT installed_at AS "installedAt", installer_user_id AS "installedBy",
+              coalesce(enterprise_name, team_name) AS "teamName", is_enterprise_install AS "isEnterpriseInstall",
+              bot_scopes AS scopes, bot_token_expires_at AS "tokenExpiresAt",
+              bot_refresh_token_encrypted IS NOT NULL AS "tokenRotates"
+       FROM lore.installations WHERE uninstalled_at IS NULL AND bot_token_encrypted IS NOT NULL
+       ORDER BY installed_at DESC LIMIT 1`,
+  );
+  return rows[0];
+}

@@ -1,8 +1,12 @@
+import { deleteAllAnswers, deleteAllConversations } from '../../ai/answers.repo.js';
 import { appendAudit } from '../../audit/audit.repo.js';
 import { confirmationMismatch } from '../../errors.js';
 import type { BlobStore } from '../../infra/blob/blob-store.js';
 import type { Database } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
+import { deleteAllDocuments } from '../../knowledge/documents.repo.js';
+import { deleteAllKnowledgeGaps } from '../../knowledge/knowledge-gaps.repo.js';
+import { tenantNameOf } from '../tenants.repo.js';
 
 /** What "delete all data" removed. */
 export interface DeletedData {
@@ -22,21 +26,16 @@ export async function deleteAllTenantData(
   p: { confirm: string; actor: string },
 ): Promise<DeletedData> {
   const deleted = await withTenant(deps.db, tenantId, async (c) => {
-    const { rows } = await c.query<{ name: string }>('SELECT name FROM lore.tenants WHERE id = $1', [
-      tenantId,
-    ]);
-    if (p.confirm.trim() !== rows[0]?.name.trim()) {
+    const name = await tenantNameOf(c, tenantId);
+    if (p.confirm.trim() !== name?.trim()) {
       throw confirmationMismatch('Type the workspace name exactly to confirm');
     }
-    const gaps = await c.query('DELETE FROM lore.knowledge_gaps');
-    const answers = await c.query('DELETE FROM lore.answers');
-    await c.query('DELETE FROM lore.conversations');
-    const documents = await c.query('DELETE FROM lore.documents');
-    const result = {
-      documents: documents.rowCount ?? 0,
-      answers: answers.rowCount ?? 0,
-      gaps: gaps.rowCount ?? 0,
-    };
+    // Gaps first: deleting answers would cascade to their gaps, and those would go uncounted.
+    const gaps = await deleteAllKnowledgeGaps(c);
+    const answers = await deleteAllAnswers(c);
+    await deleteAllConversations(c);
+    const documents = await deleteAllDocuments(c);
+    const result = { documents, answers, gaps };
     await appendAudit(c, { tenantId, actor: p.actor, action: 'tenant.data_deleted', details: { ...result } });
     return result;
   });

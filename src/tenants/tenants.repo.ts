@@ -238,3 +238,58 @@ export async function overviewFactsOf(
   );
   return rows[0];
 }
+
+/**
+ * Who installed the workspace's current installation. Installations are history rows and a reinstall adds
+ * one without ending the old: only the newest live row's installer keeps installer rights, so whoever
+ * installed Lore before someone else reinstalled it needs a Slack admin or owner role to get in.
+ */
+const CURRENT_INSTALLER = `coalesce((SELECT i.installer_user_id FROM lore.installations i
+  WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL ORDER BY i.installed_at DESC LIMIT 1), '')`;
+
+/** A tenant a signing-in Slack member belongs to, and whether they installed its current installation. */
+export interface SignInCandidate {
+  id: string;
+  name: string;
+  slackTeamId: string | null;
+  status: Tenant['status'];
+  isInstaller: boolean;
+}
+
+/**
+ * Tenants not inactive whose team (or, for org-wide installs, enterprise) is the member's; org-wide first,
+ * then by name. Owner role: the tenant is what we are looking for.
+ */
+export async function signInCandidates(
+  q: Queryable,
+  who: { teamId: string; enterpriseId: string | null; userId: string },
+): Promise<SignInCandidate[]> {
+  const { rows } = await q.query<SignInCandidate>(
+    `SELECT t.id, t.name, t.slack_team_id AS "slackTeamId", t.status,
+              ${CURRENT_INSTALLER} = $3 AS "isInstaller"
+       FROM lore.tenants t
+       WHERE t.status <> 'inactive'
+         AND ((NOT t.is_enterprise_install AND t.slack_team_id = $1)
+              OR (t.is_enterprise_install AND t.slack_enterprise_id = $2))
+       ORDER BY t.is_enterprise_install DESC, t.name`,
+    [who.teamId, who.enterpriseId, who.userId],
+  );
+  return rows;
+}
+
+/** One tenant's access facts for a member: status, installer or not, and whether it has a live installation. */
+export async function accessFactsOf(
+  q: Queryable,
+  tenantId: string,
+  userId: string,
+): Promise<(Omit<SignInCandidate, 'slackTeamId'> & { installed: boolean }) | undefined> {
+  const { rows } = await q.query<Omit<SignInCandidate, 'slackTeamId'> & { installed: boolean }>(
+    `SELECT t.id, t.name, t.status,
+              ${CURRENT_INSTALLER} = $2 AS "isInstaller",
+              EXISTS (SELECT 1 FROM lore.installations i WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL)
+                AS installed
+       FROM lore.tenants t WHERE t.id = $1`,
+    [tenantId, userId],
+  );
+  return rows[0];
+}

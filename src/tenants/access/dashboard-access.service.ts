@@ -1,6 +1,7 @@
 import type { Database } from '../../infra/db/database.js';
 import { withTransaction } from '../../infra/db/transaction.js';
 import type { KeyValueStore } from '../../infra/redis/key-value-store.js';
+import { accessFactsOf, type SignInCandidate, signInCandidates } from '../tenants.repo.js';
 
 /** A Slack member as Sign in with Slack identifies them. */
 export interface SignInIdentity {
@@ -30,37 +31,9 @@ export interface WorkspaceAccess {
   suspended: number;
 }
 
-/**
- * Who installed the workspace's current installation. Installations are history rows and a reinstall adds
- * one without ending the old: only the newest live row's installer keeps installer rights, so whoever
- * installed Lore before someone else reinstalled it needs a Slack admin or owner role to get in.
- */
-const CURRENT_INSTALLER = `coalesce((SELECT i.installer_user_id FROM lore.installations i
-  WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL ORDER BY i.installed_at DESC LIMIT 1), '')`;
-
-interface CandidateRow {
-  id: string;
-  name: string;
-  slackTeamId: string | null;
-  status: 'active' | 'inactive' | 'suspended';
-  isInstaller: boolean;
-}
-
 /** Installed workspaces the identity belongs to (owner role: the tenant is what we are looking for). */
-async function candidateWorkspaces(db: Database, who: SignInIdentity): Promise<CandidateRow[]> {
-  return withTransaction(db, async (c) => {
-    const { rows } = await c.query<CandidateRow>(
-      `SELECT t.id, t.name, t.slack_team_id AS "slackTeamId", t.status,
-              ${CURRENT_INSTALLER} = $3 AS "isInstaller"
-       FROM lore.tenants t
-       WHERE t.status <> 'inactive'
-         AND ((NOT t.is_enterprise_install AND t.slack_team_id = $1)
-              OR (t.is_enterprise_install AND t.slack_enterprise_id = $2))
-       ORDER BY t.is_enterprise_install DESC, t.name`,
-      [who.teamId, who.enterpriseId, who.userId],
-    );
-    return rows;
-  });
+async function candidateWorkspaces(db: Database, who: SignInIdentity): Promise<SignInCandidate[]> {
+  return withTransaction(db, (c) => signInCandidates(c, who));
 }
 
 /**
@@ -123,17 +96,7 @@ export async function checkWorkspaceAccess(
   userId: string,
   roleOf: WorkspaceRoleCheck,
 ): Promise<WorkspaceAccessCheck> {
-  const tenant = await withTransaction(db, async (c) => {
-    const { rows } = await c.query<CandidateRow & { installed: boolean }>(
-      `SELECT t.id, t.name, t.status,
-              ${CURRENT_INSTALLER} = $2 AS "isInstaller",
-              EXISTS (SELECT 1 FROM lore.installations i WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL)
-                AS installed
-       FROM lore.tenants t WHERE t.id = $1`,
-      [tenantId, userId],
-    );
-    return rows[0];
-  });
+  const tenant = await withTransaction(db, (c) => accessFactsOf(c, tenantId, userId));
   if (tenant?.status !== 'active') return { status: 'gone' };
   const role = await dashboardRole(tenant, userId, roleOf);
   return role

@@ -6,7 +6,7 @@ const RECENT_DAYS = 90;
 /**
  * Slack users who signed in to the current tenant's dashboard in the last 90 days (only installers, admins
  * and owners can), operators excluded: they are not the workspace's people. Call inside withTenant.
- * Reads lore.dashboard_sessions (owned by dashboard-sessions.service.ts).
+ * Reads lore.dashboard_sessions (owned by dashboard-sessions.repo.ts).
  */
 export async function recentDashboardAdmins(c: DbClient): Promise<string[]> {
   const { rows } = await c.query<{ slack_user_id: string }>(

@@ -2,28 +2,23 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendAudit } from '../../audit/audit.repo.js';
 import type { Database, DbClient } from '../../infra/db/database.js';
 import { withTransaction } from '../../infra/db/transaction.js';
+import {
+  type DashboardSession,
+  endOrParkSession,
+  findLiveSession,
+  insertDashboardSession,
+  revokeParkedSessionsFor,
+  revokeSessionAndParked,
+  revokeSessionsOfUserOrBrowser,
+  touchSession,
+} from './dashboard-sessions.repo.js';
 
 /** How long a dashboard sign-in lasts before the admin signs in with Slack again. */
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 // last_seen_at is informational: writing it on every request would turn each read into a write.
 const TOUCH_EVERY_MS = 60_000;
 
-/** A signed-in dashboard user: one Slack user in one workspace (or, for operators, possibly none). */
-export interface DashboardSession {
-  idHash: string;
-  /** Shared by every workspace this browser signed in to (the workspace switcher's list). */
-  browserId: string;
-  tenantId: string | null;
-  tenantName: string | null;
-  tenantStatus: 'active' | 'inactive' | 'suspended' | null;
-  tenantSlackTeamId: string | null;
-  isDemo: boolean;
-  slackUserId: string;
-  userName: string;
-  isPlatformAdmin: boolean;
-  csrfToken: string;
-  expiresAt: Date;
-}
+export type { DashboardSession } from './dashboard-sessions.repo.js';
 
 /** Only the SHA-256 of a session id is stored: a leaked table cannot be replayed as cookies. */
 export const hashSessionId = (id: string) => createHash('sha256').update(id).digest('hex');
@@ -58,22 +53,17 @@ export async function createDashboardSession(
   const previous = s.sameBrowserAs ?? null;
   await withTransaction(db, async (c) => {
     if (previous) await parkForNewSignIn(c, previous, s.tenantId);
-    await c.query(
-      `INSERT INTO lore.dashboard_sessions (id_hash, tenant_id, slack_user_id, user_name, is_platform_admin,
-         csrf_token, expires_at, browser_id, team_icon_url)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8::uuid, gen_random_uuid()), $9)`,
-      [
-        hashSessionId(id),
-        s.tenantId,
-        s.slackUserId,
-        s.userName.slice(0, 200),
-        s.isPlatformAdmin,
-        csrfToken,
-        expiresAt,
-        previous?.browserId ?? null,
-        s.teamIconUrl?.startsWith('https://') ? s.teamIconUrl.slice(0, 500) : null,
-      ],
-    );
+    await insertDashboardSession(c, {
+      idHash: hashSessionId(id),
+      tenantId: s.tenantId,
+      slackUserId: s.slackUserId,
+      userName: s.userName.slice(0, 200),
+      isPlatformAdmin: s.isPlatformAdmin,
+      csrfToken,
+      expiresAt,
+      browserId: previous?.browserId ?? null,
+      teamIconUrl: s.teamIconUrl?.startsWith('https://') ? s.teamIconUrl.slice(0, 500) : null,
+    });
     await appendAudit(c, {
       tenantId: s.tenantId,
       actor: s.slackUserId,
@@ -91,41 +81,17 @@ export async function createDashboardSession(
  */
 async function parkForNewSignIn(c: DbClient, previous: DashboardSession, tenantId: string | null) {
   const replaced = previous.tenantId === null || previous.tenantId === tenantId;
-  await c.query(
-    `UPDATE lore.dashboard_sessions SET ${replaced ? 'revoked_at' : 'parked_at'} = now()
-     WHERE id_hash = $1 AND revoked_at IS NULL AND parked_at IS NULL`,
-    [previous.idHash],
-  );
-  if (tenantId) {
-    await c.query(
-      `UPDATE lore.dashboard_sessions SET revoked_at = now()
-       WHERE browser_id = $1 AND tenant_id = $2 AND revoked_at IS NULL AND parked_at IS NOT NULL`,
-      [previous.browserId, tenantId],
-    );
-  }
+  await endOrParkSession(c, previous.idHash, replaced ? 'revoked' : 'parked');
+  if (tenantId) await revokeParkedSessionsFor(c, previous.browserId, tenantId);
 }
 
 /** The live session for a cookie value, or null (unknown, expired or revoked). */
 export async function resolveDashboardSession(db: Database, id: string): Promise<DashboardSession | null> {
   if (!id || id.length > 100) return null;
   return withTransaction(db, async (c) => {
-    const { rows } = await c.query<DashboardSession & { lastSeenAt: Date }>(
-      `SELECT s.id_hash AS "idHash", s.browser_id AS "browserId", s.tenant_id AS "tenantId",
-              t.name AS "tenantName", t.status AS "tenantStatus",
-              t.slack_team_id AS "tenantSlackTeamId", coalesce(t.is_demo, false) AS "isDemo",
-              s.slack_user_id AS "slackUserId", s.user_name AS "userName", s.is_platform_admin AS "isPlatformAdmin",
-              s.csrf_token AS "csrfToken", s.expires_at AS "expiresAt", s.last_seen_at AS "lastSeenAt"
-       FROM lore.dashboard_sessions s LEFT JOIN lore.tenants t ON t.id = s.tenant_id
-       WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.parked_at IS NULL AND s.expires_at > now()`,
-      [hashSessionId(id)],
-    );
-    const row = rows[0];
+    const row = await findLiveSession(c, hashSessionId(id));
     if (!row) return null;
-    if (Date.now() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-      await c.query('UPDATE lore.dashboard_sessions SET last_seen_at = now() WHERE id_hash = $1', [
-        row.idHash,
-      ]);
-    }
+    if (Date.now() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) await touchSession(c, row.idHash);
     const { lastSeenAt: _seen, ...session } = row;
     return session;
   });
@@ -137,11 +103,7 @@ export async function resolveDashboardSession(db: Database, id: string): Promise
  */
 export async function revokeDashboardSession(db: Database, session: DashboardSession): Promise<void> {
   await withTransaction(db, async (c) => {
-    await c.query(
-      `UPDATE lore.dashboard_sessions SET revoked_at = now()
-       WHERE (id_hash = $1 OR (browser_id = $2 AND parked_at IS NOT NULL)) AND revoked_at IS NULL`,
-      [session.idHash, session.browserId],
-    );
+    await revokeSessionAndParked(c, session.idHash, session.browserId);
     await appendAudit(c, {
       tenantId: session.tenantId,
       actor: session.slackUserId,
@@ -157,17 +119,13 @@ export async function revokeDashboardSession(db: Database, session: DashboardSes
  */
 export async function revokeAllSessionsOfUser(db: Database, session: DashboardSession): Promise<number> {
   return withTransaction(db, async (c) => {
-    const { rowCount } = await c.query(
-      `UPDATE lore.dashboard_sessions SET revoked_at = now()
-       WHERE (slack_user_id = $1 OR browser_id = $2) AND revoked_at IS NULL`,
-      [session.slackUserId, session.browserId],
-    );
+    const revoked = await revokeSessionsOfUserOrBrowser(c, session.slackUserId, session.browserId);
     await appendAudit(c, {
       tenantId: session.tenantId,
       actor: session.slackUserId,
       action: 'dashboard.signed_out_everywhere',
-      details: { sessions: rowCount ?? 0 },
+      details: { sessions: revoked },
     });
-    return rowCount ?? 0;
+    return revoked;
   });
 }

@@ -3,6 +3,14 @@ import { notAdmin, notFound, unauthorized } from '../../errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { withTransaction } from '../../infra/db/transaction.js';
 import { checkWorkspaceAccess, type WorkspaceRoleCheck } from './dashboard-access.service.js';
+import {
+  endOrParkSession,
+  findParkedSession,
+  listBrowserSessionWorkspaces,
+  type ParkedSession,
+  reopenParkedSession,
+  revokeSession,
+} from './dashboard-sessions.repo.js';
 import { type DashboardSession, hashSessionId, newSessionSecrets } from './dashboard-sessions.service.js';
 
 /** A workspace in this browser's switcher (the current one included). */
@@ -23,21 +31,8 @@ export async function listBrowserWorkspaces(
 ): Promise<BrowserWorkspace[]> {
   // Owner role: the list spans tenants, and each row was proven at its own sign-in.
   return withTransaction(db, async (c) => {
-    const { rows } = await c.query<BrowserWorkspace>(
-      `SELECT s.tenant_id AS "tenantId", t.name, s.team_icon_url AS "iconUrl", s.id_hash = $2 AS current
-       FROM lore.dashboard_sessions s JOIN lore.tenants t ON t.id = s.tenant_id
-       WHERE s.browser_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND t.status = 'active'
-         AND (s.id_hash = $2 OR s.parked_at IS NOT NULL)
-       ORDER BY lower(t.name), t.id`,
-      [session.browserId, session.idHash],
-    );
-    return rows;
+    return listBrowserSessionWorkspaces(c, session.browserId, session.idHash);
   });
-}
-
-interface ParkedRow {
-  idHash: string;
-  slackUserId: string;
 }
 
 /** Refused like a workspace that was never in the list: a 404 says nothing about what exists. */
@@ -57,15 +52,7 @@ export async function switchWorkspace(
   roleOf: WorkspaceRoleCheck,
   opts: { signOutCurrent?: boolean } = {},
 ): Promise<{ id: string; expiresAt: Date }> {
-  const target = await withTransaction(db, async (c) => {
-    const { rows } = await c.query<ParkedRow>(
-      `SELECT id_hash AS "idHash", slack_user_id AS "slackUserId" FROM lore.dashboard_sessions
-       WHERE browser_id = $1 AND tenant_id = $2 AND parked_at IS NOT NULL AND revoked_at IS NULL
-         AND expires_at > now()`,
-      [current.browserId, tenantId],
-    );
-    return rows[0];
-  });
+  const target = await withTransaction(db, (c) => findParkedSession(c, current.browserId, tenantId));
   if (!target) throw notInList();
   // No transaction is held while Slack is asked.
   const access = await checkWorkspaceAccess(db, tenantId, target.slackUserId, roleOf);
@@ -79,21 +66,11 @@ export async function switchWorkspace(
   const { id, csrfToken } = newSessionSecrets();
   const expiresAt = await withTransaction(db, async (c) => {
     // A session without a workspace (operator only) is not something to switch back to.
-    const leave = opts.signOutCurrent || !current.tenantId ? 'revoked_at' : 'parked_at';
-    const left = await c.query(
-      `UPDATE lore.dashboard_sessions SET ${leave} = now()
-       WHERE id_hash = $1 AND revoked_at IS NULL AND parked_at IS NULL`,
-      [current.idHash],
-    );
-    if (left.rowCount !== 1) throw unauthorized('Sign in to the dashboard first');
-    const opened = await c.query<{ expiresAt: Date }>(
-      `UPDATE lore.dashboard_sessions SET id_hash = $2, csrf_token = $3, parked_at = NULL, last_seen_at = now()
-       WHERE id_hash = $1 AND parked_at IS NOT NULL AND revoked_at IS NULL AND expires_at > now()
-       RETURNING expires_at AS "expiresAt"`,
-      [target.idHash, hashSessionId(id), csrfToken],
-    );
+    const leave = opts.signOutCurrent || !current.tenantId ? 'revoked' : 'parked';
+    const left = await endOrParkSession(c, current.idHash, leave);
+    if (left !== 1) throw unauthorized('Sign in to the dashboard first');
     // Switched or signed out concurrently: the transaction rolls back and the browser keeps its session.
-    const row = opened.rows[0];
+    const row = await reopenParkedSession(c, target.idHash, hashSessionId(id), csrfToken);
     if (!row) throw notInList();
     if (opts.signOutCurrent) {
       await appendAudit(c, {
@@ -113,11 +90,9 @@ export async function switchWorkspace(
   return { id, expiresAt };
 }
 
-async function dropFromList(db: Database, target: ParkedRow, tenantId: string, why: string) {
+async function dropFromList(db: Database, target: ParkedSession, tenantId: string, why: string) {
   await withTransaction(db, async (c) => {
-    await c.query('UPDATE lore.dashboard_sessions SET revoked_at = now() WHERE id_hash = $1', [
-      target.idHash,
-    ]);
+    await revokeSession(c, target.idHash);
     await appendAudit(c, {
       tenantId,
       actor: target.slackUserId,

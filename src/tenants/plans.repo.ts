@@ -45,3 +45,12 @@ export async function listPlans(c: DbClient): Promise<PlanDetails[]> {
   );
   return rows;
 }
+
+/** The user rate per minute of the tenant's plan itself, before any override; undefined when not visible. */
+export async function planUserRateOf(c: DbClient, tenantId: string): Promise<number | undefined> {
+  const { rows } = await c.query<{ rate: number }>(
+    'SELECT p.user_rate_per_minute AS rate FROM lore.plans p JOIN lore.tenants t ON t.plan_id = p.id WHERE t.id = $1',
+    [tenantId],
+  );
+  return rows[0]?.rate;
+}

@@ -55,7 +55,6 @@ const SQL_NOT_YET_IN_REPOS = [
   'tenants/demo/demo-activity.ts',
   'tenants/installations/key-rotation.service.ts',
   'tenants/read-models/platform.service.ts',
-  'tenants/settings/settings.service.ts',
   'usage/usage-report.service.ts',
   'usage/usage-rollup.job.ts',
   'usage/usage-totals.sql.ts',

@@ -4,11 +4,11 @@ import { enqueueJob } from '../../infra/queue/job-definition.js';
 import type { JobQueue } from '../../infra/queue/job-queue.js';
 import type { Logger } from '../../logger.js';
 import {
-  ensureTenantSettings,
   findOrCreateTenantForUpdate,
   renameTenant,
   setTenantStatus,
 } from '../lifecycle/tenant-status.repo.js';
+import { ensureTenantSettings } from '../settings/tenant-settings.repo.js';
 import type { SlackKey } from '../slack-key.js';
 import { welcomeJob } from './welcome.job.js';
 

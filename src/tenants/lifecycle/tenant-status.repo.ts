@@ -104,14 +104,6 @@ export async function renameTenant(q: Queryable, tenantId: string, name: string)
   ]);
 }
 
-/** Creates the tenant's settings row with defaults unless it exists (settings survive re-installs). */
-export async function ensureTenantSettings(q: Queryable, tenantId: string): Promise<void> {
-  await q.query(
-    'INSERT INTO lore.tenant_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING',
-    [tenantId],
-  );
-}
-
 /** When the tenant's newest install happened (uninstalled rows included); null when it never installed. */
 export async function latestInstallTime(q: Queryable, tenantId: string): Promise<Date | null> {
   const { rows } = await q.query<{ at: Date | null }>(

@@ -4,8 +4,17 @@ import type { WithDates } from '../../contracts/with-dates.js';
 import { type CipherBox, secretContext } from '../../infra/crypto/cipher-box.js';
 import type { Database } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
-import { getPlanLimits } from '../plans.repo.js';
-import { sealedOpenAiKeyOf } from './tenant-settings.repo.js';
+import { getPlanLimits, planUserRateOf } from '../plans.repo.js';
+import {
+  clearSealedOpenAiKey,
+  ensureTenantSettings,
+  sealedOpenAiKeyOf,
+  settingsRowOf,
+  storeSealedOpenAiKey,
+  tenantsWithRetentionDays,
+  threadSavePolicyOf,
+  updateSettingsColumns,
+} from './tenant-settings.repo.js';
 
 /** A workspace's answer settings as admins edit them. The OpenAI key itself never leaves this module. */
 export type TenantSettings = WithDates<SettingsDto, 'updatedAt'>;
@@ -23,39 +32,14 @@ export type SettingsChange = Partial<
   >
 >;
 
-const COLUMNS: Record<keyof SettingsChange, string> = {
-  channelMode: 'channel_mode',
-  allowedChannelIds: 'allowed_channel_ids',
-  answerStyle: 'answer_style',
-  instructions: 'instructions',
-  userRatePerMinute: 'user_rate_per_minute',
-  threadSavePolicy: 'thread_save_policy',
-  retentionDays: 'answer_retention_days',
-};
-
 /** Reads a tenant's settings (creating the defaults row if an old tenant lacks one). */
 export async function getTenantSettings(db: Database, tenantId: string): Promise<TenantSettings> {
   return withTenant(db, tenantId, async (c) => {
-    await c.query(
-      'INSERT INTO lore.tenant_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING',
-      [tenantId],
-    );
-    const { rows } = await c.query(
-      `SELECT channel_mode AS "channelMode", allowed_channel_ids AS "allowedChannelIds", answer_style AS "answerStyle",
-              instructions, user_rate_per_minute AS "userRatePerMinute", thread_save_policy AS "threadSavePolicy",
-              answer_retention_days AS "retentionDays",
-              openai_key_encrypted IS NOT NULL AS "keySet",
-              openai_key_last4 AS "keyLast4", updated_at AS "updatedAt"
-       FROM lore.tenant_settings WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    const r = rows[0];
+    await ensureTenantSettings(c, tenantId);
+    const r = await settingsRowOf(c, tenantId);
     const limits = await getPlanLimits(c);
     // getPlanLimits applies the override; the plan's own value is what "no override" means.
-    const plan = await c.query<{ rate: number }>(
-      'SELECT p.user_rate_per_minute AS rate FROM lore.plans p JOIN lore.tenants t ON t.plan_id = p.id WHERE t.id = $1',
-      [tenantId],
-    );
+    const planRate = await planUserRateOf(c, tenantId);
     return {
       channelMode: r.channelMode,
       allowedChannelIds: r.allowedChannelIds,
@@ -63,7 +47,7 @@ export async function getTenantSettings(db: Database, tenantId: string): Promise
       instructions: r.instructions,
       userRatePerMinute: r.userRatePerMinute,
       retentionDays: r.retentionDays,
-      planUserRatePerMinute: plan.rows[0]?.rate ?? limits.userRatePerMinute,
+      planUserRatePerMinute: planRate ?? limits.userRatePerMinute,
       threadSavePolicy: r.threadSavePolicy,
       openAiKey: { set: r.keySet, last4: r.keyLast4 },
       updatedAt: r.updatedAt,
@@ -81,11 +65,11 @@ export async function updateTenantSettings(
   const keys = (Object.keys(change) as (keyof SettingsChange)[]).filter((k) => change[k] !== undefined);
   if (keys.length === 0) return;
   await withTenant(db, tenantId, async (c) => {
-    const sets = keys.map((k, i) => `${COLUMNS[k]} = $${i + 2}`);
-    await c.query(`UPDATE lore.tenant_settings SET ${sets.join(', ')} WHERE tenant_id = $1`, [
+    await updateSettingsColumns(
+      c,
       tenantId,
-      ...keys.map((k) => change[k]),
-    ]);
+      keys.map((k) => [k, change[k]]),
+    );
     const details: Record<string, unknown> = {};
     for (const k of keys)
       details[k] = k === 'instructions' ? { length: change.instructions?.length ?? 0 } : change[k];
@@ -103,11 +87,7 @@ export async function setTenantOpenAiKey(
 ): Promise<{ last4: string }> {
   const last4 = key.slice(-4);
   await withTenant(db, tenantId, async (c) => {
-    await c.query(
-      `INSERT INTO lore.tenant_settings (tenant_id, openai_key_encrypted, openai_key_last4) VALUES ($1, $2, $3)
-       ON CONFLICT (tenant_id) DO UPDATE SET openai_key_encrypted = $2, openai_key_last4 = $3`,
-      [tenantId, cipher.encrypt(key, openAiKeyContext(tenantId)), last4],
-    );
+    await storeSealedOpenAiKey(c, tenantId, cipher.encrypt(key, openAiKeyContext(tenantId)), last4);
     await appendAudit(c, {
       tenantId,
       actor,
@@ -121,13 +101,9 @@ export async function setTenantOpenAiKey(
 /** Forgets the tenant's own OpenAI key: answers go back to the platform key (metered against the plan). */
 export async function clearTenantOpenAiKey(db: Database, tenantId: string, actor: string): Promise<boolean> {
   return withTenant(db, tenantId, async (c) => {
-    const { rowCount } = await c.query(
-      `UPDATE lore.tenant_settings SET openai_key_encrypted = NULL, openai_key_last4 = NULL
-       WHERE tenant_id = $1 AND openai_key_encrypted IS NOT NULL`,
-      [tenantId],
-    );
-    if (rowCount) await appendAudit(c, { tenantId, actor, action: 'openai_key.removed' });
-    return Boolean(rowCount);
+    const cleared = await clearSealedOpenAiKey(c, tenantId);
+    if (cleared) await appendAudit(c, { tenantId, actor, action: 'openai_key.removed' });
+    return cleared;
   });
 }
 
@@ -147,21 +123,10 @@ export const openAiKeyContext = (tenantId: string) =>
 
 /** Who may save a Slack thread to Lore in this workspace (default every member). */
 export async function getThreadSavePolicy(db: Database, tenantId: string): Promise<'everyone' | 'admins'> {
-  return withTenant(db, tenantId, async (c) => {
-    const { rows } = await c.query<{ policy: 'everyone' | 'admins' }>(
-      'SELECT thread_save_policy AS policy FROM lore.tenant_settings WHERE tenant_id = $1',
-      [tenantId],
-    );
-    return rows[0]?.policy ?? 'everyone';
-  });
+  return withTenant(db, tenantId, async (c) => (await threadSavePolicyOf(c, tenantId)) ?? 'everyone');
 }
 
 /** Active workspaces that keep questions and answers for a limited time, with how many days (owner role). */
 export async function tenantsWithRetention(db: Database): Promise<Array<{ tenantId: string; days: number }>> {
-  const { rows } = await db.pool.query<{ tenantId: string; days: number }>(
-    `SELECT s.tenant_id AS "tenantId", s.answer_retention_days AS days
-     FROM lore.tenant_settings s JOIN lore.tenants t ON t.id = s.tenant_id
-     WHERE s.answer_retention_days IS NOT NULL AND t.status = 'active'`,
-  );
-  return rows;
+  return tenantsWithRetentionDays(db.pool);
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db/migrate.js';
+import { TOKEN_COLUMNS as SEALED_TOKEN_COLUMNS, type TokenColumn } from './installation-record.js';
 
 /** New token values for one row after a refresh (ciphertexts; undefined leaves a column alone). */
 export interface TokenPatch {
@@ -103,4 +104,39 @@ export async function listExpiringInstallations(
     installationId: r.id,
     expiresAt: r.bot_token_expires_at,
   }));
+}
+
+/** Up to `limit` installation ids after `after`, in id order (key rotation walks every row this way; owner). */
+export async function installationIdsAfter(q: Queryable, after: string, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    'SELECT id FROM lore.installations WHERE id > $1 ORDER BY id LIMIT $2',
+    [after, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** An installation row's tenant and sealed token columns, locked until commit; undefined when it is gone. */
+export async function lockSealedTokens(
+  q: Queryable,
+  id: string,
+): Promise<(Record<TokenColumn, string | null> & { tenant_id: string }) | undefined> {
+  const { rows } = await q.query<Record<TokenColumn, string | null> & { tenant_id: string }>(
+    `SELECT tenant_id, ${SEALED_TOKEN_COLUMNS.join(', ')} FROM lore.installations WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** Writes re-sealed token columns of one row and the key they were sealed with. */
+export async function writeResealedTokens(
+  q: Queryable,
+  id: string,
+  updates: ReadonlyArray<[TokenColumn, string]>,
+  keyId: string,
+): Promise<void> {
+  await q.query(
+    `UPDATE lore.installations SET ${updates.map(([col], i) => `${col} = $${i + 2}`).join(', ')},
+             key_id = $${updates.length + 2} WHERE id = $1`,
+    [id, ...updates.map(([, v]) => v), keyId],
+  );
 }

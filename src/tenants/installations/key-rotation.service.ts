@@ -3,9 +3,15 @@ import type { CipherBox } from '../../infra/crypto/cipher-box.js';
 import type { Database } from '../../infra/db/database.js';
 import { withTenant, withTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../logger.js';
-import { keyOfTenant } from '../lifecycle/tenant-status.repo.js';
+import { findTenantState, keyOfTenant } from '../lifecycle/tenant-status.repo.js';
 import { openAiKeyContext } from '../settings/settings.service.js';
-import { TOKEN_COLUMNS, tokenContext } from './installation-record.js';
+import {
+  lockSealedOpenAiKey,
+  replaceSealedOpenAiKey,
+  tenantIdsWithOpenAiKey,
+} from '../settings/tenant-settings.repo.js';
+import { TOKEN_COLUMNS, type TokenColumn, tokenContext } from './installation-record.js';
+import { installationIdsAfter, lockSealedTokens, writeResealedTokens } from './installation-tokens.repo.js';
 import type { InstallationService } from './installations.service.js';
 import { countStaleSecrets } from './stored-secrets.repo.js';
 
@@ -59,21 +65,14 @@ export async function rotateEncryptionKeys(deps: {
   // Installations: owner-only writes (the app role may only read them).
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const { rows } = await db.pool.query<{ id: string }>(
-      'SELECT id FROM lore.installations WHERE id > $1 ORDER BY id LIMIT $2',
-      [after, BATCH],
-    );
-    if (rows.length === 0) break;
-    after = rows[rows.length - 1]?.id ?? after;
-    for (const { id } of rows) {
+    const ids = await installationIdsAfter(db.pool, after, BATCH);
+    if (ids.length === 0) break;
+    after = ids[ids.length - 1] ?? after;
+    for (const id of ids) {
       await withTransaction(db, async (c) => {
-        const res = await c.query<Record<string, string | null> & { tenant_id: string }>(
-          `SELECT tenant_id, ${TOKEN_COLUMNS.join(', ')} FROM lore.installations WHERE id = $1 FOR UPDATE`,
-          [id],
-        );
-        const row = res.rows[0];
+        const row = await lockSealedTokens(c, id);
         if (!row) return;
-        const updates: Array<[string, string]> = [];
+        const updates: Array<[TokenColumn, string]> = [];
         for (const column of TOKEN_COLUMNS) {
           const value = row[column];
           if (!value) continue;
@@ -85,11 +84,7 @@ export async function rotateEncryptionKeys(deps: {
           if (resealed) updates.push([column, resealed]);
         }
         if (updates.length === 0) return;
-        await c.query(
-          `UPDATE lore.installations SET ${updates.map(([col], i) => `${col} = $${i + 2}`).join(', ')},
-             key_id = $${updates.length + 2} WHERE id = $1`,
-          [id, ...updates.map(([, v]) => v), cipher.activeKeyId],
-        );
+        await writeResealedTokens(c, id, updates, cipher.activeKeyId);
         report.installationRows += 1;
         report.valuesReencrypted += updates.length;
         touchedTenants.add(row.tenant_id);
@@ -98,16 +93,9 @@ export async function rotateEncryptionKeys(deps: {
   }
 
   // Tenants' own OpenAI keys: tenant data, so each is rewritten inside its tenant's context.
-  const settings = await db.pool.query<{ tenant_id: string }>(
-    'SELECT tenant_id FROM lore.tenant_settings WHERE openai_key_encrypted IS NOT NULL',
-  );
-  for (const { tenant_id: tenantId } of settings.rows) {
+  for (const tenantId of await tenantIdsWithOpenAiKey(db.pool)) {
     await withTenant(db, tenantId, async (c) => {
-      const res = await c.query<{ openai_key_encrypted: string | null }>(
-        'SELECT openai_key_encrypted FROM lore.tenant_settings WHERE tenant_id = $1 FOR UPDATE',
-        [tenantId],
-      );
-      const value = res.rows[0]?.openai_key_encrypted;
+      const value = await lockSealedOpenAiKey(c, tenantId);
       if (!value) return;
       if (!cipher.needsRotation(value)) {
         report.valuesAlreadyCurrent += 1;
@@ -115,10 +103,7 @@ export async function rotateEncryptionKeys(deps: {
       }
       const resealed = reseal(value, openAiKeyContext(tenantId));
       if (!resealed) return;
-      await c.query('UPDATE lore.tenant_settings SET openai_key_encrypted = $2 WHERE tenant_id = $1', [
-        tenantId,
-        resealed,
-      ]);
+      await replaceSealedOpenAiKey(c, tenantId, resealed);
       report.settingsRows += 1;
       report.valuesReencrypted += 1;
     });
@@ -130,23 +115,9 @@ export async function rotateEncryptionKeys(deps: {
     );
   }
   for (const tenantId of touchedTenants) {
-    const t = await db.pool.query<{
-      is_enterprise_install: boolean;
-      slack_team_id: string | null;
-      slack_enterprise_id: string | null;
-    }>('SELECT is_enterprise_install, slack_team_id, slack_enterprise_id FROM lore.tenants WHERE id = $1', [
-      tenantId,
-    ]);
-    const row = t.rows[0];
-    if (!row) continue;
-    await deps.installations.invalidate(
-      tenantId,
-      keyOfTenant({
-        isEnterpriseInstall: row.is_enterprise_install,
-        slackTeamId: row.slack_team_id,
-        slackEnterpriseId: row.slack_enterprise_id,
-      }),
-    );
+    const tenant = await findTenantState(db.pool, tenantId);
+    if (!tenant) continue;
+    await deps.installations.invalidate(tenantId, keyOfTenant(tenant));
   }
   return report;
 }

@@ -79,6 +79,12 @@ export async function lockTenantById(q: Queryable, tenantId: string): Promise<Te
   return rows[0] ? toState(rows[0]) : null;
 }
 
+/** The tenant by id, unlocked; null when there is none. */
+export async function findTenantState(q: Queryable, tenantId: string): Promise<TenantState | null> {
+  const { rows } = await q.query(`SELECT ${COLUMNS} FROM lore.tenants t WHERE t.id = $1`, [tenantId]);
+  return rows[0] ? toState(rows[0]) : null;
+}
+
 /** Sets a tenant's status, with the matching timestamps (deactivated_at, suspended_at). */
 export async function setTenantStatus(
   q: Queryable,

@@ -122,3 +122,31 @@ export async function tenantsWithRetentionDays(
   );
   return rows;
 }
+
+/** Tenants that have their own OpenAI key set (owner role: across tenants). */
+export async function tenantIdsWithOpenAiKey(q: Queryable): Promise<string[]> {
+  const { rows } = await q.query<{ tenant_id: string }>(
+    'SELECT tenant_id FROM lore.tenant_settings WHERE openai_key_encrypted IS NOT NULL',
+  );
+  return rows.map((r) => r.tenant_id);
+}
+
+/** The tenant's sealed OpenAI key, its row locked until commit; null or undefined when none (inside withTenant). */
+export async function lockSealedOpenAiKey(
+  q: Queryable,
+  tenantId: string,
+): Promise<string | null | undefined> {
+  const { rows } = await q.query<{ openai_key_encrypted: string | null }>(
+    'SELECT openai_key_encrypted FROM lore.tenant_settings WHERE tenant_id = $1 FOR UPDATE',
+    [tenantId],
+  );
+  return rows[0]?.openai_key_encrypted;
+}
+
+/** Replaces the sealed OpenAI key with the same key sealed again (key rotation; last four unchanged). */
+export async function replaceSealedOpenAiKey(q: Queryable, tenantId: string, sealed: string): Promise<void> {
+  await q.query('UPDATE lore.tenant_settings SET openai_key_encrypted = $2 WHERE tenant_id = $1', [
+    tenantId,
+    sealed,
+  ]);
+}

@@ -181,3 +181,15 @@ export async function answerCountsSince(c: DbClient, since: Date): Promise<Answe
   );
   return rows[0];
 }
+
+/** How many tenants asked questions on each of the last 30 UTC days, oldest first (owner role: across tenants). */
+export async function activeTenantsByDay(c: DbClient): Promise<{ day: string; tenants: number }[]> {
+  const { rows } = await c.query<{ day: string; tenants: number }>(
+    `SELECT to_char(d::date, 'YYYY-MM-DD') AS day,
+              (SELECT count(DISTINCT tenant_id) FROM lore.answers
+               WHERE created_at >= d AND created_at < d + interval '1 day')::int AS tenants
+       FROM generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date, interval '1 day') d
+       ORDER BY d`,
+  );
+  return rows;
+}

@@ -54,3 +54,25 @@ export async function planUserRateOf(c: DbClient, tenantId: string): Promise<num
   );
   return rows[0]?.rate;
 }
+
+/** Whether a plan with this id exists. */
+export async function planExists(c: DbClient, planId: string): Promise<boolean> {
+  const { rowCount } = await c.query('SELECT 1 FROM lore.plans WHERE id = $1', [planId]);
+  return rowCount !== 0;
+}
+
+/** Every plan's quotas, smallest first (the operator summary). */
+export async function planQuotas(
+  c: DbClient,
+): Promise<{ id: string; name: string; monthlyTokenQuota: number; monthlyQuestionQuota: number }[]> {
+  const { rows } = await c.query<{
+    id: string;
+    name: string;
+    monthlyTokenQuota: number;
+    monthlyQuestionQuota: number;
+  }>(
+    `SELECT id, name, monthly_token_quota::float8 AS "monthlyTokenQuota", monthly_question_quota AS "monthlyQuestionQuota"
+       FROM lore.plans ORDER BY monthly_token_quota`,
+  );
+  return rows;
+}

@@ -1,3 +1,5 @@
+import type { PlatformTenantDto } from '../contracts/platform.contract.js';
+import type { WithDates } from '../contracts/with-dates.js';
 import type { Queryable } from '../infra/db/migrate.js';
 
 /** A tenant as operators and the app see it. */
@@ -292,4 +294,106 @@ export async function accessFactsOf(
     [tenantId, userId],
   );
   return rows[0];
+}
+
+/** Which tenants the operator view lists: a name or Slack id fragment, and a status. */
+export interface TenantListFilter {
+  search?: string;
+  status?: Tenant['status'];
+}
+
+const LIST_SORTS = {
+  name: 'lower(t.name) ASC',
+  created: 't.created_at DESC',
+  activity: '"lastActivityAt" DESC NULLS LAST',
+  questions: '"questionsThisMonth" DESC',
+} as const;
+
+const LIST_WHERE = `($1::text IS NULL OR t.name ILIKE '%' || $1 || '%' OR t.slack_team_id = $1 OR t.slack_enterprise_id = $1)
+      AND ($2::text IS NULL OR t.status = $2)`;
+
+const listParams = (f: TenantListFilter) => [f.search?.trim() || null, f.status ?? null];
+
+/**
+ * One page of tenants with plan, quotas, documents and usage since `since` (answers, tokens, cost), for the
+ * operator view. Owner role: across tenants.
+ */
+export async function listTenantsWithUsage(
+  q: Queryable,
+  f: TenantListFilter & { sort: keyof typeof LIST_SORTS; limit: number; offset: number; since: Date },
+): Promise<WithDates<PlatformTenantDto, 'createdAt' | 'lastActivityAt'>[]> {
+  const { rows } = await q.query<WithDates<PlatformTenantDto, 'createdAt' | 'lastActivityAt'>>(
+    `WITH q AS (SELECT tenant_id, count(*)::int AS n, max(created_at) AS last FROM lore.answers
+                  WHERE created_at >= $3 GROUP BY 1),
+            u AS (SELECT tenant_id, sum(total_tokens)::float8 AS tokens, sum(cost_usd)::float8 AS cost
+                  FROM lore.usage_events WHERE created_at >= $3 GROUP BY 1),
+            d AS (SELECT tenant_id, count(*)::int AS n FROM lore.documents GROUP BY 1)
+       SELECT t.id, t.name, CASE WHEN t.is_enterprise_install THEN t.slack_enterprise_id ELSE t.slack_team_id END AS "slackId",
+              t.is_enterprise_install AS "isEnterpriseInstall", t.is_demo AS "isDemo", t.status, t.plan_id AS "planId",
+              coalesce(t.monthly_token_quota, p.monthly_token_quota)::float8 AS "monthlyTokenQuota",
+              coalesce(t.monthly_question_quota, p.monthly_question_quota) AS "monthlyQuestionQuota",
+              (t.monthly_token_quota IS NOT NULL OR t.monthly_question_quota IS NOT NULL) AS "quotaOverridden",
+              coalesce(d.n, 0) AS documents, coalesce(q.n, 0) AS "questionsThisMonth",
+              coalesce(u.tokens, 0) AS "tokensThisMonth", round(coalesce(u.cost, 0)::numeric, 6)::float8 AS "costThisMonthUsd",
+              t.created_at AS "createdAt",
+              nullif(greatest(coalesce(t.last_activity_at, '-infinity'), coalesce(q.last, '-infinity')), '-infinity') AS "lastActivityAt"
+       FROM lore.tenants t JOIN lore.plans p ON p.id = t.plan_id
+       LEFT JOIN q ON q.tenant_id = t.id LEFT JOIN u ON u.tenant_id = t.id LEFT JOIN d ON d.tenant_id = t.id
+       WHERE ${LIST_WHERE}
+       ORDER BY ${LIST_SORTS[f.sort]}, t.id LIMIT $4 OFFSET $5`,
+    [...listParams(f), f.since, f.limit, f.offset],
+  );
+  return rows;
+}
+
+/** How many tenants match the operator view's filter. */
+export async function countTenantsMatching(q: Queryable, f: TenantListFilter): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM lore.tenants t WHERE ${LIST_WHERE}`,
+    listParams(f),
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Tenants by status, with the platform's document and chunk counts (owner role, for the operator view). */
+export async function tenantTotals(
+  q: Queryable,
+): Promise<
+  | { total: number; active: number; suspended: number; inactive: number; documents: number; chunks: number }
+  | undefined
+> {
+  const { rows } = await q.query<{
+    total: number;
+    active: number;
+    suspended: number;
+    inactive: number;
+    documents: number;
+    chunks: number;
+  }>(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'active')::int AS active,
+              count(*) FILTER (WHERE status = 'suspended')::int AS suspended,
+              count(*) FILTER (WHERE status = 'inactive')::int AS inactive,
+              (SELECT count(*) FROM lore.documents)::int AS documents, (SELECT count(*) FROM lore.chunks)::int AS chunks
+       FROM lore.tenants`,
+  );
+  return rows[0];
+}
+
+/** Sets a tenant's plan and/or quota overrides (null: the plan's quota); false when there is no such tenant. */
+export async function updateTenantPlanAndQuotas(
+  q: Queryable,
+  tenantId: string,
+  change: { planId?: string; monthlyTokenQuota?: number | null; monthlyQuestionQuota?: number | null },
+): Promise<boolean> {
+  const sets: string[] = [];
+  const values: unknown[] = [tenantId];
+  const add = (column: string, value: unknown) => {
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+  };
+  if (change.planId !== undefined) add('plan_id', change.planId);
+  if (change.monthlyTokenQuota !== undefined) add('monthly_token_quota', change.monthlyTokenQuota);
+  if (change.monthlyQuestionQuota !== undefined) add('monthly_question_quota', change.monthlyQuestionQuota);
+  const { rowCount } = await q.query(`UPDATE lore.tenants SET ${sets.join(', ')} WHERE id = $1`, values);
+  return Boolean(rowCount);
 }

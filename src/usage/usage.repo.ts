@@ -80,3 +80,17 @@ export async function platformTokensSince(c: DbClient, since: Date): Promise<num
   );
   return rows[0]?.tokens;
 }
+
+/** The platform's questions, tokens and cost since `since` (owner role: across tenants). */
+export async function monthUsageTotals(
+  c: DbClient,
+  since: Date,
+): Promise<{ questions: number; tokens: number; costUsd: number } | undefined> {
+  const { rows } = await c.query<{ questions: number; tokens: number; costUsd: number }>(
+    `SELECT (SELECT count(*) FROM lore.answers WHERE created_at >= $1)::int AS questions,
+              coalesce(sum(total_tokens), 0)::float8 AS tokens, round(coalesce(sum(cost_usd), 0)::numeric, 6)::float8 AS "costUsd"
+       FROM lore.usage_events WHERE created_at >= $1`,
+    [since],
+  );
+  return rows[0];
+}

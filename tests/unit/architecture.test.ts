@@ -53,7 +53,6 @@ const SQL_NOT_YET_IN_REPOS = [
   'knowledge/documents.service.ts',
   'knowledge/knowledge-gaps.service.ts',
   'tenants/demo/demo-activity.ts',
-  'tenants/read-models/platform.service.ts',
   'usage/usage-report.service.ts',
   'usage/usage-rollup.job.ts',
   'usage/usage-totals.sql.ts',

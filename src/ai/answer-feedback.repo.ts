@@ -66,3 +66,22 @@ export async function votesSince(
   );
   return rows[0];
 }
+
+/** Inserts a back-dated vote (the demo workspace). */
+export async function insertBackdatedVote(
+  c: DbClient,
+  v: {
+    answerId: string | undefined;
+    tenantId: string;
+    slackUserId: string;
+    vote: -1 | 1;
+    reason: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  await c.query(
+    `INSERT INTO lore.answer_feedback (answer_id, tenant_id, slack_user_id, vote, reason, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+    [v.answerId, v.tenantId, v.slackUserId, v.vote, v.reason, v.at],
+  );
+}

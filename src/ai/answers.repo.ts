@@ -193,3 +193,65 @@ export async function activeTenantsByDay(c: DbClient): Promise<{ day: string; te
   );
   return rows;
 }
+
+/** A finished answer back-dated for the demo workspace's charts (demo-activity.ts makes the values up). */
+export interface BackdatedAnswer {
+  tenantId: string;
+  idempotencyKey: string;
+  slackUserId: string;
+  slackChannelId: string;
+  question: string;
+  answerText: string;
+  outcome: 'answered' | 'no_sources';
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  at: Date;
+}
+
+/** Inserts a back-dated, completed answer (gpt-4o-mini on the platform key); returns its id. */
+export async function insertBackdatedAnswer(c: DbClient, a: BackdatedAnswer): Promise<string | undefined> {
+  const { rows } = await c.query<{ id: string }>(
+    `INSERT INTO lore.answers (tenant_id, idempotency_key, slack_user_id, slack_channel_id, question, answer_text, outcome, model,
+       key_source, prompt_tokens, completion_tokens, cost_usd, latency_ms, created_at, completed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'gpt-4o-mini', 'platform', $8, $9, $10, $11, $12, $12) RETURNING id`,
+    [
+      a.tenantId,
+      a.idempotencyKey,
+      a.slackUserId,
+      a.slackChannelId,
+      a.question,
+      a.answerText,
+      a.outcome,
+      a.promptTokens,
+      a.completionTokens,
+      a.costUsd,
+      a.latencyMs,
+      a.at,
+    ],
+  );
+  return rows[0]?.id;
+}
+
+/** Inserts an answer's first citation (the demo workspace's back-dated answers). */
+export async function insertFirstCitation(
+  c: DbClient,
+  answerId: string | undefined,
+  tenantId: string,
+  cite: { documentId: string; title: string; section: string; score: number },
+): Promise<void> {
+  await c.query(
+    `INSERT INTO lore.answer_citations (answer_id, tenant_id, position, document_id, title, section, score)
+       VALUES ($1, $2, 1, $3, $4, $5, $6)`,
+    [answerId, tenantId, cite.documentId, cite.title, cite.section, cite.score],
+  );
+}
+
+/** Whether any answer of the current tenant has an idempotency key starting with `prefix` (inside withTenant). */
+export async function hasAnswerWithKeyPrefix(c: DbClient, prefix: string): Promise<boolean> {
+  const { rowCount } = await c.query('SELECT 1 FROM lore.answers WHERE idempotency_key LIKE $1 LIMIT 1', [
+    `${prefix}%`,
+  ]);
+  return Boolean(rowCount);
+}

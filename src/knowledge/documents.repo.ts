@@ -338,3 +338,13 @@ export async function knowledgeBaseCounts(
   );
   return rows[0];
 }
+
+/** The oldest ready sample document of the current tenant (the demo's citations point at it); undefined if none. */
+export async function firstReadySampleDocument(
+  c: DbClient,
+): Promise<{ id: string; title: string } | undefined> {
+  const { rows } = await c.query<{ id: string; title: string }>(
+    "SELECT id, title FROM lore.documents WHERE source_kind = 'sample' AND status = 'ready' ORDER BY created_at LIMIT 1",
+  );
+  return rows[0];
+}

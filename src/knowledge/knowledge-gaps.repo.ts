@@ -10,3 +10,20 @@ export async function deleteAllKnowledgeGaps(c: DbClient): Promise<number> {
   const { rowCount } = await c.query('DELETE FROM lore.knowledge_gaps');
   return rowCount ?? 0;
 }
+
+/** Inserts a back-dated knowledge gap (the demo workspace). */
+export async function insertBackdatedGap(
+  c: DbClient,
+  g: {
+    tenantId: string;
+    answerId: string | undefined;
+    question: string;
+    reason: 'no_sources' | 'downvoted';
+    at: Date;
+  },
+): Promise<void> {
+  await c.query(
+    'INSERT INTO lore.knowledge_gaps (tenant_id, answer_id, question, reason, created_at) VALUES ($1, $2, $3, $4, $5)',
+    [g.tenantId, g.answerId, g.question, g.reason, g.at],
+  );
+}

@@ -397,3 +397,12 @@ export async function updateTenantPlanAndQuotas(
   const { rowCount } = await q.query(`UPDATE lore.tenants SET ${sets.join(', ')} WHERE id = $1`, values);
   return Boolean(rowCount);
 }
+
+/** Whether the tenant is a demo workspace; false when it is not visible. */
+export async function isDemoTenant(q: Queryable, tenantId: string): Promise<boolean> {
+  const { rows } = await q.query<{ isDemo: boolean }>(
+    'SELECT is_demo AS "isDemo" FROM lore.tenants WHERE id = $1',
+    [tenantId],
+  );
+  return Boolean(rows[0]?.isDemo);
+}

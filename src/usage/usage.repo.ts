@@ -94,3 +94,40 @@ export async function monthUsageTotals(
   );
   return rows[0];
 }
+
+/** Inserts the usage event of a back-dated answer (the demo workspace; same values as the answer row). */
+export async function insertBackdatedAnswerUsage(
+  c: DbClient,
+  u: {
+    tenantId: string;
+    idempotencyKey: string;
+    answerId: string | undefined;
+    slackChannelId: string;
+    slackUserId: string;
+    promptTokens: number;
+    completionTokens: number;
+    costUsd: number;
+    latencyMs: number;
+    outcome: string;
+    at: Date;
+  },
+): Promise<void> {
+  await c.query(
+    `INSERT INTO lore.usage_events (tenant_id, kind, idempotency_key, answer_id, slack_channel_id, slack_user_id, model,
+       key_source, prompt_tokens, completion_tokens, cost_usd, latency_ms, outcome, created_at)
+     VALUES ($1, 'answer', $2, $3, $4, $5, 'gpt-4o-mini', 'platform', $6, $7, $8, $9, $10, $11)`,
+    [
+      u.tenantId,
+      u.idempotencyKey,
+      u.answerId,
+      u.slackChannelId,
+      u.slackUserId,
+      u.promptTokens,
+      u.completionTokens,
+      u.costUsd,
+      u.latencyMs,
+      u.outcome,
+      u.at,
+    ],
+  );
+}

@@ -52,7 +52,6 @@ const SQL_NOT_YET_IN_REPOS = [
   'audit/audit-query.service.ts',
   'knowledge/documents.service.ts',
   'knowledge/knowledge-gaps.service.ts',
-  'tenants/demo/demo-activity.ts',
   'usage/usage-report.service.ts',
   'usage/usage-rollup.job.ts',
   'usage/usage-totals.sql.ts',

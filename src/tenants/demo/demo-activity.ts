@@ -1,6 +1,12 @@
+import { insertBackdatedVote } from '../../ai/answer-feedback.repo.js';
+import { hasAnswerWithKeyPrefix, insertBackdatedAnswer, insertFirstCitation } from '../../ai/answers.repo.js';
 import { notDemo } from '../../errors.js';
 import type { Database, DbClient } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
+import { firstReadySampleDocument } from '../../knowledge/documents.repo.js';
+import { insertBackdatedGap } from '../../knowledge/knowledge-gaps.repo.js';
+import { insertBackdatedAnswerUsage } from '../../usage/usage.repo.js';
+import { isDemoTenant } from '../tenants.repo.js';
 
 /** Every row this seeds carries this idempotency-key prefix: demo data is always recognisable as such. */
 export const DEMO_KEY_PREFIX = 'demo-seed:';
@@ -103,51 +109,59 @@ async function insertOne(
   },
 ): Promise<void> {
   const cost = (a.prompt * 0.15 + a.completion * 0.6) / 1_000_000;
-  const { rows } = await c.query<{ id: string }>(
-    `INSERT INTO lore.answers (tenant_id, idempotency_key, slack_user_id, slack_channel_id, question, answer_text, outcome, model,
-       key_source, prompt_tokens, completion_tokens, cost_usd, latency_ms, created_at, completed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'gpt-4o-mini', 'platform', $8, $9, $10, $11, $12, $12) RETURNING id`,
-    [
-      tenantId,
-      a.key,
-      a.user,
-      a.channel,
-      a.question,
-      a.answer,
-      a.outcome,
-      a.prompt,
-      a.completion,
-      cost,
-      a.latency,
-      a.at,
-    ],
-  );
-  const id = rows[0]?.id;
-  await c.query(
-    `INSERT INTO lore.usage_events (tenant_id, kind, idempotency_key, answer_id, slack_channel_id, slack_user_id, model,
-       key_source, prompt_tokens, completion_tokens, cost_usd, latency_ms, outcome, created_at)
-     VALUES ($1, 'answer', $2, $3, $4, $5, 'gpt-4o-mini', 'platform', $6, $7, $8, $9, $10, $11)`,
-    [tenantId, a.key, id, a.channel, a.user, a.prompt, a.completion, cost, a.latency, a.outcome, a.at],
-  );
+  const id = await insertBackdatedAnswer(c, {
+    tenantId,
+    idempotencyKey: a.key,
+    slackUserId: a.user,
+    slackChannelId: a.channel,
+    question: a.question,
+    answerText: a.answer,
+    outcome: a.outcome,
+    promptTokens: a.prompt,
+    completionTokens: a.completion,
+    costUsd: cost,
+    latencyMs: a.latency,
+    at: a.at,
+  });
+  await insertBackdatedAnswerUsage(c, {
+    tenantId,
+    idempotencyKey: a.key,
+    answerId: id,
+    slackChannelId: a.channel,
+    slackUserId: a.user,
+    promptTokens: a.prompt,
+    completionTokens: a.completion,
+    costUsd: cost,
+    latencyMs: a.latency,
+    outcome: a.outcome,
+    at: a.at,
+  });
   if (a.doc && a.outcome === 'answered') {
-    await c.query(
-      `INSERT INTO lore.answer_citations (answer_id, tenant_id, position, document_id, title, section, score)
-       VALUES ($1, $2, 1, $3, $4, $5, $6)`,
-      [id, tenantId, a.doc.id, a.doc.title, a.section, 0.6 + (a.prompt % 37) / 100],
-    );
+    await insertFirstCitation(c, id, tenantId, {
+      documentId: a.doc.id,
+      title: a.doc.title,
+      section: a.section,
+      score: 0.6 + (a.prompt % 37) / 100,
+    });
   }
   if (a.vote !== 0) {
-    await c.query(
-      `INSERT INTO lore.answer_feedback (answer_id, tenant_id, slack_user_id, vote, reason, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-      [id, tenantId, a.user, a.vote, a.vote < 0 ? a.reason : null, a.at],
-    );
+    await insertBackdatedVote(c, {
+      answerId: id,
+      tenantId,
+      slackUserId: a.user,
+      vote: a.vote,
+      reason: a.vote < 0 ? a.reason : null,
+      at: a.at,
+    });
   }
   if (a.outcome === 'no_sources' || a.vote < 0) {
-    await c.query(
-      'INSERT INTO lore.knowledge_gaps (tenant_id, answer_id, question, reason, created_at) VALUES ($1, $2, $3, $4, $5)',
-      [tenantId, id, a.question, a.outcome === 'no_sources' ? 'no_sources' : 'downvoted', a.at],
-    );
+    await insertBackdatedGap(c, {
+      tenantId,
+      answerId: id,
+      question: a.question,
+      reason: a.outcome === 'no_sources' ? 'no_sources' : 'downvoted',
+      at: a.at,
+    });
   }
 }
 
@@ -162,22 +176,11 @@ export async function seedDemoActivity(
   opts: { days?: number; seed?: number } = {},
 ): Promise<number> {
   return withTenant(db, tenantId, async (c) => {
-    const t = await c.query<{ isDemo: boolean }>(
-      'SELECT is_demo AS "isDemo" FROM lore.tenants WHERE id = $1',
-      [tenantId],
-    );
-    if (!t.rows[0]?.isDemo) {
+    if (!(await isDemoTenant(c, tenantId))) {
       throw notDemo('Demo activity is only ever added to the demo workspace');
     }
-    const seeded = await c.query('SELECT 1 FROM lore.answers WHERE idempotency_key LIKE $1 LIMIT 1', [
-      `${DEMO_KEY_PREFIX}%`,
-    ]);
-    if (seeded.rowCount) return 0;
-    const guide = (
-      await c.query<{ id: string; title: string }>(
-        "SELECT id, title FROM lore.documents WHERE source_kind = 'sample' AND status = 'ready' ORDER BY created_at LIMIT 1",
-      )
-    ).rows[0];
+    if (await hasAnswerWithKeyPrefix(c, DEMO_KEY_PREFIX)) return 0;
+    const guide = await firstReadySampleDocument(c);
     const rnd = random(opts.seed ?? 42);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     const days = opts.days ?? 30;

@@ -16,10 +16,15 @@ export interface Tenant {
   lastActivityAt: Date | null;
 }
 
+/** Every lore.tenants column the app maps to an object (TENANT_COLUMNS_OF_T: the same, with alias `t`). */
 const COLUMNS = `id, slack_team_id, slack_enterprise_id, is_enterprise_install, name, plan_id, status, is_demo,
-  created_at, last_activity_at`;
+  created_at, last_activity_at, welcomed_at, deactivated_at`;
+export const TENANT_COLUMNS_OF_T = COLUMNS.split(',')
+  .map((c) => `t.${c.trim()}`)
+  .join(', ');
 
-interface TenantRow {
+/** A lore.tenants row as selected with COLUMNS. */
+export interface TenantRow {
   id: string;
   slack_team_id: string | null;
   slack_enterprise_id: string | null;
@@ -30,9 +35,18 @@ interface TenantRow {
   is_demo: boolean;
   created_at: Date;
   last_activity_at: Date | null;
+  welcomed_at: Date | null;
+  deactivated_at: Date | null;
 }
 
-function toTenant(r: TenantRow): Tenant {
+/** Everything the app reads of a tenant; Tenant and TenantState (tenant-status.repo.ts) are views of it. */
+export interface TenantRecord extends Tenant {
+  welcomedAt: Date | null;
+  deactivatedAt: Date | null;
+}
+
+/** The one mapper of a lore.tenants row (issue 16: one mapper per table). */
+export function toTenantRecord(r: TenantRow): TenantRecord {
   return {
     id: r.id,
     slackTeamId: r.slack_team_id,
@@ -44,8 +58,33 @@ function toTenant(r: TenantRow): Tenant {
     isDemo: r.is_demo,
     createdAt: r.created_at,
     lastActivityAt: r.last_activity_at,
+    welcomedAt: r.welcomed_at,
+    deactivatedAt: r.deactivated_at,
   };
 }
+
+/** A view of a tenant record with exactly these fields, in this order (what `tenants list --json` prints). */
+export function pickTenantFields<K extends keyof TenantRecord>(
+  record: TenantRecord,
+  keys: readonly K[],
+): Pick<TenantRecord, K> {
+  return Object.fromEntries(keys.map((k) => [k, record[k]])) as Pick<TenantRecord, K>;
+}
+
+const TENANT_FIELDS = [
+  'id',
+  'slackTeamId',
+  'slackEnterpriseId',
+  'isEnterpriseInstall',
+  'name',
+  'planId',
+  'status',
+  'isDemo',
+  'createdAt',
+  'lastActivityAt',
+] as const satisfies readonly (keyof Tenant)[];
+
+const toTenant = (r: TenantRow): Tenant => pickTenantFields(toTenantRecord(r), TENANT_FIELDS);
 
 export interface NewTenant {
   slackTeamId: string | null;

@@ -1,34 +1,30 @@
 import type { Queryable } from '../../infra/db/migrate.js';
 import { type SlackKey, tenantKeyCondition } from '../slack-key.js';
+import {
+  pickTenantFields,
+  TENANT_COLUMNS_OF_T,
+  type TenantRecord,
+  type TenantRow,
+  toTenantRecord,
+} from '../tenants.repo.js';
+
+const STATE_FIELDS = [
+  'id',
+  'name',
+  'slackTeamId',
+  'slackEnterpriseId',
+  'isEnterpriseInstall',
+  'status',
+  'welcomedAt',
+  'deactivatedAt',
+] as const;
 
 /** The lifecycle fields of a tenant (what install, uninstall, suspend and purge look at). */
-export interface TenantState {
-  id: string;
-  name: string;
-  slackTeamId: string | null;
-  slackEnterpriseId: string | null;
-  isEnterpriseInstall: boolean;
-  status: 'active' | 'inactive' | 'suspended';
-  welcomedAt: Date | null;
-  deactivatedAt: Date | null;
-}
+export type TenantState = Pick<TenantRecord, (typeof STATE_FIELDS)[number]>;
 
-const COLUMNS = `t.id, t.name, t.slack_team_id, t.slack_enterprise_id, t.is_enterprise_install, t.status, t.welcomed_at,
-  t.deactivated_at`;
+const COLUMNS = TENANT_COLUMNS_OF_T;
 
-// biome-ignore lint/suspicious/noExplicitAny: pg rows are untyped.
-function toState(r: any): TenantState {
-  return {
-    id: r.id,
-    name: r.name,
-    slackTeamId: r.slack_team_id,
-    slackEnterpriseId: r.slack_enterprise_id,
-    isEnterpriseInstall: r.is_enterprise_install,
-    status: r.status,
-    welcomedAt: r.welcomed_at,
-    deactivatedAt: r.deactivated_at,
-  };
-}
+const toState = (r: TenantRow): TenantState => pickTenantFields(toTenantRecord(r), STATE_FIELDS);
 
 /** The Slack key a tenant is found by. */
 export function keyOfTenant(
@@ -65,23 +61,27 @@ export async function findOrCreateTenantForUpdate(
 /** The tenant for a Slack key, locked until commit; null when there is none. */
 export async function lockTenantByKey(q: Queryable, key: SlackKey): Promise<TenantState | null> {
   const cond = tenantKeyCondition(key, 1);
-  const { rows } = await q.query(`SELECT ${COLUMNS} FROM lore.tenants t WHERE ${cond.sql} FOR UPDATE`, [
-    cond.param,
-  ]);
+  const { rows } = await q.query<TenantRow>(
+    `SELECT ${COLUMNS} FROM lore.tenants t WHERE ${cond.sql} FOR UPDATE`,
+    [cond.param],
+  );
   return rows[0] ? toState(rows[0]) : null;
 }
 
 /** The tenant by id, locked until commit; null when there is none. */
 export async function lockTenantById(q: Queryable, tenantId: string): Promise<TenantState | null> {
-  const { rows } = await q.query(`SELECT ${COLUMNS} FROM lore.tenants t WHERE t.id = $1 FOR UPDATE`, [
-    tenantId,
-  ]);
+  const { rows } = await q.query<TenantRow>(
+    `SELECT ${COLUMNS} FROM lore.tenants t WHERE t.id = $1 FOR UPDATE`,
+    [tenantId],
+  );
   return rows[0] ? toState(rows[0]) : null;
 }
 
 /** The tenant by id, unlocked; null when there is none. */
 export async function findTenantState(q: Queryable, tenantId: string): Promise<TenantState | null> {
-  const { rows } = await q.query(`SELECT ${COLUMNS} FROM lore.tenants t WHERE t.id = $1`, [tenantId]);
+  const { rows } = await q.query<TenantRow>(`SELECT ${COLUMNS} FROM lore.tenants t WHERE t.id = $1`, [
+    tenantId,
+  ]);
   return rows[0] ? toState(rows[0]) : null;
 }
 

@@ -14,8 +14,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../src/config.js';
-import { DEMO_BOT_USER_ID } from '../src/tenants/demo-installation.js';
-import { DEMO_TEAM_ID } from '../src/tenants/demo-tenant.js';
+import { DEMO_BOT_USER_ID } from '../src/tenants/demo/demo-installation.js';
+import { DEMO_TEAM_ID } from '../src/tenants/demo/demo-tenant.js';
 import { renderMessage } from './render-block-kit.js';
 import { type StandInCall, startSlackStandIn } from './slack-stand-in.js';
 

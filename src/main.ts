@@ -62,11 +62,11 @@ import { createSlackApp, type SlackApp } from './slack/slack-app.js';
 import { createThreadReader } from './slack/threads/read-thread.js';
 import { createTellMember } from './slack/threads/tell-member.js';
 import { createWorkspaceRoleCheck } from './slack/workspace-roles.js';
-import { createAdminRecipients } from './tenants/admin-recipients.service.js';
-import { createRoleCache } from './tenants/dashboard-access.service.js';
-import { ensureDemoInstallation, isLocalSlackApi } from './tenants/demo-installation.js';
-import { ensureDemoTenant } from './tenants/demo-tenant.js';
-import { upgradeStoredSecrets } from './tenants/key-rotation.service.js';
+import { createRoleCache } from './tenants/access/dashboard-access.service.js';
+import { ensureDemoInstallation, isLocalSlackApi } from './tenants/demo/demo-installation.js';
+import { ensureDemoTenant } from './tenants/demo/demo-tenant.js';
+import { upgradeStoredSecrets } from './tenants/installations/key-rotation.service.js';
+import { createAdminRecipients } from './tenants/notices/admin-recipients.service.js';
 import { createTenantServices, type TenantServices } from './tenants/tenant-services.js';
 import { createQuotaWatch } from './usage/quota-warnings.service.js';
 

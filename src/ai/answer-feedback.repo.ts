@@ -53,3 +53,35 @@ export async function saveFeedbackReason(
   );
   return Boolean(rowCount);
 }
+
+/** 👍 and 👎 votes given or changed since `since` (inside withTenant). */
+export async function votesSince(
+  c: DbClient,
+  since: Date,
+): Promise<{ up: number; down: number } | undefined> {
+  const { rows } = await c.query<{ up: number; down: number }>(
+    `SELECT count(*) FILTER (WHERE vote = 1)::int AS up, count(*) FILTER (WHERE vote = -1)::int AS down
+       FROM lore.answer_feedback WHERE updated_at >= $1`,
+    [since],
+  );
+  return rows[0];
+}
+
+/** Inserts a back-dated vote (the demo workspace). */
+export async function insertBackdatedVote(
+  c: DbClient,
+  v: {
+    answerId: string | undefined;
+    tenantId: string;
+    slackUserId: string;
+    vote: -1 | 1;
+    reason: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  await c.query(
+    `INSERT INTO lore.answer_feedback (answer_id, tenant_id, slack_user_id, vote, reason, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+    [v.answerId, v.tenantId, v.slackUserId, v.vote, v.reason, v.at],
+  );
+}

@@ -5,7 +5,7 @@ import { withTenant } from '../infra/db/transaction.js';
 import { defineJob, enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
-import { tenantsWithRetention } from '../tenants/settings.service.js';
+import { tenantsWithRetention } from '../tenants/settings/settings.service.js';
 import { deleteAnswersOlderThan, deleteEmptyConversationsOlderThan } from './answers.repo.js';
 
 export const ANSWER_RETENTION_EVERY_MS = 24 * 60 * 60_000;

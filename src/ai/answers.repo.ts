@@ -149,3 +149,109 @@ export async function deleteEmptyConversationsOlderThan(
   );
   return rowCount ?? 0;
 }
+
+/** Deletes every answer of the current tenant (inside withTenant; sources and feedback cascade). Returns how many. */
+export async function deleteAllAnswers(c: DbClient): Promise<number> {
+  const { rowCount } = await c.query('DELETE FROM lore.answers');
+  return rowCount ?? 0;
+}
+
+/** Deletes every conversation of the current tenant (inside withTenant). */
+export async function deleteAllConversations(c: DbClient): Promise<void> {
+  await c.query('DELETE FROM lore.conversations');
+}
+
+/** The current tenant's questions since a moment, by outcome, and when it last answered at all. */
+export interface AnswerCountsSince {
+  questions: number;
+  answered: number;
+  unanswered: number;
+  lastAnswerAt: Date | null;
+}
+
+/** Answer counts since `since` (inside withTenant). */
+export async function answerCountsSince(c: DbClient, since: Date): Promise<AnswerCountsSince | undefined> {
+  const { rows } = await c.query<AnswerCountsSince>(
+    `SELECT count(*)::int AS questions,
+              count(*) FILTER (WHERE outcome IN ('answered', 'extractive'))::int AS answered,
+              count(*) FILTER (WHERE outcome = 'no_sources')::int AS unanswered,
+              (SELECT max(created_at) FROM lore.answers) AS "lastAnswerAt"
+       FROM lore.answers WHERE created_at >= $1`,
+    [since],
+  );
+  return rows[0];
+}
+
+/** How many tenants asked questions on each of the last 30 UTC days, oldest first (owner role: across tenants). */
+export async function activeTenantsByDay(c: DbClient): Promise<{ day: string; tenants: number }[]> {
+  const { rows } = await c.query<{ day: string; tenants: number }>(
+    `SELECT to_char(d::date, 'YYYY-MM-DD') AS day,
+              (SELECT count(DISTINCT tenant_id) FROM lore.answers
+               WHERE created_at >= d AND created_at < d + interval '1 day')::int AS tenants
+       FROM generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date, interval '1 day') d
+       ORDER BY d`,
+  );
+  return rows;
+}
+
+/** A finished answer back-dated for the demo workspace's charts (demo-activity.ts makes the values up). */
+export interface BackdatedAnswer {
+  tenantId: string;
+  idempotencyKey: string;
+  slackUserId: string;
+  slackChannelId: string;
+  question: string;
+  answerText: string;
+  outcome: 'answered' | 'no_sources';
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  at: Date;
+}
+
+/** Inserts a back-dated, completed answer (gpt-4o-mini on the platform key); returns its id. */
+export async function insertBackdatedAnswer(c: DbClient, a: BackdatedAnswer): Promise<string | undefined> {
+  const { rows } = await c.query<{ id: string }>(
+    `INSERT INTO lore.answers (tenant_id, idempotency_key, slack_user_id, slack_channel_id, question, answer_text, outcome, model,
+       key_source, prompt_tokens, completion_tokens, cost_usd, latency_ms, created_at, completed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'gpt-4o-mini', 'platform', $8, $9, $10, $11, $12, $12) RETURNING id`,
+    [
+      a.tenantId,
+      a.idempotencyKey,
+      a.slackUserId,
+      a.slackChannelId,
+      a.question,
+      a.answerText,
+      a.outcome,
+      a.promptTokens,
+      a.completionTokens,
+      a.costUsd,
+      a.latencyMs,
+      a.at,
+    ],
+  );
+  return rows[0]?.id;
+}
+
+/** Inserts an answer's first citation (the demo workspace's back-dated answers). */
+export async function insertFirstCitation(
+  c: DbClient,
+  answerId: string | undefined,
+  tenantId: string,
+  cite: { documentId: string; title: string; section: string; score: number },
+): Promise<void> {
+  await c.query(
+    `INSERT INTO lore.answer_citations (answer_id, tenant_id, position, document_id, title, section, score)
+       VALUES ($1, $2, 1, $3, $4, $5, $6)`,
+    [answerId, tenantId, cite.documentId, cite.title, cite.section, cite.score],
+  );
+}
+
+/** Whether any answer of the current tenant has an idempotency key starting with `prefix` (inside withTenant). */
+export async function hasAnswerWithKeyPrefix(c: DbClient, prefix: string): Promise<boolean> {
+  const { rowCount } = await c.query('SELECT 1 FROM lore.answers WHERE idempotency_key LIKE $1 LIMIT 1', [
+    `${prefix}%`,
+  ]);
+  return Boolean(rowCount);
+}

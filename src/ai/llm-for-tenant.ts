@@ -3,8 +3,8 @@ import type { CipherBox } from '../infra/crypto/cipher-box.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import type { Logger } from '../logger.js';
-import { openAiKeyContext } from '../tenants/settings.service.js';
-import { sealedOpenAiKeyOf } from '../tenants/tenant-settings.repo.js';
+import { openAiKeyContext } from '../tenants/settings/settings.service.js';
+import { sealedOpenAiKeyOf } from '../tenants/settings/tenant-settings.repo.js';
 import type { LlmClient } from './llm-client.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Database } from '../infra/db/database.js';
-import { DEMO_TEAM_ID } from '../tenants/demo-tenant.js';
+import { DEMO_TEAM_ID } from '../tenants/demo/demo-tenant.js';
 import { findTenantBySlackId, type Tenant } from '../tenants/tenants.repo.js';
 
 /** Finds the tenant a `--tenant` option names: a Slack team or enterprise id, or `demo`. */

@@ -6,11 +6,11 @@ import { ingestJob } from '../knowledge/ingest.job.js';
 import { threadSaveJob } from '../knowledge/threads/thread-save.job.js';
 import { webFetchJob } from '../knowledge/web/web-fetch.job.js';
 import { webRefreshJob } from '../knowledge/web/web-refresh.job.js';
-import { adminDmJob } from '../tenants/admin-dm.job.js';
-import { announcementDmJob } from '../tenants/announcement-dm.job.js';
-import { tenantPurgeJob } from '../tenants/tenant-purge.job.js';
-import { tokenRefreshJob } from '../tenants/token-refresh.job.js';
-import { welcomeJob } from '../tenants/welcome.job.js';
+import { tokenRefreshJob } from '../tenants/installations/token-refresh.job.js';
+import { welcomeJob } from '../tenants/installations/welcome.job.js';
+import { tenantPurgeJob } from '../tenants/lifecycle/tenant-purge.job.js';
+import { adminDmJob } from '../tenants/notices/admin-dm.job.js';
+import { announcementDmJob } from '../tenants/notices/announcement-dm.job.js';
 import { quotaWarningJob } from '../usage/quota-warning.job.js';
 import { usageRollupJob } from '../usage/usage-rollup.job.js';
 

@@ -1,8 +1,8 @@
 import { ANSWER_RETENTION_EVERY_MS, answerRetentionJob } from '../ai/answer-retention.job.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import { WEB_REFRESH_EVERY_MS, webRefreshJob } from '../knowledge/web/web-refresh.job.js';
-import { tenantPurgeJob } from '../tenants/tenant-purge.job.js';
-import { tokenRefreshJob } from '../tenants/token-refresh.job.js';
+import { tokenRefreshJob } from '../tenants/installations/token-refresh.job.js';
+import { tenantPurgeJob } from '../tenants/lifecycle/tenant-purge.job.js';
 import { USAGE_ROLLUP_EVERY_MS, usageRollupJob } from '../usage/usage-rollup.job.js';
 
 /** Recurring jobs: schedule key → job and interval. Every worker upserts them at start; they run once per interval. */

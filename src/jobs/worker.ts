@@ -8,7 +8,7 @@ import {
   type WorkerOptions,
 } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
-import { brokenTokenCode } from '../tenants/installation-health.service.js';
+import { brokenTokenCode } from '../tenants/installations/installation-health.service.js';
 import type { JobRegistry } from './registry.js';
 
 /** Fields every job payload carries (design §7): who it is for, which request caused it, and its version. */

@@ -317,3 +317,34 @@ export async function ingestionFailuresByReason(
   );
   return rows;
 }
+
+/** Deletes every document of the current tenant (inside withTenant; versions and chunks cascade). Returns how many. */
+export async function deleteAllDocuments(c: DbClient): Promise<number> {
+  const { rowCount } = await c.query('DELETE FROM lore.documents');
+  return rowCount ?? 0;
+}
+
+/**
+ * The overview's knowledge-base counts: documents, chunks and distinct open gaps, read in one statement so
+ * the three agree (inside withTenant).
+ */
+export async function knowledgeBaseCounts(
+  c: DbClient,
+): Promise<{ documents: number; chunks: number; gaps: number } | undefined> {
+  const { rows } = await c.query<{ documents: number; chunks: number; gaps: number }>(
+    `SELECT (SELECT count(*) FROM lore.documents)::int AS documents,
+              (SELECT count(*) FROM lore.chunks)::int AS chunks,
+              (SELECT count(DISTINCT lower(btrim(question))) FROM lore.knowledge_gaps WHERE status = 'open')::int AS gaps`,
+  );
+  return rows[0];
+}
+
+/** The oldest ready sample document of the current tenant (the demo's citations point at it); undefined if none. */
+export async function firstReadySampleDocument(
+  c: DbClient,
+): Promise<{ id: string; title: string } | undefined> {
+  const { rows } = await c.query<{ id: string; title: string }>(
+    "SELECT id, title FROM lore.documents WHERE source_kind = 'sample' AND status = 'ready' ORDER BY created_at LIMIT 1",
+  );
+  return rows[0];
+}

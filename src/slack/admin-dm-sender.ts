@@ -1,4 +1,4 @@
-import type { SendAdminDm } from '../tenants/admin-dm.job.js';
+import type { SendAdminDm } from '../tenants/notices/admin-dm.job.js';
 import type { ClientFactory } from './client-factory.js';
 
 /**

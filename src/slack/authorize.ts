@@ -2,10 +2,10 @@ import type { AuthorizeResult, AuthorizeSourceData } from '@slack/bolt';
 import { notInstalled } from '../errors.js';
 import type { KeyValueStore } from '../infra/redis/key-value-store.js';
 import type { Logger } from '../logger.js';
-import type { InstallationRecord, TokenSet } from '../tenants/installation.types.js';
-import type { InstallationService } from '../tenants/installations.service.js';
+import type { InstallationRecord, TokenSet } from '../tenants/installations/installation.types.js';
+import type { InstallationService } from '../tenants/installations/installations.service.js';
+import { TOKEN_REFRESH_WINDOW_MS as REFRESH_WINDOW_MS } from '../tenants/installations/token-refresh.job.js';
 import { type SlackKey, slackKeyString } from '../tenants/slack-key.js';
-import { TOKEN_REFRESH_WINDOW_MS as REFRESH_WINDOW_MS } from '../tenants/token-refresh.job.js';
 import { keyOfQuery } from './installation-store.js';
 
 const LOCK_TTL_MS = 30_000;

@@ -1,8 +1,12 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { notInstalled } from '../errors.js';
-import type { InstallationRecord, NewInstallation, TokenSet } from '../tenants/installation.types.js';
-import type { InstallationService } from '../tenants/installations.service.js';
-import type { TenantLifecycle } from '../tenants/lifecycle.service.js';
+import type {
+  InstallationRecord,
+  NewInstallation,
+  TokenSet,
+} from '../tenants/installations/installation.types.js';
+import type { InstallationService } from '../tenants/installations/installations.service.js';
+import type { TenantLifecycle } from '../tenants/lifecycle/lifecycle.service.js';
 import { type SlackKey, slackKeyOf, slackKeyString } from '../tenants/slack-key.js';
 
 // Bolt refreshes a rotated token by fetching an installation, copying it with `{...fetched}` and storing the

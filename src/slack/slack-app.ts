@@ -7,10 +7,13 @@ import type { Metrics } from '../infra/metrics.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { KeyValueStore } from '../infra/redis/key-value-store.js';
 import type { Logger } from '../logger.js';
-import type { InstallationRecord } from '../tenants/installation.types.js';
-import { BrokenInstallationError, type InstallationHealth } from '../tenants/installation-health.service.js';
-import type { InstallationService } from '../tenants/installations.service.js';
-import type { TenantLifecycle } from '../tenants/lifecycle.service.js';
+import type { InstallationRecord } from '../tenants/installations/installation.types.js';
+import {
+  BrokenInstallationError,
+  type InstallationHealth,
+} from '../tenants/installations/installation-health.service.js';
+import type { InstallationService } from '../tenants/installations/installations.service.js';
+import type { TenantLifecycle } from '../tenants/lifecycle/lifecycle.service.js';
 import { createThreadMembership } from './answers/thread-membership.js';
 import { createAuthorize, type LoreAuthorize, needsRefresh } from './authorize.js';
 import { createBoltLogger } from './bolt-logger.js';

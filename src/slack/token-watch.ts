@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FetchFunction } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger.js';
-import { BROKEN_TOKEN_ERRORS } from '../tenants/installation-health.service.js';
+import { BROKEN_TOKEN_ERRORS } from '../tenants/installations/installation-health.service.js';
 import { methodOf } from './rate-limits.js';
 
 /** Called once per refused call with the tenant whose token Slack refused. */

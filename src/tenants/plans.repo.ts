@@ -45,3 +45,34 @@ export async function listPlans(c: DbClient): Promise<PlanDetails[]> {
   );
   return rows;
 }
+
+/** The user rate per minute of the tenant's plan itself, before any override; undefined when not visible. */
+export async function planUserRateOf(c: DbClient, tenantId: string): Promise<number | undefined> {
+  const { rows } = await c.query<{ rate: number }>(
+    'SELECT p.user_rate_per_minute AS rate FROM lore.plans p JOIN lore.tenants t ON t.plan_id = p.id WHERE t.id = $1',
+    [tenantId],
+  );
+  return rows[0]?.rate;
+}
+
+/** Whether a plan with this id exists. */
+export async function planExists(c: DbClient, planId: string): Promise<boolean> {
+  const { rowCount } = await c.query('SELECT 1 FROM lore.plans WHERE id = $1', [planId]);
+  return rowCount !== 0;
+}
+
+/** Every plan's quotas, smallest first (the operator summary). */
+export async function planQuotas(
+  c: DbClient,
+): Promise<{ id: string; name: string; monthlyTokenQuota: number; monthlyQuestionQuota: number }[]> {
+  const { rows } = await c.query<{
+    id: string;
+    name: string;
+    monthlyTokenQuota: number;
+    monthlyQuestionQuota: number;
+  }>(
+    `SELECT id, name, monthly_token_quota::float8 AS "monthlyTokenQuota", monthly_question_quota AS "monthlyQuestionQuota"
+       FROM lore.plans ORDER BY monthly_token_quota`,
+  );
+  return rows;
+}

@@ -3,11 +3,17 @@ import type { Database } from '../infra/db/database.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { KeyValueStore } from '../infra/redis/key-value-store.js';
 import type { Logger } from '../logger.js';
-import { createInstallationCache, type InstallationCache } from './installation-cache.js';
-import { createInstallationHealth, type InstallationHealth } from './installation-health.service.js';
-import { createInstallationService, type InstallationService } from './installations.service.js';
-import { createTenantLifecycle, type TenantLifecycle } from './lifecycle.service.js';
-import type { ProvisioningHooks } from './provisioning.service.js';
+import { createInstallationCache, type InstallationCache } from './installations/installation-cache.js';
+import {
+  createInstallationHealth,
+  type InstallationHealth,
+} from './installations/installation-health.service.js';
+import {
+  createInstallationService,
+  type InstallationService,
+} from './installations/installations.service.js';
+import type { ProvisioningHooks } from './installations/provisioning.service.js';
+import { createTenantLifecycle, type TenantLifecycle } from './lifecycle/lifecycle.service.js';
 
 /** The tenant feature's services, built once by the composition root and shared by web, worker and CLI. */
 export interface TenantServices {

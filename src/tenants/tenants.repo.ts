@@ -1,3 +1,5 @@
+import type { PlatformTenantDto } from '../contracts/platform.contract.js';
+import type { WithDates } from '../contracts/with-dates.js';
 import type { Queryable } from '../infra/db/migrate.js';
 
 /** A tenant as operators and the app see it. */
@@ -14,10 +16,15 @@ export interface Tenant {
   lastActivityAt: Date | null;
 }
 
+/** Every lore.tenants column the app maps to an object (TENANT_COLUMNS_OF_T: the same, with alias `t`). */
 const COLUMNS = `id, slack_team_id, slack_enterprise_id, is_enterprise_install, name, plan_id, status, is_demo,
-  created_at, last_activity_at`;
+  created_at, last_activity_at, welcomed_at, deactivated_at`;
+export const TENANT_COLUMNS_OF_T = COLUMNS.split(',')
+  .map((c) => `t.${c.trim()}`)
+  .join(', ');
 
-interface TenantRow {
+/** A lore.tenants row as selected with COLUMNS. */
+export interface TenantRow {
   id: string;
   slack_team_id: string | null;
   slack_enterprise_id: string | null;
@@ -28,9 +35,18 @@ interface TenantRow {
   is_demo: boolean;
   created_at: Date;
   last_activity_at: Date | null;
+  welcomed_at: Date | null;
+  deactivated_at: Date | null;
 }
 
-function toTenant(r: TenantRow): Tenant {
+/** Everything the app reads of a tenant; Tenant and TenantState (tenant-status.repo.ts) are views of it. */
+export interface TenantRecord extends Tenant {
+  welcomedAt: Date | null;
+  deactivatedAt: Date | null;
+}
+
+/** The one mapper of a lore.tenants row (issue 16: one mapper per table). */
+export function toTenantRecord(r: TenantRow): TenantRecord {
   return {
     id: r.id,
     slackTeamId: r.slack_team_id,
@@ -42,8 +58,33 @@ function toTenant(r: TenantRow): Tenant {
     isDemo: r.is_demo,
     createdAt: r.created_at,
     lastActivityAt: r.last_activity_at,
+    welcomedAt: r.welcomed_at,
+    deactivatedAt: r.deactivated_at,
   };
 }
+
+/** A view of a tenant record with exactly these fields, in this order (what `tenants list --json` prints). */
+export function pickTenantFields<K extends keyof TenantRecord>(
+  record: TenantRecord,
+  keys: readonly K[],
+): Pick<TenantRecord, K> {
+  return Object.fromEntries(keys.map((k) => [k, record[k]])) as Pick<TenantRecord, K>;
+}
+
+const TENANT_FIELDS = [
+  'id',
+  'slackTeamId',
+  'slackEnterpriseId',
+  'isEnterpriseInstall',
+  'name',
+  'planId',
+  'status',
+  'isDemo',
+  'createdAt',
+  'lastActivityAt',
+] as const satisfies readonly (keyof Tenant)[];
+
+const toTenant = (r: TenantRow): Tenant => pickTenantFields(toTenantRecord(r), TENANT_FIELDS);
 
 export interface NewTenant {
   slackTeamId: string | null;
@@ -230,4 +271,198 @@ export async function lockPurgeableTenant(
 /** Deletes a tenant; its rows go with it (foreign keys cascade). */
 export async function deleteTenant(q: Queryable, id: string): Promise<void> {
   await q.query('DELETE FROM lore.tenants WHERE id = $1', [id]);
+}
+
+/** The tenant's name (the danger zone asks for it as confirmation); undefined when it is not visible. */
+export async function tenantNameOf(q: Queryable, tenantId: string): Promise<string | undefined> {
+  const { rows } = await q.query<{ name: string }>('SELECT name FROM lore.tenants WHERE id = $1', [tenantId]);
+  return rows[0]?.name;
+}
+
+/** The overview's facts about a tenant: name, status, demo flag, last activity, and its plan's name. */
+export interface TenantOverviewFacts {
+  name: string;
+  status: Tenant['status'];
+  isDemo: boolean;
+  lastActivityAt: Date | null;
+  planName: string;
+}
+
+/** The tenant's overview facts (inside withTenant); undefined when the tenant is not visible. */
+export async function overviewFactsOf(
+  q: Queryable,
+  tenantId: string,
+): Promise<TenantOverviewFacts | undefined> {
+  const { rows } = await q.query<TenantOverviewFacts>(
+    `SELECT t.name, t.status, t.is_demo AS "isDemo", t.last_activity_at AS "lastActivityAt", p.name AS "planName"
+       FROM lore.tenants t JOIN lore.plans p ON p.id = t.plan_id WHERE t.id = $1`,
+    [tenantId],
+  );
+  return rows[0];
+}
+
+/**
+ * Who installed the workspace's current installation. Installations are history rows and a reinstall adds
+ * one without ending the old: only the newest live row's installer keeps installer rights, so whoever
+ * installed Lore before someone else reinstalled it needs a Slack admin or owner role to get in.
+ */
+const CURRENT_INSTALLER = `coalesce((SELECT i.installer_user_id FROM lore.installations i
+  WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL ORDER BY i.installed_at DESC LIMIT 1), '')`;
+
+/** A tenant a signing-in Slack member belongs to, and whether they installed its current installation. */
+export interface SignInCandidate {
+  id: string;
+  name: string;
+  slackTeamId: string | null;
+  status: Tenant['status'];
+  isInstaller: boolean;
+}
+
+/**
+ * Tenants not inactive whose team (or, for org-wide installs, enterprise) is the member's; org-wide first,
+ * then by name. Owner role: the tenant is what we are looking for.
+ */
+export async function signInCandidates(
+  q: Queryable,
+  who: { teamId: string; enterpriseId: string | null; userId: string },
+): Promise<SignInCandidate[]> {
+  const { rows } = await q.query<SignInCandidate>(
+    `SELECT t.id, t.name, t.slack_team_id AS "slackTeamId", t.status,
+              ${CURRENT_INSTALLER} = $3 AS "isInstaller"
+       FROM lore.tenants t
+       WHERE t.status <> 'inactive'
+         AND ((NOT t.is_enterprise_install AND t.slack_team_id = $1)
+              OR (t.is_enterprise_install AND t.slack_enterprise_id = $2))
+       ORDER BY t.is_enterprise_install DESC, t.name`,
+    [who.teamId, who.enterpriseId, who.userId],
+  );
+  return rows;
+}
+
+/** One tenant's access facts for a member: status, installer or not, and whether it has a live installation. */
+export async function accessFactsOf(
+  q: Queryable,
+  tenantId: string,
+  userId: string,
+): Promise<(Omit<SignInCandidate, 'slackTeamId'> & { installed: boolean }) | undefined> {
+  const { rows } = await q.query<Omit<SignInCandidate, 'slackTeamId'> & { installed: boolean }>(
+    `SELECT t.id, t.name, t.status,
+              ${CURRENT_INSTALLER} = $2 AS "isInstaller",
+              EXISTS (SELECT 1 FROM lore.installations i WHERE i.tenant_id = t.id AND i.uninstalled_at IS NULL)
+                AS installed
+       FROM lore.tenants t WHERE t.id = $1`,
+    [tenantId, userId],
+  );
+  return rows[0];
+}
+
+/** Which tenants the operator view lists: a name or Slack id fragment, and a status. */
+export interface TenantListFilter {
+  search?: string;
+  status?: Tenant['status'];
+}
+
+const LIST_SORTS = {
+  name: 'lower(t.name) ASC',
+  created: 't.created_at DESC',
+  activity: '"lastActivityAt" DESC NULLS LAST',
+  questions: '"questionsThisMonth" DESC',
+} as const;
+
+const LIST_WHERE = `($1::text IS NULL OR t.name ILIKE '%' || $1 || '%' OR t.slack_team_id = $1 OR t.slack_enterprise_id = $1)
+      AND ($2::text IS NULL OR t.status = $2)`;
+
+const listParams = (f: TenantListFilter) => [f.search?.trim() || null, f.status ?? null];
+
+/**
+ * One page of tenants with plan, quotas, documents and usage since `since` (answers, tokens, cost), for the
+ * operator view. Owner role: across tenants.
+ */
+export async function listTenantsWithUsage(
+  q: Queryable,
+  f: TenantListFilter & { sort: keyof typeof LIST_SORTS; limit: number; offset: number; since: Date },
+): Promise<WithDates<PlatformTenantDto, 'createdAt' | 'lastActivityAt'>[]> {
+  const { rows } = await q.query<WithDates<PlatformTenantDto, 'createdAt' | 'lastActivityAt'>>(
+    `WITH q AS (SELECT tenant_id, count(*)::int AS n, max(created_at) AS last FROM lore.answers
+                  WHERE created_at >= $3 GROUP BY 1),
+            u AS (SELECT tenant_id, sum(total_tokens)::float8 AS tokens, sum(cost_usd)::float8 AS cost
+                  FROM lore.usage_events WHERE created_at >= $3 GROUP BY 1),
+            d AS (SELECT tenant_id, count(*)::int AS n FROM lore.documents GROUP BY 1)
+       SELECT t.id, t.name, CASE WHEN t.is_enterprise_install THEN t.slack_enterprise_id ELSE t.slack_team_id END AS "slackId",
+              t.is_enterprise_install AS "isEnterpriseInstall", t.is_demo AS "isDemo", t.status, t.plan_id AS "planId",
+              coalesce(t.monthly_token_quota, p.monthly_token_quota)::float8 AS "monthlyTokenQuota",
+              coalesce(t.monthly_question_quota, p.monthly_question_quota) AS "monthlyQuestionQuota",
+              (t.monthly_token_quota IS NOT NULL OR t.monthly_question_quota IS NOT NULL) AS "quotaOverridden",
+              coalesce(d.n, 0) AS documents, coalesce(q.n, 0) AS "questionsThisMonth",
+              coalesce(u.tokens, 0) AS "tokensThisMonth", round(coalesce(u.cost, 0)::numeric, 6)::float8 AS "costThisMonthUsd",
+              t.created_at AS "createdAt",
+              nullif(greatest(coalesce(t.last_activity_at, '-infinity'), coalesce(q.last, '-infinity')), '-infinity') AS "lastActivityAt"
+       FROM lore.tenants t JOIN lore.plans p ON p.id = t.plan_id
+       LEFT JOIN q ON q.tenant_id = t.id LEFT JOIN u ON u.tenant_id = t.id LEFT JOIN d ON d.tenant_id = t.id
+       WHERE ${LIST_WHERE}
+       ORDER BY ${LIST_SORTS[f.sort]}, t.id LIMIT $4 OFFSET $5`,
+    [...listParams(f), f.since, f.limit, f.offset],
+  );
+  return rows;
+}
+
+/** How many tenants match the operator view's filter. */
+export async function countTenantsMatching(q: Queryable, f: TenantListFilter): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM lore.tenants t WHERE ${LIST_WHERE}`,
+    listParams(f),
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Tenants by status, with the platform's document and chunk counts (owner role, for the operator view). */
+export async function tenantTotals(
+  q: Queryable,
+): Promise<
+  | { total: number; active: number; suspended: number; inactive: number; documents: number; chunks: number }
+  | undefined
+> {
+  const { rows } = await q.query<{
+    total: number;
+    active: number;
+    suspended: number;
+    inactive: number;
+    documents: number;
+    chunks: number;
+  }>(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'active')::int AS active,
+              count(*) FILTER (WHERE status = 'suspended')::int AS suspended,
+              count(*) FILTER (WHERE status = 'inactive')::int AS inactive,
+              (SELECT count(*) FROM lore.documents)::int AS documents, (SELECT count(*) FROM lore.chunks)::int AS chunks
+       FROM lore.tenants`,
+  );
+  return rows[0];
+}
+
+/** Sets a tenant's plan and/or quota overrides (null: the plan's quota); false when there is no such tenant. */
+export async function updateTenantPlanAndQuotas(
+  q: Queryable,
+  tenantId: string,
+  change: { planId?: string; monthlyTokenQuota?: number | null; monthlyQuestionQuota?: number | null },
+): Promise<boolean> {
+  const sets: string[] = [];
+  const values: unknown[] = [tenantId];
+  const add = (column: string, value: unknown) => {
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+  };
+  if (change.planId !== undefined) add('plan_id', change.planId);
+  if (change.monthlyTokenQuota !== undefined) add('monthly_token_quota', change.monthlyTokenQuota);
+  if (change.monthlyQuestionQuota !== undefined) add('monthly_question_quota', change.monthlyQuestionQuota);
+  const { rowCount } = await q.query(`UPDATE lore.tenants SET ${sets.join(', ')} WHERE id = $1`, values);
+  return Boolean(rowCount);
+}
+
+/** Whether the tenant is a demo workspace; false when it is not visible. */
+export async function isDemoTenant(q: Queryable, tenantId: string): Promise<boolean> {
+  const { rows } = await q.query<{ isDemo: boolean }>(
+    'SELECT is_demo AS "isDemo" FROM lore.tenants WHERE id = $1',
+    [tenantId],
+  );
+  return Boolean(rows[0]?.isDemo);
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineJob, enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
-import { adminDmJob } from '../tenants/admin-dm.job.js';
-import type { AdminRecipients } from '../tenants/admin-recipients.service.js';
+import { adminDmJob } from '../tenants/notices/admin-dm.job.js';
+import type { AdminRecipients } from '../tenants/notices/admin-recipients.service.js';
 import { quotaWarningText } from './quota-warning-message.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoActivity } from '../../src/tenants/demo-activity.js';
+import { seedDemoActivity } from '../../src/tenants/demo/demo-activity.js';
 import { createTenant } from '../support/dashboard.js';
 import { buildPdf } from '../support/document-fixtures.js';
 import { startTestApp } from '../support/test-app.js';

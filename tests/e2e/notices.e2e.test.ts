@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/infra/db/transaction.js';
-import { createAnnouncement } from '../../src/tenants/announcements.service.js';
-import { ensureDemoTenant } from '../../src/tenants/demo-tenant.js';
+import { ensureDemoTenant } from '../../src/tenants/demo/demo-tenant.js';
+import { createAnnouncement } from '../../src/tenants/notices/announcements.service.js';
 import { claimQuotaWarning } from '../../src/usage/quota-warnings.repo.js';
 import { monthKey } from '../../src/usage/quota-warnings.service.js';
 import { startTestApp } from '../support/test-app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import {
   binaryJunk,
   deepHtml,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeOpenAi } from '../../scripts/fake-openai-server.js';
 import { startSlackStandIn } from '../../scripts/slack-stand-in.js';
 import type { Database } from '../../src/infra/db/database.js';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { bodyOf } from '../support/http.js';
 import { type LoreProcess, startLoreProcess } from '../support/lore-process.js';
 import { testRedisUrl } from '../support/redis.js';

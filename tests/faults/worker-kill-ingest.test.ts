@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeOpenAi } from '../../scripts/fake-openai-server.js';
 import { startSlackStandIn } from '../../scripts/slack-stand-in.js';
 import type { Database } from '../../src/infra/db/database.js';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { type LoreProcess, startLoreProcess } from '../support/lore-process.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';

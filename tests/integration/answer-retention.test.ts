@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerRetentionJob, applyRetention } from '../../src/ai/answer-retention.job.js';
 import { createLogger } from '../../src/logger.js';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
 import { startTestApp } from '../support/test-app.js';
 

@@ -8,7 +8,7 @@ import type { Database } from '../../src/infra/db/database.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createRetriever } from '../../src/knowledge/retrieval/retriever.js';
 import { createLogger } from '../../src/logger.js';
-import { setTenantOpenAiKey } from '../../src/tenants/settings.service.js';
+import { setTenantOpenAiKey } from '../../src/tenants/settings/settings.service.js';
 import { createTenant } from '../support/dashboard.js';
 import { createTestDatabase } from '../support/test-db.js';
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
-import { DEMO_TEAM_ID } from '../../src/tenants/demo-tenant.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
+import { DEMO_TEAM_ID } from '../../src/tenants/demo/demo-tenant.js';
 import { findTenantBySlackId } from '../../src/tenants/tenants.repo.js';
 import { type Browser, devSignIn } from '../support/dashboard.js';
 import { startSlackTestApp } from '../support/slack.js';

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAiKeyContext } from '../../src/tenants/settings.service.js';
+import { openAiKeyContext } from '../../src/tenants/settings/settings.service.js';
 import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
 import { startTestApp } from '../support/test-app.js';
 

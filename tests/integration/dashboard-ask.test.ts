@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
 import type { JsonBody } from '../support/http.js';
 import { startTestApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspaceRoleCheck } from '../../src/slack/workspace-roles.js';
-import { findAccessibleWorkspaces } from '../../src/tenants/dashboard-access.service.js';
+import { findAccessibleWorkspaces } from '../../src/tenants/access/dashboard-access.service.js';
 import { sessionFor } from '../support/dashboard.js';
 import { buildInstallation } from '../support/factories.js';
 import { SLACK_API, slackFixture, startSlackTestApp } from '../support/slack.js';

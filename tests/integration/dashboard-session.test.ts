@@ -5,7 +5,7 @@ import { signInRoutes } from '../../src/http/routes/auth/sign-in.routes.js';
 import { createMetrics } from '../../src/infra/metrics.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createLogger } from '../../src/logger.js';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { browserWith, cookieFrom, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
 import { bodyOf } from '../support/http.js';
 import { startTestApp } from '../support/test-app.js';

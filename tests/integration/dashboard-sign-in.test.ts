@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { NewInstallation } from '../../src/tenants/installation.types.js';
+import type { NewInstallation } from '../../src/tenants/installations/installation.types.js';
 import { browserWith, cookieFrom } from '../support/dashboard.js';
 import { bodyOf } from '../support/http.js';
 import { idToken } from '../support/sign-in-with-slack.js';

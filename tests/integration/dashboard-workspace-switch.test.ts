@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashSessionId } from '../../src/tenants/dashboard-sessions.service.js';
+import { hashSessionId } from '../../src/tenants/access/dashboard-sessions.service.js';
 import { type Browser, browserWith, cookieFrom } from '../support/dashboard.js';
 import { buildInstallation } from '../support/factories.js';
 import { bodyOf } from '../support/http.js';

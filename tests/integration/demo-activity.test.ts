@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
-import { DEMO_KEY_PREFIX, seedDemoActivity } from '../../src/tenants/demo-activity.js';
+import { DEMO_KEY_PREFIX, seedDemoActivity } from '../../src/tenants/demo/demo-activity.js';
 import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 

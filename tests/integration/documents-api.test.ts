@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../../src/infra/db/transaction.js';
-import { createApiKey, revokeApiKey } from '../../src/tenants/api-keys.service.js';
-import { DEMO_TEAM_ID } from '../../src/tenants/demo-tenant.js';
+import { createApiKey, revokeApiKey } from '../../src/tenants/access/api-keys.service.js';
+import { DEMO_TEAM_ID } from '../../src/tenants/demo/demo-tenant.js';
 import { findTenantBySlackId, insertTenant } from '../../src/tenants/tenants.repo.js';
 import { buildPdf } from '../support/document-fixtures.js';
 import { bodyOf, type JsonBody } from '../support/http.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningApp, startApp } from '../../src/main.js';
-import { DEMO_TEAM_ID } from '../../src/tenants/demo-tenant.js';
+import { DEMO_TEAM_ID } from '../../src/tenants/demo/demo-tenant.js';
 import { findTenantBySlackId } from '../../src/tenants/tenants.repo.js';
 import { addReadyDocument, rowsOf } from '../support/slack-answers.js';
 import { createMigratedPglite } from '../support/test-db.js';

@@ -16,8 +16,8 @@ import { JOB_LANES, JOBS } from '../../src/jobs/registry.js';
 import { startWorker } from '../../src/jobs/worker.js';
 import { ingestJob } from '../../src/knowledge/ingest.job.js';
 import { createLogger } from '../../src/logger.js';
-import { type AdminDm, adminDmJob } from '../../src/tenants/admin-dm.job.js';
-import { welcomeJob } from '../../src/tenants/welcome.job.js';
+import { welcomeJob } from '../../src/tenants/installations/welcome.job.js';
+import { type AdminDm, adminDmJob } from '../../src/tenants/notices/admin-dm.job.js';
 import { testRedisUrl } from '../support/redis.js';
 
 const redisUrl = testRedisUrl();

@@ -4,7 +4,7 @@ import { createLlmForTenant } from '../../src/ai/llm-for-tenant.js';
 import { createCipherBox } from '../../src/infra/crypto/cipher-box.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createLogger } from '../../src/logger.js';
-import { clearTenantOpenAiKey, setTenantOpenAiKey } from '../../src/tenants/settings.service.js';
+import { clearTenantOpenAiKey, setTenantOpenAiKey } from '../../src/tenants/settings/settings.service.js';
 import { createTenant } from '../support/dashboard.js';
 import { createTestDatabase } from '../support/test-db.js';
 

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { touchTenantActivity } from '../../src/tenants/tenants.repo.js';
 import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
 import { fakeEmbedding } from '../support/fake-embeddings.js';

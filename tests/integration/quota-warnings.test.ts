@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withTenant } from '../../src/infra/db/transaction.js';
 import { createLogger } from '../../src/logger.js';
-import { createApiKey } from '../../src/tenants/api-keys.service.js';
-import { noticesFor } from '../../src/tenants/notices.service.js';
+import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
+import { noticesFor } from '../../src/tenants/notices/notices.service.js';
 import { createQuotaWatch } from '../../src/usage/quota-warnings.service.js';
 import { insertAnswer } from '../support/answers.js';
 import { type Browser, sessionFor } from '../support/dashboard.js';

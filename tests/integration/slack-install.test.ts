@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type TokenColumn, tokenContext } from '../../src/tenants/installation-record.js';
+import { type TokenColumn, tokenContext } from '../../src/tenants/installations/installation-record.js';
 import {
   appMentionFor,
   finishInstall,

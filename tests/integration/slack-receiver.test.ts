@@ -10,7 +10,7 @@ import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createSlackApp } from '../../src/slack/slack-app.js';
-import type { InstallationService } from '../../src/tenants/installations.service.js';
+import type { InstallationService } from '../../src/tenants/installations/installations.service.js';
 import { createTenantServices } from '../../src/tenants/tenant-services.js';
 import { appMentionFor, postSlackEvent, SLACK_ENV } from '../support/slack.js';
 

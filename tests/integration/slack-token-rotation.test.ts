@@ -11,9 +11,12 @@ import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createRedisStore } from '../../src/infra/redis/redis-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/slack-app.js';
-import { tokenContext } from '../../src/tenants/installation-record.js';
+import { tokenContext } from '../../src/tenants/installations/installation-record.js';
+import {
+  refreshExpiringTokens,
+  TOKEN_REFRESH_WINDOW_MS,
+} from '../../src/tenants/installations/token-refresh.job.js';
 import { createTenantServices, type TenantServices } from '../../src/tenants/tenant-services.js';
-import { refreshExpiringTokens, TOKEN_REFRESH_WINDOW_MS } from '../../src/tenants/token-refresh.job.js';
 import { testRedisUrl } from '../support/redis.js';
 import { SLACK_API, SLACK_ENV, slackFixture } from '../support/slack.js';
 import { createTestDatabase } from '../support/test-db.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
 import { createLogger } from '../../src/logger.js';
-import { purgeDeactivatedTenants } from '../../src/tenants/tenant-purge.job.js';
+import { purgeDeactivatedTenants } from '../../src/tenants/lifecycle/tenant-purge.job.js';
 import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 

@@ -1,6 +1,6 @@
 import type { Database } from '../../src/infra/db/database.js';
 import { withTransaction } from '../../src/infra/db/transaction.js';
-import { createDashboardSession } from '../../src/tenants/dashboard-sessions.service.js';
+import { createDashboardSession } from '../../src/tenants/access/dashboard-sessions.service.js';
 import { insertTenant } from '../../src/tenants/tenants.repo.js';
 import { bodyOf, type JsonBody } from './http.js';
 

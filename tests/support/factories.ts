@@ -1,6 +1,6 @@
 import type { Database } from '../../src/infra/db/database.js';
 import { withTransaction } from '../../src/infra/db/transaction.js';
-import type { NewInstallation } from '../../src/tenants/installation.types.js';
+import type { NewInstallation } from '../../src/tenants/installations/installation.types.js';
 import { insertTenant, type NewTenant, type Tenant } from '../../src/tenants/tenants.repo.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownToMrkdwn } from '../../src/tenants/announcement-text.js';
+import { markdownToMrkdwn } from '../../src/tenants/notices/announcement-text.js';
 
 describe('announcement Markdown → Slack mrkdwn', () => {
   it('converts bold, italic, links, headings and list items', () => {

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { createAnnouncementBody } from '../../contracts/announcements.contract.js';
 import { badRequest } from '../../errors.js';
-import type { Audience } from '../../tenants/announcements.repo.js';
+import type { Audience } from '../../tenants/notices/announcements.repo.js';
 import {
   announcementsForOperator,
   createAnnouncement,
   endAnnouncementNow,
-} from '../../tenants/announcements.service.js';
+} from '../../tenants/notices/announcements.service.js';
 import type { CliContext, CliOutput } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
 

@@ -2,8 +2,13 @@ import type { Command } from 'commander';
 import type { ZodType } from 'zod';
 import { createApiKeyBody, rotateApiKeyBody } from '../../contracts/settings.contract.js';
 import { badRequest } from '../../errors.js';
-import type { ApiKeyInfo } from '../../tenants/api-keys.repo.js';
-import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../tenants/api-keys.service.js';
+import type { ApiKeyInfo } from '../../tenants/access/api-keys.repo.js';
+import {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+} from '../../tenants/access/api-keys.service.js';
 import type { CliContext, CliOutput } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
 import { resolveTenantOption } from '../resolve-tenant.js';

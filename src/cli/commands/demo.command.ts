@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { seedDemoActivity } from '../../tenants/demo-activity.js';
-import { DEMO_TEAM_ID } from '../../tenants/demo-tenant.js';
+import { seedDemoActivity } from '../../tenants/demo/demo-activity.js';
+import { DEMO_TEAM_ID } from '../../tenants/demo/demo-tenant.js';
 import { findTenantBySlackId } from '../../tenants/tenants.repo.js';
 import type { CliContext, CliOutput } from '../cli-context.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { rotateEncryptionKeys } from '../../tenants/key-rotation.service.js';
+import { rotateEncryptionKeys } from '../../tenants/installations/key-rotation.service.js';
 import type { CliContext, CliOutput } from '../cli-context.js';
 
 /** `keys rotate`: re-encrypts every stored secret with the active key of ENCRYPTION_KEYS (audited). */

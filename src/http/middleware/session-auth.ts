@@ -2,7 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request, RequestHandler } from 'express';
 import { csrfFailed, forbidden, notFound, unauthorized } from '../../errors.js';
 import type { Database } from '../../infra/db/database.js';
-import { type DashboardSession, resolveDashboardSession } from '../../tenants/dashboard-sessions.service.js';
+import {
+  type DashboardSession,
+  resolveDashboardSession,
+} from '../../tenants/access/dashboard-sessions.service.js';
 import type { SessionRecheck } from './session-recheck.js';
 
 /** The cookie holding the random session id (the database stores only its hash). */

@@ -1,7 +1,10 @@
 import type { Config } from '../../config.js';
 import type { Database } from '../../infra/db/database.js';
-import { checkWorkspaceAccess, type WorkspaceRoleCheck } from '../../tenants/dashboard-access.service.js';
-import type { DashboardSession } from '../../tenants/dashboard-sessions.service.js';
+import {
+  checkWorkspaceAccess,
+  type WorkspaceRoleCheck,
+} from '../../tenants/access/dashboard-access.service.js';
+import type { DashboardSession } from '../../tenants/access/dashboard-sessions.service.js';
 import { DEV_USER_ID } from '../routes/auth/dev-sign-in.route.js';
 
 /** Re-checks a resolved session's rights now; null when they have ended (the request is then anonymous). */

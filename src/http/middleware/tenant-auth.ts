@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { ApiKeyScope } from '../../contracts/settings.contract.js';
 import { missingScope, noWorkspace, unauthorized, workspaceUnavailable } from '../../errors.js';
 import type { Database } from '../../infra/db/database.js';
-import { resolveApiKey } from '../../tenants/api-keys.service.js';
+import { resolveApiKey } from '../../tenants/access/api-keys.service.js';
 
 /** Who is calling /api, and for which tenant. */
 export interface AuthContext {

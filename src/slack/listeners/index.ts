@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { TenantLifecycle } from '../../tenants/lifecycle.service.js';
+import type { TenantLifecycle } from '../../tenants/lifecycle/lifecycle.service.js';
 import type { AnswerListenerDeps } from '../answers/listener-deps.js';
 import { registerFeedback } from './actions/feedback.js';
 import { registerHomeOpenDashboard } from './actions/home-open-dashboard.js';

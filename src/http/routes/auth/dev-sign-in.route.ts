@@ -3,7 +3,7 @@ import type { Config } from '../../../config.js';
 import type { SignedInDto } from '../../../contracts/session.contract.js';
 import { forbidden, notFound } from '../../../errors.js';
 import type { Database } from '../../../infra/db/database.js';
-import { DEMO_TEAM_ID } from '../../../tenants/demo-tenant.js';
+import { DEMO_TEAM_ID } from '../../../tenants/demo/demo-tenant.js';
 import { findTenantBySlackId } from '../../../tenants/tenants.repo.js';
 import { fromThisMachine, requireOwnHost } from '../../middleware/local-only.js';
 import type { StartSession } from './session-starter.js';

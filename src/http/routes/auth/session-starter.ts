@@ -5,7 +5,7 @@ import {
   createDashboardSession,
   resolveDashboardSession,
   SESSION_TTL_MS,
-} from '../../../tenants/dashboard-sessions.service.js';
+} from '../../../tenants/access/dashboard-sessions.service.js';
 import { cookieOptions, readCookie, SESSION_COOKIE } from '../../middleware/session-auth.js';
 
 /** What a finished sign-in opens: one Slack user in one workspace (or none, for an operator). */

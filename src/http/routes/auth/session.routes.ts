@@ -7,8 +7,8 @@ import {
   type DashboardSession,
   revokeAllSessionsOfUser,
   revokeDashboardSession,
-} from '../../../tenants/dashboard-sessions.service.js';
-import { listBrowserWorkspaces } from '../../../tenants/dashboard-workspaces.service.js';
+} from '../../../tenants/access/dashboard-sessions.service.js';
+import { listBrowserWorkspaces } from '../../../tenants/access/dashboard-workspaces.service.js';
 import { cookieOptions, SESSION_COOKIE } from '../../middleware/session-auth.js';
 
 function sessionOf(req: Express.Request): DashboardSession {

@@ -18,8 +18,8 @@ import {
   findMemberWorkspaces,
   type SignInIdentity,
   type WorkspaceRoleCheck,
-} from '../../../tenants/dashboard-access.service.js';
-import { createReaderSession, READER_SESSION_TTL_MS } from '../../../tenants/reader-sessions.js';
+} from '../../../tenants/access/dashboard-access.service.js';
+import { createReaderSession, READER_SESSION_TTL_MS } from '../../../tenants/access/reader-sessions.js';
 import { cookieOptions, READER_COOKIE, readCookie } from '../../middleware/session-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { devSignInRoute } from './dev-sign-in.route.js';

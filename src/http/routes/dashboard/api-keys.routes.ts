@@ -7,7 +7,12 @@ import {
   rotateApiKeyBody,
 } from '../../../contracts/settings.contract.js';
 import type { Database } from '../../../infra/db/database.js';
-import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../../tenants/api-keys.service.js';
+import {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+} from '../../../tenants/access/api-keys.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

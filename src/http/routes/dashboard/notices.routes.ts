@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { NoticesDto } from '../../../contracts/notices.contract.js';
 import type { Database } from '../../../infra/db/database.js';
-import { noticesFor } from '../../../tenants/notices.service.js';
+import { noticesFor } from '../../../tenants/notices/notices.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 
 /** `GET /api/notices`: the banners above every dashboard page (broken install, quota warnings, announcements). */

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { OverviewDto } from '../../../contracts/overview.contract.js';
 import type { Database } from '../../../infra/db/database.js';
-import { getWorkspaceOverview } from '../../../tenants/overview.service.js';
+import { getWorkspaceOverview } from '../../../tenants/read-models/overview.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { wire } from '../../wire.js';
 

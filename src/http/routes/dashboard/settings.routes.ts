@@ -10,13 +10,13 @@ import { openAiKeyProblem } from '../../../errors.js';
 import type { BlobStore } from '../../../infra/blob/blob-store.js';
 import type { CipherBox } from '../../../infra/crypto/cipher-box.js';
 import type { Database } from '../../../infra/db/database.js';
+import { deleteAllTenantData } from '../../../tenants/lifecycle/tenant-data.service.js';
 import {
   clearTenantOpenAiKey,
   getTenantSettings,
   setTenantOpenAiKey,
   updateTenantSettings,
-} from '../../../tenants/settings.service.js';
-import { deleteAllTenantData } from '../../../tenants/tenant-data.service.js';
+} from '../../../tenants/settings/settings.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

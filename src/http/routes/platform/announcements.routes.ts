@@ -6,12 +6,12 @@ import {
 } from '../../../contracts/announcements.contract.js';
 import type { Database } from '../../../infra/db/database.js';
 import type { JobQueue } from '../../../infra/queue/job-queue.js';
-import type { Announcement } from '../../../tenants/announcements.repo.js';
+import type { Announcement } from '../../../tenants/notices/announcements.repo.js';
 import {
   announcementsForOperator,
   createAnnouncement,
   endAnnouncementNow,
-} from '../../../tenants/announcements.service.js';
+} from '../../../tenants/notices/announcements.service.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { BrokenInstallationsDto } from '../../../contracts/notices.contract.js';
-import type { InstallationHealth } from '../../../tenants/installation-health.service.js';
+import type { InstallationHealth } from '../../../tenants/installations/installation-health.service.js';
 import { wire } from '../../wire.js';
 
 /** `GET /api/platform/broken-installations`: workspaces Slack refused the token of, for the operator. */

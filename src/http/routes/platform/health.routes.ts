@@ -6,8 +6,8 @@ import { metricsSummary } from '../../../infra/metrics-summary.js';
 import { type JobQueue, WAITING_SAMPLE } from '../../../infra/queue/job-queue.js';
 import { ingestionFailures } from '../../../knowledge/ingestion-health.service.js';
 import { actOnFailedJob } from '../../../tenants/failed-jobs.service.js';
-import type { InstallationHealth } from '../../../tenants/installation-health.service.js';
-import { quietestTenants } from '../../../tenants/tenant-activity.service.js';
+import type { InstallationHealth } from '../../../tenants/installations/installation-health.service.js';
+import { quietestTenants } from '../../../tenants/read-models/tenant-activity.service.js';
 import { parseIds } from '../../middleware/validate.js';
 import { CHECK_TIMEOUT_MS, type ReadinessCheck, withTimeout } from '../health.routes.js';
 

@@ -7,15 +7,15 @@ import {
   updateTenantBody,
 } from '../../../contracts/platform.contract.js';
 import type { Database } from '../../../infra/db/database.js';
-import type { TenantLifecycle } from '../../../tenants/lifecycle.service.js';
+import type { TenantLifecycle } from '../../../tenants/lifecycle/lifecycle.service.js';
+import { keyOfTenant } from '../../../tenants/lifecycle/tenant-status.repo.js';
 import {
   findTenantStateById,
   getPlatformSummary,
   listPlatformTenants,
   type PlatformTenantFilter,
   updateTenantPlan,
-} from '../../../tenants/platform.service.js';
-import { keyOfTenant } from '../../../tenants/tenant-status.repo.js';
+} from '../../../tenants/read-models/platform.service.js';
 import { sendCsv, toCsv } from '../../csv.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { wire } from '../../wire.js';

@@ -4,8 +4,8 @@ import type { Database } from '../../../infra/db/database.js';
 import type { KeyValueStore } from '../../../infra/redis/key-value-store.js';
 import { type Reader, readDocumentAs } from '../../../knowledge/collections/member-reading.service.js';
 import type { MemberChannels } from '../../../slack/member-channels.js';
-import { resolveDashboardSession } from '../../../tenants/dashboard-sessions.service.js';
-import { resolveReaderSession } from '../../../tenants/reader-sessions.js';
+import { resolveDashboardSession } from '../../../tenants/access/dashboard-sessions.service.js';
+import { resolveReaderSession } from '../../../tenants/access/reader-sessions.js';
 import { READER_COOKIE, readCookie, SESSION_COOKIE } from '../../middleware/session-auth.js';
 import { memberViewPage, notAvailablePage, signInNeededPage } from './member-view.html.js';
 

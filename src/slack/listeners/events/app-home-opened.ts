@@ -1,4 +1,4 @@
-import { noticesFor } from '../../../tenants/notices.service.js';
+import { noticesFor } from '../../../tenants/notices/notices.service.js';
 import { workspaceUsage } from '../../../usage/workspace-usage.service.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { describeSlackError } from '../../answers/slack-errors.js';

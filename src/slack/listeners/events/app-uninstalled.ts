@@ -1,5 +1,5 @@
 import type { Logger } from '../../../logger.js';
-import type { TenantLifecycle } from '../../../tenants/lifecycle.service.js';
+import type { TenantLifecycle } from '../../../tenants/lifecycle/lifecycle.service.js';
 import type { SlackEvents } from '../event-router.js';
 import { lifecycleKeysOf } from './lifecycle-keys.js';
 

@@ -1,7 +1,7 @@
 import type { App, MessageShortcut } from '@slack/bolt';
 import { saveTargetsFor } from '../../../knowledge/collections/save-targets.js';
 import { enqueueThreadSave } from '../../../knowledge/threads/thread-save.job.js';
-import { getThreadSavePolicy } from '../../../tenants/settings.service.js';
+import { getThreadSavePolicy } from '../../../tenants/settings/settings.service.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { describeSlackError } from '../../answers/slack-errors.js';
 import {

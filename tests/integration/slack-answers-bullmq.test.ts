@@ -80,7 +80,7 @@ describe.skipIf(!redisUrl)('answers in Slack with the full app on BullMQ and Red
     const text = JSON.stringify(finals[0].blocks);
     expect(text).toContain('Book flights at least 14 days ahead');
     expect(text).toMatch(
-      /\[1\] <https:\/\/lore\.example\.test\/app\/documents\/[0-9a-f-]+#chunk-\d+\|Travel policy — Booking flights>/,
+      /\[1\] <https:\/\/lore\.example\.test\/read\/documents\/[0-9a-f-]+\?chunk=\d+#chunk-\d+\|Travel policy — Booking flights>/,
     );
     // The job went through Redis, in this test's queue.
     const job = await admin.getJob(`answer-${event.event_id}`);

@@ -70,7 +70,7 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     const text = JSON.stringify(final.blocks);
     expect(text).toContain('Book flights at least 14 days ahead');
     expect(text).toMatch(
-      /\[1\] <https:\/\/lore\.example\.test\/app\/documents\/[0-9a-f-]+#chunk-\d+\|Travel policy — Booking flights>/,
+      /\[1\] <https:\/\/lore\.example\.test\/read\/documents\/[0-9a-f-]+\?chunk=\d+#chunk-\d+\|Travel policy — Booking flights>/,
     );
     expect(text).toContain(ACTION_IDS.feedbackUp);
     // Only workspace A's passage reached the model.

@@ -7,6 +7,7 @@ import { withTenant } from '../../infra/db/transaction.js';
 import { getPlanLimits, planUserRateOf } from '../plans.repo.js';
 import {
   clearSealedOpenAiKey,
+  type EditableSettingKey,
   ensureTenantSettings,
   sealedOpenAiKeyOf,
   settingsRowOf,
@@ -19,18 +20,7 @@ import {
 /** A workspace's answer settings as admins edit them. The OpenAI key itself never leaves this module. */
 export type TenantSettings = WithDates<SettingsDto, 'updatedAt'>;
 
-export type SettingsChange = Partial<
-  Pick<
-    TenantSettings,
-    | 'channelMode'
-    | 'allowedChannelIds'
-    | 'answerStyle'
-    | 'instructions'
-    | 'userRatePerMinute'
-    | 'threadSavePolicy'
-    | 'retentionDays'
-  >
->;
+export type SettingsChange = Partial<Pick<TenantSettings, EditableSettingKey>>;
 
 /** Reads a tenant's settings (creating the defaults row if an old tenant lacks one). */
 export async function getTenantSettings(db: Database, tenantId: string): Promise<TenantSettings> {

@@ -19,18 +19,18 @@ export async function ensureTenantSettings(q: Queryable, tenantId: string): Prom
   );
 }
 
+/** The settings an admin edits (the rest of SettingsDto is derived or secret). */
+export type EditableSettingKey =
+  | 'channelMode'
+  | 'allowedChannelIds'
+  | 'answerStyle'
+  | 'instructions'
+  | 'userRatePerMinute'
+  | 'threadSavePolicy'
+  | 'retentionDays';
+
 /** The settings row as stored (the OpenAI key only as whether it is set and its last four characters). */
-export interface SettingsRow
-  extends Pick<
-    SettingsDto,
-    | 'channelMode'
-    | 'allowedChannelIds'
-    | 'answerStyle'
-    | 'instructions'
-    | 'userRatePerMinute'
-    | 'threadSavePolicy'
-    | 'retentionDays'
-  > {
+export interface SettingsRow extends Pick<SettingsDto, EditableSettingKey> {
   keySet: boolean;
   keyLast4: string | null;
   updatedAt: Date;

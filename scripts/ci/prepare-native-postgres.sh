@@ -18,7 +18,9 @@ OWNER_PASSWORD="${LORE_PG_OWNER_PASSWORD:-lore_owner}"
 BASE_DB="${LORE_PG_BASE_DB:-lore_base}"
 
 install_script="$repo_root/../shared/scripts/install-pgvector.sh"
-if [ -f "$install_script" ]; then
+if [ "${LORE_PGVECTOR_INSTALLED:-}" = "1" ]; then
+  : # .ci/run installed it a step before
+elif [ -f "$install_script" ]; then
   bash "$install_script"
 else
   echo "prepare-native-postgres: $install_script not found; assuming pgvector is installed" >&2

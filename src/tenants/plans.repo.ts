@@ -76,3 +76,18 @@ export async function planQuotas(
   );
   return rows;
 }
+
+/** The tenant's plan name, and whether it answers with its own OpenAI key (App Home's usage line). */
+export async function planNameAndOwnKey(
+  c: DbClient,
+  tenantId: string,
+): Promise<{ planName: string; ownKey: boolean } | null> {
+  const { rows } = await c.query<{ planName: string; ownKey: boolean }>(
+    `SELECT p.name AS "planName", s.openai_key_encrypted IS NOT NULL AS "ownKey"
+     FROM lore.tenants t JOIN lore.plans p ON p.id = t.plan_id
+     LEFT JOIN lore.tenant_settings s ON s.tenant_id = t.id
+     WHERE t.id = $1`,
+    [tenantId],
+  );
+  return rows[0] ?? null;
+}

@@ -1,7 +1,7 @@
 import type { UsageBreakdownDto, UsageDayDto } from '../contracts/usage.contract.js';
 import type { Database, DbClient } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
-import { USAGE_TOTALS_CTES } from './usage-totals.sql.js';
+import { USAGE_TOTALS_CTES } from './usage-totals.repo.js';
 
 /** One day of a tenant's usage (UTC). */
 export type UsageDay = UsageDayDto;

@@ -1,128 +1,13 @@
 import { z } from 'zod';
-import type { Database, DbClient } from '../infra/db/database.js';
-import { withTransaction } from '../infra/db/transaction.js';
+import type { Database } from '../infra/db/database.js';
 import { defineJob } from '../infra/queue/job-definition.js';
 import type { Logger } from '../logger.js';
-import { USAGE_TOTALS_CTES } from './usage-totals.sql.js';
+import { rollUpUsage } from './usage-rollup.repo.js';
+
+export { REROLL_DAYS, rollUpUsage, type UsageRollupResult } from './usage-rollup.repo.js';
 
 /** How often it runs: a finished day is rolled within the hour (the dashboard reads it raw until then). */
 export const USAGE_ROLLUP_EVERY_MS = 60 * 60_000;
-/**
- * Complete days rolled again on every run. A row written late in a transaction that began before midnight
- * commits after the day was rolled and, being "today" for its writer, marks nothing; the next runs catch it.
- */
-export const REROLL_DAYS = 2;
-
-export interface UsageRollupResult {
-  /** The days rolled for every tenant (plus any single days of a tenant whose raw rows changed). */
-  from: string;
-  through: string;
-  /** Changed days outside that range, rolled again for their tenant. */
-  staleDays: number;
-  /** Rows written (new or changed) in usage_daily and usage_daily_breakdown. */
-  dayRows: number;
-  breakdownRows: number;
-}
-
-// One statement, so one snapshot: the marks it clears are exactly the versions whose changes it counted (a
-// mark changed meanwhile keeps its new version and stays). Rows of days left without any usage are deleted.
-const ROLL_UP = `
-  WITH bounds AS (SELECT $1::date AS range_from, $2::date AS range_to),
-  marks AS (SELECT m.tenant_id, m.day, m.version FROM lore.usage_daily_stale m, bounds b WHERE m.day <= b.range_to),
-  scope AS (SELECT m.tenant_id, m.day FROM marks m, bounds b WHERE m.day < b.range_from),
-  ${USAGE_TOTALS_CTES},
-  cleared AS (
-    DELETE FROM lore.usage_daily_stale s USING marks m
-    WHERE s.tenant_id = m.tenant_id AND s.day = m.day AND s.version = m.version),
-  emptied_days AS (
-    DELETE FROM lore.usage_daily d USING bounds b
-    WHERE (d.day BETWEEN b.range_from AND b.range_to
-           OR EXISTS (SELECT 1 FROM scope s WHERE s.tenant_id = d.tenant_id AND s.day = d.day))
-      AND NOT EXISTS (SELECT 1 FROM day_totals t WHERE t.tenant_id = d.tenant_id AND t.day = d.day)),
-  emptied_breakdown AS (
-    DELETE FROM lore.usage_daily_breakdown d USING bounds b
-    WHERE (d.day BETWEEN b.range_from AND b.range_to
-           OR EXISTS (SELECT 1 FROM scope s WHERE s.tenant_id = d.tenant_id AND s.day = d.day))
-      AND NOT EXISTS (SELECT 1 FROM breakdown_totals t WHERE t.tenant_id = d.tenant_id AND t.day = d.day
-                        AND t.slack_channel_id = d.slack_channel_id AND t.slack_user_id = d.slack_user_id)),
-  written_days AS (
-    INSERT INTO lore.usage_daily AS d (tenant_id, day, questions, answered, unanswered, prompt_tokens,
-      completion_tokens, embedding_tokens, cost_usd, latency_ms_sum, latency_count, p95_latency_ms, thumbs_up, thumbs_down)
-    SELECT tenant_id, day, questions, answered, unanswered, prompt_tokens, completion_tokens, embedding_tokens,
-           cost_usd, latency_ms_sum, latency_count, p95_latency_ms, thumbs_up, thumbs_down
-    FROM day_totals
-    ON CONFLICT (tenant_id, day) DO UPDATE SET
-      questions = EXCLUDED.questions, answered = EXCLUDED.answered, unanswered = EXCLUDED.unanswered,
-      prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
-      embedding_tokens = EXCLUDED.embedding_tokens, cost_usd = EXCLUDED.cost_usd,
-      latency_ms_sum = EXCLUDED.latency_ms_sum, latency_count = EXCLUDED.latency_count,
-      p95_latency_ms = EXCLUDED.p95_latency_ms, thumbs_up = EXCLUDED.thumbs_up,
-      thumbs_down = EXCLUDED.thumbs_down, updated_at = now()
-    -- A day rolled again with the same numbers is left as it was.
-    WHERE (d.questions, d.answered, d.unanswered, d.prompt_tokens, d.completion_tokens, d.embedding_tokens,
-           d.cost_usd, d.latency_ms_sum, d.latency_count, d.p95_latency_ms, d.thumbs_up, d.thumbs_down)
-      IS DISTINCT FROM (EXCLUDED.questions, EXCLUDED.answered, EXCLUDED.unanswered, EXCLUDED.prompt_tokens,
-           EXCLUDED.completion_tokens, EXCLUDED.embedding_tokens, EXCLUDED.cost_usd, EXCLUDED.latency_ms_sum,
-           EXCLUDED.latency_count, EXCLUDED.p95_latency_ms, EXCLUDED.thumbs_up, EXCLUDED.thumbs_down)
-    RETURNING 1),
-  written_breakdown AS (
-    INSERT INTO lore.usage_daily_breakdown AS d (tenant_id, day, slack_channel_id, slack_user_id, questions, tokens, cost_usd)
-    SELECT tenant_id, day, slack_channel_id, slack_user_id, questions, tokens, cost_usd FROM breakdown_totals
-    ON CONFLICT (tenant_id, day, slack_channel_id, slack_user_id) DO UPDATE SET
-      questions = EXCLUDED.questions, tokens = EXCLUDED.tokens, cost_usd = EXCLUDED.cost_usd, updated_at = now()
-    WHERE (d.questions, d.tokens, d.cost_usd) IS DISTINCT FROM (EXCLUDED.questions, EXCLUDED.tokens, EXCLUDED.cost_usd)
-    RETURNING 1)
-  SELECT (SELECT count(*) FROM scope)::int AS "staleDays",
-         (SELECT count(*) FROM written_days)::int AS "dayRows",
-         (SELECT count(*) FROM written_breakdown)::int AS "breakdownRows"`;
-
-/**
- * The days to roll: from the day after the last rolled one (on the first run, the first day with any usage),
- * and at least the last REROLL_DAYS complete days, through yesterday (UTC). Locks the state row first, so
- * runs never overlap: a second run waits, then counts from a snapshot that includes the first one's work.
- */
-async function daysToRoll(c: DbClient): Promise<{ from: string; through: string }> {
-  const state = await c.query<{ rolledThrough: string | null }>(
-    `SELECT to_char(rolled_through, 'YYYY-MM-DD') AS "rolledThrough" FROM lore.usage_rollup_state FOR UPDATE`,
-  );
-  if (!state.rows[0]) throw new Error('usage rollup: the state row is missing (migrations not applied?)');
-  const rolledThrough = state.rows[0].rolledThrough;
-  const firstDay = rolledThrough
-    ? null
-    : ((
-        await c.query<{ day: string | null }>(
-          `SELECT to_char(least((SELECT min(created_at) FROM lore.answers), (SELECT min(created_at) FROM lore.usage_events),
-                                (SELECT min(updated_at) FROM lore.answer_feedback)) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day`,
-        )
-      ).rows[0]?.day ?? null);
-  const { rows } = await c.query<{ from: string; through: string }>(
-    `SELECT to_char(least(coalesce($1::date + 1, $2::date, y.day), y.day - ${REROLL_DAYS - 1}), 'YYYY-MM-DD') AS "from",
-            to_char(y.day, 'YYYY-MM-DD') AS through
-     FROM (SELECT (now() AT TIME ZONE 'UTC')::date - 1 AS day) y`,
-    [rolledThrough, firstDay],
-  );
-  const range = rows[0];
-  if (!range) throw new Error('usage rollup: no range');
-  return range;
-}
-
-/**
- * Rolls usage into the rollup tables for every tenant: the complete days not rolled yet, the last
- * REROLL_DAYS again, and every earlier day whose raw rows changed since. Set-based (one statement for all
- * tenants and days) and idempotent: a second run writes nothing. A platform job: it runs as the owner role
- * (like the tenant purge), since it reads and writes every tenant's rows.
- */
-export async function rollUpUsage(db: Database): Promise<UsageRollupResult> {
-  return withTransaction(db, async (c) => {
-    const { from, through } = await daysToRoll(c);
-    const { rows } = await c.query<Omit<UsageRollupResult, 'from' | 'through'>>(ROLL_UP, [from, through]);
-    await c.query(
-      `UPDATE lore.usage_rollup_state SET rolled_through = greatest(rolled_through, $1::date), rolled_at = now()`,
-      [through],
-    );
-    return { from, through, staleDays: 0, dayRows: 0, breakdownRows: 0, ...rows[0] };
-  });
-}
 
 /** The scheduled job that rolls complete UTC days of usage into usage_daily and usage_daily_breakdown. */
 export const usageRollupJob = defineJob({

@@ -1,6 +1,6 @@
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
-import { getPlanLimits } from '../tenants/plans.repo.js';
+import { getPlanLimits, planNameAndOwnKey } from '../tenants/plans.repo.js';
 import { nextMonthStart } from './limits.service.js';
 import { monthlyPlatformUsage } from './usage.repo.js';
 
@@ -21,20 +21,14 @@ export async function workspaceUsage(db: Database, tenantId: string): Promise<Wo
   return withTenant(db, tenantId, async (c) => {
     const limits = await getPlanLimits(c);
     const used = await monthlyPlatformUsage(c);
-    const { rows } = await c.query<{ planName: string; ownKey: boolean }>(
-      `SELECT p.name AS "planName", s.openai_key_encrypted IS NOT NULL AS "ownKey"
-       FROM lore.tenants t JOIN lore.plans p ON p.id = t.plan_id
-       LEFT JOIN lore.tenant_settings s ON s.tenant_id = t.id
-       WHERE t.id = $1`,
-      [tenantId],
-    );
+    const plan = await planNameAndOwnKey(c, tenantId);
     return {
-      planName: rows[0]?.planName ?? limits.planId,
+      planName: plan?.planName ?? limits.planId,
       questions: used.questions,
       questionQuota: limits.monthlyQuestionQuota,
       tokens: used.tokens,
       tokenQuota: limits.monthlyTokenQuota,
-      ownKey: Boolean(rows[0]?.ownKey),
+      ownKey: Boolean(plan?.ownKey),
       resetsAt: nextMonthStart(),
     };
   });

@@ -370,12 +370,15 @@ export async function startApp(
   // (operator-only, or uninstalled or suspended since).
   const signIn = dashboardSignIn(container);
   routers.push(signInRoutes(signIn));
+  // Both read a dashboard session, so both re-check its rights the same way.
+  const recheckSession = createSessionRecheck({ db: container.db, config, roleOf: signIn.roleCache.cached });
   routers.push(
     memberViewRoutes({
       db: container.db,
       kv: container.kv,
       memberChannels: createMemberChannels({ clients: container.slack.clients, kv: container.kv, logger }),
       slackSignIn: Boolean(signIn.signIn),
+      recheckSession,
     }),
   );
   routers.push(
@@ -387,11 +390,7 @@ export async function startApp(
       channels: createChannelDirectory({ clients: container.slack.clients, kv: container.kv, logger }),
       healthChecks: readinessChecks(container),
       slackEventsPath: SLACK_EVENTS_PATH,
-      recheckSession: createSessionRecheck({
-        db: container.db,
-        config,
-        roleOf: signIn.roleCache.cached,
-      }),
+      recheckSession,
     }),
   );
   routers.push(dashboardStaticRoutes({ distDir: path.resolve('dashboard/dist') }));

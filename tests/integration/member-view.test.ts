@@ -5,10 +5,12 @@ import { saveChannelScope } from '../../src/knowledge/collections/channel-scopes
 import { insertCollection, moveDocuments } from '../../src/knowledge/collections/collections.repo.js';
 import { cookieFrom, sessionFor } from '../support/dashboard.js';
 import { signInWithSlack } from '../support/sign-in-with-slack.js';
-import { SLACK_API, startSlackTestApp } from '../support/slack.js';
+import { SLACK_API, slackFixture, startSlackTestApp } from '../support/slack.js';
 import { addReadyDocument, installWorkspace, rowsOf, type Workspace } from '../support/slack-answers.js';
 
 type App = Awaited<ReturnType<typeof startSlackTestApp>>;
+
+const usersInfo = slackFixture('users-info-response').payload;
 
 const HR_PHRASE = 'The parental leave top-up code is ZEBRA-7781 and only HR shares it.';
 const TRAVEL =
@@ -151,11 +153,28 @@ describe('the member view: any member signs in with Slack and reads cited source
     expect(await rowsOf(app, 'SELECT 1 FROM lore.documents WHERE id = $1', [docs.travel])).toHaveLength(1);
   });
 
+  /** users.info as Slack answers it for the dashboard's role re-check. */
+  const usersInfoSays = (isAdmin: boolean) =>
+    nock(SLACK_API)
+      .persist()
+      .post('/api/users.info')
+      .reply(200, { ...usersInfo, user: { ...usersInfo.user, is_admin: isAdmin, is_owner: false } });
+
   it('lets an admin signed in to the dashboard read every collection, without signing in again', async () => {
+    usersInfoSays(true);
     const admin = await sessionFor(app.url, app.container.db, { tenantId: ws.tenantId, userId: 'U0ADMIN' });
     const res = await read(`/read/documents/${docs.hr}?chunk=0`, admin.cookie);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('ZEBRA-7781');
+  });
+
+  it('an admin whose Slack role was taken away no longer reads other collections through the old session', async () => {
+    usersInfoSays(false);
+    const former = await sessionFor(app.url, app.container.db, { tenantId: ws.tenantId, userId: 'U0FORMER' });
+    const res = await read(`/read/documents/${docs.hr}?chunk=0`, former.cookie);
+    // The session no longer counts: the browser is sent to sign in as a member.
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(/^\/auth\/slack\/login\?next=/);
   });
 
   it('tells a member of a workspace Lore does not serve so, and opens no session', async () => {

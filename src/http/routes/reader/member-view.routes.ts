@@ -7,6 +7,7 @@ import type { MemberChannels } from '../../../slack/member-channels.js';
 import { resolveDashboardSession } from '../../../tenants/access/dashboard-sessions.service.js';
 import { resolveReaderSession } from '../../../tenants/access/reader-sessions.js';
 import { READER_COOKIE, readCookie, SESSION_COOKIE } from '../../middleware/session-auth.js';
+import type { SessionRecheck } from '../../middleware/session-recheck.js';
 import { memberViewPage, notAvailablePage, signInNeededPage } from './member-view.html.js';
 
 export interface MemberViewDeps {
@@ -15,6 +16,8 @@ export interface MemberViewDeps {
   memberChannels: MemberChannels;
   /** False where Sign in with Slack is not configured: a reader without a session is told so. */
   slackSignIn: boolean;
+  /** The dashboard's own re-check of a session's rights: an admin who lost the role reads as a member. */
+  recheckSession?: SessionRecheck;
 }
 
 const params = z.object({ id: z.uuid() });
@@ -26,7 +29,8 @@ async function readersOf(
   req: Request,
 ): Promise<Array<{ tenantId: string; reader: () => Promise<Reader> }> | null> {
   const dashboardId = readCookie(req, SESSION_COOKIE);
-  const dashboard = dashboardId ? await resolveDashboardSession(deps.db, dashboardId) : null;
+  const resolved = dashboardId ? await resolveDashboardSession(deps.db, dashboardId) : null;
+  const dashboard = resolved && deps.recheckSession ? await deps.recheckSession(resolved) : resolved;
   if (dashboard?.tenantId && dashboard.tenantStatus === 'active') {
     return [{ tenantId: dashboard.tenantId, reader: async () => ({ kind: 'admin' }) }];
   }

@@ -5,6 +5,7 @@ import type { Database } from '../../../infra/db/database.js';
 import { sendCsv, toCsv } from '../../csv.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseInput } from '../../middleware/validate.js';
+import { pageWindow, sendPage } from '../../paging.js';
 import { wire } from '../../wire.js';
 
 /** The most rows one CSV download holds (bounded work per request); narrow the dates for older ones. */
@@ -20,11 +21,9 @@ export function auditRoutes(deps: { db: Database }): Router {
       actor: q.actor,
       from: q.from,
       to: q.to,
-      limit: q.pageSize,
-      offset: (q.page - 1) * q.pageSize,
+      ...pageWindow(q),
     });
-    const items = wire(page.items) satisfies AuditEntryDto[];
-    res.json({ items, total: page.total, page: q.page, pageSize: q.pageSize });
+    sendPage(res, q, { items: wire(page.items) satisfies AuditEntryDto[], total: page.total });
   });
   router.get('/audit.csv', async (req, res) => {
     const q = parseInput(auditQuery, req.query);

@@ -12,6 +12,7 @@ import type { Database } from '../../../infra/db/database.js';
 import { listKnowledgeGaps, updateKnowledgeGap } from '../../../knowledge/knowledge-gaps.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
+import { pageWindow, sendPage } from '../../paging.js';
 import { wire } from '../../wire.js';
 
 /** `/api/conversations` (recent questions and answers) and `/api/gaps` (the knowledge-gap inbox). */
@@ -25,22 +26,18 @@ export function conversationsRoutes(deps: { db: Database }): Router {
       search: q.search,
       outcome: q.outcome,
       feedback: q.feedback,
-      limit: q.pageSize,
-      offset: (q.page - 1) * q.pageSize,
+      ...pageWindow(q),
     });
-    const items = wire(page.items) satisfies ConversationDto[];
-    res.json({ items, total: page.total, page: q.page, pageSize: q.pageSize });
+    sendPage(res, q, { items: wire(page.items) satisfies ConversationDto[], total: page.total });
   });
 
   router.get('/gaps', async (req, res) => {
     const q = parseInput(gapsQuery, req.query);
     const page = await listKnowledgeGaps(deps.db, authOf(req).tenantId, {
       status: q.status,
-      limit: q.pageSize,
-      offset: (q.page - 1) * q.pageSize,
+      ...pageWindow(q),
     });
-    const items = wire(page.items) satisfies GapDto[];
-    res.json({ items, total: page.total, page: q.page, pageSize: q.pageSize });
+    sendPage(res, q, { items: wire(page.items) satisfies GapDto[], total: page.total });
   });
 
   router.patch('/gaps/:id', json, async (req, res) => {

@@ -23,6 +23,7 @@ import {
 } from '../../../knowledge/documents.service.js';
 import { authOf } from '../../middleware/tenant-auth.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
+import { pageWindow, sendPage } from '../../paging.js';
 import { forEachUploadedFile } from './multipart-upload.js';
 
 /** The wire shape of a document (dates as ISO strings). */
@@ -102,10 +103,9 @@ export function documentsRoutes(deps: IntakeDeps & { embeddingModel: string | nu
       status: q.status,
       sort: q.sort,
       order: q.order,
-      limit: q.pageSize,
-      offset: (q.page - 1) * q.pageSize,
+      ...pageWindow(q),
     });
-    res.json({ ...page, page: q.page, pageSize: q.pageSize });
+    sendPage(res, q, page);
   });
 
   router.post('/documents/reindex', json, async (req, res) => {
@@ -133,11 +133,8 @@ export function documentsRoutes(deps: IntakeDeps & { embeddingModel: string | nu
   router.get('/documents/:id/chunks', async (req, res) => {
     const { id } = parseIds(documentIdParams, req.params, 'Document');
     const q = parseInput(chunksQuery, req.query);
-    const page = await getDocumentChunks(deps.db, authOf(req).tenantId, id, {
-      limit: q.pageSize,
-      offset: (q.page - 1) * q.pageSize,
-    });
-    res.json({ ...page, page: q.page, pageSize: q.pageSize });
+    const page = await getDocumentChunks(deps.db, authOf(req).tenantId, id, pageWindow(q));
+    sendPage(res, q, page);
   });
 
   router.delete('/documents/:id', async (req, res) => {

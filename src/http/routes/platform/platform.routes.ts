@@ -18,6 +18,7 @@ import {
 } from '../../../tenants/read-models/platform.service.js';
 import { sendCsv, toCsv } from '../../csv.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
+import { pageWindow, sendPage } from '../../paging.js';
 import { wire } from '../../wire.js';
 
 const operatorOf = (req: Express.Request) => `operator:${req.dashboardSession?.slackUserId ?? 'unknown'}`;
@@ -38,8 +39,7 @@ export function platformRoutes(deps: {
 
   router.get('/tenants', async (req, res) => {
     const q = parseInput(platformTenantsQuery, req.query);
-    const page = await list({ ...q, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
-    res.json({ ...page, page: q.page, pageSize: q.pageSize });
+    sendPage(res, q, await list({ ...q, ...pageWindow(q) }));
   });
 
   router.get('/tenants.csv', async (req, res) => {

@@ -1,9 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { vector } from '@electric-sql/pglite-pgvector';
-import pg from 'pg';
-import type { Database } from '../../src/infra/db/database.js';
+import { type Database, openEmbeddedEngine } from '../../src/infra/db/database.js';
 import { migrate } from '../../src/infra/db/migrate.js';
 
 /**
@@ -13,23 +9,9 @@ import { migrate } from '../../src/infra/db/migrate.js';
  * that tarball loaded into a new engine: already migrated, and nothing shared with other files.
  */
 
-/** Wraps an engine the way `createEmbeddedDatabase` does: one `pg` pool (of one) over it. */
-function asDatabase(engine: PGlite): Database {
-  const pool = new pg.Pool(createPgConfig(engine) as unknown as pg.PoolConfig);
-  return {
-    pool,
-    kind: 'pglite',
-    close: async () => {
-      await pool.end();
-      await engine.close();
-    },
-  };
-}
-
 /** Migrates a new in-memory PGlite and writes its data directory to `file` (an uncompressed tar). */
 export async function writeMigratedSnapshot(file: string): Promise<void> {
-  const engine = await PGlite.create({ dataDir: 'memory://', extensions: { vector } });
-  const db = asDatabase(engine);
+  const { engine, db } = await openEmbeddedEngine('memory://');
   try {
     await migrate(db);
     // Flushed to the data files, so a copy starts without replaying the migrations' WAL.
@@ -52,5 +34,5 @@ export async function openMigratedPglite(file: string, dataDir = 'memory://'): P
   snapshotBytes ??= readFile(file);
   // A Blob with no type and no name: PGlite reads it as a plain tar.
   const loadDataDir = new Blob([await snapshotBytes]);
-  return asDatabase(await PGlite.create({ dataDir, loadDataDir, extensions: { vector } }));
+  return (await openEmbeddedEngine(dataDir, loadDataDir)).db;
 }

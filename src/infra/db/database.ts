@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 /** A connection pool plus what kind of Postgres sits behind it. */
@@ -32,6 +33,17 @@ export function createPostgresDatabase(connectionString: string, opts: { max?: n
  * PGlite is a single connection: the pool has size 1 and transactions are serialised.
  */
 export async function createEmbeddedDatabase(dataDir: string): Promise<Database> {
+  return (await openEmbeddedEngine(dataDir)).db;
+}
+
+/**
+ * The engine behind `createEmbeddedDatabase`, for the callers that need it too (the tests' migrated
+ * snapshot dumps and loads data directories). `loadDataDir`: a data-directory tarball to start from.
+ */
+export async function openEmbeddedEngine(
+  dataDir: string,
+  loadDataDir?: Blob,
+): Promise<{ engine: PGlite; db: Database }> {
   // Loaded lazily so production (DATABASE_URL) never loads the WASM engine.
   const [{ PGlite }, { vector }, { createPgConfig }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -40,16 +52,13 @@ export async function createEmbeddedDatabase(dataDir: string): Promise<Database>
   ]);
   const location = dataDir === 'memory://' ? dataDir : path.resolve(dataDir);
   if (location !== 'memory://') await mkdir(location, { recursive: true });
-  const engine = await PGlite.create({ dataDir: location, extensions: { vector } });
+  const engine = await PGlite.create({ dataDir: location, loadDataDir, extensions: { vector } });
   const pool = new pg.Pool(createPgConfig(engine) as unknown as pg.PoolConfig);
-  return {
-    pool,
-    kind: 'pglite',
-    close: async () => {
-      await pool.end();
-      await engine.close();
-    },
+  const close = async () => {
+    await pool.end();
+    await engine.close();
   };
+  return { engine, db: { pool, kind: 'pglite', close } };
 }
 
 // Node's socket errors and Postgres's own codes for "no server to talk to" (SQLSTATE class 08: connection

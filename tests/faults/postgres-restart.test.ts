@@ -18,27 +18,20 @@ import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js
 import {
   eventually,
   expectWholeDocument,
-  type FaultWorkspace,
+  faultWorkspace,
   installThroughOAuth,
   longHandbook,
   outcomeOf,
   productionEnv,
   repliesIn,
+  requireNativeInCi,
   uploadText,
 } from './support/production.js';
 
 // The same machine and CI job as the other native-Postgres fault tests (it starts a cluster of its own).
-if (process.env.CI === 'true' && !onNativePostgres)
-  throw new Error('CI=true but TEST_DATABASE_URL is not set: the Postgres restart test must run in CI.');
+requireNativeInCi(onNativePostgres, 'the Postgres restart test');
 
-const WS: FaultWorkspace = {
-  tenantId: '',
-  teamId: 'T0PGRESTART',
-  teamName: 'Postgres Restart Co',
-  botUserId: 'U0PGRBOT',
-  botId: 'B0PGRBOT',
-  installerId: 'U0PGRINST',
-};
+const WS = faultWorkspace('PGRESTART', 'Postgres Restart Co');
 const EVENTS = 30;
 const DOWN_MS = 5_000;
 const QUESTION = 'How many days ahead must flights be booked?';

@@ -13,25 +13,18 @@ import { mentionEvent, postEvent } from '../support/slack-answers.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
 import {
   eventually,
-  type FaultWorkspace,
+  faultWorkspace,
   installThroughOAuth,
   outcomeOf,
   productionEnv,
   repliesIn,
+  requireNativeInCi,
 } from './support/production.js';
 
 const redisUrl = testRedisUrl();
-if (process.env.CI === 'true' && !onNativePostgres)
-  throw new Error('CI=true but TEST_DATABASE_URL is not set: the production topology must run in CI.');
+requireNativeInCi(onNativePostgres, 'the production topology');
 
-const WS: FaultWorkspace = {
-  tenantId: '',
-  teamId: 'T0TOPOLOGY',
-  teamName: 'Topology Co',
-  botUserId: 'U0TOPOBOT',
-  botId: 'B0TOPOBOT',
-  installerId: 'U0TOPOINST',
-};
+const WS = faultWorkspace('TOPOLOGY', 'Topology Co');
 const QUESTION = 'How many days ahead must flights be booked?';
 
 /**

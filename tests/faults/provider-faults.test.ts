@@ -12,24 +12,17 @@ import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import {
   eventually,
-  type FaultWorkspace,
+  faultWorkspace,
   installThroughOAuth,
   outcomeOf,
   productionEnv,
   repliesIn,
+  requireNativeInCi,
 } from './support/production.js';
 
-if (process.env.CI === 'true' && !onNativePostgres)
-  throw new Error('CI=true but TEST_DATABASE_URL is not set: the provider fault test must run in CI.');
+requireNativeInCi(onNativePostgres, 'the provider fault test');
 
-const WS: FaultWorkspace = {
-  tenantId: '',
-  teamId: 'T0PROVFAULT',
-  teamName: 'Provider Faults Co',
-  botUserId: 'U0PFBOT',
-  botId: 'B0PFBOT',
-  installerId: 'U0PFINST',
-};
+const WS = faultWorkspace('PROVFAULT', 'Provider Faults Co');
 const QUESTION = 'How many days ahead must flights be booked?';
 // Timers fire a little early or late; Retry-After is in whole seconds, so this margin is generous.
 const TIMER_SLACK_MS = 100;

@@ -14,24 +14,17 @@ import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import {
   eventually,
-  type FaultWorkspace,
+  faultWorkspace,
   installThroughOAuth,
   outcomeOf,
   productionEnv,
   repliesIn,
+  requireNativeInCi,
 } from './support/production.js';
 
-if (process.env.CI === 'true' && !onNativePostgres)
-  throw new Error('CI=true but TEST_DATABASE_URL is not set: the Redis restart test must run in CI.');
+requireNativeInCi(onNativePostgres, 'the Redis restart test');
 
-const WS: FaultWorkspace = {
-  tenantId: '',
-  teamId: 'T0REDISRST',
-  teamName: 'Restart Co',
-  botUserId: 'U0RSTBOT',
-  botId: 'B0RSTBOT',
-  installerId: 'U0RSTINST',
-};
+const WS = faultWorkspace('REDISRST', 'Restart Co');
 const EVENTS = 60;
 
 /**

@@ -12,25 +12,18 @@ import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js
 import {
   eventually,
   expectWholeDocument,
-  type FaultWorkspace,
+  faultWorkspace,
   installThroughOAuth,
   longHandbook,
   productionEnv,
+  requireNativeInCi,
   storedDocument,
   uploadText,
 } from './support/production.js';
 
-if (process.env.CI === 'true' && !onNativePostgres)
-  throw new Error('CI=true but TEST_DATABASE_URL is not set: the worker-kill test must run in CI.');
+requireNativeInCi(onNativePostgres, 'the worker-kill test');
 
-const WS: FaultWorkspace = {
-  tenantId: '',
-  teamId: 'T0INGESTKILL',
-  teamName: 'Ingest Kill Co',
-  botUserId: 'U0IKBOT',
-  botId: 'B0IKBOT',
-  installerId: 'U0IKINST',
-};
+const WS = faultWorkspace('INGESTKILL', 'Ingest Kill Co');
 // Two embeddings batches (256 chunks each at most): the worker is killed after the first.
 const HANDBOOK = longHandbook(400, 'Expenses');
 

@@ -12,6 +12,22 @@ export type FaultWorkspace = Workspace & { teamName: string; installerId: string
 
 export const eventually = (timeout: number) => ({ timeout, interval: 100 });
 
+/** A fault test's workspace, its Slack ids made from one short code (`T0<code>`, `U0<code>BOT`, …). */
+export const faultWorkspace = (code: string, teamName: string): FaultWorkspace => ({
+  tenantId: '',
+  teamId: `T0${code}`,
+  teamName,
+  botUserId: `U0${code}BOT`,
+  botId: `B0${code}BOT`,
+  installerId: `U0${code}INST`,
+});
+
+/** CI must run every fault test: without native Postgres they skip, so CI without it is an error. */
+export function requireNativeInCi(onNativePostgres: boolean, what: string): void {
+  if (process.env.CI === 'true' && !onNativePostgres)
+    throw new Error(`CI=true but TEST_DATABASE_URL is not set: ${what} must run in CI.`);
+}
+
 /** What production sets: NODE_ENV=production and every secret, with Slack and OpenAI at local stand-ins. */
 export function productionEnv(p: {
   databaseUrl: string;

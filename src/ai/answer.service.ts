@@ -11,7 +11,6 @@ import type {
   ThreadMessage,
 } from './answer.types.js';
 import { citationUrl } from './citation-url.js';
-import type { LlmClient } from './llm-client.js';
 import type { LlmFor } from './llm-for-tenant.js';
 import { buildAnswerMessages } from './prompts.js';
 import { rewriteFollowUp } from './rewrite-question.js';

@@ -21,7 +21,7 @@ export function webhookIngress(
   const router = Router();
   router.post(
     path,
-    (req, res, next) => {
+    (_req, res, next) => {
       const started = performance.now();
       res.on('finish', () => {
         const ms = performance.now() - started;

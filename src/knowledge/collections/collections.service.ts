@@ -1,5 +1,5 @@
 import { appendAudit } from '../../audit/audit.repo.js';
-import { AppError, conflict, limitExceeded, notFound } from '../../errors.js';
+import { conflict, limitExceeded, notFound } from '../../errors.js';
 import type { Database, DbClient } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
 import {

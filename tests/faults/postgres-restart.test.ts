@@ -1,18 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startFakeOpenAi } from '../../scripts/fake-openai-server.js';
-import { startSlackStandIn } from '../../scripts/slack-stand-in.js';
 import { createPostgresDatabase, type Database } from '../../src/infra/db/database.js';
 import { createRedisStore } from '../../src/infra/redis/redis-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { createInstallationCache } from '../../src/tenants/installations/installation-cache.js';
 import { cacheIdsOf } from '../../src/tenants/installations/installations.service.js';
-import { type LoreProcess, startLoreProcess } from '../support/lore-process.js';
+import type { LoreProcess } from '../support/lore-process.js';
 import { mentionEvent, postEvent } from '../support/slack-answers.js';
 import { onNativePostgres } from '../support/test-db.js';
+import { type FaultStack, startFaultStack } from './support/fault-stack.js';
 import { type PrivatePostgres, startPrivatePostgres } from './support/private-postgres.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import {
@@ -22,7 +18,6 @@ import {
   installThroughOAuth,
   longHandbook,
   outcomeOf,
-  productionEnv,
   repliesIn,
   requireNativeInCi,
   uploadText,
@@ -53,9 +48,8 @@ describe.skipIf(!onNativePostgres)('Postgres stopped and started in the middle o
   let pg: PrivatePostgres;
   let redis: PrivateRedis;
   let db: Database;
-  let dataDir: string;
-  let slack: Awaited<ReturnType<typeof startSlackStandIn>>;
-  let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
+  let stack: FaultStack;
+  let slack: FaultStack['slack'];
   let web: LoreProcess;
   let worker: LoreProcess;
   let tenantId: string;
@@ -77,33 +71,24 @@ describe.skipIf(!onNativePostgres)('Postgres stopped and started in the middle o
   beforeAll(async () => {
     [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
     db = createPostgresDatabase(pg.url, { max: 2 });
-    dataDir = await mkdtemp(path.join(tmpdir(), 'lore-pg-restart-'));
-    slack = await startSlackStandIn({ workspace: WS });
-    // Each embeddings batch takes a while, so the long document is still embedding when Postgres stops.
-    openai = await startFakeOpenAi({
-      answer: 'Flights are booked at least 14 days ahead [1].',
-      embedDelayMs: 1_500,
-    });
-    const env = productionEnv({
+    stack = await startFaultStack({
+      workspace: WS,
       databaseUrl: pg.url,
       redisUrl: redis.url,
-      slackApiUrl: slack.apiUrl,
-      openaiUrl: openai.url,
-      dataDir,
+      // Each embeddings batch takes a while, so the long document is still embedding when Postgres stops.
+      openai: { answer: 'Flights are booked at least 14 days ahead [1].', embedDelayMs: 1_500 },
+      processes: { web: 'web', worker: 'worker' },
     });
-    [web, worker] = await Promise.all([
-      startLoreProcess('web', { ...env, APP_ROLE: 'web' }),
-      startLoreProcess('worker', { ...env, APP_ROLE: 'worker' }),
-    ]);
+    ({ slack } = stack);
+    [web, worker] = [stack.proc('web'), stack.proc('worker')];
     tenantId = await installThroughOAuth(web.url, db, WS);
     apiKey = (await createApiKey(db, tenantId, { name: 'pg-restart', actor: 'test' })).key;
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all([web?.stop('SIGTERM', 10_000), worker?.stop('SIGTERM', 10_000)]);
+    await stack?.stop();
     await db?.close();
-    await Promise.all([pg?.close(), redis?.close(), slack?.close(), openai?.close()]);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await Promise.all([pg?.close(), redis?.close()]);
   });
 
   it('fails /readyz while down, recovers, answers every acknowledged event once, and half-writes nothing', async () => {

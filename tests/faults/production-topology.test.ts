@@ -1,22 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startFakeOpenAi } from '../../scripts/fake-openai-server.js';
-import { startSlackStandIn } from '../../scripts/slack-stand-in.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { bodyOf } from '../support/http.js';
-import { type LoreProcess, startLoreProcess } from '../support/lore-process.js';
 import { testRedisUrl } from '../support/redis.js';
 import { mentionEvent, postEvent } from '../support/slack-answers.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
+import { type FaultStack, startFaultStack } from './support/fault-stack.js';
 import {
   eventually,
   faultWorkspace,
   installThroughOAuth,
   outcomeOf,
-  productionEnv,
   repliesIn,
   requireNativeInCi,
 } from './support/production.js';
@@ -34,57 +28,40 @@ const QUESTION = 'How many days ahead must flights be booked?';
  */
 describe.skipIf(!onNativePostgres || !redisUrl)('the production topology: 2 web + 2 worker processes', () => {
   let db: Database & { url?: string };
-  let dataDir: string;
-  let slack: Awaited<ReturnType<typeof startSlackStandIn>>;
-  let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
+  let stack: FaultStack;
+  let slack: FaultStack['slack'];
   const model = { answer: 'Flights are booked at least 14 days ahead [1].', wordDelayMs: 0, chats: 0 };
-  const procs: Record<string, LoreProcess> = {};
-  let env: Record<string, string>;
   let tenantId: string;
 
-  const start = async (name: string, role: 'web' | 'worker') => {
-    procs[name] = await startLoreProcess(name, { ...env, APP_ROLE: role });
-    return procs[name];
-  };
-  const proc = (name: string) => procs[name] as LoreProcess;
+  const start = (name: string, role: 'web' | 'worker') => stack.start(name, role);
+  const proc = (name: string) => stack.proc(name);
   const replies = (threadTs: string) => repliesIn(slack, threadTs);
   const answered = (eventId: string, timeout: number) =>
     vi.waitFor(async () => expect(await outcomeOf(db, eventId)).toEqual(['answered']), eventually(timeout));
 
   beforeAll(async () => {
     db = await createTestDatabase({ connections: 2 });
-    dataDir = await mkdtemp(path.join(tmpdir(), 'lore-topology-'));
-    slack = await startSlackStandIn({ workspace: WS });
-    openai = await startFakeOpenAi({
-      get answer() {
-        return model.answer;
-      },
-      get wordDelayMs() {
-        return model.wordDelayMs;
-      },
-      onChat: () => void model.chats++,
-    });
-    env = productionEnv({
+    stack = await startFaultStack({
+      workspace: WS,
       databaseUrl: db.url as string,
       redisUrl: redisUrl as string,
-      slackApiUrl: slack.apiUrl,
-      openaiUrl: openai.url,
-      dataDir,
+      openai: {
+        get answer() {
+          return model.answer;
+        },
+        get wordDelayMs() {
+          return model.wordDelayMs;
+        },
+        onChat: () => void model.chats++,
+      },
+      processes: { web1: 'web', web2: 'web', worker1: 'worker', worker2: 'worker' },
     });
-    await Promise.all([
-      start('web1', 'web'),
-      start('web2', 'web'),
-      start('worker1', 'worker'),
-      start('worker2', 'worker'),
-    ]);
+    ({ slack } = stack);
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all(Object.values(procs).map((p) => p.stop('SIGTERM', 10_000)));
-    await slack?.close();
-    await openai?.close();
+    await stack?.stop();
     await db?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('installs a workspace through OAuth on web 1, and a worker welcomes the installer', async () => {

@@ -1,21 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type OpenAiFault, startFakeOpenAi } from '../../scripts/fake-openai-server.js';
-import { startSlackStandIn } from '../../scripts/slack-stand-in.js';
+import type { OpenAiFault } from '../../scripts/fake-openai-server.js';
 import { APOLOGY } from '../../src/ai/answer-run.js';
 import type { Database } from '../../src/infra/db/database.js';
-import { type LoreProcess, startLoreProcess } from '../support/lore-process.js';
+import type { LoreProcess } from '../support/lore-process.js';
 import { mentionEvent, postEvent } from '../support/slack-answers.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
+import { type FaultStack, startFaultStack } from './support/fault-stack.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import {
   eventually,
   faultWorkspace,
   installThroughOAuth,
   outcomeOf,
-  productionEnv,
   repliesIn,
   requireNativeInCi,
 } from './support/production.js';
@@ -36,11 +32,10 @@ const TIMER_SLACK_MS = 100;
 describe.skipIf(!onNativePostgres)('Slack and OpenAI failing: retried within budget', () => {
   let db: Database & { url?: string };
   let redis: PrivateRedis;
-  let dataDir: string;
-  let slack: Awaited<ReturnType<typeof startSlackStandIn>>;
-  let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
+  let stack: FaultStack;
+  let slack: FaultStack['slack'];
+  let openai: FaultStack['openai'];
   let web: LoreProcess;
-  let worker: LoreProcess;
   // Faults for the next chat completions, in order; `always` for every one while set.
   const chatFaults: { next: OpenAiFault[]; always?: OpenAiFault } = { next: [] };
   const figures: string[] = [];
@@ -65,35 +60,27 @@ describe.skipIf(!onNativePostgres)('Slack and OpenAI failing: retried within bud
   beforeAll(async () => {
     db = await createTestDatabase({ connections: 2 });
     redis = await startPrivateRedis();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'lore-provider-faults-'));
-    slack = await startSlackStandIn({ workspace: WS });
-    openai = await startFakeOpenAi({
-      answer: 'Flights are booked at least 14 days ahead [1].',
-      fault: (kind) => (kind === 'chat' ? (chatFaults.always ?? chatFaults.next.shift()) : undefined),
-    });
-    const env = productionEnv({
+    stack = await startFaultStack({
+      workspace: WS,
       databaseUrl: db.url as string,
       redisUrl: redis.url,
-      slackApiUrl: slack.apiUrl,
-      openaiUrl: openai.url,
-      dataDir,
+      openai: {
+        answer: 'Flights are booked at least 14 days ahead [1].',
+        fault: (kind) => (kind === 'chat' ? (chatFaults.always ?? chatFaults.next.shift()) : undefined),
+      },
+      processes: { web: 'web', worker: 'worker' },
     });
-    [web, worker] = await Promise.all([
-      startLoreProcess('web', { ...env, APP_ROLE: 'web' }),
-      startLoreProcess('worker', { ...env, APP_ROLE: 'worker' }),
-    ]);
+    ({ slack, openai } = stack);
+    web = stack.proc('web');
     await installThroughOAuth(web.url, db, WS);
   }, 300_000);
 
   afterAll(async () => {
     // The figures BENCHMARKS.md reports for these faults.
     process.stdout.write(`${figures.join('\n')}\n`);
-    await Promise.all([web?.stop('SIGTERM', 10_000), worker?.stop('SIGTERM', 10_000)]);
+    await stack?.stop();
     await redis?.close();
-    await slack?.close();
-    await openai?.close();
     await db?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('Slack 429 with Retry-After on the reply: waits it out each time, then posts the answer once', async () => {

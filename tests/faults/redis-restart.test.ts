@@ -1,23 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startFakeOpenAi } from '../../scripts/fake-openai-server.js';
-import { startSlackStandIn } from '../../scripts/slack-stand-in.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { BULLMQ_PREFIX } from '../../src/infra/queue/bullmq-queue.js';
-import { type LoreProcess, startLoreProcess } from '../support/lore-process.js';
+import type { LoreProcess } from '../support/lore-process.js';
 import { mentionEvent, postEvent } from '../support/slack-answers.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
+import { type FaultStack, startFaultStack } from './support/fault-stack.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import {
   eventually,
   faultWorkspace,
   installThroughOAuth,
   outcomeOf,
-  productionEnv,
   repliesIn,
   requireNativeInCi,
 } from './support/production.js';
@@ -35,42 +30,32 @@ const EVENTS = 60;
 describe.skipIf(!onNativePostgres)('Redis restarted in the middle of a burst of events', () => {
   let db: Database & { url?: string };
   let redis: PrivateRedis;
-  let dataDir: string;
-  let slack: Awaited<ReturnType<typeof startSlackStandIn>>;
-  let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
+  let stack: FaultStack;
+  let slack: FaultStack['slack'];
   let web: LoreProcess;
   let worker: LoreProcess;
-  let env: Record<string, string>;
   let queueName = '';
 
   beforeAll(async () => {
     db = await createTestDatabase({ connections: 2 });
     redis = await startPrivateRedis();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'lore-redis-restart-'));
-    slack = await startSlackStandIn({ workspace: WS });
-    openai = await startFakeOpenAi({ answer: 'Flights are booked at least 14 days ahead [1].' });
-    env = productionEnv({
+    stack = await startFaultStack({
+      workspace: WS,
       databaseUrl: db.url as string,
       redisUrl: redis.url,
-      slackApiUrl: slack.apiUrl,
-      openaiUrl: openai.url,
-      dataDir,
+      openai: { answer: 'Flights are booked at least 14 days ahead [1].' },
+      processes: { web: 'web', worker: 'worker' },
     });
-    queueName = env.QUEUE_NAME as string;
-    [web, worker] = await Promise.all([
-      startLoreProcess('web', { ...env, APP_ROLE: 'web' }),
-      startLoreProcess('worker', { ...env, APP_ROLE: 'worker' }),
-    ]);
+    ({ slack } = stack);
+    [web, worker] = [stack.proc('web'), stack.proc('worker')];
+    queueName = stack.env.QUEUE_NAME as string;
     await installThroughOAuth(web.url, db, WS);
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all([web?.stop('SIGTERM', 10_000), worker?.stop('SIGTERM', 10_000)]);
+    await stack?.stop();
     await redis?.close();
-    await slack?.close();
-    await openai?.close();
     await db?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('answers every acknowledged event once, and refuses with a non-2xx what it could not queue', async () => {

@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startFakeOpenAi } from '../../scripts/fake-openai-server.js';
-import { startSlackStandIn } from '../../scripts/slack-stand-in.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
-import { type LoreProcess, startLoreProcess } from '../support/lore-process.js';
+import type { LoreProcess } from '../support/lore-process.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
+import { type FaultStack, startFaultStack } from './support/fault-stack.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import {
   eventually,
@@ -15,7 +11,6 @@ import {
   faultWorkspace,
   installThroughOAuth,
   longHandbook,
-  productionEnv,
   requireNativeInCi,
   storedDocument,
   uploadText,
@@ -36,52 +31,32 @@ const HANDBOOK = longHandbook(400, 'Expenses');
 describe.skipIf(!onNativePostgres)('a worker SIGKILLed mid-ingest', () => {
   let db: Database & { url?: string };
   let redis: PrivateRedis;
-  let dataDir: string;
-  let slack: Awaited<ReturnType<typeof startSlackStandIn>>;
-  let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
-  const procs: LoreProcess[] = [];
+  let stack: FaultStack;
   let web: LoreProcess;
   let worker1: LoreProcess;
   let worker2: LoreProcess;
   let tenantId: string;
   let apiKey: string;
-  let env: Record<string, string>;
-
-  const start = async (name: string, role: 'web' | 'worker') => {
-    const p = await startLoreProcess(name, { ...env, APP_ROLE: role });
-    procs.push(p);
-    return p;
-  };
 
   beforeAll(async () => {
     db = await createTestDatabase({ connections: 2 });
     redis = await startPrivateRedis();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'lore-ingest-kill-'));
-    slack = await startSlackStandIn({ workspace: WS });
-    openai = await startFakeOpenAi({ embedDelayMs: 1_500 });
-    env = productionEnv({
+    stack = await startFaultStack({
+      workspace: WS,
       databaseUrl: db.url as string,
       redisUrl: redis.url,
-      slackApiUrl: slack.apiUrl,
-      openaiUrl: openai.url,
-      dataDir,
+      openai: { embedDelayMs: 1_500 },
+      processes: { web: 'web', worker1: 'worker', worker2: 'worker' },
     });
-    [web, worker1, worker2] = await Promise.all([
-      start('web', 'web'),
-      start('worker1', 'worker'),
-      start('worker2', 'worker'),
-    ]);
+    [web, worker1, worker2] = [stack.proc('web'), stack.proc('worker1'), stack.proc('worker2')];
     tenantId = await installThroughOAuth(web.url, db, WS);
     apiKey = (await createApiKey(db, tenantId, { name: 'ingest-kill', actor: 'test' })).key;
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop('SIGTERM', 10_000)));
+    await stack?.stop();
     await redis?.close();
-    await slack?.close();
-    await openai?.close();
     await db?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('the other worker finishes the document with exactly the chunks an undisturbed run makes', async () => {

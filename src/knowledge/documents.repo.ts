@@ -248,6 +248,35 @@ export async function setProgress(
   );
 }
 
+/** Points a document at its newly indexed version (`chunkCount` passages), both marked ready. */
+export async function activateVersion(
+  c: DbClient,
+  p: { documentId: string; versionId: string; chunkCount: number },
+): Promise<void> {
+  await c.query(
+    `UPDATE lore.documents SET active_version_id = $2, chunk_count = $3, status = 'ready', error_reason = NULL,
+       progress_done = $3, progress_total = $3
+     WHERE id = $1`,
+    [p.documentId, p.versionId, p.chunkCount],
+  );
+  await c.query(`UPDATE lore.document_versions SET status = 'ready', error_reason = NULL WHERE id = $1`, [
+    p.versionId,
+  ]);
+}
+
+/** Moves documents into a collection; returns the ids moved (only the tenant's documents, by RLS). */
+export async function moveDocuments(
+  c: DbClient,
+  documentIds: string[],
+  collectionId: string,
+): Promise<string[]> {
+  const { rows } = await c.query<{ id: string }>(
+    'UPDATE lore.documents SET collection_id = $2 WHERE id = ANY ($1::uuid[]) RETURNING id',
+    [documentIds, collectionId],
+  );
+  return rows.map((r) => r.id);
+}
+
 /**
  * Marks the start of reading a version and returns how many reads had started before without finishing
  * (a process that died mid-read leaves its count behind; `finishParse` clears it).

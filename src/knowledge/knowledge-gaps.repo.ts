@@ -66,6 +66,38 @@ export async function setGapStatusForQuestion(
   return rowCount ?? 0;
 }
 
+/** Opens a `no_sources` gap for an answer that found nothing (once per answer; inside withTenant). */
+export async function openNoSourcesGap(
+  c: DbClient,
+  g: { tenantId: string; answerId: string; question: string },
+): Promise<void> {
+  await c.query(
+    `INSERT INTO lore.knowledge_gaps (tenant_id, answer_id, question, reason) VALUES ($1, $2, $3, 'no_sources')
+     ON CONFLICT (answer_id, reason) DO NOTHING`,
+    [g.tenantId, g.answerId, g.question.slice(0, 4000)],
+  );
+}
+
+/** Opens a `downvoted` gap with the answer's question (once per answer; inside withTenant). */
+export async function openDownvotedGap(c: DbClient, answerId: string): Promise<void> {
+  await c.query(
+    `INSERT INTO lore.knowledge_gaps (tenant_id, answer_id, question, reason)
+     SELECT tenant_id, id, question, 'downvoted' FROM lore.answers WHERE id = $1
+     ON CONFLICT (answer_id, reason) DO NOTHING`,
+    [answerId],
+  );
+}
+
+/** Closes an answer's open `downvoted` gap again once no 👎 is left on it (inside withTenant). */
+export async function closeDownvotedGapIfNoDownvote(c: DbClient, answerId: string): Promise<void> {
+  await c.query(
+    `DELETE FROM lore.knowledge_gaps g
+     WHERE g.answer_id = $1 AND g.reason = 'downvoted' AND g.status = 'open'
+       AND NOT EXISTS (SELECT 1 FROM lore.answer_feedback f WHERE f.answer_id = $1 AND f.vote = -1)`,
+    [answerId],
+  );
+}
+
 /** Deletes every knowledge gap of the current tenant (inside withTenant). Returns how many. */
 export async function deleteAllKnowledgeGaps(c: DbClient): Promise<number> {
   const { rowCount } = await c.query('DELETE FROM lore.knowledge_gaps');

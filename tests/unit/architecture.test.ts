@@ -115,6 +115,22 @@ describe('architecture (design §2)', () => {
     expect(outsideRepos).toEqual([]);
   });
 
+  it('each lore table is written (INSERT, UPDATE, DELETE) by one *.repo.ts file, its owner', () => {
+    const writers = new Map<string, Set<string>>();
+    for (const rel of files.map((f) => path.relative(SRC, f)).filter((r) => r.endsWith('.repo.ts'))) {
+      const source = readFileSync(path.join(SRC, rel), 'utf8');
+      for (const m of source.matchAll(/\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+lore\.([a-z_]+)/gi)) {
+        const table = (m[1] ?? '').toLowerCase();
+        writers.set(table, (writers.get(table) ?? new Set()).add(rel));
+      }
+    }
+    expect(writers.size).toBeGreaterThan(10);
+    const shared = [...writers]
+      .filter(([, repos]) => repos.size > 1)
+      .map(([t, repos]) => `${t}: ${[...repos]}`);
+    expect(shared).toEqual([]);
+  });
+
   it('the SQL rule recognises statements on lore tables, and not prose about them', () => {
     expect(SQL_ON_LORE_TABLE.test('SELECT id FROM lore.tenants WHERE id = $1')).toBe(true);
     expect(SQL_ON_LORE_TABLE.test("c.query('UPDATE lore.tenants SET x = 1')")).toBe(true);

@@ -1,5 +1,6 @@
 import type { DbClient } from '../infra/db/database.js';
-import { isAnswerId } from './answer-lookup.repo.js';
+import { closeDownvotedGapIfNoDownvote, openDownvotedGap } from '../knowledge/knowledge-gaps.repo.js';
+import { isAnswerId } from './answers.repo.js';
 
 export type Vote = 1 | -1;
 
@@ -23,21 +24,8 @@ export async function recordVote(
     [p.answerId, p.userId, p.vote],
   );
   if (!rowCount) return false;
-  if (p.vote === -1) {
-    await c.query(
-      `INSERT INTO lore.knowledge_gaps (tenant_id, answer_id, question, reason)
-       SELECT tenant_id, id, question, 'downvoted' FROM lore.answers WHERE id = $1
-       ON CONFLICT (answer_id, reason) DO NOTHING`,
-      [p.answerId],
-    );
-  } else {
-    await c.query(
-      `DELETE FROM lore.knowledge_gaps g
-       WHERE g.answer_id = $1 AND g.reason = 'downvoted' AND g.status = 'open'
-         AND NOT EXISTS (SELECT 1 FROM lore.answer_feedback f WHERE f.answer_id = $1 AND f.vote = -1)`,
-      [p.answerId],
-    );
-  }
+  if (p.vote === -1) await openDownvotedGap(c, p.answerId);
+  else await closeDownvotedGapIfNoDownvote(c, p.answerId);
   return true;
 }
 

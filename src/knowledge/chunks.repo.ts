@@ -1,5 +1,6 @@
 import type { ChunkDto } from '../contracts/documents.contract.js';
 import type { DbClient } from '../infra/db/database.js';
+import { activateVersion } from './documents.repo.js';
 import type { ChunkDraft } from './ingestion/chunk.js';
 
 /** A chunk ready to store: the chunker's draft plus its embedding (null when no provider is configured). */
@@ -53,15 +54,7 @@ export async function replaceDocumentChunks(
       ],
     );
   }
-  await c.query(
-    `UPDATE lore.documents SET active_version_id = $2, chunk_count = $3, status = 'ready', error_reason = NULL,
-       progress_done = $3, progress_total = $3
-     WHERE id = $1`,
-    [p.documentId, p.versionId, p.chunks.length],
-  );
-  await c.query(`UPDATE lore.document_versions SET status = 'ready', error_reason = NULL WHERE id = $1`, [
-    p.versionId,
-  ]);
+  await activateVersion(c, { documentId: p.documentId, versionId: p.versionId, chunkCount: p.chunks.length });
 }
 
 /** Chunks of one document in reading order (the dashboard's document view; what citations link to). */

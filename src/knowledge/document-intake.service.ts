@@ -8,7 +8,7 @@ import { withTenant } from '../infra/db/transaction.js';
 import { enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import { getPlanLimits } from '../tenants/plans.repo.js';
-import { existingCollectionIds, moveDocuments } from './collections/collections.repo.js';
+import { existingCollectionIds } from './collections/collections.repo.js';
 import {
   countDocuments,
   type DocumentRecord,
@@ -16,6 +16,7 @@ import {
   findDocumentByNameForUpdate,
   insertDocument,
   insertVersion,
+  moveDocuments,
   setProgress,
 } from './documents.repo.js';
 import { ingestJob } from './ingest.job.js';

@@ -63,6 +63,72 @@ export async function findSourceUrls(c: DbClient, ids: string[]): Promise<Map<st
   return new Map(rows.map((r) => [r.id, r.url]));
 }
 
+/** What a page of the document list shows: a search over title and file name, a status, an order. */
+export interface DocumentListOptions {
+  search?: string;
+  status?: DocumentStatus;
+  sort: 'updated' | 'created' | 'title' | 'status';
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+const SORT_COLUMNS: Record<DocumentListOptions['sort'], string> = {
+  updated: 'updated_at',
+  created: 'created_at',
+  title: 'lower(title)',
+  status: 'status',
+};
+
+const LIST_FILTER = `($1::text IS NULL OR title ILIKE '%' || $1 || '%' OR source_name ILIKE '%' || $1 || '%')
+  AND ($2::text IS NULL OR status = $2)`;
+
+/** A page of the current tenant's documents with the total count (inside withTenant). */
+export async function listDocumentsPage(
+  c: DbClient,
+  o: DocumentListOptions,
+): Promise<{ items: DocumentRecord[]; total: number }> {
+  const params = [o.search?.trim() || null, o.status ?? null];
+  const { rows } = await c.query<DocumentRecord>(
+    `SELECT ${DOC_COLUMNS} FROM lore.documents WHERE ${LIST_FILTER}
+     ORDER BY ${SORT_COLUMNS[o.sort]} ${o.order === 'asc' ? 'ASC' : 'DESC'}, id
+     LIMIT $3 OFFSET $4`,
+    [...params, o.limit, o.offset],
+  );
+  const count = await c.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM lore.documents WHERE ${LIST_FILTER}`,
+    params,
+  );
+  return { items: rows, total: count.rows[0]?.n ?? 0 };
+}
+
+/** Deletes one document (versions and chunks cascade) and returns its title; null when there is none. */
+export async function deleteDocumentRow(c: DbClient, id: string): Promise<{ title: string } | null> {
+  const { rows } = await c.query<{ title: string }>(
+    'DELETE FROM lore.documents WHERE id = $1 RETURNING title',
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * The ready documents to index again, with their active version: those with a chunk embedded by another
+ * model than `embeddingModel` (or by none), or every one with `all`.
+ */
+export async function listReindexTargets(
+  c: DbClient,
+  p: { embeddingModel: string | null; all: boolean },
+): Promise<Array<{ id: string; versionId: string }>> {
+  const { rows } = await c.query<{ id: string; versionId: string }>(
+    `SELECT d.id, d.active_version_id AS "versionId" FROM lore.documents d
+     WHERE d.active_version_id IS NOT NULL AND d.status = 'ready'
+       AND ($1 OR EXISTS (SELECT 1 FROM lore.chunks ch WHERE ch.document_id = d.id
+                          AND ch.embedding_model IS DISTINCT FROM $2))`,
+    [p.all, p.embeddingModel],
+  );
+  return rows;
+}
+
 /** Finds a document by the name it was uploaded under, locking it so concurrent uploads queue up. */
 export async function findDocumentByNameForUpdate(
   c: DbClient,
@@ -180,6 +246,35 @@ export async function setProgress(
      WHERE v.id = $1 AND d.id = v.document_id AND d.latest_version = v.version`,
     [p.versionId, p.status, p.errorReason ?? null, p.done ?? 0, p.total ?? 0],
   );
+}
+
+/** Points a document at its newly indexed version (`chunkCount` passages), both marked ready. */
+export async function activateVersion(
+  c: DbClient,
+  p: { documentId: string; versionId: string; chunkCount: number },
+): Promise<void> {
+  await c.query(
+    `UPDATE lore.documents SET active_version_id = $2, chunk_count = $3, status = 'ready', error_reason = NULL,
+       progress_done = $3, progress_total = $3
+     WHERE id = $1`,
+    [p.documentId, p.versionId, p.chunkCount],
+  );
+  await c.query(`UPDATE lore.document_versions SET status = 'ready', error_reason = NULL WHERE id = $1`, [
+    p.versionId,
+  ]);
+}
+
+/** Moves documents into a collection; returns the ids moved (only the tenant's documents, by RLS). */
+export async function moveDocuments(
+  c: DbClient,
+  documentIds: string[],
+  collectionId: string,
+): Promise<string[]> {
+  const { rows } = await c.query<{ id: string }>(
+    'UPDATE lore.documents SET collection_id = $2 WHERE id = ANY ($1::uuid[]) RETURNING id',
+    [documentIds, collectionId],
+  );
+  return rows.map((r) => r.id);
 }
 
 /**

@@ -7,10 +7,14 @@ import { enqueueJob } from '../infra/queue/job-definition.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
 import { listDocumentChunks } from './chunks.repo.js';
 import {
+  type DocumentListOptions,
   type DocumentRecord,
   type DocumentStatusRow,
+  deleteDocumentRow,
   findDocument,
   listDocumentStatuses,
+  listDocumentsPage,
+  listReindexTargets,
   listVersions,
   type VersionRecord,
 } from './documents.repo.js';
@@ -22,50 +26,16 @@ export interface DocumentsDeps {
   queue: JobQueue;
 }
 
-export interface ListOptions {
-  search?: string;
-  status?: DocumentRecord['status'];
-  sort: 'updated' | 'created' | 'title' | 'status';
-  order: 'asc' | 'desc';
-  limit: number;
-  offset: number;
-}
-
-const SORT_COLUMNS: Record<ListOptions['sort'], string> = {
-  updated: 'updated_at',
-  created: 'created_at',
-  title: 'lower(title)',
-  status: 'status',
-};
+/** A page of the document list (the options are the repository's). */
+export type ListOptions = DocumentListOptions;
 
 /** A page of the tenant's documents with the total count, for the dashboard list and the API. */
-export async function listDocuments(
+export const listDocuments = (
   db: Database,
   tenantId: string,
   o: ListOptions,
-): Promise<{ items: DocumentRecord[]; total: number }> {
-  return withTenant(db, tenantId, async (c) => {
-    const where = `($1::text IS NULL OR title ILIKE '%' || $1 || '%' OR source_name ILIKE '%' || $1 || '%')
-                   AND ($2::text IS NULL OR status = $2)`;
-    const params = [o.search?.trim() || null, o.status ?? null];
-    const { rows } = await c.query<DocumentRecord>(
-      `SELECT id, title, source_name AS "sourceName", source_kind AS "sourceKind", status,
-              progress_done AS "progressDone", progress_total AS "progressTotal", error_reason AS "errorReason",
-              chunk_count AS "chunkCount", latest_version AS "latestVersion", active_version_id AS "activeVersionId",
-              collection_id AS "collectionId",
-              created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"
-       FROM lore.documents WHERE ${where}
-       ORDER BY ${SORT_COLUMNS[o.sort]} ${o.order === 'asc' ? 'ASC' : 'DESC'}, id
-       LIMIT $3 OFFSET $4`,
-      [...params, o.limit, o.offset],
-    );
-    const count = await c.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM lore.documents WHERE ${where}`,
-      params,
-    );
-    return { items: rows, total: count.rows[0]?.n ?? 0 };
-  });
-}
+): Promise<{ items: DocumentRecord[]; total: number }> =>
+  withTenant(db, tenantId, (c) => listDocumentsPage(c, o));
 
 /** One document with its versions; another tenant's id is "not found". */
 export async function getDocument(
@@ -102,17 +72,14 @@ export async function deleteDocument(
   actor: string,
 ): Promise<void> {
   await withTenant(deps.db, tenantId, async (c) => {
-    const { rows } = await c.query<{ title: string }>(
-      'DELETE FROM lore.documents WHERE id = $1 RETURNING title',
-      [id],
-    );
-    if (!rows[0]) throw notFound('Document');
+    const deleted = await deleteDocumentRow(c, id);
+    if (!deleted) throw notFound('Document');
     await appendAudit(c, {
       tenantId,
       actor,
       action: 'document.deleted',
       target: id,
-      details: { title: rows[0].title },
+      details: { title: deleted.title },
     });
   });
   await deps.blobs.deletePrefix(`${tenantId}/${id}`);
@@ -146,13 +113,7 @@ export async function reindexTenant(
   p: { embeddingModel: string | null; all?: boolean; actor: string },
 ): Promise<number> {
   const targets = await withTenant(deps.db, tenantId, async (c) => {
-    const { rows } = await c.query<{ id: string; versionId: string }>(
-      `SELECT d.id, d.active_version_id AS "versionId" FROM lore.documents d
-       WHERE d.active_version_id IS NOT NULL AND d.status = 'ready'
-         AND ($1 OR EXISTS (SELECT 1 FROM lore.chunks ch WHERE ch.document_id = d.id
-                            AND ch.embedding_model IS DISTINCT FROM $2))`,
-      [p.all ?? false, p.embeddingModel],
-    );
+    const rows = await listReindexTargets(c, { all: p.all ?? false, embeddingModel: p.embeddingModel });
     await appendAudit(c, {
       tenantId,
       actor: p.actor,

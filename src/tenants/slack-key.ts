@@ -34,3 +34,14 @@ export function tenantKeyCondition(key: SlackKey, n: number): { sql: string; par
     ? { sql: `(NOT t.is_enterprise_install AND t.slack_team_id = $${n})`, param: key.teamId }
     : { sql: `(t.is_enterprise_install AND t.slack_enterprise_id = $${n})`, param: key.enterpriseId };
 }
+
+/** The Slack key a tenant is found by. */
+export function keyOfTenant(t: {
+  isEnterpriseInstall: boolean;
+  slackTeamId: string | null;
+  slackEnterpriseId: string | null;
+}): SlackKey {
+  return t.isEnterpriseInstall
+    ? { kind: 'enterprise', enterpriseId: t.slackEnterpriseId ?? '' }
+    : { kind: 'team', teamId: t.slackTeamId ?? '' };
+}

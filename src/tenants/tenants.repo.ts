@@ -1,6 +1,8 @@
 import type { PlatformTenantDto } from '../contracts/platform.contract.js';
 import type { WithDates } from '../contracts/with-dates.js';
 import type { Queryable } from '../infra/db/migrate.js';
+import { ensureTenantSettings } from './settings/tenant-settings.repo.js';
+import { type SlackKey, tenantKeyCondition } from './slack-key.js';
 
 /** A tenant as operators and the app see it. */
 export interface Tenant {
@@ -19,12 +21,12 @@ export interface Tenant {
 /** Every lore.tenants column the app maps to an object (TENANT_COLUMNS_OF_T: the same, with alias `t`). */
 const COLUMNS = `id, slack_team_id, slack_enterprise_id, is_enterprise_install, name, plan_id, status, is_demo,
   created_at, last_activity_at, welcomed_at, deactivated_at`;
-export const TENANT_COLUMNS_OF_T = COLUMNS.split(',')
+const TENANT_COLUMNS_OF_T = COLUMNS.split(',')
   .map((c) => `t.${c.trim()}`)
   .join(', ');
 
 /** A lore.tenants row as selected with COLUMNS. */
-export interface TenantRow {
+interface TenantRow {
   id: string;
   slack_team_id: string | null;
   slack_enterprise_id: string | null;
@@ -39,14 +41,14 @@ export interface TenantRow {
   deactivated_at: Date | null;
 }
 
-/** Everything the app reads of a tenant; Tenant and TenantState (tenant-status.repo.ts) are views of it. */
+/** Everything the app reads of a tenant; Tenant and TenantState are views of it. */
 export interface TenantRecord extends Tenant {
   welcomedAt: Date | null;
   deactivatedAt: Date | null;
 }
 
 /** The one mapper of a lore.tenants row (issue 16: one mapper per table). */
-export function toTenantRecord(r: TenantRow): TenantRecord {
+function toTenantRecord(r: TenantRow): TenantRecord {
   return {
     id: r.id,
     slackTeamId: r.slack_team_id,
@@ -64,7 +66,7 @@ export function toTenantRecord(r: TenantRow): TenantRecord {
 }
 
 /** A view of a tenant record with exactly these fields, in this order (what `tenants list --json` prints). */
-export function pickTenantFields<K extends keyof TenantRecord>(
+function pickTenantFields<K extends keyof TenantRecord>(
   record: TenantRecord,
   keys: readonly K[],
 ): Pick<TenantRecord, K> {
@@ -85,6 +87,100 @@ const TENANT_FIELDS = [
 ] as const satisfies readonly (keyof Tenant)[];
 
 const toTenant = (r: TenantRow): Tenant => pickTenantFields(toTenantRecord(r), TENANT_FIELDS);
+
+// Lifecycle: whether a tenant is served (install, uninstall, suspend, resume, purge).
+
+const STATE_FIELDS = [
+  'id',
+  'name',
+  'slackTeamId',
+  'slackEnterpriseId',
+  'isEnterpriseInstall',
+  'status',
+  'welcomedAt',
+  'deactivatedAt',
+] as const;
+
+/** The lifecycle fields of a tenant (what install, uninstall, suspend and purge look at). */
+export type TenantState = Pick<TenantRecord, (typeof STATE_FIELDS)[number]>;
+
+const toState = (r: TenantRow): TenantState => pickTenantFields(toTenantRecord(r), STATE_FIELDS);
+
+/**
+ * Finds the tenant for a Slack key or creates it (plan 'free', the table's default) in one statement, so
+ * two installs racing for a new workspace end with one tenant. The row is locked until commit.
+ */
+export async function findOrCreateTenantForUpdate(
+  q: Queryable,
+  key: SlackKey,
+  t: { name: string; slackTeamId: string | null; slackEnterpriseId: string | null },
+): Promise<{ tenant: TenantState; created: boolean }> {
+  const conflict =
+    key.kind === 'team'
+      ? '(slack_team_id) WHERE NOT is_enterprise_install'
+      : '(slack_enterprise_id) WHERE is_enterprise_install';
+  const inserted = await q.query<{ id: string }>(
+    `INSERT INTO lore.tenants (slack_team_id, slack_enterprise_id, is_enterprise_install, name)
+     VALUES ($1, $2, $3, $4) ON CONFLICT ${conflict} DO NOTHING RETURNING id`,
+    [t.slackTeamId, t.slackEnterpriseId, key.kind === 'enterprise', t.name],
+  );
+  const tenant = await lockTenantByKey(q, key);
+  if (!tenant) throw new Error('findOrCreateTenantForUpdate: the tenant vanished inside its transaction');
+  return { tenant, created: inserted.rows.length > 0 };
+}
+
+/** The tenant for a Slack key, locked until commit; null when there is none. */
+export async function lockTenantByKey(q: Queryable, key: SlackKey): Promise<TenantState | null> {
+  const cond = tenantKeyCondition(key, 1);
+  const { rows } = await q.query<TenantRow>(
+    `SELECT ${TENANT_COLUMNS_OF_T} FROM lore.tenants t WHERE ${cond.sql} FOR UPDATE`,
+    [cond.param],
+  );
+  return rows[0] ? toState(rows[0]) : null;
+}
+
+/** The tenant by id, locked until commit; null when there is none. */
+export async function lockTenantById(q: Queryable, tenantId: string): Promise<TenantState | null> {
+  const { rows } = await q.query<TenantRow>(
+    `SELECT ${TENANT_COLUMNS_OF_T} FROM lore.tenants t WHERE t.id = $1 FOR UPDATE`,
+    [tenantId],
+  );
+  return rows[0] ? toState(rows[0]) : null;
+}
+
+/** The tenant by id, unlocked; null when there is none. */
+export async function findTenantState(q: Queryable, tenantId: string): Promise<TenantState | null> {
+  const { rows } = await q.query<TenantRow>(
+    `SELECT ${TENANT_COLUMNS_OF_T} FROM lore.tenants t WHERE t.id = $1`,
+    [tenantId],
+  );
+  return rows[0] ? toState(rows[0]) : null;
+}
+
+/** Sets a tenant's status, with the matching timestamps (deactivated_at, suspended_at). */
+export async function setTenantStatus(
+  q: Queryable,
+  tenantId: string,
+  status: TenantState['status'],
+  at: Date,
+): Promise<void> {
+  await q.query(
+    `UPDATE lore.tenants SET status = $2,
+       deactivated_at = CASE WHEN $2 = 'inactive' THEN coalesce(deactivated_at, $3) WHEN $2 = 'active' THEN NULL
+                             ELSE deactivated_at END,
+       suspended_at = CASE WHEN $2 = 'suspended' THEN $3 WHEN $2 = 'active' THEN NULL ELSE suspended_at END
+     WHERE id = $1`,
+    [tenantId, status, at],
+  );
+}
+
+/** Renames a tenant (a workspace renamed itself between installs). */
+export async function renameTenant(q: Queryable, tenantId: string, name: string): Promise<void> {
+  await q.query('UPDATE lore.tenants SET name = $2 WHERE id = $1 AND name IS DISTINCT FROM $2', [
+    tenantId,
+    name,
+  ]);
+}
 
 export interface NewTenant {
   slackTeamId: string | null;
@@ -110,7 +206,7 @@ export async function insertTenant(q: Queryable, t: NewTenant): Promise<Tenant> 
     ],
   );
   const tenant = toTenant(rows[0] as TenantRow);
-  await q.query('INSERT INTO lore.tenant_settings (tenant_id) VALUES ($1)', [tenant.id]);
+  await ensureTenantSettings(q, tenant.id);
   return tenant;
 }
 

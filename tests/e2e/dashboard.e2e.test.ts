@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoActivity } from '../../src/tenants/demo/demo-activity.js';
-import { createTenant } from '../support/dashboard.js';
 import { buildPdf } from '../support/document-fixtures.js';
+import { createTenant } from '../support/factories.js';
 import { startTestApp } from '../support/test-app.js';
 import { launchBrowser, openContext, screenshot, VIEWPORTS, type ViewportName } from './support/browser.js';
 
@@ -199,8 +199,8 @@ describe('the dashboard in headless Chromium against the real server (embedded d
   });
 
   it('loads the operator view: tenants, totals and the active-tenants chart', async () => {
-    await createTenant(app.container.db, 'T0ACME0001', 'Acme Robotics');
-    await createTenant(app.container.db, 'T0GLOBEX01', 'Globex Support');
+    await createTenant(app.container.db, { slackTeamId: 'T0ACME0001', name: 'Acme Robotics' });
+    await createTenant(app.container.db, { slackTeamId: 'T0GLOBEX01', name: 'Globex Support' });
     await nav('Operator view');
     await heading('Operator view').waitFor();
     await page.getByRole('row', { name: /Demo workspace/ }).waitFor();

@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/infra/db/transaction.js';
-import { insertCollection, moveDocuments } from '../../src/knowledge/collections/collections.repo.js';
+import { insertCollection } from '../../src/knowledge/collections/collections.repo.js';
+import { moveDocuments } from '../../src/knowledge/documents.repo.js';
 import { createReaderSession } from '../../src/tenants/access/reader-sessions.js';
 import { addReadyDocument, rowsOf } from '../support/slack-answers.js';
 import { startTestApp } from '../support/test-app.js';

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { startTestApp } from '../support/test-app.js';
 import { launchBrowser, openContext, screenshot } from './support/browser.js';
 
@@ -74,7 +74,7 @@ describe('API keys, retention, audit export and the health view in the dashboard
     await app.container.queue.enqueue('nightly-report', { n: 1 }, { attempts: 1 });
     for (const n of [1, 2]) await app.container.queue.enqueue('digest', { n }, { delayMs: 600_000 });
     // A workspace that has never had a question answered: first among the quietest.
-    await createTenant(app.container.db, 'TE2EQUIET', 'Northwind');
+    await createTenant(app.container.db, { slackTeamId: 'TE2EQUIET', name: 'Northwind' });
     await page.goto('/app/operator');
     await page.getByRole('heading', { level: 1, name: 'Operator view' }).waitFor();
     const health = page.locator('.health-view');

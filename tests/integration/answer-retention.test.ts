@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerRetentionJob, applyRetention } from '../../src/ai/answer-retention.job.js';
 import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
-import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { type Browser, devSignIn, sessionFor } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -35,7 +36,9 @@ describe('retention of questions and answers, and the audit log as CSV', () => {
     app = await startTestApp();
     admin = await devSignIn(app.url);
     tenantId = (await admin.json('/api/session')).body.workspace.tenantId;
-    otherTenantId = await createTenant(app.container.db, 'TRETAIN01', 'Keeps everything');
+    otherTenantId = (
+      await createTenant(app.container.db, { slackTeamId: 'TRETAIN01', name: 'Keeps everything' })
+    ).id;
     other = await sessionFor(app.url, app.container.db, { tenantId: otherTenantId, userId: 'UOTHER' });
   });
   afterAll(() => app.cleanup());

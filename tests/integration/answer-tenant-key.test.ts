@@ -9,7 +9,7 @@ import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createRetriever } from '../../src/knowledge/retrieval/retriever.js';
 import { createLogger } from '../../src/logger.js';
 import { setTenantOpenAiKey } from '../../src/tenants/settings/settings.service.js';
-import { createTenant } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 const cipher = createCipherBox([{ id: 'k1', key: Buffer.alloc(32, 1) }]);
@@ -52,7 +52,7 @@ describe("one answer with a workspace's own OpenAI key (real database)", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    tenantId = await createTenant(db, 'TKEYONCE1', 'Own key');
+    tenantId = (await createTenant(db, { slackTeamId: 'TKEYONCE1', name: 'Own key' })).id;
     await setTenantOpenAiKey(db, cipher, tenantId, 'sk-own-once', 'test');
   });
   afterAll(() => db.close());

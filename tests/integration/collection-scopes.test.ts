@@ -4,14 +4,15 @@ import { type AnswerPayload, answerJob } from '../../src/ai/answer.job.js';
 import type { AnswerReplier } from '../../src/ai/answer-replier.js';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
 import type { Database } from '../../src/infra/db/database.js';
-import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { withTenant } from '../../src/infra/db/transaction.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { saveChannelScope } from '../../src/knowledge/collections/channel-scopes.repo.js';
-import { insertCollection, moveDocuments } from '../../src/knowledge/collections/collections.repo.js';
+import { insertCollection } from '../../src/knowledge/collections/collections.repo.js';
+import { moveDocuments } from '../../src/knowledge/documents.repo.js';
 import { hybridSearch } from '../../src/knowledge/retrieval/hybrid-search.repo.js';
 import { createRetriever } from '../../src/knowledge/retrieval/retriever.js';
 import { createLogger } from '../../src/logger.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { fakeEmbedding, mockOpenAiEmbeddings } from '../support/fake-embeddings.js';
 import { SEARCH_TEST_MODEL, storeSearchableDocument } from '../support/search-documents.js';
 import { createTestDatabase } from '../support/test-db.js';
@@ -107,15 +108,7 @@ describe('collections and channel scopes (real SQL; OpenAI faked over HTTP)', ()
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const make = (team: string) =>
-      withTransaction(db, (c) =>
-        insertTenant(c, {
-          slackTeamId: team,
-          slackEnterpriseId: null,
-          isEnterpriseInstall: false,
-          name: team,
-        }),
-      );
+    const make = (team: string) => createTenant(db, { slackTeamId: team, name: team });
     tenant = (await make('TSCOPE1')).id;
     other = (await make('TSCOPE2')).id;
     await withTenant(db, tenant, async (c) => {

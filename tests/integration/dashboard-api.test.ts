@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiKeyContext } from '../../src/tenants/settings/settings.service.js';
-import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { type Browser, devSignIn, sessionFor } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -24,7 +25,7 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
     app = await startTestApp();
     admin = await devSignIn(app.url);
     tenantA = (await admin.json('/api/session')).body.workspace.tenantId;
-    const other = await createTenant(app.container.db, 'TAPIOTHER1', 'Other Co');
+    const other = (await createTenant(app.container.db, { slackTeamId: 'TAPIOTHER1', name: 'Other Co' })).id;
     otherAdmin = await sessionFor(app.url, app.container.db, { tenantId: other, userId: 'UOTHERADMIN' });
   });
   afterAll(() => app.cleanup());
@@ -241,7 +242,7 @@ describe('dashboard API: overview, settings, OpenAI key, API keys, audit, danger
   });
 
   it('a suspended workspace’s dashboard is closed (403), its session still says why', async () => {
-    const t = await createTenant(app.container.db, 'TSUSPEND01', 'Paused Co');
+    const t = (await createTenant(app.container.db, { slackTeamId: 'TSUSPEND01', name: 'Paused Co' })).id;
     const b = await sessionFor(app.url, app.container.db, { tenantId: t, userId: 'UPAUSED' });
     await app.container.db.pool.query("UPDATE lore.tenants SET status = 'suspended' WHERE id = $1", [t]);
     const res = await b.json('/api/overview');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
-import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { type Browser, devSignIn, sessionFor } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import type { JsonBody } from '../support/http.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -37,7 +38,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     docId = (await admin.json('/api/documents', { method: 'POST', body: form })).body.results[0].document.id;
     expect((await ready(admin, docId)).status).toBe('ready');
     other = await sessionFor(app.url, app.container.db, {
-      tenantId: await createTenant(app.container.db, 'TASKOTHER1', 'Other'),
+      tenantId: (await createTenant(app.container.db, { slackTeamId: 'TASKOTHER1', name: 'Other' })).id,
       userId: 'UOTHER',
     });
   });

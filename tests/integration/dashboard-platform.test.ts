@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertAnswer } from '../support/answers.js';
-import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { type Browser, devSignIn, sessionFor } from '../support/dashboard.js';
+import { createAnswer, createTenant } from '../support/factories.js';
 import { startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -14,17 +14,16 @@ describe('operator view (/api/platform): PLATFORM_ADMINS only, across tenants', 
   beforeAll(async () => {
     app = await startTestApp();
     operator = await devSignIn(app.url);
-    acme = await createTenant(app.container.db, 'TACME00001', 'Acme Corp');
-    await createTenant(app.container.db, 'TGLOBEX001', 'Globex');
+    acme = (await createTenant(app.container.db, { slackTeamId: 'TACME00001', name: 'Acme Corp' })).id;
+    await createTenant(app.container.db, { slackTeamId: 'TGLOBEX001', name: 'Globex' });
     tenantAdmin = await sessionFor(app.url, app.container.db, { tenantId: acme, userId: 'UACMEADMIN' });
-    await insertAnswer(app.container.db, acme, {
+    await createAnswer(app.container.db, acme, {
       question: 'q1',
-      at: new Date(),
       promptTokens: 500,
       completionTokens: 50,
       costUsd: 0.001,
     });
-    await insertAnswer(app.container.db, acme, { question: 'q2', at: new Date(), promptTokens: 100 });
+    await createAnswer(app.container.db, acme, { question: 'q2', promptTokens: 100 });
   });
   afterAll(() => app.cleanup());
 

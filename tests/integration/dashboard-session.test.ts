@@ -6,7 +6,8 @@ import { createMetrics } from '../../src/infra/metrics.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
-import { browserWith, cookieFrom, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { browserWith, cookieFrom, devSignIn, sessionFor } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { bodyOf } from '../support/http.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -112,7 +113,8 @@ describe('dashboard sessions: dev sign-in, cookies, CSRF, sign out, sign out eve
   });
 
   it("signs out everywhere: every session of that user ends, other people's stay", async () => {
-    const other = await createTenant(app.container.db, 'TSESSION01', 'Session Co');
+    const other = (await createTenant(app.container.db, { slackTeamId: 'TSESSION01', name: 'Session Co' }))
+      .id;
     const laptop = await sessionFor(app.url, app.container.db, { tenantId: other, userId: 'UEVERYWHERE' });
     const phone = await sessionFor(app.url, app.container.db, { tenantId: other, userId: 'UEVERYWHERE' });
     const colleague = await sessionFor(app.url, app.container.db, { tenantId: other, userId: 'UCOLLEAGUE' });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { enqueueJob } from '../../src/infra/queue/job-definition.js';
 import { usageRollupJob } from '../../src/usage/usage-rollup.job.js';
-import { insertAnswer } from '../support/answers.js';
-import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { type Browser, devSignIn, sessionFor } from '../support/dashboard.js';
+import { createAnswer, createTenant } from '../support/factories.js';
 import { startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -24,10 +24,10 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
     app = await startTestApp();
     admin = await devSignIn(app.url);
     const a = (await admin.json('/api/session')).body.workspace.tenantId;
-    const b = await createTenant(app.container.db, 'TUSAGE0002', 'Usage B');
+    const b = (await createTenant(app.container.db, { slackTeamId: 'TUSAGE0002', name: 'Usage B' })).id;
     other = await sessionFor(app.url, app.container.db, { tenantId: b, userId: 'UB' });
     const db = app.container.db;
-    await insertAnswer(db, a, {
+    await createAnswer(db, a, {
       question: 'How many vacation days do I get?',
       answer: 'You get 25 days [1].',
       at: noonDaysAgo(3),
@@ -40,7 +40,7 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
       votes: [{ userId: 'UALICE', vote: 1 }],
       citations: [{ title: 'Handbook', section: 'Leave', score: 0.9 }],
     });
-    await insertAnswer(db, a, {
+    await createAnswer(db, a, {
       question: 'What is the travel budget?',
       answer: 'Economy class [1].',
       at: noonDaysAgo(1),
@@ -56,7 +56,7 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
     gapId =
       (await db.pool.query<{ id: string }>('SELECT id FROM lore.knowledge_gaps WHERE tenant_id = $1', [a]))
         .rows[0]?.id ?? '';
-    await insertAnswer(db, a, {
+    await createAnswer(db, a, {
       question: 'Where is the <script>alert(1)</script> parking?',
       answer: "I couldn't find this.",
       outcome: 'no_sources',
@@ -67,7 +67,7 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
       latencyMs: 300,
       gap: 'no_sources',
     });
-    await insertAnswer(db, b, {
+    await createAnswer(db, b, {
       question: 'Secret question of tenant B',
       at: noonDaysAgo(1),
       promptTokens: 99999,
@@ -224,7 +224,7 @@ describe('dashboard usage, conversations and knowledge gaps (over answers, usage
   it('shows a question asked again as one gap with its count, and closes them together', async () => {
     const a = (await admin.json('/api/session')).body.workspace.tenantId;
     for (const q of ['Who approves parental leave?', 'who approves parental leave? ']) {
-      await insertAnswer(app.container.db, a, {
+      await createAnswer(app.container.db, a, {
         question: q,
         outcome: 'no_sources',
         at: noonDaysAgo(0),

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTransaction } from '../../src/infra/db/transaction.js';
 import { createApiKey, revokeApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { DEMO_TEAM_ID } from '../../src/tenants/demo/demo-tenant.js';
-import { findTenantBySlackId, insertTenant } from '../../src/tenants/tenants.repo.js';
+import { findTenantBySlackId } from '../../src/tenants/tenants.repo.js';
 import { buildPdf } from '../support/document-fixtures.js';
+import { createTenant } from '../support/factories.js';
 import { bodyOf, type JsonBody } from '../support/http.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -61,14 +61,7 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
     app = await startTestApp();
     const demo = await findTenantBySlackId(app.container.db.pool, DEMO_TEAM_ID);
     tenantA = demo?.id ?? '';
-    const other = await withTransaction(app.container.db, (c) =>
-      insertTenant(c, {
-        slackTeamId: 'TOTHER01',
-        slackEnterpriseId: null,
-        isEnterpriseInstall: false,
-        name: 'Other Co',
-      }),
-    );
+    const other = await createTenant(app.container.db, { slackTeamId: 'TOTHER01', name: 'Other Co' });
     keyA = (await createApiKey(app.container.db, tenantA, { name: 'sync', actor: 'test' })).key;
     keyB = (await createApiKey(app.container.db, other.id, { name: 'sync', actor: 'test' })).key;
   });
@@ -225,14 +218,7 @@ describe('/api/documents: intake, pipeline status, versions, delete, tenant isol
 
   it('refuses a file over the plan limit while it streams, and names the limit', async () => {
     // The free plan allows 10 MB per file; the demo workspace is on the team plan (50 MB).
-    const free = await withTransaction(app.container.db, (c) =>
-      insertTenant(c, {
-        slackTeamId: 'TFREE001',
-        slackEnterpriseId: null,
-        isEnterpriseInstall: false,
-        name: 'Free Co',
-      }),
-    );
+    const free = await createTenant(app.container.db, { slackTeamId: 'TFREE001', name: 'Free Co' });
     const { key } = await createApiKey(app.container.db, free.id, { name: 'k', actor: 'test' });
     const res = await upload([{ name: 'huge.txt', body: Buffer.alloc(10 * 1024 * 1024 + 10, 'a') }], key);
     expect(res.status).toBe(413);

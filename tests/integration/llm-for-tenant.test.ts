@@ -5,7 +5,7 @@ import { createCipherBox } from '../../src/infra/crypto/cipher-box.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createLogger } from '../../src/logger.js';
 import { clearTenantOpenAiKey, setTenantOpenAiKey } from '../../src/tenants/settings/settings.service.js';
-import { createTenant } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 const cipher = createCipherBox([{ id: 'k1', key: Buffer.alloc(32, 1) }]);
@@ -33,8 +33,8 @@ describe("a workspace's own OpenAI key (real database, encrypted as the dashboar
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    mine = await createTenant(db, 'TOWNKEY01', 'Own key');
-    other = await createTenant(db, 'TOWNKEY02', 'Platform');
+    mine = (await createTenant(db, { slackTeamId: 'TOWNKEY01', name: 'Own key' })).id;
+    other = (await createTenant(db, { slackTeamId: 'TOWNKEY02', name: 'Platform' })).id;
     await db.pool.query(
       'INSERT INTO lore.tenant_settings (tenant_id) VALUES ($1), ($2) ON CONFLICT DO NOTHING',
       [mine, other],

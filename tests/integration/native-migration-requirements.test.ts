@@ -4,9 +4,9 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createPostgresDatabase, type Database } from '../../src/infra/db/database.js';
 import { migrate } from '../../src/infra/db/migrate.js';
-import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { withTenant } from '../../src/infra/db/transaction.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { fakeEmbedding } from '../support/fake-embeddings.js';
 import { databaseOf, TEST_DATABASE_URL, uniqueName, withConnection } from '../support/native-postgres.js';
 import { SEARCH_TEST_MODEL, storeSearchableDocument } from '../support/search-documents.js';
@@ -108,18 +108,7 @@ describe.skipIf(!onNativePostgres)(
     it('pgvector in public (plain Postgres, enabled by a superuser): migrations apply and vector search works', async () => {
       const db = await fresh(`${base}_public`);
       await migrate(db);
-      const tenant = await withTransaction(
-        db,
-        async (c) =>
-          (
-            await insertTenant(c, {
-              slackTeamId: 'TPUBLIC',
-              slackEnterpriseId: null,
-              isEnterpriseInstall: false,
-              name: 'Public',
-            })
-          ).id,
-      );
+      const tenant = (await createTenant(db, { slackTeamId: 'TPUBLIC', name: 'Public' })).id;
       await withTenant(db, tenant, (c) =>
         storeSearchableDocument(c, tenant, 'Expenses', [
           { content: 'Submit expense claims in Ledgerly within 30 days, with receipts.' },

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type Database } from '../../src/infra/db/database.js';
 import { migrate, pendingMigrations } from '../../src/infra/db/migrate.js';
 import { withTenant } from '../../src/infra/db/transaction.js';
-import { createTenant, devSignIn } from '../support/dashboard.js';
+import { devSignIn } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { TEST_DATABASE_URL } from '../support/native-postgres.js';
 import { type Bouncer, PGBOUNCER_BIN, startPgBouncer } from '../support/pgbouncer.js';
 import { startTestApp } from '../support/test-app.js';
@@ -77,7 +78,7 @@ describe.skipIf(!onNativePostgres)('through PgBouncer in transaction mode', () =
       expect(body.text).toContain('27 vacation days');
 
       // Tenant transactions and plain queries interleaved on the shared backends.
-      const other = await createTenant(pooled, 'TBOUNCER', 'Other');
+      const other = (await createTenant(pooled, { slackTeamId: 'TBOUNCER', name: 'Other' })).id;
       const seen = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
           i % 2 === 0

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
-import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { withTenant } from '../../src/infra/db/transaction.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
+import { createTenant } from '../support/factories.js';
 import { fakeEmbedding } from '../support/fake-embeddings.js';
 import { SEARCH_TEST_MODEL, storeSearchableDocument } from '../support/search-documents.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
@@ -15,18 +15,7 @@ describe.skipIf(!onNativePostgres)('on Supabase-shaped Postgres (pgvector in sch
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    tenant = await withTransaction(
-      db,
-      async (c) =>
-        (
-          await insertTenant(c, {
-            slackTeamId: 'TSHAPE',
-            slackEnterpriseId: null,
-            isEnterpriseInstall: false,
-            name: 'Shape',
-          })
-        ).id,
-    );
+    tenant = (await createTenant(db, { slackTeamId: 'TSHAPE', name: 'Shape' })).id;
   });
   afterAll(() => db?.close());
 

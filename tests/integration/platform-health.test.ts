@@ -2,7 +2,8 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { touchTenantActivity } from '../../src/tenants/tenants.repo.js';
-import { type Browser, createTenant, devSignIn, sessionFor } from '../support/dashboard.js';
+import { type Browser, devSignIn, sessionFor } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { fakeEmbedding } from '../support/fake-embeddings.js';
 import type { JsonBody } from '../support/http.js';
 import { SLACK_ENV } from '../support/slack.js';
@@ -137,11 +138,14 @@ describe('GET /api/platform/health: the operator health view, from real checks a
   });
 
   it('lists the active workspaces quiet longest, never-active first, at most 10', async () => {
-    const active = await createTenant(app.container.db, 'TQUIET01', 'Talks a lot');
+    const active = (await createTenant(app.container.db, { slackTeamId: 'TQUIET01', name: 'Talks a lot' }))
+      .id;
     await touchTenantActivity(app.container.db.pool, active);
     const ids: string[] = [];
     for (let i = 0; i < 11; i++)
-      ids.push(await createTenant(app.container.db, `TQUIET${10 + i}`, `Silent ${i}`));
+      ids.push(
+        (await createTenant(app.container.db, { slackTeamId: `TQUIET${10 + i}`, name: `Silent ${i}` })).id,
+      );
     const quiet = (await health()).quietTenants as JsonBody[];
     expect(quiet).toHaveLength(10);
     expect(quiet.every((t) => t.lastActivityAt === null)).toBe(true);
@@ -158,7 +162,7 @@ describe('GET /api/platform/health: the operator health view, from real checks a
   });
 
   it('is for operators only: a workspace admin and an API key are refused', async () => {
-    const tenantId = await createTenant(app.container.db, 'THEALTH01', 'Health');
+    const tenantId = (await createTenant(app.container.db, { slackTeamId: 'THEALTH01', name: 'Health' })).id;
     const admin = await sessionFor(app.url, app.container.db, { tenantId, userId: 'UADMIN' });
     expect((await admin.json('/api/platform/health')).status).toBe(403);
     expect((await admin.json('/api/platform/health/failed-jobs/x1/discard', { method: 'POST' })).status).toBe(

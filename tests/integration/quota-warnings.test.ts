@@ -4,8 +4,8 @@ import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { noticesFor } from '../../src/tenants/notices/notices.service.js';
 import { createQuotaWatch } from '../../src/usage/quota-warnings.service.js';
-import { insertAnswer } from '../support/answers.js';
 import { type Browser, sessionFor } from '../support/dashboard.js';
+import { createAnswer } from '../support/factories.js';
 import { bodyOf } from '../support/http.js';
 import { SLACK_ENV, slackFixture, startSlackTestApp } from '../support/slack.js';
 import {
@@ -199,7 +199,7 @@ describe('limit warnings: admins hear once per threshold per month, by DM, App H
     });
     const dmsToM = () => dmsOf(slack).filter((d) => d.to === 'UINSTALLM');
     for (let i = 0; i < 8; i += 1)
-      await insertAnswer(app.container.db, m.tenantId, {
+      await createAnswer(app.container.db, m.tenantId, {
         question: `nov ${i}`,
         at: new Date('2026-11-30T23:00:00Z'),
       });
@@ -214,7 +214,7 @@ describe('limit warnings: admins hear once per threshold per month, by DM, App H
     await watch(m.tenantId);
     expect(await noticesFor(app.container.db, m.tenantId, { publicUrl: PUBLIC_URL, now })).toEqual([]);
     for (let i = 0; i < 8; i += 1)
-      await insertAnswer(app.container.db, m.tenantId, {
+      await createAnswer(app.container.db, m.tenantId, {
         question: `dec ${i}`,
         at: new Date('2026-12-01T00:30:00Z'),
       });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
 import { APP_ROLE, withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { insertDocument } from '../../src/knowledge/documents.repo.js';
 import type { Tenant } from '../../src/tenants/tenants.repo.js';
-import { createTenant } from '../support/factories.js';
+import { buildDocument, createDocument, createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 describe('row-level security (queries run as the app role, not the superuser)', () => {
@@ -15,13 +16,7 @@ describe('row-level security (queries run as the app role, not the superuser)', 
     a = await createTenant(db, { slackTeamId: 'TAAAA', name: 'A' });
     b = await createTenant(db, { slackTeamId: 'TBBBB', name: 'B' });
     for (const t of [a, b]) {
-      await withTenant(db, t.id, (c) =>
-        c.query(`INSERT INTO lore.documents (tenant_id, title, source_name) VALUES ($1, $2, $3)`, [
-          t.id,
-          `${t.name} handbook`,
-          `${t.name}.md`,
-        ]),
-      );
+      await createDocument(db, t.id, { title: `${t.name} handbook`, sourceName: `${t.name}.md` });
     }
   });
   afterAll(() => db.close());
@@ -52,11 +47,7 @@ describe('row-level security (queries run as the app role, not the superuser)', 
 
   it("refuses to write a row into another tenant's data", async () => {
     await expect(
-      withTenant(db, a.id, (c) =>
-        c.query(`INSERT INTO lore.documents (tenant_id, title, source_name) VALUES ($1, 'x', 'x.md')`, [
-          b.id,
-        ]),
-      ),
+      withTenant(db, a.id, (c) => insertDocument(c, buildDocument(b.id, { title: 'x', sourceName: 'x.md' }))),
     ).rejects.toThrow(/row-level security/);
     const bDocs = await withTenant(db, b.id, (c) => c.query('SELECT title FROM lore.documents'));
     expect(bDocs.rows).toEqual([{ title: 'B handbook' }]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
 import { createLogger } from '../../src/logger.js';
 import { purgeDeactivatedTenants } from '../../src/tenants/lifecycle/tenant-purge.job.js';
-import { createTenant } from '../support/factories.js';
+import { createDocument, createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -24,10 +24,7 @@ describe('purge of deactivated tenants after the grace period', () => {
       status,
       daysAgo === undefined ? null : new Date(Date.now() - daysAgo * DAY),
     ]);
-    await db.pool.query(
-      `INSERT INTO lore.documents (tenant_id, title, source_name) VALUES ($1, 'Handbook', 'handbook.md')`,
-      [t.id],
-    );
+    await createDocument(db, t.id);
     await db.pool.query(`INSERT INTO lore.installations (tenant_id, slack_team_id) VALUES ($1, $2)`, [
       t.id,
       `T${name}`,

@@ -3,8 +3,7 @@ import type { Database } from '../../src/infra/db/database.js';
 import { withTenant } from '../../src/infra/db/transaction.js';
 import { getUsageReport } from '../../src/usage/usage-report.service.js';
 import { rollUpUsage } from '../../src/usage/usage-rollup.job.js';
-import { insertAnswer } from '../support/answers.js';
-import { createTenant } from '../support/dashboard.js';
+import { createAnswer, createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
 import {
   daysAgo,
@@ -38,8 +37,8 @@ describe('usage rollup (complete UTC days into usage_daily, read back by the usa
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    a = await createTenant(db, 'TROLLA', 'A');
-    b = await createTenant(db, 'TROLLB', 'B');
+    a = (await createTenant(db, { slackTeamId: 'TROLLA', name: 'A' })).id;
+    b = (await createTenant(db, { slackTeamId: 'TROLLB', name: 'B' })).id;
     await seedUsage(db, a, b);
   });
   afterAll(() => db.close());
@@ -123,7 +122,7 @@ describe('usage rollup (complete UTC days into usage_daily, read back by the usa
   });
 
   it('picks up a late event for yesterday, and a change to an older day, on the next run', async () => {
-    await insertAnswer(db, a, {
+    await createAnswer(db, a, {
       question: 'late',
       at: daysAgo(1, 22),
       userId: 'UDAN',
@@ -132,7 +131,7 @@ describe('usage rollup (complete UTC days into usage_daily, read back by the usa
       costUsd: 0.00003,
       latencyMs: 200,
     });
-    await insertAnswer(db, a, {
+    await createAnswer(db, a, {
       question: 'back-dated',
       at: daysAgo(6, 8),
       userId: 'UDAN',

@@ -9,7 +9,7 @@ import { followPages } from '../../src/knowledge/web/web-sources.service.js';
 import { createApiKey } from '../../src/tenants/access/api-keys.service.js';
 import { DEMO_TEAM_ID } from '../../src/tenants/demo/demo-tenant.js';
 import { findTenantBySlackId } from '../../src/tenants/tenants.repo.js';
-import { createTenant } from '../support/dashboard.js';
+import { createTenant } from '../support/factories.js';
 import { bodyOf, type JsonBody } from '../support/http.js';
 import { testRedisUrl } from '../support/redis.js';
 import { startTestApp } from '../support/test-app.js';
@@ -269,11 +269,12 @@ describe.each([
     });
 
     it("another workspace's key sees none of these sources and cannot read their documents", async () => {
-      const other = await createTenant(
-        app.container.db,
-        `TWEB${randomUUID().slice(0, 6).toUpperCase()}`,
-        'Other Co',
-      );
+      const other = (
+        await createTenant(app.container.db, {
+          slackTeamId: `TWEB${randomUUID().slice(0, 6).toUpperCase()}`,
+          name: 'Other Co',
+        })
+      ).id;
       const otherKey = (await createApiKey(app.container.db, other, { name: 'sync', actor: 'test' })).key;
       const asOther = (path: string) =>
         fetch(`${app.url}/api${path}`, { headers: { authorization: `Bearer ${otherKey}` } });
@@ -313,11 +314,12 @@ describe.each([
     it('stops following a sitemap: its pages are no longer refreshed, their documents stay, and the admin action is audited', async () => {
       const sitemap = await sourceOf(`${site.origin}/sitemap.xml`);
       const page1 = await sourceOf(`${site.origin}/s/1`);
-      const other = await createTenant(
-        app.container.db,
-        `TDEL${randomUUID().slice(0, 6).toUpperCase()}`,
-        'Other Co',
-      );
+      const other = (
+        await createTenant(app.container.db, {
+          slackTeamId: `TDEL${randomUUID().slice(0, 6).toUpperCase()}`,
+          name: 'Other Co',
+        })
+      ).id;
       const otherKey = (await createApiKey(app.container.db, other, { name: 'sync', actor: 'test' })).key;
       const del = (id: string, k = key) =>
         fetch(`${app.url}/api/documents/web/${id}`, {
@@ -343,11 +345,12 @@ describe.each([
     });
 
     it("the scheduled refresh claims only active workspaces' due sources, each once", async () => {
-      const other = await createTenant(
-        app.container.db,
-        `TSUS${randomUUID().slice(0, 6).toUpperCase()}`,
-        'Paused Co',
-      );
+      const other = (
+        await createTenant(app.container.db, {
+          slackTeamId: `TSUS${randomUUID().slice(0, 6).toUpperCase()}`,
+          name: 'Paused Co',
+        })
+      ).id;
       const [paused] = await withTenant(app.container.db, other, (c) =>
         followPages(c, { tenantId: other, urls: [`${site.origin}/travel`], actor: 'test' }),
       );

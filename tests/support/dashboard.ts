@@ -1,7 +1,5 @@
 import type { Database } from '../../src/infra/db/database.js';
-import { withTransaction } from '../../src/infra/db/transaction.js';
 import { createDashboardSession } from '../../src/tenants/access/dashboard-sessions.service.js';
-import { insertTenant } from '../../src/tenants/tenants.repo.js';
 import { bodyOf, type JsonBody } from './http.js';
 
 /** A signed-in browser: its session cookie and the CSRF token the dashboard echoes on writes. */
@@ -80,12 +78,4 @@ export async function sessionFor(
     via: 'test',
   });
   return browserWith(baseUrl, `lore_session=${created.id}`);
-}
-
-/** A second workspace with default settings (no install). */
-export async function createTenant(db: Database, teamId: string, name: string): Promise<string> {
-  const t = await withTransaction(db, (c) =>
-    insertTenant(c, { slackTeamId: teamId, slackEnterpriseId: null, isEnterpriseInstall: false, name }),
-  );
-  return t.id;
 }

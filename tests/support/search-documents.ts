@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DbClient } from '../../src/infra/db/database.js';
 import { replaceDocumentChunks } from '../../src/knowledge/chunks.repo.js';
 import { insertDocument, insertVersion } from '../../src/knowledge/documents.repo.js';
+import { buildDocument } from './factories.js';
 import { fakeEmbedding } from './fake-embeddings.js';
 
 export const SEARCH_TEST_MODEL = 'text-embedding-3-small';
@@ -17,13 +18,7 @@ export async function storeSearchableDocument(
   chunks: Array<{ content: string; section?: string; page?: number }>,
   opts: { embed?: boolean; model?: string } = {},
 ): Promise<{ documentId: string; versionId: string }> {
-  const doc = await insertDocument(c, {
-    tenantId,
-    title: name,
-    sourceName: `${name}.md`,
-    sourceKind: 'upload',
-    createdBy: 'test',
-  });
+  const doc = await insertDocument(c, buildDocument(tenantId, { title: name, sourceName: `${name}.md` }));
   const version = await insertVersion(c, {
     tenantId,
     documentId: doc.id,

@@ -1,5 +1,5 @@
 import type { Database } from '../../src/infra/db/database.js';
-import { type AnswerFixture, insertAnswer } from './answers.js';
+import { type AnswerFixture, createAnswer } from './factories.js';
 
 const DAY = 86_400_000;
 
@@ -92,14 +92,14 @@ export async function seedUsage(db: Database, a: string, b: string): Promise<voi
       latencyMs: 400,
     }),
   ];
-  for (const a1 of seed) await insertAnswer(db, a, a1);
+  for (const a1 of seed) await createAnswer(db, a, a1);
   // Embedding usage (document ingestion): tokens and cost of the day, not of any channel or user.
   await db.pool.query(
     `INSERT INTO lore.usage_events (tenant_id, kind, idempotency_key, model, prompt_tokens, cost_usd, created_at)
      VALUES ($1, 'embedding', 'embed-1', 'text-embedding-3-small', 5000, 0.0001, $2)`,
     [a, daysAgo(5, 3)],
   );
-  await insertAnswer(
+  await createAnswer(
     db,
     b,
     answer(

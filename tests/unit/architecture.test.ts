@@ -40,18 +40,12 @@ function targetOf(file: string, spec: string): { area?: string; pkg?: string } {
 
 const files = sourceFiles(SRC);
 
-/** A SQL statement that reads or writes a table of the `lore` schema (keywords in capitals, as Lore writes SQL). */
-const SQL_ON_LORE_TABLE = /\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+lore\.[a-z_$]/;
-
 /**
- * Files outside the repositories that still hold SQL on lore tables (issue 16). Move the SQL into the table's
- * `*.repo.ts` and delete the line here: the test fails until the list matches, so it only ever shrinks.
+ * SQL on the `lore` schema: a table after a keyword that names one (FROM, JOIN, INTO, UPDATE, TABLE, USING; any
+ * case, as in `DELETE FROM` or `delete from`), another table of a FROM list, or a call of a `lore.` function.
  */
-const SQL_NOT_YET_IN_REPOS = [
-  'knowledge/documents.service.ts',
-  'knowledge/knowledge-gaps.service.ts',
-  'usage/usage-report.service.ts',
-];
+const SQL_ON_LORE_TABLE =
+  /\b(?:FROM|JOIN|INTO|UPDATE|TABLE|USING)\s+lore\.[a-z_$]|,\s*lore\.[a-z_$]|\blore\.[a-z_]+\(/i;
 
 /** Import violations for a rule, as "file → import" strings a reader can act on. */
 function violations(rule: (fromArea: string, target: { area?: string; pkg?: string }) => boolean): string[] {
@@ -113,14 +107,28 @@ describe('architecture (design §2)', () => {
     expect(handBuilt).toEqual([]);
   });
 
-  it('SQL against lore.* tables lives only in *.repo.ts files (the not yet converted may only shrink)', () => {
+  it('SQL against lore.* tables lives only in *.repo.ts files', () => {
     const outsideRepos = files
       .map((f) => path.relative(SRC, f))
       .filter((rel) => !rel.endsWith('.repo.ts'))
-      .filter((rel) => SQL_ON_LORE_TABLE.test(readFileSync(path.join(SRC, rel), 'utf8')))
-      .sort();
-    // Equal, not a subset: a file that was converted must leave the list, so it never grows back.
-    expect(outsideRepos).toEqual([...SQL_NOT_YET_IN_REPOS].sort());
+      .filter((rel) => SQL_ON_LORE_TABLE.test(readFileSync(path.join(SRC, rel), 'utf8')));
+    expect(outsideRepos).toEqual([]);
+  });
+
+  it('each lore table is written (INSERT, UPDATE, DELETE) by one *.repo.ts file, its owner', () => {
+    const writers = new Map<string, Set<string>>();
+    for (const rel of files.map((f) => path.relative(SRC, f)).filter((r) => r.endsWith('.repo.ts'))) {
+      const source = readFileSync(path.join(SRC, rel), 'utf8');
+      for (const m of source.matchAll(/\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+lore\.([a-z_]+)/gi)) {
+        const table = (m[1] ?? '').toLowerCase();
+        writers.set(table, (writers.get(table) ?? new Set()).add(rel));
+      }
+    }
+    expect(writers.size).toBeGreaterThan(10);
+    const shared = [...writers]
+      .filter(([, repos]) => repos.size > 1)
+      .map(([t, repos]) => `${t}: ${[...repos]}`);
+    expect(shared).toEqual([]);
   });
 
   it('the SQL rule recognises statements on lore tables, and not prose about them', () => {
@@ -129,7 +137,15 @@ describe('architecture (design §2)', () => {
     expect(SQL_ON_LORE_TABLE.test('INSERT INTO lore.answers (id) VALUES ($1)')).toBe(true);
     // A table name filled in by a template: `JOIN lore.${table}`.
     expect(SQL_ON_LORE_TABLE.test(`JOIN lore.$${'{'}table} x ON true`)).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test('DELETE FROM lore.documents WHERE id = $1')).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test('delete from lore.documents where id = $1')).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test('DELETE FROM lore.usage_daily d USING lore.tenants t')).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test('SELECT a.x FROM (VALUES (1)) a, lore.tenants t')).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test('SELECT * FROM lore.hybrid_search($1, $2)')).toBe(true);
+    expect(SQL_ON_LORE_TABLE.test('SELECT lore.current_tenant_id()')).toBe(true);
     expect(SQL_ON_LORE_TABLE.test('// a miss reads lore.conversations once')).toBe(false);
+    expect(SQL_ON_LORE_TABLE.test('// filtered inside lore.hybrid_search (a channel scope)')).toBe(false);
+    expect(SQL_ON_LORE_TABLE.test("Symbol('lore.fetchedInstallation')")).toBe(false);
   });
 
   it('the rule checker itself catches a forbidden import', () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { keyOfTenant } from '../../tenants/lifecycle/tenant-status.repo.js';
+import { keyOfTenant } from '../../tenants/slack-key.js';
 import { findTenantBySlackId } from '../../tenants/tenants.repo.js';
 import type { CliContext, CliOutput } from '../cli-context.js';
 

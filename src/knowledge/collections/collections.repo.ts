@@ -100,16 +100,3 @@ export async function setDefaultCollection(c: DbClient, id: string): Promise<voi
 export async function deleteCollection(c: DbClient, id: string): Promise<void> {
   await c.query('DELETE FROM lore.collections WHERE id = $1 AND NOT is_default', [id]);
 }
-
-/** Moves documents into a collection; returns the ids moved (only the tenant's documents, by RLS). */
-export async function moveDocuments(
-  c: DbClient,
-  documentIds: string[],
-  collectionId: string,
-): Promise<string[]> {
-  const { rows } = await c.query<{ id: string }>(
-    'UPDATE lore.documents SET collection_id = $2 WHERE id = ANY ($1::uuid[]) RETURNING id',
-    [documentIds, collectionId],
-  );
-  return rows.map((r) => r.id);
-}

@@ -2,6 +2,7 @@ import { appendAudit } from '../../audit/audit.repo.js';
 import { conflict, limitExceeded, notFound } from '../../errors.js';
 import type { Database, DbClient } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
+import { moveDocuments } from '../documents.repo.js';
 import {
   countChannelScopes,
   deleteChannelScope,
@@ -18,7 +19,6 @@ import {
   insertCollection,
   isUniqueViolation,
   listCollections,
-  moveDocuments,
   setDefaultCollection,
   updateCollection,
 } from './collections.repo.js';

@@ -8,6 +8,7 @@ import type { SafeFetch } from '../../infra/http/safe-fetch.js';
 import { defineJob } from '../../infra/queue/job-definition.js';
 import type { JobQueue } from '../../infra/queue/job-queue.js';
 import type { Logger } from '../../logger.js';
+import { webPlanLimits } from '../../tenants/plans.repo.js';
 import { addDocument } from '../document-intake.service.js';
 import { clearSourceFailure, recordSourceFailure } from '../documents.repo.js';
 import { INGEST_LANE } from '../ingest.job.js';
@@ -18,7 +19,6 @@ import {
   recordFetchFailure,
   recordFetchOk,
   type WebSourceRecord,
-  webPlanLimits,
 } from './web-sources.repo.js';
 
 export interface WebFetchDeps {

@@ -71,17 +71,6 @@ export async function countWebPages(c: DbClient): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/** The web limits of the current tenant's plan. */
-export async function webPlanLimits(c: DbClient): Promise<{ maxPages: number; maxPageBytes: number }> {
-  const { rows } = await c.query<{ maxPages: number; maxPageBytes: number }>(
-    `SELECT p.max_web_pages AS "maxPages", p.max_web_page_bytes::float8 AS "maxPageBytes"
-     FROM lore.tenants t JOIN lore.plans p ON p.id = t.plan_id WHERE t.id = lore.current_tenant_id()`,
-  );
-  const limits = rows[0];
-  if (!limits) throw new Error('webPlanLimits: no tenant in context (call it inside withTenant)');
-  return limits;
-}
-
 /** Every source of the workspace, sitemaps and pages, newest first (bounded). */
 export async function listWebSources(c: DbClient, limit: number): Promise<WebSourceRecord[]> {
   const { rows } = await c.query<WebSourceRecord>(

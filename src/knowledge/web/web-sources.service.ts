@@ -6,7 +6,7 @@ import type { AddressPolicy } from '../../infra/http/address-policy.js';
 import { isFetchRefused } from '../../infra/http/fetch-refused.js';
 import { checkFetchUrl } from '../../infra/http/safe-fetch.js';
 import type { JobQueue } from '../../infra/queue/job-queue.js';
-import { getPlanLimits } from '../../tenants/plans.repo.js';
+import { getPlanLimits, webPlanLimits } from '../../tenants/plans.repo.js';
 import { countDocuments, insertDocument } from '../documents.repo.js';
 import { enqueueWebFetch } from './web-fetch-queue.js';
 import {
@@ -17,7 +17,6 @@ import {
   listWebSources,
   type WebSourceKind,
   type WebSourceRecord,
-  webPlanLimits,
 } from './web-sources.repo.js';
 
 export interface WebSourcesDeps {

@@ -1,4 +1,4 @@
-import { hasThreadConversation } from '../../ai/answer-lookup.repo.js';
+import { hasThreadConversation } from '../../ai/answers.repo.js';
 import type { Database } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
 import type { KeyValueStore } from '../../infra/redis/key-value-store.js';

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { CitedPassage } from '../../ai/answer-lookup.repo.js';
+import type { CitedPassage } from '../../ai/answers.repo.js';
 import { matchedSentences } from '../../knowledge/retrieval/matched-sentences.js';
 import { escapeMrkdwn } from './answer.js';
 

@@ -9,11 +9,11 @@ import { type SlackKey, slackKeyOf, slackKeyString } from '../slack-key.js';
 import type { InstallationRecord, NewInstallation, TokenSet } from './installation.types.js';
 import { cacheIdForKey, cacheIdForTenant, type InstallationCache } from './installation-cache.js';
 import { createRecordReader, type TokenColumn, tokenContext } from './installation-record.js';
-import { updateInstallationTokens } from './installation-tokens.repo.js';
 import {
   findLiveInstallationsByKey,
   findLiveInstallationsByTenant,
   insertInstallationRow,
+  updateInstallationTokens,
 } from './installations.repo.js';
 import { afterInstall, type ProvisioningHooks, provisionTenantForInstall } from './provisioning.service.js';
 

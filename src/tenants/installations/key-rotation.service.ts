@@ -3,15 +3,16 @@ import type { CipherBox } from '../../infra/crypto/cipher-box.js';
 import type { Database } from '../../infra/db/database.js';
 import { withTenant, withTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../logger.js';
-import { findTenantState, keyOfTenant } from '../lifecycle/tenant-status.repo.js';
 import { openAiKeyContext } from '../settings/settings.service.js';
 import {
   lockSealedOpenAiKey,
   replaceSealedOpenAiKey,
   tenantIdsWithOpenAiKey,
 } from '../settings/tenant-settings.repo.js';
+import { keyOfTenant } from '../slack-key.js';
+import { findTenantState } from '../tenants.repo.js';
 import { TOKEN_COLUMNS, type TokenColumn, tokenContext } from './installation-record.js';
-import { installationIdsAfter, lockSealedTokens, writeResealedTokens } from './installation-tokens.repo.js';
+import { installationIdsAfter, lockSealedTokens, writeResealedTokens } from './installations.repo.js';
 import type { InstallationService } from './installations.service.js';
 import { countStaleSecrets } from './stored-secrets.repo.js';
 

@@ -3,13 +3,9 @@ import type { DbClient } from '../../infra/db/database.js';
 import { enqueueJob } from '../../infra/queue/job-definition.js';
 import type { JobQueue } from '../../infra/queue/job-queue.js';
 import type { Logger } from '../../logger.js';
-import {
-  findOrCreateTenantForUpdate,
-  renameTenant,
-  setTenantStatus,
-} from '../lifecycle/tenant-status.repo.js';
 import { ensureTenantSettings } from '../settings/tenant-settings.repo.js';
 import type { SlackKey } from '../slack-key.js';
+import { findOrCreateTenantForUpdate, renameTenant, setTenantStatus } from '../tenants.repo.js';
 import { welcomeJob } from './welcome.job.js';
 
 /** What provisioning did for one install. */

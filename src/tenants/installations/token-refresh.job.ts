@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../../infra/db/database.js';
 import { defineJob } from '../../infra/queue/job-definition.js';
 import type { Logger } from '../../logger.js';
-import { listExpiringInstallations } from './installation-tokens.repo.js';
+import { listExpiringInstallations } from './installations.repo.js';
 
 /** Bolt (@slack/oauth) refreshes a rotated token once it expires within two hours; the refresher uses the same window. */
 export const TOKEN_REFRESH_WINDOW_MS = 2 * 60 * 60_000;

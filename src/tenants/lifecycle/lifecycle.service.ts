@@ -3,17 +3,15 @@ import { notFound } from '../../errors.js';
 import type { Database, DbClient } from '../../infra/db/database.js';
 import { withTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../logger.js';
-import { markInstallationsUninstalled, revokeTokens } from '../installations/installation-tokens.repo.js';
-import type { InstallationService } from '../installations/installations.service.js';
-import { type SlackKey, slackKeyString } from '../slack-key.js';
 import {
   hasLiveBotToken,
-  keyOfTenant,
   latestInstallTime,
-  lockTenantByKey,
-  setTenantStatus,
-  type TenantState,
-} from './tenant-status.repo.js';
+  markInstallationsUninstalled,
+  revokeTokens,
+} from '../installations/installations.repo.js';
+import type { InstallationService } from '../installations/installations.service.js';
+import { keyOfTenant, type SlackKey, slackKeyString } from '../slack-key.js';
+import { lockTenantByKey, setTenantStatus, type TenantState } from '../tenants.repo.js';
 
 /** What a lifecycle event did: applied, ignored as older than the latest install, or no such tenant. */
 export interface LifecycleOutcome {

@@ -1,6 +1,6 @@
 import type { Database } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
-import { recentDashboardAdmins } from '../access/dashboard-admins.repo.js';
+import { recentDashboardAdmins } from '../access/dashboard-sessions.repo.js';
 import type { InstallationService } from '../installations/installations.service.js';
 
 /** Who hears about a workspace's limits and problems: its installer and the admins who use the dashboard. */

@@ -6,11 +6,12 @@ import { badRequest, notFound } from '../../errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { withTransaction } from '../../infra/db/transaction.js';
 import { monthUsageTotals } from '../../usage/usage.repo.js';
-import { findTenantState, type TenantState } from '../lifecycle/tenant-status.repo.js';
 import { planExists, planQuotas } from '../plans.repo.js';
 import {
   countTenantsMatching,
+  findTenantState,
   listTenantsWithUsage,
+  type TenantState,
   tenantTotals,
   updateTenantPlanAndQuotas,
 } from '../tenants.repo.js';

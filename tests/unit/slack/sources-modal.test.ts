@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CitedPassage } from '../../../src/ai/answer-lookup.repo.js';
+import type { CitedPassage } from '../../../src/ai/answers.repo.js';
 import { buildSourcesModal } from '../../../src/slack/blocks/sources-modal.js';
 
 const passage = (over: Partial<CitedPassage>): CitedPassage => ({

@@ -8,7 +8,6 @@ import {
 } from '../../../contracts/platform.contract.js';
 import type { Database } from '../../../infra/db/database.js';
 import type { TenantLifecycle } from '../../../tenants/lifecycle/lifecycle.service.js';
-import { keyOfTenant } from '../../../tenants/lifecycle/tenant-status.repo.js';
 import {
   findTenantStateById,
   getPlatformSummary,
@@ -16,6 +15,7 @@ import {
   type PlatformTenantFilter,
   updateTenantPlan,
 } from '../../../tenants/read-models/platform.service.js';
+import { keyOfTenant } from '../../../tenants/slack-key.js';
 import { sendCsv, toCsv } from '../../csv.js';
 import { parseIds, parseInput } from '../../middleware/validate.js';
 import { pageWindow, sendPage } from '../../paging.js';

@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { loadAnswerView } from '../../../ai/answer-lookup.repo.js';
+import { loadAnswerView } from '../../../ai/answers.repo.js';
 import { withTenant } from '../../../infra/db/transaction.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { slackErrorCode } from '../../answers/slack-errors.js';

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { loadCitedPassages } from '../../../ai/answer-lookup.repo.js';
+import { loadCitedPassages } from '../../../ai/answers.repo.js';
 import { citationUrl } from '../../../ai/citation-url.js';
 import { withTenant } from '../../../infra/db/transaction.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';

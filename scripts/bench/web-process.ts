@@ -16,8 +16,8 @@ import { copyDatabase, databaseOf, dropDatabase } from '../../tests/support/nati
 
 /**
  * Lore's web role as production runs it, in a process of its own (`APP_ROLE=web`, native Postgres, Redis),
- * for the memory check and the production event-ack benchmark: start it, install workspaces into its
- * database, and read its RSS and CPU time from /proc.
+ * for the memory check and the production event-ack benchmark (and the worker role the same way, for
+ * worker-scale): start it, install workspaces into its database, and read its RSS and CPU time from /proc.
  */
 export const WEB_SECRET = 'scale-signing-secret';
 const KEY = Buffer.alloc(32, 5);

@@ -88,3 +88,18 @@ export async function dropRunKeys(
   await redis.quit();
   return dropped;
 }
+
+/**
+ * Answers/s while every worker slot is busy: the completions between the 10th and the 90th percentile of
+ * `eventIds`, over the time between them, so the ramp at the start and the last partial round are left out.
+ */
+export async function steadyRate(db: Database, eventIds: string[]): Promise<number> {
+  const { rows } = await db.pool.query<{ at: Date }>(
+    `SELECT completed_at AS at FROM lore.answers
+     WHERE idempotency_key = ANY($1) AND completed_at IS NOT NULL ORDER BY completed_at`,
+    [eventIds],
+  );
+  const [from, to] = [Math.floor(rows.length * 0.1), Math.ceil(rows.length * 0.9) - 1];
+  const ms = (rows[to]?.at.getTime() ?? 0) - (rows[from]?.at.getTime() ?? 0);
+  return ms > 0 ? ((to - from) * 1000) / ms : Number.NaN;
+}

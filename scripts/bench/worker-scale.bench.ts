@@ -18,13 +18,20 @@ import {
   type WebProcess,
 } from './web-process.js';
 import { cpuPercent, sampleCpu } from './worker-scale-cpu.js';
-import { dropRunKeys, finishedAnswers, MODEL_ANSWER, QUESTION, seedWorkspaces } from './worker-scale-seed.js';
+import {
+  dropRunKeys,
+  finishedAnswers,
+  MODEL_ANSWER,
+  QUESTION,
+  seedWorkspaces,
+  steadyRate,
+} from './worker-scale-seed.js';
 
 /**
  * Workers scale out (issue 11): answers per second with 1, 2 and 4 worker processes (`APP_ROLE=worker node
  * --import tsx src/main.ts`, NODE_ENV=production, the default worker concurrency and TENANT_JOB_CONCURRENCY)
  * on one Redis and one native Postgres. One web process takes the questions as signed app_mention events
- * from this process (the load: BENCH_SCALE_QUESTIONS, default 120, sent at once over 8 connections, spread
+ * from this process (the load: BENCH_SCALE_QUESTIONS, default 160 = whole rounds of 4, 8, 16 and 32 slots, sent at once over 8 connections, spread
  * over BENCH_SCALE_WORKSPACES, default 48, so neither the per-tenant job limit of 3 nor a workspace's
  * Slack budget for chat.appendStream binds; each step ends by BENCH_SCALE_TIMEOUT_S). Each step first
  * answers one warm-up round per worker, not counted (a new process's first answers load and compile code).
@@ -42,7 +49,7 @@ if (!redisUrl || !database) {
 }
 const db = database.db;
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const QUESTIONS = env('BENCH_SCALE_QUESTIONS', 120);
+const QUESTIONS = env('BENCH_SCALE_QUESTIONS', 160);
 const WORKSPACES = env('BENCH_SCALE_WORKSPACES', 48);
 const TIMEOUT_MS = env('BENCH_SCALE_TIMEOUT_S', 180) * 1000;
 const STEPS = (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map(Number);
@@ -110,8 +117,13 @@ async function step(workers: number) {
   );
   await answered(await ask(workers * DEFAULT_CONCURRENCY), Date.now());
   const who = { workerPids: procs.map((p) => p.pid), webPid: web.pid, db, redis };
+  // The workers' own cost with nothing to do (BullMQ's blocking waits, slot renewals, timers).
+  const idle0 = await sampleCpu(who);
+  await sleep(3000);
+  const idleWorkers = cpuPercent(idle0, await sampleCpu(who), 3000).workers;
   const [cpu0, calls0, t0] = [await sampleCpu(who), slack.calls.length, Date.now()];
-  const state = await answered(await ask(QUESTIONS), t0);
+  const ids = await ask(QUESTIONS);
+  const state = await answered(ids, t0);
   const wallMs = Math.max(1, (state.done < QUESTIONS ? Date.now() : state.lastAt) - t0);
   const cpu = cpuPercent(cpu0, await sampleCpu(who), wallMs);
   await Promise.all(procs.map((p) => p.stop()));
@@ -120,7 +132,9 @@ async function step(workers: number) {
   const result = {
     workers,
     perSecond: state.done / (wallMs / 1000),
+    steadyPerSecond: await steadyRate(db, ids),
     seconds: wallMs / 1000,
+    idleWorkersCpu: idleWorkers,
     answerP50Ms: state.p50Ms,
     cpu,
     outcomes: state.outcomes,
@@ -151,11 +165,11 @@ const ceiling = DEFAULT_CONCURRENCY / (LATENCY.totalMs / 1000);
 const pct = (n: number) => `${n.toFixed(0)}%`;
 process.stdout.write(
   `worker-scale: ${cpus().length} cores; a worker runs ${DEFAULT_CONCURRENCY} answers at once: at most ${ceiling.toFixed(1)} answers/s each\n` +
-    '  workers | answers/s | ratio | ideal | answer p50 ms | CPU, % of a core: workers, web, Postgres, Redis, load | machine busy\n' +
+    '  workers | answers/s | ratio | ideal | steady answers/s (ratio) | answer p50 ms | CPU, % of a core: workers (idle), web, Postgres, Redis, load | machine busy\n' +
     steps
       .map(
         (s) =>
-          `  ${s.workers} | ${s.perSecond.toFixed(2)} | ${(s.perSecond / base.perSecond).toFixed(2)} | ${(s.workers / base.workers).toFixed(2)} | ${s.answerP50Ms.toFixed(0)} | ${[s.cpu.workers, s.cpu.web, s.cpu.postgres, s.cpu.redis, s.cpu.load].map(pct).join(', ')} | ${pct(s.cpu.machine)}\n`,
+          `  ${s.workers} | ${s.perSecond.toFixed(2)} | ${(s.perSecond / base.perSecond).toFixed(2)} | ${(s.workers / base.workers).toFixed(2)} | ${s.steadyPerSecond.toFixed(2)} (${(s.steadyPerSecond / base.steadyPerSecond).toFixed(2)}) | ${s.answerP50Ms.toFixed(0)} | ${pct(s.cpu.workers)} (${pct(s.idleWorkersCpu)}), ${[s.cpu.web, s.cpu.postgres, s.cpu.redis, s.cpu.load].map(pct).join(', ')} | ${pct(s.cpu.machine)}\n`,
       )
       .join(''),
 );
@@ -169,6 +183,7 @@ reportBench({
       baseline: base.perSecond,
       lore: (base.perSecond * s.workers) / base.workers,
     },
+    { metric: `${s.workers}w steady answers/s`, baseline: base.steadyPerSecond, lore: s.steadyPerSecond },
     { metric: `${s.workers}w workers CPU % of a core`, baseline: base.cpu.workers, lore: s.cpu.workers },
   ]),
 });

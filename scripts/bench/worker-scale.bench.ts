@@ -79,6 +79,7 @@ const prodEnv = {
 };
 const web = await startWebProcess({ ...common, role: 'web', env: prodEnv });
 const sent: string[] = [];
+const running = new Set<WebProcess>();
 let asked = 0;
 
 /** Sends `n` questions (each its own event and asker, workspaces in turn) over 8 connections; their ids. */
@@ -113,7 +114,11 @@ async function answered(ids: string[], since: number) {
 
 async function step(workers: number) {
   const procs: WebProcess[] = await Promise.all(
-    Array.from({ length: workers }, () => startWebProcess({ ...common, role: 'worker', env: prodEnv })),
+    Array.from({ length: workers }, async () => {
+      const p = await startWebProcess({ ...common, role: 'worker', env: prodEnv });
+      running.add(p);
+      return p;
+    }),
   );
   await answered(await ask(workers * DEFAULT_CONCURRENCY), Date.now());
   const who = { workerPids: procs.map((p) => p.pid), webPid: web.pid, db, redis };
@@ -128,7 +133,7 @@ async function step(workers: number) {
   const state = await answered(ids, t0);
   const wallMs = Math.max(1, (state.done < QUESTIONS ? Date.now() : state.lastAt) - t0);
   const cpu = cpuPercent(cpu0, await sampleCpu(who), wallMs);
-  await Promise.all(procs.map((p) => p.stop()));
+  await Promise.all(procs.map((p) => p.stop().then(() => running.delete(p))));
   const slackCalls: Record<string, number> = {};
   for (const c of slack.calls.slice(calls0)) slackCalls[c.method] = (slackCalls[c.method] ?? 0) + 1;
   const result = {
@@ -151,6 +156,8 @@ const steps: Step[] = [];
 try {
   for (const workers of STEPS) steps.push(await step(workers));
 } finally {
+  // Workers a failed step left running (one that did not start makes its siblings orphans otherwise).
+  await Promise.all([...running].map((p) => p.stop()));
   await web.stop();
   await slack.close();
   await openai.close();

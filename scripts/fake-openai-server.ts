@@ -6,6 +6,11 @@ export interface FakeOpenAiOptions {
   answer?: string;
   /** Pause between streamed words (default 0: all at once), to stand for a model's pace. */
   wordDelayMs?: number;
+  /**
+   * A model of fixed latency instead of `wordDelayMs`: the first word after `firstTokenMs`, the rest spread
+   * evenly so the stream ends at `totalMs` (a benchmark's answer then takes the same time every time).
+   */
+  latency?: { firstTokenMs: number; totalMs: number };
   /** Called when a chat completion starts streaming. */
   onChat?: () => void;
   /** Pause before each embeddings response, to stand for a large batch's time at the provider. */
@@ -89,6 +94,15 @@ export async function startFakeOpenAi(
         res.end(
           `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage: { prompt_tokens: 300, completion_tokens: 12, total_tokens: 312 } })}\n\ndata: [DONE]\n\n`,
         );
+      if (opts.latency) {
+        const { firstTokenMs, totalMs } = opts.latency;
+        const step = (totalMs - firstTokenMs) / Math.max(1, words.length - 1);
+        words.forEach((word, i) => {
+          setTimeout(() => res.destroyed || res.write(chunk(word)), firstTokenMs + i * step);
+        });
+        setTimeout(() => res.destroyed || finish(), totalMs);
+        return;
+      }
       if (!opts.wordDelayMs) {
         for (const word of words) res.write(chunk(word));
         finish();

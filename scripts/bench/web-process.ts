@@ -16,8 +16,8 @@ import { copyDatabase, databaseOf, dropDatabase } from '../../tests/support/nati
 
 /**
  * Lore's web role as production runs it, in a process of its own (`APP_ROLE=web`, native Postgres, Redis),
- * for the memory check and the production event-ack benchmark: start it, install workspaces into its
- * database, and read its RSS and CPU time from /proc.
+ * for the memory check and the production event-ack benchmark (and the worker role the same way, for
+ * worker-scale): start it, install workspaces into its database, and read its RSS and CPU time from /proc.
  */
 export const WEB_SECRET = 'scale-signing-secret';
 const KEY = Buffer.alloc(32, 5);
@@ -44,13 +44,17 @@ export function startWebProcess(opts: {
   queueName: string;
   nodeArgs?: string[];
   command?: string[];
+  /** `worker` starts the worker role the same way (the process is then a worker, not a web server). */
+  role?: 'web' | 'worker';
+  /** More environment (Slack and OpenAI stand-ins, NODE_ENV=production and what it requires). */
+  env?: Record<string, string>;
 }): Promise<WebProcess> {
   const args = [...(opts.nodeArgs ?? []), ...(opts.command ?? ['--import', 'tsx', 'src/main.ts'])];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      APP_ROLE: 'web',
+      APP_ROLE: opts.role ?? 'web',
       DATABASE_URL: opts.databaseUrl,
       REDIS_URL: opts.redisUrl,
       QUEUE_NAME: opts.queueName,
@@ -59,6 +63,7 @@ export function startWebProcess(opts: {
       ENCRYPTION_KEYS,
       PORT: '0',
       LOG_LEVEL: 'warn',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -152,14 +157,14 @@ export async function dropQueue(redisUrl: string, queueName: string): Promise<vo
 /**
  * A fresh, migrated native database for a benchmark, copied from the Supabase-shaped base that
  * scripts/ci/prepare-native-postgres.sh prepares (BENCH_DATABASE_URL, else TEST_DATABASE_URL); dropped by
- * `drop`. Undefined when neither is set.
+ * `drop`, named `prefix` + a random id. Undefined when neither is set.
  */
-export async function benchDatabase(): Promise<
-  { db: Database; url: string; drop(): Promise<void> } | undefined
-> {
+export async function benchDatabase(
+  prefix = 'lore_scale_bench_',
+): Promise<{ db: Database; url: string; drop(): Promise<void> } | undefined> {
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!base) return undefined;
-  const name = `lore_scale_bench_${randomBytes(4).toString('hex')}`;
+  const name = `${prefix}${randomBytes(4).toString('hex')}`;
   const url = await copyDatabase(base, databaseOf(base), name);
   const db = createPostgresDatabase(url, { max: 4 });
   await migrate(db);

@@ -10,10 +10,11 @@ import { type BenchReport, RESULT_PREFIX } from './report.js';
  */
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = (await readdir(dir))
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
-  .sort();
+const all = (await readdir(dir)).filter((f) => f.endsWith('.bench.ts'));
+// A name picks its own file when there is one (`retrieval` is not also `retrieval-native`), else a prefix.
+const picks = (o: string, f: string) =>
+  all.includes(`${o}.bench.ts`) ? f === `${o}.bench.ts` : f.startsWith(o);
+const files = all.filter((f) => only.length === 0 || only.some((o) => picks(o, f))).sort();
 
 const reports: BenchReport[] = [];
 let failed = 0;

@@ -5,14 +5,12 @@ import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createCipherBox } from '../../src/infra/crypto/cipher-box.js';
-import { createPostgresDatabase, type Database } from '../../src/infra/db/database.js';
-import { migrate } from '../../src/infra/db/migrate.js';
+import type { Database } from '../../src/infra/db/database.js';
 import { BULLMQ_PREFIX } from '../../src/infra/queue/bullmq-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createTenantServices } from '../../src/tenants/tenant-services.js';
-import { copyDatabase, databaseOf, dropDatabase } from '../../tests/support/native-postgres.js';
 
 /**
  * Lore's web role as production runs it, in a process of its own (`APP_ROLE=web`, native Postgres, Redis),
@@ -154,26 +152,5 @@ export async function dropQueue(redisUrl: string, queueName: string): Promise<vo
   await connection.quit();
 }
 
-/**
- * A fresh, migrated native database for a benchmark, copied from the Supabase-shaped base that
- * scripts/ci/prepare-native-postgres.sh prepares (BENCH_DATABASE_URL, else TEST_DATABASE_URL); dropped by
- * `drop`, named `prefix` + a random id. Undefined when neither is set.
- */
-export async function benchDatabase(
-  prefix = 'lore_scale_bench_',
-): Promise<{ db: Database; url: string; drop(): Promise<void> } | undefined> {
-  const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (!base) return undefined;
-  const name = `${prefix}${randomBytes(4).toString('hex')}`;
-  const url = await copyDatabase(base, databaseOf(base), name);
-  const db = createPostgresDatabase(url, { max: 4 });
-  await migrate(db);
-  return {
-    db,
-    url,
-    async drop() {
-      await db.close();
-      await dropDatabase(base, name);
-    },
-  };
-}
+// Moved to bench-database.ts (the retrieval benchmark uses it too); re-exported for the web benchmarks.
+export { benchDatabase } from './bench-database.js';

@@ -40,7 +40,7 @@ import {
  * BENCH_DATABASE_URL or TEST_DATABASE_URL.
  */
 const redisUrl = process.env.REDIS_URL;
-const database = redisUrl ? await benchDatabase('lore_bench_scale_') : undefined;
+const database = redisUrl ? await benchDatabase({ prefix: 'lore_bench_scale_' }) : undefined;
 if (!redisUrl || !database) {
   process.stdout.write(
     'worker-scale: skipped (needs REDIS_URL and BENCH_DATABASE_URL or TEST_DATABASE_URL)\n',

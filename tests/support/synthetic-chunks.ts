@@ -49,24 +49,31 @@ export function createVectorSpace(seed: number, size: number) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j] as number, order[i] as number];
   }
-  const centres = order.slice(0, count).map((i) => pool[i] as Float32Array);
+  const picked = order.slice(0, count);
+  /** The next vector and the shared topic it was drawn around (benchmarks give it matching words). */
+  const draw = (): { vector: Float32Array; topic: number } => {
+    const topic = picked[Math.floor(random() * picked.length)] as number;
+    const centre = pool[topic] as Float32Array;
+    const v = new Float32Array(DIMENSIONS);
+    let norm = 0;
+    for (let i = 0; i < DIMENSIONS; i++) {
+      const x = (centre[i] as number) + gaussian(random);
+      v[i] = x;
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < DIMENSIONS; i++) v[i] = (v[i] as number) / norm;
+    return { vector: v, topic };
+  };
   return {
+    draw,
     /** The next vector (documents and queries alike: queries are fresh draws, not stored vectors). */
-    next(): Float32Array {
-      const centre = centres[Math.floor(random() * centres.length)] as Float32Array;
-      const v = new Float32Array(DIMENSIONS);
-      let norm = 0;
-      for (let i = 0; i < DIMENSIONS; i++) {
-        const x = (centre[i] as number) + gaussian(random);
-        v[i] = x;
-        norm += x * x;
-      }
-      norm = Math.sqrt(norm);
-      for (let i = 0; i < DIMENSIONS; i++) v[i] = (v[i] as number) / norm;
-      return v;
-    },
+    next: (): Float32Array => draw().vector,
   };
 }
+
+/** How many shared topics the synthetic spaces draw from (a topic index is below this). */
+export const TOPIC_COUNT = TOPICS;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -106,6 +113,40 @@ export interface SyntheticTenant {
   space: ReturnType<typeof createVectorSpace>;
 }
 
+/**
+ * A tenant (`name` as its Slack team) on the business plan with one ready document whose version will hold
+ * `chunks` chunks, as the owner role (set-up, not app code). The caller inserts the chunks.
+ */
+export async function createSyntheticDocument(
+  db: Database,
+  name: string,
+  chunks: number,
+): Promise<{ tenantId: string; documentId: string; versionId: string }> {
+  const q = (sql: string, params?: unknown[]) => db.pool.query(sql, params);
+  // The tenant first, in a statement of its own: its default collection is made by a trigger, and a
+  // document inserted in the same statement could not see it yet (one snapshot per statement).
+  const { rows: tenant } = await q(
+    `INSERT INTO lore.tenants (slack_team_id, name, plan_id) VALUES ($1, $1, 'business') RETURNING id`,
+    [name],
+  );
+  const { rows } = await q(
+    `WITH d AS (INSERT INTO lore.documents (tenant_id, title, source_name, status)
+                VALUES ($1, 'Synthetic', 'synthetic.md', 'ready') RETURNING id, tenant_id),
+          v AS (INSERT INTO lore.document_versions (tenant_id, document_id, version, checksum_sha256, byte_size,
+                  media_type, blob_key, status)
+                SELECT tenant_id, id, 1, repeat('0', 64), 0, 'text/markdown', 'synthetic', 'ready' FROM d
+                RETURNING id, document_id, tenant_id)
+     SELECT tenant_id AS "tenantId", document_id AS "documentId", id AS "versionId" FROM v`,
+    [tenant[0]?.id],
+  );
+  const made = rows[0] as { tenantId: string; documentId: string; versionId: string };
+  await q(
+    'UPDATE lore.documents SET active_version_id = $1, latest_version = 1, chunk_count = $2 WHERE id = $3',
+    [made.versionId, chunks, made.documentId],
+  );
+  return made;
+}
+
 const ROWS_PER_INSERT = 500;
 
 /**
@@ -128,27 +169,7 @@ export async function loadSyntheticTenants(
   if (opts.rebuildIndex && indexDef) await q('DROP INDEX lore.chunks_embedding_hnsw_idx');
   const tenants: SyntheticTenant[] = [];
   for (const spec of specs) {
-    // The tenant first, in a statement of its own: its default collection is made by a trigger, and a
-    // document inserted in the same statement could not see it yet (one snapshot per statement).
-    const { rows: made } = await q(
-      `INSERT INTO lore.tenants (slack_team_id, name, plan_id) VALUES ($1, $1, 'business') RETURNING id`,
-      [spec.name],
-    );
-    const { rows } = await q(
-      `WITH d AS (INSERT INTO lore.documents (tenant_id, title, source_name, status)
-                  VALUES ($1, 'Synthetic', 'synthetic.md', 'ready') RETURNING id, tenant_id),
-            v AS (INSERT INTO lore.document_versions (tenant_id, document_id, version, checksum_sha256, byte_size,
-                    media_type, blob_key, status)
-                  SELECT tenant_id, id, 1, repeat('0', 64), 0, 'text/markdown', 'synthetic', 'ready' FROM d
-                  RETURNING id, document_id, tenant_id)
-       SELECT tenant_id AS "tenantId", document_id AS "documentId", id AS "versionId" FROM v`,
-      [made[0]?.id],
-    );
-    const { tenantId, documentId, versionId } = rows[0] as Record<string, string>;
-    await q(
-      'UPDATE lore.documents SET active_version_id = $1, latest_version = 1, chunk_count = $2 WHERE id = $3',
-      [versionId, spec.size, documentId],
-    );
+    const { tenantId, documentId, versionId } = await createSyntheticDocument(db, spec.name, spec.size);
     const space = createVectorSpace(spec.seed, spec.size);
     for (let offset = 0; offset < spec.size; offset += ROWS_PER_INSERT) {
       const n = Math.min(ROWS_PER_INSERT, spec.size - offset);
@@ -163,7 +184,7 @@ export async function loadSyntheticTenants(
       );
     }
     opts.onProgress?.(`loaded ${spec.name}: ${spec.size} chunks`);
-    tenants.push({ id: tenantId as string, size: spec.size, space });
+    tenants.push({ id: tenantId, size: spec.size, space });
   }
   if (opts.rebuildIndex && indexDef) {
     const started = performance.now();

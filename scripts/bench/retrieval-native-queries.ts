@@ -1,0 +1,104 @@
+import type { Database } from '../../src/infra/db/database.js';
+import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { searchableQuestion } from '../../src/knowledge/retrieval/question-terms.js';
+import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
+import { expandQuery } from '../../src/knowledge/retrieval/synonyms.js';
+import { seededRandom, vectorText } from '../../tests/support/synthetic-chunks.js';
+import { quantile } from './load.js';
+import type { CorpusTenant } from './native-corpus.js';
+import { questionText } from './synthetic-text.js';
+
+/** Ids of the 10 nearest chunks of the tenant by exact distance: the vector baseline (as retrieval.bench.ts). */
+function exactVector(db: Database, tenantId: string, vector: string): Promise<string[]> {
+  return withTransaction(db, async (c) => {
+    const { rows } = await c.query<{ id: string }>(
+      `WITH mine AS MATERIALIZED (SELECT id, embedding FROM lore.chunks WHERE tenant_id = $1)
+       SELECT id::text AS id FROM mine ORDER BY embedding <=> $2::halfvec, id LIMIT 10`,
+      [tenantId, vector],
+    );
+    return rows.map((r) => r.id);
+  });
+}
+
+/**
+ * The hybrid baseline: lore.hybrid_search with the arguments searchKnowledge passes (same question text,
+ * synonyms, mode, weights, k), under the same RLS, but `p_exact_below` past any tenant's size, so the
+ * vector list is exact. Only the vector path differs from Lore's call.
+ */
+function exactHybrid(db: Database, tenantId: string, question: string, vector: string): Promise<string[]> {
+  return withTenant(db, tenantId, async (c) => {
+    const { rows } = await c.query<{ id: string }>(
+      `SELECT chunk_id::text AS id FROM lore.hybrid_search(p_tenant => $1, p_query => $2,
+         p_embedding => $3::halfvec, p_k => 10, p_full_text_weight => 1, p_semantic_weight => 1, p_rrf_k => 60,
+         p_full_text_mode => 'all_then_any', p_exact_below => 2147483647)`,
+      [tenantId, expandQuery(searchableQuestion(question)), vector],
+    );
+    return rows.map((r) => r.id);
+  });
+}
+
+/** Lore's own call, as the answer step makes it: searchKnowledge under withTenant (query '' = vector half). */
+function lore(db: Database, tenantId: string, query: string, embedding: number[]): Promise<string[]> {
+  return withTenant(db, tenantId, async (c) => {
+    const { hits } = await searchKnowledge(c, tenantId, { query, embedding, k: 10 });
+    return hits.map((h) => h.chunkId);
+  });
+}
+
+const KINDS = ['exactVector', 'loreVector', 'exactHybrid', 'loreHybrid'] as const;
+type Kind = (typeof KINDS)[number];
+
+export interface TenantMeasurement {
+  vectorRecall: number;
+  hybridRecall: number;
+  /** Sorted latencies in ms per kind. */
+  times: Record<Kind, number[]>;
+  p: (kind: Kind, q: number) => number;
+}
+
+/**
+ * `queries` fresh questions about the tenant's topics (a vector drawn from its space, three words of that
+ * vector's topic). Each runs four ways; the order rotates per question so caching favours none.
+ */
+export async function measureTenant(
+  db: Database,
+  t: CorpusTenant,
+  queries: number,
+): Promise<TenantMeasurement> {
+  const times = Object.fromEntries(KINDS.map((k) => [k, [] as number[]])) as Record<Kind, number[]>;
+  const words = seededRandom(0xa5c ^ t.size);
+  let vectorFound = 0;
+  let hybridFound = 0;
+  for (let i = 0; i < queries; i++) {
+    const { vector, topic } = t.space.draw();
+    const question = questionText(topic, words);
+    const text = vectorText(vector);
+    const embedding = Array.from(vector);
+    const run: Record<Kind, () => Promise<string[]>> = {
+      exactVector: () => exactVector(db, t.id, text),
+      loreVector: () => lore(db, t.id, '', embedding),
+      exactHybrid: () => exactHybrid(db, t.id, question, text),
+      loreHybrid: () => lore(db, t.id, question, embedding),
+    };
+    const got = {} as Record<Kind, string[]>;
+    for (let j = 0; j < KINDS.length; j++) {
+      const kind = KINDS[(i + j) % KINDS.length] as Kind;
+      const t0 = performance.now();
+      got[kind] = await run[kind]();
+      times[kind].push(performance.now() - t0);
+    }
+    const overlap = (truth: string[], found: string[]) => {
+      const set = new Set(truth);
+      return found.filter((id) => set.has(id)).length;
+    };
+    vectorFound += overlap(got.exactVector, got.loreVector);
+    hybridFound += overlap(got.exactHybrid, got.loreHybrid);
+  }
+  for (const k of KINDS) times[k].sort((a, b) => a - b);
+  return {
+    vectorRecall: vectorFound / (queries * 10),
+    hybridRecall: hybridFound / (queries * 10),
+    times,
+    p: (kind, q) => quantile(times[kind], q),
+  };
+}

@@ -1,0 +1,136 @@
+import { loadavg } from 'node:os';
+import { benchBaseUrl, benchDatabase } from './bench-database.js';
+import { buildIndex, indexDefinitions, loadCorpus } from './native-corpus.js';
+import { measureIngestion } from './native-ingest.js';
+import { type BenchRow, reportBench } from './report.js';
+import { measureTenant } from './retrieval-native-queries.js';
+
+/**
+ * retrieval.bench.ts on native PostgreSQL + pgvector shaped like Supabase (pgvector in `extensions`,
+ * non-superuser owner), at sizes PGlite cannot reach. Per size, one database of its own (copied from
+ * BENCH_DATABASE_URL, else TEST_DATABASE_URL, migrated, dropped at the end): 100 small tenants and one
+ * large one holding half the chunks, loaded in bulk without the HNSW and full-text indexes, which are then
+ * built with the migrations' definitions. For the large and one small tenant: recall@10 and latency of
+ * searchKnowledge's vector half against exact search, and of the hybrid (BM25 + vector) call against the
+ * same SQL function with an exact vector list; then Lore's ingestion write path on a sample.
+ *
+ * Env: BENCH_RETRIEVAL_NATIVE_SIZES (default 100000; 10,200 to 2,000,000 each),
+ * BENCH_RETRIEVAL_NATIVE_QUERIES (50 per tenant), BENCH_RETRIEVAL_NATIVE_INGEST (2,000 chunks),
+ * BENCH_RETRIEVAL_NATIVE_BUDGET_S (3,600 s per size: past it the run stops with an error).
+ */
+if (!benchBaseUrl()) {
+  process.stdout.write(
+    'retrieval-native: skipped (needs BENCH_DATABASE_URL or TEST_DATABASE_URL: bash scripts/ci/prepare-native-postgres.sh)\n',
+  );
+  process.exit(0);
+}
+const env = (name: string, fallback: string) => process.env[name]?.trim() || fallback;
+const sizes = env('BENCH_RETRIEVAL_NATIVE_SIZES', '100000').split(',').map(Number);
+const QUERIES = Number(env('BENCH_RETRIEVAL_NATIVE_QUERIES', '50'));
+const INGEST = Number(env('BENCH_RETRIEVAL_NATIVE_INGEST', '2000'));
+const BUDGET_MS = Number(env('BENCH_RETRIEVAL_NATIVE_BUDGET_S', '3600')) * 1000;
+// Bounded in count: 100 small tenants need 100 chunks each at least; 2M chunks is ~6 GB of halfvecs.
+for (const n of sizes) {
+  if (!Number.isInteger(n) || n < 10_200 || n > 2_000_000) {
+    throw new Error(`BENCH_RETRIEVAL_NATIVE_SIZES: ${n} is not a whole number from 10200 to 2000000`);
+  }
+}
+const log = (m: string) =>
+  process.stderr.write(
+    `  [retrieval-native] ${m} (load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})\n`,
+  );
+const seconds = (since: number) => (performance.now() - since) / 1000;
+// pgvector keeps the graph in maintenance_work_mem while it fits (~4 KB per 1536-d halfvec with m 16):
+// 6 KB per row leaves room, between 1 GB and 8 GB. Set on the build's own connection only.
+const workMem = (rows: number) => `${Math.min(8192, Math.max(1024, Math.ceil((rows * 6) / 1024)))}MB`;
+
+const rows: BenchRow[] = [];
+for (const total of sizes) {
+  const deadline = performance.now() + BUDGET_MS;
+  const database = await benchDatabase({ prefix: 'lore_bench_retr_' });
+  if (!database) throw new Error('unreachable: the base URL was checked above');
+  const { db } = database;
+  const k = `${total / 1000}k`;
+  try {
+    const defs = await indexDefinitions(db);
+    for (const name of defs.keys()) await db.pool.query(`DROP INDEX lore.${name}`);
+    const perSmall = Math.max(1, Math.round(total / 2 / 100));
+    const specs = [
+      { name: 'large', size: total - perSmall * 100, seed: 2 },
+      ...Array.from({ length: 100 }, (_, i) => ({ name: `small-${i}`, size: perSmall, seed: 100 + i })),
+    ];
+    log(`${k}: loading into ${database.name}`);
+    const loadStarted = performance.now();
+    const tenants = await loadCorpus(db, specs, { deadline, onProgress: log });
+    const loadSeconds = seconds(loadStarted);
+    log(
+      `${k}: ${total} chunks loaded in ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(0)}/s)`,
+    );
+    const build = (name: string) =>
+      buildIndex(db, defs.get(name) as string, {
+        maintenanceWorkMem: workMem(total),
+        timeoutMs: deadline - performance.now(),
+      });
+    const ftsSeconds = await build('chunks_fts_idx');
+    log(`${k}: full-text GIN index built in ${ftsSeconds.toFixed(0)} s`);
+    const hnswSeconds = await build('chunks_embedding_hnsw_idx');
+    log(`${k}: HNSW index built in ${hnswSeconds.toFixed(0)} s (maintenance_work_mem ${workMem(total)})`);
+    // lore.hybrid_search sizes its exact-search threshold from pg_class.reltuples: let it see the load.
+    await db.pool.query('ANALYZE lore.chunks');
+    rows.push({
+      metric: `${k} HNSW build s (baseline: bulk load s)`,
+      baseline: loadSeconds,
+      lore: hnswSeconds,
+    });
+    for (const [label, t] of [
+      ['large', tenants[0]],
+      ['small', tenants[1]],
+    ] as const) {
+      if (!t) continue;
+      if (performance.now() > deadline) throw new Error('run past its time budget before the queries');
+      const m = await measureTenant(db, t, QUERIES);
+      const name = `${k} ${label} (${t.size})`;
+      rows.push(
+        { metric: `${name} vector recall@10`, baseline: 1, lore: m.vectorRecall },
+        { metric: `${name} vector p50 ms`, baseline: m.p('exactVector', 0.5), lore: m.p('loreVector', 0.5) },
+        {
+          metric: `${name} vector p95 ms`,
+          baseline: m.p('exactVector', 0.95),
+          lore: m.p('loreVector', 0.95),
+        },
+        { metric: `${name} hybrid recall@10`, baseline: 1, lore: m.hybridRecall },
+        { metric: `${name} hybrid p50 ms`, baseline: m.p('exactHybrid', 0.5), lore: m.p('loreHybrid', 0.5) },
+        {
+          metric: `${name} hybrid p95 ms`,
+          baseline: m.p('exactHybrid', 0.95),
+          lore: m.p('loreHybrid', 0.95),
+        },
+      );
+      log(
+        `${name}: recall@10 vector ${m.vectorRecall.toFixed(3)}, hybrid ${m.hybridRecall.toFixed(3)}; ` +
+          `hybrid p50/p95 ${m.p('loreHybrid', 0.5).toFixed(1)}/${m.p('loreHybrid', 0.95).toFixed(1)} ms`,
+      );
+    }
+    if (INGEST > 0) {
+      const rate = await measureIngestion(db, INGEST);
+      rows.push({
+        metric: `${k} ingest chunks/s (baseline: bulk load)`,
+        baseline: total / loadSeconds,
+        lore: rate,
+      });
+      log(`${k}: Lore's write path stored ${INGEST} chunks at ${rate.toFixed(0)}/s`);
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+reportBench({
+  name: 'retrieval-native',
+  description:
+    `searchKnowledge (vector half and hybrid) vs exact search (baseline), ${QUERIES} queries per tenant, ` +
+    'native PostgreSQL + pgvector',
+  rows,
+});

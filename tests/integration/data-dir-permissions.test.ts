@@ -39,5 +39,5 @@ describe('DATA_DIR is private to the user running Lore (M5)', () => {
     } finally {
       await app.cleanup();
     }
-  });
+  }, 120_000); // This boot runs initdb and every migration (no snapshot, on purpose): the slowest start there is.
 });

@@ -95,7 +95,9 @@ describe('row-level security (queries run as the app role, not the superuser)', 
   it("lore.full_text_chunk_ids (SECURITY DEFINER, bypasses RLS for the GIN index) returns only the current tenant's chunk ids", async () => {
     // The same phrase in both tenants, and a word only B has.
     const own = await withTenant(db, a.id, async (c) => {
-      await storeSearchableDocument(c, a.id, 'A fence', [{ content: 'The zanzibar fence is painted green.' }]);
+      await storeSearchableDocument(c, a.id, 'A fence', [
+        { content: 'The zanzibar fence is painted green.' },
+      ]);
       return (await c.query<{ id: string }>('SELECT id FROM lore.chunks ORDER BY id')).rows.map((r) => r.id);
     });
     const theirs = await withTenant(db, b.id, async (c) => {
@@ -122,7 +124,8 @@ describe('row-level security (queries run as the app role, not the superuser)', 
     // Outside withTenant (no app.tenant_id), nothing at all.
     const outside = await withTransaction(db, async (c) => {
       await c.query(`SET LOCAL ROLE ${APP_ROLE}`);
-      return (await c.query(`SELECT id FROM lore.full_text_chunk_ids(to_tsquery('english', 'zanzibar'))`)).rows;
+      return (await c.query(`SELECT id FROM lore.full_text_chunk_ids(to_tsquery('english', 'zanzibar'))`))
+        .rows;
     });
     expect(outside).toEqual([]);
     // No tenant argument to forge, its search_path pinned, and only lore_app (not PUBLIC) may execute it.

@@ -110,7 +110,8 @@ DECLARE
   -- The full-text candidates come from lore.full_text_chunk_ids (see above) when the tenant searched is the
   -- one the transaction acts for, as it always is in the app (withTenant). Otherwise (the owner calling
   -- for some tenant outside withTenant) they are found here, under the caller's own rights.
-  v_fenced CONSTANT boolean := p_tenant IS NOT NULL AND p_tenant = lore.current_tenant_id();
+  -- coalesce: outside withTenant current_tenant_id() is NULL, and NULL would disable both branches.
+  v_fenced CONSTANT boolean := coalesce(p_tenant = lore.current_tenant_id(), false);
   -- BM25 term-frequency saturation and length normalisation (Anserini's defaults, see above).
   v_scoped CONSTANT boolean := p_collections IS NOT NULL;
   v_k1 CONSTANT double precision := 0.9;

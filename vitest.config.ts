@@ -10,9 +10,9 @@ const shared = {
 
 export default defineConfig({
   test: {
-    // Two files at once on this 2-core machine (vitest's default is cores − 1): most files spend much of
-    // their time waiting on child processes, sockets and timers, so the second core is not left idle.
-    maxWorkers: 2,
+    // One file at a time (vitest's default on 2 cores). Two at once (`--maxWorkers=2`) measured 411–442 s
+    // instead of ~650 on PGlite, but surfaced timing races in tests: two are fixed, one (an app that did not
+    // stop within 60 s after slack-install.test.ts) is not understood yet, so it is not the default.
     projects: [
       {
         // Pure logic with no database, server or module-level state to leak: one module graph per worker,

@@ -85,7 +85,6 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<Migra
     if (pending.length === 0) return applied;
     // A database or role that cannot take every migration is refused before the first one runs.
     await checkMigrationRequirements(client);
-    await loadPgvector(client);
     await inLockedTransaction(client, () => client.query(ENSURE_HISTORY));
     for (const migration of pending) {
       const sql = await readFile(migration.file, 'utf8');
@@ -97,6 +96,9 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<Migra
             [migration.version],
           );
           if (done.rowCount) return false;
+          // In every transaction, not once per session: behind a transaction-mode pooler each transaction
+          // may run on another server connection, one that has not loaded pgvector's settings yet.
+          await loadPgvector(client);
           await client.query(sql);
           await client.query(
             'INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES ($1, $2, $3)',

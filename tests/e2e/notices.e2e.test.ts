@@ -117,6 +117,8 @@ describe('notices in the dashboard (headless Chromium, real server): banners, th
     await page.getByRole('button', { name: 'Announce' }).click();
     await page.getByText('Announcement created.').waitFor();
     const rows = page.locator('.announcement-list li');
+    // The notice shows before the list is fetched again: wait for the new row, then count.
+    await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
     await screenshot(page, 'operator-announcements', 'laptop');
 

@@ -4,9 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
 import {
-  benchDatabase,
   dropQueue,
   installWorkspaces,
   runTeamPrefix,

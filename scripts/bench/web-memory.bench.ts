@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
 import { signedMention } from './slack-events.js';
 import {
-  benchDatabase,
   dropQueue,
   installWorkspaces,
   runTeamPrefix,

@@ -151,6 +151,3 @@ export async function dropQueue(redisUrl: string, queueName: string): Promise<vo
   }
   await connection.quit();
 }
-
-// Moved to bench-database.ts (the retrieval benchmark uses it too); re-exported for the web benchmarks.
-export { benchDatabase } from './bench-database.js';

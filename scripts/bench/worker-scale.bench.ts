@@ -6,10 +6,10 @@ import { Redis } from 'ioredis';
 import { DEFAULT_CONCURRENCY } from '../../src/infra/queue/job-queue.js';
 import { startFakeOpenAi } from '../fake-openai-server.js';
 import { startSlackStandIn } from '../slack-stand-in.js';
+import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
 import { signedMention } from './slack-events.js';
 import {
-  benchDatabase,
   dropQueue,
   runTeamPrefix,
   startWebProcess,

@@ -2,14 +2,13 @@ import type { ChunkDto } from '../contracts/documents.contract.js';
 import type { DbClient } from '../infra/db/database.js';
 import { activateVersion } from './documents.repo.js';
 import type { ChunkDraft } from './ingestion/chunk.js';
+import { toVectorLiteral } from './retrieval/hybrid-search.repo.js';
 
 /** A chunk ready to store: the chunker's draft plus its embedding (null when no provider is configured). */
 export type ChunkToStore = ChunkDraft & { embedding: number[] | null };
 
 // Rows per INSERT: large enough to amortise round trips, small enough to keep one statement's text modest.
 const BATCH = 250;
-
-const toVectorLiteral = (v: number[] | null) => (v ? `[${v.join(',')}]` : null);
 
 /**
  * Makes `versionId` the searchable version of its document: deletes the old chunks and inserts the new
@@ -50,7 +49,7 @@ export async function replaceDocumentChunks(
         batch.map((ch) => ch.content),
         batch.map((ch) => ch.tokenCount),
         p.embeddingModel,
-        batch.map((ch) => toVectorLiteral(ch.embedding)),
+        batch.map((ch) => (ch.embedding ? toVectorLiteral(ch.embedding) : null)),
       ],
     );
   }

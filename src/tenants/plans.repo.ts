@@ -1,17 +1,11 @@
 import type { PlanDetailsDto } from '../contracts/plans.contract.js';
 import type { DbClient } from '../infra/db/database.js';
 
-/** A tenant's effective limits: its plan's, with per-tenant quota overrides applied. */
-export interface PlanLimits {
-  planId: string;
-  monthlyTokenQuota: number;
-  monthlyQuestionQuota: number;
-  tenantRatePerMinute: number;
-  userRatePerMinute: number;
-  maxFileBytes: number;
-  maxDocuments: number;
-  maxChunks: number;
-}
+/**
+ * A tenant's effective limits: its plan's (the same fields the plan page shows), with per-tenant quota
+ * overrides applied.
+ */
+export type PlanLimits = Omit<PlanDetailsDto, 'id' | 'name'> & { planId: string };
 
 /** Reads the current tenant's limits (call inside withTenant). */
 export async function getPlanLimits(c: DbClient): Promise<PlanLimits> {

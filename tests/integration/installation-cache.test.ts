@@ -4,16 +4,12 @@ import { loadConfig } from '../../src/config.js';
 import { createCipherBox } from '../../src/infra/crypto/cipher-box.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
-import type { KeyValueStore } from '../../src/infra/redis/key-value-store.js';
-import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
-import { createRedisStore } from '../../src/infra/redis/redis-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createTenantServices, type TenantServices } from '../../src/tenants/tenant-services.js';
 import { buildInstallation } from '../support/factories.js';
-import { testRedisUrl } from '../support/redis.js';
+import { type StorePair, storePairs } from '../support/redis.js';
 import { createTestDatabase } from '../support/test-db.js';
 
-const redisUrl = testRedisUrl();
 const logger = createLogger({ level: 'silent' });
 const cipher = createCipherBox(loadConfig({ NODE_ENV: 'test' }).encryptionKeys);
 
@@ -25,7 +21,7 @@ const installFor = (teamId: string, token: string) =>
     user: { id: 'U1234' },
   });
 
-function cacheSuite(makeKvs: () => { a: KeyValueStore; b: KeyValueStore; close(): Promise<void> }) {
+function cacheSuite(makeKvs: () => StorePair) {
   let db: Database;
   let kvs: ReturnType<typeof makeKvs>;
   let a: TenantServices;
@@ -89,24 +85,8 @@ function cacheSuite(makeKvs: () => { a: KeyValueStore; b: KeyValueStore; close()
   });
 }
 
-describe('installation cache (in memory: two caches on one bus)', () => {
-  cacheSuite(() => {
-    const kv = createMemoryStore({ logger });
-    return { a: kv, b: kv, close: () => kv.close() };
-  });
-});
-
-describe.skipIf(!redisUrl)('installation cache (Redis: two processes)', () => {
-  cacheSuite(() => {
-    const a = createRedisStore(redisUrl as string, { logger });
-    const b = createRedisStore(redisUrl as string, { logger });
-    return {
-      a,
-      b,
-      async close() {
-        await a.close();
-        await b.close();
-      },
-    };
-  });
-});
+for (const pair of storePairs()) {
+  describe.skipIf(!pair.make)(`installation cache (${pair.name})`, () =>
+    cacheSuite(pair.make as () => StorePair),
+  );
+}

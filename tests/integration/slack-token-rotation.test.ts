@@ -7,8 +7,6 @@ import type { Database } from '../../src/infra/db/database.js';
 import { createMetrics } from '../../src/infra/metrics.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import type { KeyValueStore } from '../../src/infra/redis/key-value-store.js';
-import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
-import { createRedisStore } from '../../src/infra/redis/redis-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/slack-app.js';
 import { tokenContext } from '../../src/tenants/installations/installation-record.js';
@@ -17,14 +15,13 @@ import {
   TOKEN_REFRESH_WINDOW_MS,
 } from '../../src/tenants/installations/token-refresh.job.js';
 import { createTenantServices, type TenantServices } from '../../src/tenants/tenant-services.js';
-import { testRedisUrl } from '../support/redis.js';
+import { type StorePair, storePairs } from '../support/redis.js';
 import { SLACK_API, SLACK_ENV, slackFixture } from '../support/slack.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 const rotation = slackFixture('oauth-v2-access-success').withTokenRotation.payload;
 const config = loadConfig({ NODE_ENV: 'test', ...SLACK_ENV });
 const logger = createLogger({ level: 'silent' });
-const redisUrl = testRedisUrl();
 
 /** One Lore process: its own caches and Slack app over the shared database and key-value service. */
 interface Stack {
@@ -101,7 +98,7 @@ function nockRefresh() {
   return { spent, refreshed };
 }
 
-function rotationSuite(makeKvs: () => { a: KeyValueStore; b: KeyValueStore; close(): Promise<void> }) {
+function rotationSuite(makeKvs: () => StorePair) {
   let db: Database;
   let kvs: ReturnType<typeof makeKvs>;
   let a: Stack;
@@ -195,24 +192,8 @@ function rotationSuite(makeKvs: () => { a: KeyValueStore; b: KeyValueStore; clos
   });
 }
 
-describe('token rotation with the in-memory store (one process, concurrent requests)', () => {
-  rotationSuite(() => {
-    const kv = createMemoryStore({ logger });
-    return { a: kv, b: kv, close: () => kv.close() };
-  });
-});
-
-describe.skipIf(!redisUrl)('token rotation with Redis (two processes)', () => {
-  rotationSuite(() => {
-    const a = createRedisStore(redisUrl as string, { logger });
-    const b = createRedisStore(redisUrl as string, { logger });
-    return {
-      a,
-      b,
-      async close() {
-        await a.close();
-        await b.close();
-      },
-    };
-  });
-});
+for (const pair of storePairs()) {
+  describe.skipIf(!pair.make)(`token rotation (${pair.name})`, () =>
+    rotationSuite(pair.make as () => StorePair),
+  );
+}

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.js';
-import { launchBrowser, openContext, screenshot } from './support/browser.js';
+import { devSignIn, launchBrowser, openContext, screenshot } from './support/browser.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -22,9 +22,7 @@ describe('collection settings in the dashboard (headless Chromium, real server)'
   });
 
   it('adds a collection, maps a channel to it with instructions, and refuses to delete it while the channel uses it', async () => {
-    await page.goto('/app/sign-in');
-    await page.getByRole('button', { name: /Dev sign-in/ }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await devSignIn(page);
     await page.getByRole('link', { name: /Collections/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Collections' }).waitFor();
     // The demo workspace is not installed in Slack: the picker says why it shows no names.

@@ -1,7 +1,7 @@
 import type { Browser, FileChooser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.js';
-import { launchBrowser, openContext } from './support/browser.js';
+import { devSignIn, launchBrowser, openContext } from './support/browser.js';
 import { focused, tabTo } from './support/keyboard.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -39,9 +39,7 @@ describe('the dashboard with the keyboard alone (headless Chromium, real server)
     // Listening from the start turns on Playwright's file-chooser interception long before any key press:
     // waiting for the event only at the press raced it (the chooser sometimes opened un-intercepted).
     page.on('filechooser', (c) => choosers.push(c));
-    await page.goto('/app/sign-in');
-    await page.getByRole('button', { name: /Dev sign-in/ }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await devSignIn(page);
   });
   afterAll(async () => {
     await browser?.close();

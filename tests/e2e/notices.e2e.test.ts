@@ -6,7 +6,7 @@ import { createAnnouncement } from '../../src/tenants/notices/announcements.serv
 import { claimQuotaWarning } from '../../src/usage/quota-warnings.repo.js';
 import { monthKey } from '../../src/usage/quota-warnings.service.js';
 import { startTestApp } from '../support/test-app.js';
-import { launchBrowser, openContext, screenshot } from './support/browser.js';
+import { devSignIn, launchBrowser, openContext, screenshot } from './support/browser.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -62,9 +62,7 @@ describe('notices in the dashboard (headless Chromium, real server): banners, th
   });
 
   it('shows the reinstall, limit and maintenance banners above the page; the announcement can be dismissed for good', async () => {
-    await page.goto('/app/sign-in');
-    await page.getByRole('button', { name: /Dev sign-in/ }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await devSignIn(page);
 
     const broken = banner('Lore has lost access to Slack');
     await broken.waitFor();

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '../support/factories.js';
 import { startTestApp } from '../support/test-app.js';
-import { launchBrowser, openContext, screenshot } from './support/browser.js';
+import { devSignIn, launchBrowser, openContext, screenshot } from './support/browser.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -16,9 +16,7 @@ describe('API keys, retention, audit export and the health view in the dashboard
     app = await startTestApp();
     browser = await launchBrowser();
     ({ page, problems } = await openContext(browser, app.url, 'laptop'));
-    await page.goto('/app/sign-in');
-    await page.getByRole('button', { name: /Dev sign-in/ }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await devSignIn(page);
   });
   afterAll(async () => {
     await browser?.close();

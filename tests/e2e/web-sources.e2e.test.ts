@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.js';
 import { html, htmlPage, startWebSite } from '../support/web-site.js';
-import { launchBrowser, openContext, screenshot } from './support/browser.js';
+import { devSignIn, launchBrowser, openContext, screenshot } from './support/browser.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -36,9 +36,7 @@ describe('followed web pages in the dashboard (headless Chromium, real server an
   });
 
   it('adds a sitemap, lists it once with its last fetch, and stops following it while its pages stay', async () => {
-    await page.goto('/app/sign-in');
-    await page.getByRole('button', { name: /Dev sign-in/ }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await devSignIn(page);
     await page
       .getByRole('link', { name: /Documents/ })
       .first()

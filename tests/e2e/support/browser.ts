@@ -71,3 +71,10 @@ export async function screenshot(page: Page, name: string, viewport: ViewportNam
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${viewport}.png`), fullPage: true });
 }
+
+/** Signs in as the demo workspace's admin (the embedded default's dev sign-in) and waits for the Overview. */
+export async function devSignIn(page: Page): Promise<void> {
+  await page.goto('/app/sign-in');
+  await page.getByRole('button', { name: /Dev sign-in/ }).click();
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+}

@@ -14,6 +14,7 @@ import type { NewInstallation } from '../../src/tenants/installations/installati
 import { tokenContext } from '../../src/tenants/installations/installation-record.js';
 import { openAiKeyContext } from '../../src/tenants/settings/settings.service.js';
 import { createTenantServices, type TenantServices } from '../../src/tenants/tenant-services.js';
+import { buildInstallation } from '../support/factories.js';
 import { slackFixture } from '../support/slack.js';
 import { createTestDatabase } from '../support/test-db.js';
 
@@ -25,23 +26,12 @@ const kv = createMemoryStore({ logger });
 const queue = createMemoryQueue({ logger });
 
 function install(teamId: string, withUser: boolean): NewInstallation {
-  return {
+  return buildInstallation({
     teamId,
     teamName: teamId,
-    enterpriseId: null,
-    enterpriseName: null,
-    enterpriseUrl: null,
-    isEnterpriseInstall: false,
     appId: rotation.app_id,
-    tokenType: 'bot',
-    authVersion: 'v2',
-    metadata: null,
-    incomingWebhook: null,
     bot: {
-      id: 'B1',
       userId: rotation.bot_user_id,
-      scopes: ['chat:write'],
-      token: `xoxb-${teamId}`,
       refreshToken: rotation.refresh_token,
       expiresAt: new Date(Date.now() + 3_600_000),
     },
@@ -50,7 +40,7 @@ function install(teamId: string, withUser: boolean): NewInstallation {
       scopes: withUser ? ['chat:write'] : [],
       tokens: withUser ? { token: `xoxp-${teamId}` } : null,
     },
-  };
+  });
 }
 
 const servicesWith = (db: Database, cipher: CipherBox) =>

@@ -15,6 +15,7 @@ import {
   TOKEN_REFRESH_WINDOW_MS,
 } from '../../src/tenants/installations/token-refresh.job.js';
 import { createTenantServices, type TenantServices } from '../../src/tenants/tenant-services.js';
+import { buildInstallation } from '../support/factories.js';
 import { type StorePair, storePairs } from '../support/redis.js';
 import { SLACK_API, SLACK_ENV, slackFixture } from '../support/slack.js';
 import { createTestDatabase } from '../support/test-db.js';
@@ -54,28 +55,22 @@ async function stack(db: Database, kv: KeyValueStore): Promise<Stack> {
 
 /** Stores a rotated-token install (the documented reply) whose bot token expires in `expiresInMs`. */
 async function installRotating(s: Stack, teamId: string, expiresInMs: number) {
-  return s.tenants.installations.store({
-    teamId,
-    teamName: rotation.team.name,
-    enterpriseId: null,
-    enterpriseName: null,
-    enterpriseUrl: null,
-    isEnterpriseInstall: false,
-    appId: rotation.app_id,
-    tokenType: 'bot',
-    authVersion: 'v2',
-    metadata: null,
-    incomingWebhook: null,
-    bot: {
-      id: 'B0KRQLJ9H',
-      userId: rotation.bot_user_id,
-      scopes: rotation.scope.split(','),
-      token: rotation.access_token,
-      refreshToken: rotation.refresh_token,
-      expiresAt: new Date(Date.now() + expiresInMs),
-    },
-    user: { id: rotation.authed_user.id, scopes: [], tokens: null },
-  });
+  return s.tenants.installations.store(
+    buildInstallation({
+      teamId,
+      teamName: rotation.team.name,
+      appId: rotation.app_id,
+      bot: {
+        id: 'B0KRQLJ9H',
+        userId: rotation.bot_user_id,
+        scopes: rotation.scope.split(','),
+        token: rotation.access_token,
+        refreshToken: rotation.refresh_token,
+        expiresAt: new Date(Date.now() + expiresInMs),
+      },
+      user: { id: rotation.authed_user.id },
+    }),
+  );
 }
 
 /** Fakes the refresh: the first call succeeds with new tokens, any later call fails as a spent token would. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Qrels } from './metrics.js';
 
@@ -45,7 +45,16 @@ async function readJsonl<T>(file: string): Promise<T[]> {
 
 /** `corpus.jsonl`, or its parts `corpus-NN-of-NN.jsonl` in order. */
 async function corpusFiles(dir: string): Promise<string[]> {
-  if (existsSync(path.join(dir, 'corpus.jsonl'))) return [path.join(dir, 'corpus.jsonl')];
+  const single = path.join(dir, 'corpus.jsonl');
+  if (existsSync(single)) {
+    // A checkout without symbolic links stores a link (the held-out sets' corpus.jsonl) as a file holding
+    // its target's path: follow it.
+    const file = await open(single, 'r');
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(1024), 0, 1024, 0).finally(() => file.close());
+    const head = buffer.toString('utf8', 0, bytesRead).trim();
+    if (bytesRead < 1024 && !head.includes('\n') && head.endsWith('.jsonl')) return [path.resolve(dir, head)];
+    return [single];
+  }
   const parts = (await readdir(dir)).filter((f) => /^corpus-\d+-of-\d+\.jsonl$/.test(f)).sort();
   if (parts.length === 0) throw new Error(`${dir} has no corpus.jsonl (or corpus-NN-of-NN.jsonl parts)`);
   return parts.map((f) => path.join(dir, f));

@@ -1,4 +1,5 @@
 import { aiError } from '../errors.js';
+import { snippetsFitAnswerType } from '../knowledge/retrieval/answer-type.js';
 import { querySnippet } from '../knowledge/retrieval/snippets.js';
 import { holdBackMarker, isAbstention } from './abstention.js';
 import type {
@@ -130,9 +131,20 @@ export async function answerQuestion(
   }
   if (!provider) {
     const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
+    const snippets = top.map((p) => querySnippet(input.question, p.content));
+    // What the member would see must hold the kind of thing asked for ("how many…": a count of it).
+    if (!snippetsFitAnswerType(input.question, snippets)) {
+      return {
+        outcome: 'no_sources',
+        text: NO_SOURCES_TEXT,
+        sources: [],
+        usage: none,
+        trace: trace('retrieval'),
+      };
+    }
     const text = [
       '_No AI model is set up for this workspace, so here are the most relevant passages from your documents:_',
-      ...top.map((p, i) => `>${querySnippet(input.question, p.content)} [${i + 1}]`),
+      ...snippets.map((s, i) => `>${s} [${i + 1}]`),
     ].join('\n\n');
     await onDelta(text);
     return {

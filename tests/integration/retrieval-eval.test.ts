@@ -30,7 +30,7 @@ const SETS = [
       // Judged by document for this set (it names no answer text): a passage of a relevant document.
       shownNoModel: 0.7,
       falseIdkNoModel: 0.3,
-      abstainedNoModel: 0.74,
+      abstainedNoModel: 0.8,
       inPromptWithModel: 0.9,
       declinedBeforeModel: 0.05,
     },
@@ -45,7 +45,7 @@ const SETS = [
       hybridNdcgAt10: 0.88,
       shownNoModel: 0.78,
       falseIdkNoModel: 0.15,
-      abstainedNoModel: 0.75,
+      abstainedNoModel: 0.78,
       inPromptWithModel: 0.95,
       declinedBeforeModel: 0.05,
     },

@@ -176,6 +176,15 @@ describe('answerQuestion', () => {
     expect(r.usage.keySource).toBe('none');
   });
 
+  it('without a model, declines a "how many" question when no quoted passage counts what it asks about', async () => {
+    const r = await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true }, null), {
+      ...input,
+      question: 'How many employees does the company have?',
+    });
+    expect(r).toMatchObject({ outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [] });
+    expect(r.trace?.declinedBy).toBe('retrieval');
+  });
+
   it('sends the sources, the rules and the thread to the model, with admin instructions after the rules', async () => {
     const model = scriptedModel(['Yes [1].']);
     await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true }, model), {

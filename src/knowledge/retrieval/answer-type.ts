@@ -1,0 +1,97 @@
+import { splitSentences } from '../ingestion/sentences.js';
+import { readWords } from './synonyms.js';
+import { words } from './words.js';
+
+/**
+ * Answer-type checking (classic question answering) for the no-model gate: what a question asks for sets what
+ * its answer must contain. Only counting is enforced: "how many employees does Kestrel have?" is answered by a
+ * number counting employees ("120 employees", "a team of 14 people"), so quoted passages that mention employees
+ * but count none of them do not answer it. The other types are recognised, but a check on them (a number, a
+ * date, a role or a place in a sentence holding the question's topic) cost as many answers as it gained:
+ * measured in BENCHMARKS.md, "Answer quality".
+ */
+export type AnswerType = 'count' | 'amount' | 'duration' | 'frequency' | 'time' | 'person' | 'place';
+
+const list = (s: string) => new Set(s.trim().split(/\s+/));
+
+// Words that begin the verb after a question word ("when *do* I…"), telling a question from a clause of time
+// ("when I leave, can I…").
+const AUX = list(
+  `do does did is are was were am can could should would will shall must may might have has had`,
+);
+// Words that end the counted noun phrase of "how many…" ("how many days *of* annual leave").
+const PHRASE_END = list(`a an the of in at on for to from with by per each every and or than`);
+const TIME_NOUNS = list(`time date day days week month year hour`);
+
+/** The answer type a question asks for, or null (yes/no questions, "what is…", "how do I…"). */
+export function expectedAnswerType(question: string): AnswerType | null {
+  // A question word that asks starts a clause ("feeling awful today, who do I tell…").
+  for (const clause of question.split(/[,;:?!.()\n]+|\s[-–—]\s/)) {
+    const w = words(clause).map((x) => x.replace(/['’]s$/, ''));
+    const [a, b] = w;
+    if (a === undefined) continue;
+    const asks = w.length === 1 || (b !== undefined && AUX.has(b)) || clause.match(/^\s*\w+['’]s\b/) !== null;
+    if (a === 'how') {
+      if (b === 'many') return 'count';
+      if (b === 'much') return 'amount';
+      if (b === 'long' || b === 'far' || b === 'soon' || b === 'early' || b === 'late') return 'duration';
+      if (b === 'often' || b === 'frequently') return 'frequency';
+    } else if (a === 'when' && asks) return 'time';
+    else if ((a === 'until' || a === 'by' || a === 'since') && b === 'when') return 'time';
+    else if ((a === 'what' || a === 'which') && b !== undefined && TIME_NOUNS.has(b)) return 'time';
+    else if (a === 'who' || a === 'whom') return 'person';
+    else if (a === 'where' && asks) return 'place';
+  }
+  return null;
+}
+
+/**
+ * What a "how many" question counts: the terms (stems, synonyms as one meaning) of the words after "how many"
+ * up to the verb or a preposition ("how many vacation days do we get" → vacation, day). Empty otherwise.
+ */
+export function countedTerms(question: string): Set<string> {
+  const read = readWords(question);
+  const at = read.findIndex((x, i) => x.word === 'how' && read[i + 1]?.word === 'many');
+  const out = new Set<string>();
+  if (at < 0) return out;
+  for (const x of read.slice(at + 2)) {
+    if (AUX.has(x.word) || PHRASE_END.has(x.word)) break;
+    out.add(x.term);
+  }
+  return out;
+}
+
+const NUMBER_WORDS =
+  list(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+  sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+  dozen dozens hundreds thousands half once twice single double unlimited`);
+
+const isNumber = (word: string) => /\d/.test(word) || NUMBER_WORDS.has(word);
+
+/** How many words before a counted word its number may stand ("23 days", "20 weeks of paid leave"). */
+const COUNT_GAP = 3;
+
+/**
+ * Whether a sentence of the text counts one of the counted terms: a number at most COUNT_GAP words before it,
+ * within the sentence ("holds 14 people", "up to 5 unused vacation days"; not "18 months. Tell people…").
+ */
+export function countsAny(text: string, counted: Set<string>): boolean {
+  // "…" stands for skipped text in a snippet: what is on either side is not one sentence.
+  return splitSentences(text.replace(/…/g, '\n')).some((sentence) => {
+    const read = readWords(sentence);
+    return read.some(
+      (x, i) =>
+        counted.has(x.term) && read.slice(Math.max(0, i - COUNT_GAP), i).some((y) => isNumber(y.word)),
+    );
+  });
+}
+
+/**
+ * Whether the quoted snippets can answer the question, as far as its answer type tells: a "how many" question
+ * needs one of them to count what it asks about; any other question passes.
+ */
+export function snippetsFitAnswerType(question: string, snippets: string[]): boolean {
+  if (expectedAnswerType(question) !== 'count') return true;
+  const counted = countedTerms(question);
+  return counted.size === 0 || snippets.some((s) => countsAny(s, counted));
+}

@@ -7,6 +7,13 @@ import { type FetchFunction, type RetryOptions, WebClient, WebClientEvent } from
  */
 export const JOB_RETRY: RetryOptions = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
 
+/**
+ * Bolt's clients serve listeners, which run inside Slack's request (a trigger id lives 3 seconds, and the
+ * reply is held until the listener ends): one quick retry, then the listener's own fallback (“press
+ * again”). Slack's default policy would retry for up to 30 minutes, holding the reply and a shutdown.
+ */
+export const REQUEST_RETRY: RetryOptions = { retries: 1, minTimeout: 250, maxTimeout: 250 };
+
 import { LRUCache } from 'lru-cache';
 import { notInstalled } from '../errors.js';
 import type { Metrics } from '../infra/metrics.js';

@@ -18,7 +18,7 @@ import { createThreadMembership } from './answers/thread-membership.js';
 import { createAuthorize, type LoreAuthorize, needsRefresh } from './authorize.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { boundBoltClientPools } from './bounded-client-pools.js';
-import { type ClientFactory, createClientFactory } from './client-factory.js';
+import { type ClientFactory, createClientFactory, REQUEST_RETRY } from './client-factory.js';
 import { createInstallationStore } from './installation-store.js';
 import { createEventRouter } from './listeners/event-router.js';
 import { registerListeners } from './listeners/index.js';
@@ -97,6 +97,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   // Every Web API call (Bolt's clients, the installer's oauth.v2.access and auth.test) goes to SLACK_API_URL.
   const clientOptions = {
     slackApiUrl: config.slack.apiUrl,
+    retryConfig: REQUEST_RETRY,
     // Bolt's respond() posts with this fetch too: nothing leaves for a host that is not Slack's.
     fetch: slackOnlyFetch(
       tokenWatch.wrap(outbound.wrap(createObservedFetch({ logger, metrics: deps.metrics }))),

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readServerHandle } from '../../src/cli/server-handle.js';
 import { withTenant } from '../../src/infra/db/transaction.js';
 import { type Browser, sessionFor } from '../support/dashboard.js';
 import { slackFixture, startSlackTestApp } from '../support/slack.js';
 import { installWorkspaceBy, postEvent, rowsOf, uniqueId, type Workspace } from '../support/slack-answers.js';
 import { fakeSlackWebApi } from '../support/slack-web-api.js';
+import { runCli } from '../support/test-app.js';
 
 type App = Awaited<ReturnType<typeof startSlackTestApp>>;
 
@@ -19,15 +19,7 @@ describe('announcements: operators compose them (operator view or CLI), addresse
   let teamAdmin: Browser;
 
   /** `npm run cli -- …` against the running server, as the CLI does in embedded mode. */
-  const cli = async (argv: string[]) => {
-    const handle = await readServerHandle(app.container.config.dataDir);
-    const res = await fetch(`${app.url}/admin/cli`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-admin-token': handle?.token ?? '' },
-      body: JSON.stringify({ argv }),
-    });
-    return (await res.json()) as { output: string; exitCode: number };
-  };
+  const cli = (argv: string[]) => runCli(app, argv);
   const announcementIds = async (b: Browser) =>
     ((await b.json('/api/notices')).body.notices as Array<{ id: string; kind: string }>)
       .filter((n) => n.kind === 'announcement')

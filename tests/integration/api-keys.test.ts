@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readServerHandle } from '../../src/cli/server-handle.js';
 import { type Browser, devSignIn } from '../support/dashboard.js';
 import { bodyOf, type JsonBody } from '../support/http.js';
-import { startTestApp } from '../support/test-app.js';
+import { runCli, startTestApp } from '../support/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -263,15 +262,7 @@ describe('API keys: scopes, expiry, rotation, last use, and POST /api/ask for ke
   });
 
   it('the CLI creates keys with scopes and expiry, refuses unknown scopes, lists and rotates', async () => {
-    const cli = async (argv: string[]) => {
-      const handle = await readServerHandle(app.container.config.dataDir);
-      const res = await fetch(`${app.url}/admin/cli`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-admin-token': handle?.token ?? '' },
-        body: JSON.stringify({ argv }),
-      });
-      return (await res.json()) as { output: string; exitCode: number };
-    };
+    const cli = (argv: string[]) => runCli(app, argv);
     const bad = await cli(['apikeys', 'create', '--tenant', 'demo', '--name', 'x', '--scopes', 'admin']);
     expect(bad.exitCode).not.toBe(0);
     expect(bad.output).toMatch(/scopes|Invalid option/i);

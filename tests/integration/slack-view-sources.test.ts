@@ -115,4 +115,13 @@ describe('"View sources" under an answer (real app over HTTP, Slack and OpenAI f
     expect(slack.responses[0].text).toBe('That answer is no longer available.');
     expect(slack.of('views.open')).toEqual([]);
   });
+
+  it('when Slack fails to open the modal, the member is told to press again (no retrying past the trigger)', async () => {
+    // A trigger id is good for 3 seconds: retrying views.open for minutes would only hold the reply.
+    const slack = fakeSlackWebApi({ httpError: (method) => (method === 'views.open' ? 500 : undefined) });
+    expect((await postInteraction(app.url, press(w, answerId))).status).toBe(200);
+    await vi.waitFor(() => expect(slack.responses).toHaveLength(1), { timeout: 10_000 });
+    expect(slack.responses[0].text).toBe('Slack did not open the sources just now. Press "View sources" again.');
+    expect(slack.of('views.open').length).toBeLessThanOrEqual(2);
+  });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Router } from 'express';
+import { readServerHandle } from '../../src/cli/server-handle.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createLogger } from '../../src/logger.js';
@@ -40,4 +41,15 @@ export async function startTestApp(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `npm run cli -- …` against a running test app, as the CLI does in embedded mode (the server's admin token). */
+export async function runCli(app: RunningApp, argv: string[]): Promise<{ output: string; exitCode: number }> {
+  const handle = await readServerHandle(app.container.config.dataDir);
+  const res = await fetch(`${app.url}/admin/cli`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-token': handle?.token ?? '' },
+    body: JSON.stringify({ argv }),
+  });
+  return (await res.json()) as { output: string; exitCode: number };
 }

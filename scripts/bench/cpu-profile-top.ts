@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
  * `--inclusive`: total time instead, as a share of the busy (not idle) samples. Each sample's whole stack is
  * walked and every subsystem, Lore source file and function on it is counted once: "bolt 60%" means Bolt's
  * code was on the stack in 60% of the busy samples, whatever it called. Also the self time by subsystem (the
- * innermost frame that belongs to one), which adds up to 100%.
+ * innermost frame that belongs to one), which adds up to 100%. `--skip=<s>` leaves out the first seconds
+ * (the process's start: module loading and compilation).
  */
 interface Node {
   id: number;
@@ -22,7 +23,8 @@ interface Profile {
 }
 const args = process.argv.slice(2);
 const inclusive = args.includes('--inclusive');
-const [file, n] = args.filter((a) => a !== '--inclusive');
+const skipUs = Number(args.find((a) => a.startsWith('--skip='))?.slice(7) ?? 0) * 1e6;
+const [file, n] = args.filter((a) => !a.startsWith('--'));
 const limit = Number(n ?? 25);
 const profile = JSON.parse(await readFile(file ?? '', 'utf8')) as Profile;
 const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(1).padStart(5)}%`;
@@ -82,9 +84,12 @@ const selfOf = new Map<string, number>();
 const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
 let busy = 0;
 let idle = 0;
+let elapsed = 0;
 samples.forEach((id, i) => {
   // Each sample stands for the time until the next one (V8 records the delta before it).
   const us = deltas[i + 1] ?? deltas[i] ?? 0;
+  elapsed += deltas[i] ?? 0;
+  if (elapsed < skipUs) return;
   const top = byId.get(id);
   if (!top) return;
   const name = top.callFrame.functionName;

@@ -57,7 +57,8 @@ function subsystemOf(node: Node): string | undefined {
   const { url, functionName } = node.callFrame;
   if (!url) {
     if (functionName === '(garbage collector)') return 'gc';
-    if (functionName === '(program)' || functionName === '(idle)' || functionName === '(root)') return undefined;
+    if (functionName === '(program)' || functionName === '(idle)' || functionName === '(root)')
+      return undefined;
     return 'native (no url)';
   }
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];

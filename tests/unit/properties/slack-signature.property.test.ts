@@ -94,8 +94,22 @@ describe("the gate's signature check is Bolt's (isValidSlackRequest)", () => {
     fc.assert(
       fc.property(
         fc.string(),
-        fc.oneof(fc.constant(nowS), fc.integer({ min: nowS - 400, max: nowS + 400 }), fc.constant(Number.NaN)),
-        fc.constantFrom('good', 'v1', 'empty', 'no-hash', 'extra', 'altered', 'other-secret', 'upper', 'junk'),
+        fc.oneof(
+          fc.constant(nowS),
+          fc.integer({ min: nowS - 400, max: nowS + 400 }),
+          fc.constant(Number.NaN),
+        ),
+        fc.constantFrom(
+          'good',
+          'v1',
+          'empty',
+          'no-hash',
+          'extra',
+          'altered',
+          'other-secret',
+          'upper',
+          'junk',
+        ),
         fc.string(),
         (body, ts, kind, junk) => {
           const good = slackSignature(SECRET, ts, body);

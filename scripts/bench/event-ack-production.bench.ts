@@ -22,6 +22,9 @@ import {
  * own process; autocannon sends the load from a third process, every request freshly signed with a new
  * event_id. Rounds alternate between the two servers. CPU time per event is the server process's own
  * (/proc). BENCH_ACK_PROFILE=1 writes a CPU profile of Lore's process to .data/bench/profiles.
+ * BENCH_ACK_BASELINE=<dir>: the baseline is Lore from another checkout (a worktree of the commit before a
+ * change, with its node_modules) instead of the bare app: an A/B of the change in the same conditions, which
+ * a machine shared with other work does not give two runs minutes apart.
  * Needs REDIS_URL and BENCH_DATABASE_URL or TEST_DATABASE_URL.
  */
 const run = promisify(execFile);
@@ -67,11 +70,14 @@ const lore = await startWebProcess({
   queueName,
   nodeArgs: process.env.BENCH_ACK_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
 });
+const baselineTree = process.env.BENCH_ACK_BASELINE;
 const bare = await startWebProcess({
   databaseUrl: database.url,
   redisUrl,
   queueName,
-  command: ['--import', 'tsx', path.join(here, 'bare-bolt.child.ts'), WEB_SECRET],
+  command: baselineTree
+    ? ['--import', 'tsx', path.resolve(baselineTree, 'src/main.ts')]
+    : ['--import', 'tsx', path.join(here, 'bare-bolt.child.ts'), WEB_SECRET],
 });
 
 /** One autocannon run from its own process against `server`; `rate` 0 = as fast as it goes. */
@@ -113,8 +119,8 @@ process.stdout.write(
   `event-ack-production: non-2xx answers per run (bare…, lore…, steady): ${non2xx.join(' ')}\n`,
 );
 reportBench({
-  name: 'event-ack-production',
-  description: `signed app_mention over ${WORKSPACES} workspaces: Lore web process (Redis, native Postgres) vs a bare Bolt process; autocannon from a third process, ${CONNECTIONS} connections, ${SECONDS} s, median of ${ROUNDS}`,
+  name: baselineTree ? 'event-ack-production-ab' : 'event-ack-production',
+  description: `signed app_mention over ${WORKSPACES} workspaces: Lore web process (Redis, native Postgres) vs ${baselineTree ? `Lore from ${baselineTree}` : 'a bare Bolt process'}; autocannon from a third process, ${CONNECTIONS} connections, ${SECONDS} s, median of ${ROUNDS}`,
   rows: [
     { metric: 'ack throughput (events/s)', ...pick('perSecond') },
     { metric: 'ack p50 (ms)', ...pick('p50Ms') },

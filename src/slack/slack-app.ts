@@ -1,5 +1,5 @@
 import { App, type AuthorizeSourceData, ExpressReceiver } from '@slack/bolt';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
 import type { Database } from '../infra/db/database.js';
@@ -52,6 +52,11 @@ export interface SlackApp {
   app: App;
   /** POST /slack/events, GET /slack/install, GET /slack/oauth_redirect (mount without a body parser before it). */
   router: Router;
+  /**
+   * POST /slack/events after slackDeliveryGate (which verified the signature and left the parsed body in
+   * `req.body`): Bolt's receiver without its second read, verification and parse of the body.
+   */
+  events: RequestHandler;
   /** Whether Add to Slack works (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set). */
   oauthConfigured: boolean;
   authorize: LoreAuthorize;
@@ -77,6 +82,26 @@ const sourceOf = (r: InstallationRecord): AuthorizeSourceData<boolean> => ({
   enterpriseId: r.enterpriseId ?? undefined,
   isEnterpriseInstall: r.isEnterpriseInstall,
 });
+
+/**
+ * What ExpressReceiver's POST route does once its body parser verified and parsed the delivery
+ * (respondToSslCheck, respondToUrlVerification, requestHandler), for a delivery the gate verified and parsed.
+ * The receiver's own route (`router`) keeps verifying: anything that reaches it unverified is refused.
+ */
+function verifiedEventsHandler(receiver: ExpressReceiver): RequestHandler {
+  return async (req, res) => {
+    const body = req.body as { ssl_check?: unknown; type?: unknown; challenge?: unknown } | undefined;
+    if (body?.ssl_check) {
+      res.send();
+      return;
+    }
+    if (body?.type === 'url_verification') {
+      res.json({ challenge: body.challenge });
+      return;
+    }
+    await receiver.requestHandler(req, res);
+  };
+}
 
 /** Builds Bolt's App on an ExpressReceiver with Lore's installation store, state store and pages. */
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
@@ -234,6 +259,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   return {
     app,
     router,
+    events: verifiedEventsHandler(receiver),
     oauthConfigured,
     authorize,
     clients,

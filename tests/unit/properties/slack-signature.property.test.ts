@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isValidSlackRequest } from '@slack/bolt';
 import express from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
-import { slackDeliveryGate } from '../../../src/slack/middleware/delivery-gate.js';
+import { isSignedBySlack, slackDeliveryGate } from '../../../src/slack/middleware/delivery-gate.js';
 import { slackSignature as signAt } from '../../support/slack.js';
 
 const slackSignature = (secret: string, ts: number, body: string) => signAt(secret, String(ts), body);
@@ -83,5 +84,56 @@ describe('Slack signature check at the delivery gate (property-based, real HTTP)
       { numRuns: 80 },
     );
     expect(passed.length).toBe(before);
+  });
+});
+
+describe("the gate's signature check is Bolt's (isValidSlackRequest)", () => {
+  it('agrees with Bolt on signed, re-signed, altered, stale, future and malformed signatures', () => {
+    const nowMs = Date.now();
+    const nowS = Math.floor(nowMs / 1000);
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.oneof(
+          fc.constant(nowS),
+          fc.integer({ min: nowS - 400, max: nowS + 400 }),
+          fc.constant(Number.NaN),
+        ),
+        fc.constantFrom(
+          'good',
+          'v1',
+          'empty',
+          'no-hash',
+          'extra',
+          'altered',
+          'other-secret',
+          'upper',
+          'junk',
+        ),
+        fc.string(),
+        (body, ts, kind, junk) => {
+          const good = slackSignature(SECRET, ts, body);
+          const signature = {
+            good,
+            v1: good.replace('v0=', 'v1='),
+            empty: '',
+            'no-hash': 'v0=',
+            extra: `${good}=more`,
+            altered: `${good.slice(0, -1)}${good.endsWith('0') ? '1' : '0'}`,
+            'other-secret': slackSignature(`${SECRET}!`, ts, body),
+            upper: `v0=${good.slice(3).toUpperCase()}`,
+            junk,
+          }[kind];
+          const bolt = isValidSlackRequest({
+            signingSecret: SECRET,
+            body,
+            headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts },
+            nowMilliseconds: nowMs,
+          });
+          expect(isSignedBySlack(SECRET, body, signature, ts, nowMs)).toBe(bolt);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -72,7 +72,7 @@ export async function runAnswer(deps: AnswerJobDeps, p: AnswerPayload, ctx: JobC
     const scope = await answerScopeFor(c, { surface: p.surface, channelId: p.channelId });
     return { ...facts, limits: await getPlanLimits(c), scope };
   });
-  if (!tenant || tenant.status !== 'active') {
+  if (tenant?.status !== 'active') {
     log.info('answer skipped: workspace not active');
     return NOT_RECORDED;
   }

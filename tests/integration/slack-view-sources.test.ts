@@ -121,7 +121,9 @@ describe('"View sources" under an answer (real app over HTTP, Slack and OpenAI f
     const slack = fakeSlackWebApi({ httpError: (method) => (method === 'views.open' ? 500 : undefined) });
     expect((await postInteraction(app.url, press(w, answerId))).status).toBe(200);
     await vi.waitFor(() => expect(slack.responses).toHaveLength(1), { timeout: 10_000 });
-    expect(slack.responses[0].text).toBe('Slack did not open the sources just now. Press "View sources" again.');
+    expect(slack.responses[0].text).toBe(
+      'Slack did not open the sources just now. Press "View sources" again.',
+    );
     expect(slack.of('views.open').length).toBeLessThanOrEqual(2);
   });
 });

@@ -51,7 +51,7 @@ export async function readDocumentAs(
 ): Promise<MemberDocumentView | null> {
   return withTenant(db, tenantId, async (c) => {
     const doc = await findDocument(c, documentId);
-    if (!doc || doc.status !== 'ready' || !doc.activeVersionId) return null;
+    if (doc?.status !== 'ready' || !doc.activeVersionId) return null;
     if (reader.kind === 'member' && !(await readableCollections(c, reader.channelIds)).has(doc.collectionId))
       return null;
     const version = (await listVersions(c, doc.id)).find((v) => v.id === doc.activeVersionId);

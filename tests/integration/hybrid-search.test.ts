@@ -114,6 +114,23 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(again.hits[0]?.title).toBe('Expenses');
   });
 
+  it("outside withTenant (the owner, no RLS), full-text still finds the named tenant's chunks", async () => {
+    // Inside withTenant the full-text candidates come from lore.full_text_chunk_ids, fenced by
+    // app.tenant_id; without it the function must fall back to its own query, not return nothing.
+    const hits = await hybridSearch(db.pool, {
+      tenantId: b,
+      query: 'launch code',
+      embedding: null,
+      k: 10,
+      fullTextWeight: 1,
+      semanticWeight: 1,
+      rrfK: 60,
+      embeddingModel: null,
+      fullTextMode: 'all_then_any',
+    });
+    expect(hits.map((h) => h.title)).toEqual(['B secrets']);
+  });
+
   it("never returns another tenant's chunks, even when asked for that tenant's id (RLS wins)", async () => {
     expect((await search(a, 'launch code')).hits).toEqual([]);
     const viaB = await withTenant(db, a, (c) =>

@@ -103,6 +103,27 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
     expect(await hnswScans()).toBeGreaterThan(before);
   });
 
+  it('the large tenant stays on the HNSW index at the largest ef_search (the plan does not follow ef_search)', {
+    timeout: LARGE_CASE_TIMEOUT_MS,
+  }, async () => {
+    // lore.hybrid_search sizes ef_search from documents.chunk_count (clamp(chunks / 200, 100, 1000)):
+    // 200,000 gives 1,000. pgvector's cost estimate for the index grows with ef_search, so with the
+    // planner choosing, a tenant that is most of the index got an exact scan instead (the reverted
+    // 20261205000200 on PGlite: ef_search 250 at 50,000 chunks); 20261206000100 keeps the index.
+    const setChunkCount = (n: number) =>
+      db.pool.query('UPDATE lore.documents SET chunk_count = $1 WHERE tenant_id = $2', [n, large.id]);
+    await setChunkCount(200_000);
+    try {
+      const before = await hnswScans();
+      for (let i = 0; i < 3; i++) {
+        expect(await viaSearch(large)(vectorText(large.space.next()))).toHaveLength(10);
+      }
+      expect((await hnswScans()) - before).toBeGreaterThanOrEqual(3);
+    } finally {
+      await setChunkCount(large.size);
+    }
+  });
+
   it("without the strategy, the tenant-filtered shared index loses the small tenant's results", async () => {
     // What a plain `ORDER BY embedding <=> q LIMIT 10` does when the planner takes the HNSW index:
     // it finds ef_search candidates among all tenants and the tenant filter throws most away.

@@ -4,6 +4,7 @@ import { APP_ROLE, withTenant, withTransaction } from '../../src/infra/db/transa
 import { insertDocument } from '../../src/knowledge/documents.repo.js';
 import type { Tenant } from '../../src/tenants/tenants.repo.js';
 import { buildDocument, createDocument, createTenant } from '../support/factories.js';
+import { storeSearchableDocument } from '../support/search-documents.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 describe('row-level security (queries run as the app role, not the superuser)', () => {
@@ -89,6 +90,59 @@ describe('row-level security (queries run as the app role, not the superuser)', 
     await expect(withTenant(db, a.id, (c) => c.query('DELETE FROM lore.audit_log'))).rejects.toThrow(
       /permission denied/,
     );
+  });
+
+  it("lore.full_text_chunk_ids (SECURITY DEFINER, bypasses RLS for the GIN index) returns only the current tenant's chunk ids", async () => {
+    // The same phrase in both tenants, and a word only B has.
+    const own = await withTenant(db, a.id, async (c) => {
+      await storeSearchableDocument(c, a.id, 'A fence', [
+        { content: 'The zanzibar fence is painted green.' },
+      ]);
+      return (await c.query<{ id: string }>('SELECT id FROM lore.chunks ORDER BY id')).rows.map((r) => r.id);
+    });
+    const theirs = await withTenant(db, b.id, async (c) => {
+      await storeSearchableDocument(c, b.id, 'B fence', [
+        { content: 'The zanzibar fence hides the quokkaberry vault.' },
+      ]);
+      return (await c.query<{ id: string }>('SELECT id FROM lore.chunks ORDER BY id')).rows.map((r) => r.id);
+    });
+    const ids = (tenant: string, query: string) =>
+      withTenant(db, tenant, async (c) =>
+        (
+          await c.query<{ id: string }>(
+            `SELECT id FROM lore.full_text_chunk_ids(to_tsquery('english', $1)) ORDER BY id`,
+            [query],
+          )
+        ).rows.map((r) => r.id),
+      );
+    expect(own).toHaveLength(1);
+    expect(theirs).toHaveLength(1);
+    expect(await ids(a.id, 'zanzibar & fence')).toEqual(own);
+    expect(await ids(b.id, 'zanzibar & fence')).toEqual(theirs);
+    // A word only B's chunk holds: nothing for A.
+    expect(await ids(a.id, 'quokkaberry')).toEqual([]);
+    // Outside withTenant (no app.tenant_id), nothing at all.
+    const outside = await withTransaction(db, async (c) => {
+      await c.query(`SET LOCAL ROLE ${APP_ROLE}`);
+      return (await c.query(`SELECT id FROM lore.full_text_chunk_ids(to_tsquery('english', 'zanzibar'))`))
+        .rows;
+    });
+    expect(outside).toEqual([]);
+    // No tenant argument to forge, its search_path pinned, and only lore_app (not PUBLIC) may execute it.
+    const { rows } = await db.pool.query(`
+      SELECT p.prosecdef AS definer, pg_get_function_identity_arguments(p.oid) AS args, p.proconfig AS config,
+             has_function_privilege('lore_app', p.oid, 'EXECUTE') AS app,
+             EXISTS (SELECT 1 FROM aclexplode(p.proacl) x WHERE x.grantee = 0) AS public
+      FROM pg_proc p WHERE p.oid = 'lore.full_text_chunk_ids(tsquery)'::regprocedure`);
+    expect(rows).toEqual([
+      {
+        definer: true,
+        args: 'p_query tsquery',
+        config: ['search_path=pg_catalog, lore, pg_temp'],
+        app: true,
+        public: false,
+      },
+    ]);
   });
 
   it('rejects a tenant id that is not a uuid before touching the database', async () => {

@@ -75,8 +75,12 @@ export const toVectorLiteral = (v: number[]): string => `[${v.join(',')}]`;
 
 /**
  * Calls `lore.hybrid_search` (supabase/migrations/20261123002000_hybrid_search.sql; full-text ranked by
- * BM25 since 20261124008000_bm25_full_text.sql, scoped to collections since 20261204000300_collections.sql). Run it on a client from withTenant: the function is
- * SECURITY INVOKER, so row-level security fences it to that tenant.
+ * BM25 since 20261124008000_bm25_full_text.sql, scoped to collections since 20261204000300_collections.sql;
+ * ef_search sized by the tenant, the HNSW nearest neighbours in a statement of their own and full-text
+ * candidates through lore.full_text_chunk_ids since 20261206000100_hybrid_search_ann_statement_full_text_ids.sql).
+ * Run it on a client from withTenant: the function is
+ * SECURITY INVOKER, so row-level security fences it to that tenant, and only there does its full-text half
+ * get the GIN index (the helper answers for app.tenant_id only).
  */
 export async function hybridSearch(c: Queryable, p: HybridSearchParams): Promise<SearchHit[]> {
   const { rows } = await c.query<HitRow>(

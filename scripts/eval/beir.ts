@@ -47,8 +47,8 @@ async function readJsonl<T>(file: string): Promise<T[]> {
 async function corpusFiles(dir: string): Promise<string[]> {
   const single = path.join(dir, 'corpus.jsonl');
   if (existsSync(single)) {
-    // A checkout without symbolic links stores a link (the held-out sets' corpus.jsonl) as a file holding
-    // its target's path: follow it.
+    // The held-out sets share the Slack-like corpus: their corpus.jsonl is a one-line file naming it (a
+    // plain file in git, not a link, so it reads the same on every checkout): follow it.
     const file = await open(single, 'r');
     const { buffer, bytesRead } = await file.read(Buffer.alloc(1024), 0, 1024, 0).finally(() => file.close());
     const head = buffer.toString('utf8', 0, bytesRead).trim();

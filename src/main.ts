@@ -358,7 +358,7 @@ export async function startApp(
       SLACK_EVENTS_PATH,
       slackRequestWindow({ logger }),
       slackDeliveryGate({ signingSecret: config.slack.signingSecret, logger }),
-      container.slack.events,
+      ...container.slack.events,
     ),
   ];
   routers.push(container.slack.router);

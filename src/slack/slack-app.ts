@@ -1,4 +1,6 @@
 import { App, type AuthorizeSourceData, ExpressReceiver } from '@slack/bolt';
+// Not re-exported from the package's index; the same handlers ExpressReceiver's own POST route runs.
+import { respondToSslCheck, respondToUrlVerification } from '@slack/bolt/dist/receivers/ExpressReceiver.js';
 import type { RequestHandler, Router } from 'express';
 import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
@@ -56,7 +58,7 @@ export interface SlackApp {
    * POST /slack/events after slackDeliveryGate (which verified the signature and left the parsed body in
    * `req.body`): Bolt's receiver without its second read, verification and parse of the body.
    */
-  events: RequestHandler;
+  events: RequestHandler[];
   /** Whether Add to Slack works (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set). */
   oauthConfigured: boolean;
   authorize: LoreAuthorize;
@@ -84,23 +86,12 @@ const sourceOf = (r: InstallationRecord): AuthorizeSourceData<boolean> => ({
 });
 
 /**
- * What ExpressReceiver's POST route does once its body parser verified and parsed the delivery
- * (respondToSslCheck, respondToUrlVerification, requestHandler), for a delivery the gate verified and parsed.
- * The receiver's own route (`router`) keeps verifying: anything that reaches it unverified is refused.
+ * What ExpressReceiver's POST route does once its body parser verified and parsed the delivery (Bolt's own
+ * ssl_check and url_verification answers, then its requestHandler), for a delivery the gate verified and
+ * parsed. The receiver's own route (`router`) keeps verifying: anything that reaches it unverified is refused.
  */
-function verifiedEventsHandler(receiver: ExpressReceiver): RequestHandler {
-  return async (req, res) => {
-    const body = req.body as { ssl_check?: unknown; type?: unknown; challenge?: unknown } | undefined;
-    if (body?.ssl_check) {
-      res.send();
-      return;
-    }
-    if (body?.type === 'url_verification') {
-      res.json({ challenge: body.challenge });
-      return;
-    }
-    await receiver.requestHandler(req, res);
-  };
+function verifiedEventsHandlers(receiver: ExpressReceiver): RequestHandler[] {
+  return [respondToSslCheck, respondToUrlVerification, (req, res) => receiver.requestHandler(req, res)];
 }
 
 /** Builds Bolt's App on an ExpressReceiver with Lore's installation store, state store and pages. */
@@ -259,7 +250,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   return {
     app,
     router,
-    events: verifiedEventsHandler(receiver),
+    events: verifiedEventsHandlers(receiver),
     oauthConfigured,
     authorize,
     clients,

@@ -92,4 +92,28 @@ describe('signed deliveries Lore cannot use are acknowledged and ignored, never 
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('ch4ll3nge');
   });
+
+  it("Slack's ssl_check gets an empty 200, as Bolt answers it", async () => {
+    const res = await signedPost(app.url, form({ ssl_check: '1', token: 't' }), { contentType: FORM });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+  });
+
+  it('a signed slash command whose content type carries a charset gets a 400 (Bolt reads it as JSON) and no reply', async () => {
+    const slack = fakeSlackWebApi();
+    const command = form({
+      command: '/ask',
+      text: 'where is the handbook?',
+      team_id: w.teamId,
+      user_id: 'U1',
+      channel_id: 'C1',
+      trigger_id: '1.2.3',
+      response_url: `https://hooks.slack.com/commands/${w.teamId}/1/secret`,
+    });
+    const res = await signedPost(app.url, command, { contentType: `${FORM}; charset=utf-8` });
+    expect(res.status).toBe(400);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(slack.calls).toEqual([]);
+    expect(slack.responses).toEqual([]);
+  });
 });

@@ -114,8 +114,14 @@ export async function answerQuestion(
     declinedBy,
   });
   // With a model, retrieval only declines when nothing related came back; without one, quoted passages
-  // are the answer, so they must be confidently relevant.
-  const enough = provider ? retrieval.relevant : retrieval.confident;
+  // are the answer, so they must be confidently relevant, and what the member would see must hold the
+  // kind of thing asked for ("how many…": a count of it).
+  const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
+  const snippets =
+    !provider && retrieval.confident ? top.map((p) => querySnippet(input.question, p.content)) : [];
+  const enough = provider
+    ? retrieval.relevant
+    : retrieval.confident && snippetsFitAnswerType(input.question, snippets);
   if (!enough || retrieval.passages.length === 0) {
     return {
       outcome: 'no_sources',
@@ -130,18 +136,6 @@ export async function answerQuestion(
     };
   }
   if (!provider) {
-    const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
-    const snippets = top.map((p) => querySnippet(input.question, p.content));
-    // What the member would see must hold the kind of thing asked for ("how many…": a count of it).
-    if (!snippetsFitAnswerType(input.question, snippets)) {
-      return {
-        outcome: 'no_sources',
-        text: NO_SOURCES_TEXT,
-        sources: [],
-        usage: none,
-        trace: trace('retrieval'),
-      };
-    }
     const text = [
       '_No AI model is set up for this workspace, so here are the most relevant passages from your documents:_',
       ...snippets.map((s, i) => `>${s} [${i + 1}]`),

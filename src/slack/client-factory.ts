@@ -1,4 +1,10 @@
 import { type FetchFunction, type RetryOptions, WebClient, WebClientEvent } from '@slack/web-api';
+import { LRUCache } from 'lru-cache';
+import { notInstalled } from '../errors.js';
+import type { Metrics } from '../infra/metrics.js';
+import type { Logger } from '../logger.js';
+import { createBoltLogger } from './bolt-logger.js';
+import { methodOf, recordRateLimited } from './rate-limits.js';
 
 /**
  * Every caller of the factory is a job with retries of its own (answers, welcome DMs, refreshes): a
@@ -13,13 +19,6 @@ export const JOB_RETRY: RetryOptions = { retries: 2, factor: 2, minTimeout: 250,
  * again”). Slack's default policy would retry for up to 30 minutes, holding the reply and a shutdown.
  */
 export const REQUEST_RETRY: RetryOptions = { retries: 1, minTimeout: 250, maxTimeout: 250 };
-
-import { LRUCache } from 'lru-cache';
-import { notInstalled } from '../errors.js';
-import type { Metrics } from '../infra/metrics.js';
-import type { Logger } from '../logger.js';
-import { createBoltLogger } from './bolt-logger.js';
-import { methodOf, recordRateLimited } from './rate-limits.js';
 
 /** A tenant's current bot token (refreshed first when it was about to expire). */
 export type ResolveBotToken = (tenantId: string) => Promise<{ token: string; teamId?: string } | null>;

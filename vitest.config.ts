@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// What both projects share. Each file gets its own process (`forks`).
+// What both projects share: worker processes (`forks`), each running its files one after another in one
+// module graph (`isolate: false`), two workers at once (the machine's two cores).
 const shared = {
   pool: 'forks' as const,
+  isolate: false,
   testTimeout: 30_000,
   hookTimeout: 60_000,
   setupFiles: ['tests/support/setup.ts'],
@@ -10,17 +12,14 @@ const shared = {
 
 export default defineConfig({
   test: {
-    // One file at a time (vitest's default on 2 cores). Two at once (`--maxWorkers=2`) measured 411–442 s
-    // instead of ~650 on PGlite, but surfaced timing races in tests: two are fixed, one (an app that did not
-    // stop within 60 s after slack-install.test.ts) is not understood yet, so it is not the default.
+    maxWorkers: 2,
+    // Why one module graph per worker: an isolated file re-imported the app (Bolt, Express, the SDKs) in a
+    // new process every time, about 4 s per file and most of the suite's CPU. Files still share nothing else:
+    // each opens its own database (a copy of the run's snapshot) and its own apps on free ports, uses its own
+    // Redis keys, and `tests/support/setup.ts` resets nock after every test.
     projects: [
+      { test: { ...shared, name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'] } },
       {
-        // Pure logic with no database, server or module-level state to leak: one module graph per worker,
-        // so the 40-odd files stop re-importing the same modules (measured: about half the CPU).
-        test: { ...shared, name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'], isolate: false },
-      },
-      {
-        // Isolated: PGlite instances, started apps and nock state never leak between files.
         test: {
           ...shared,
           name: 'integration',

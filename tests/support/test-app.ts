@@ -11,8 +11,8 @@ import { databaseForTestApp } from './test-db.js';
 
 /**
  * The real app (composition root included) on embedded defaults in a temp DATA_DIR, on a free port, its
- * PGlite in DATA_DIR/pglite already migrated (a copy of the run's snapshot; `migrateAtBoot` leaves the
- * whole embedded boot to the app). On a native run (TEST_DATABASE_URL) it keeps the embedded defaults (demo
+ * PGlite already migrated (a copy of the run's snapshot, in memory; in DATA_DIR/pglite with `pglite`;
+ * `migrateAtBoot` leaves the whole embedded boot to the app). On a native run (TEST_DATABASE_URL) it keeps the embedded defaults (demo
  * workspace, dev sign-in) but runs on a fresh native Postgres database, unless the test sets DATABASE_URL
  * itself or asks for `pglite` (tests of the embedded engine itself: its files on disk, what embedded
  * defaults expose).

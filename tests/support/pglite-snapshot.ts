@@ -14,9 +14,16 @@ export async function writeMigratedSnapshot(file: string): Promise<void> {
   const { engine, db } = await openEmbeddedEngine('memory://');
   try {
     await migrate(db);
+    // Nothing in a test database connects to the template databases (a copy never runs CREATE DATABASE), and
+    // they are 14 of the snapshot's 42 MB: dropped, every copy loads a third less (measured: about 0.3 s less
+    // CPU per test database, most of it the kernel's time for the bigger buffers).
+    for (const template of ['template1', 'template0']) {
+      await db.pool.query(`ALTER DATABASE ${template} IS_TEMPLATE false`);
+      await db.pool.query(`DROP DATABASE ${template}`);
+    }
     // Flushed to the data files, so a copy starts without replaying the migrations' WAL.
     await db.pool.query('CHECKPOINT');
-    // Uncompressed: 42 MB in a temp folder once per run, and each copy skips a gunzip.
+    // Uncompressed: 28 MB in a temp folder once per run, and each copy skips a gunzip.
     const tarball = await engine.dumpDataDir('none');
     await writeFile(file, new Uint8Array(await tarball.arrayBuffer()));
   } finally {

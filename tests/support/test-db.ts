@@ -69,7 +69,7 @@ export async function createNativeDatabaseFrom(
  * The database a test app runs on. On a native run, a fresh native database, unless the test set
  * DATABASE_URL itself or asked for the embedded engine (`pglite`). Otherwise a PGlite already migrated from
  * the snapshot: in memory, or, for a test of the embedded engine itself (`pglite`), in DATA_DIR/pglite where
- * `npm start` keeps it (a copy on disk costs about 0.5 s more CPU per app: 42 MB of files written and read
+ * `npm start` keeps it (a copy on disk costs about 0.5 s more CPU per app: 28 MB of files written and read
  * back). With `migrateAtBoot` (undefined) the app opens and migrates its own at boot, as `npm start` does.
  */
 export async function databaseForTestApp(

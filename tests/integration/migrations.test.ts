@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type Database } from '../../src/infra/db/database.js';
 import { listMigrationFiles, migrate, pendingMigrations } from '../../src/infra/db/migrate.js';
-import { createBlankTestDatabase } from '../support/test-db.js';
+import { createBlankTestDatabase, createTestDatabase } from '../support/test-db.js';
 
 // Every test migrates a fresh database from nothing: on PGlite, under load, that alone can take 30 s.
 describe('migrations', { timeout: 120_000 }, () => {
@@ -57,8 +57,9 @@ describe('migrations', { timeout: 120_000 }, () => {
   });
 
   it('create the v1 tables in the lore schema with row-level security on every tenant table', async () => {
-    db = await createBlankTestDatabase();
-    await migrate(db);
+    // The run's migrated database: made by the same migrate() on a fresh database (the first test above
+    // checks that step itself), so this need not run every migration once more.
+    db = await createTestDatabase();
     const { rows } = await db.pool.query<{ relname: string; relrowsecurity: boolean; has_tenant: boolean }>(`
       SELECT c.relname, c.relrowsecurity,
              EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id') AS has_tenant

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
+import { BENCH_CHANNEL, BENCH_EVENT_PREFIX } from './slack-events.js';
 import {
   dropQueue,
   installWorkspaces,
@@ -15,6 +16,7 @@ import {
   WEB_SECRET,
   type WebProcess,
 } from './web-process.js';
+import { dropRunKeys } from './worker-scale-seed.js';
 
 /**
  * The Slack ingress on the production configuration: Lore as its own process (APP_ROLE=web, Redis, native
@@ -108,6 +110,8 @@ const steady = { bare: await load(bare, SECONDS, 200), lore: await load(lore, SE
 await lore.stop();
 await bare.stop();
 await dropQueue(redisUrl, queueName);
+// Every event left a de-duplication key and a thread in Redis, and every workspace a cached installation.
+await dropRunKeys(redisUrl, queueName, [prefix, `:${BENCH_CHANNEL}:`, `event:${BENCH_EVENT_PREFIX}`], []);
 await database.drop();
 
 const pick = (k: keyof Load) => ({

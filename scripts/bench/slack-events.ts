@@ -1,5 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
+/** What every bench event's id starts with. */
+export const BENCH_EVENT_PREFIX = 'EvBENCH';
+/** The channel every bench mention is in (and so every thread a bench leaves in Redis). */
+export const BENCH_CHANNEL = 'C0BENCH';
+
 /** The bench's workspaces: TB000000, TB000001, … */
 export const teamOf = (i: number) => `TB${String(i).padStart(6, '0')}`;
 
@@ -10,10 +15,18 @@ export function signedMention(secret: string, teamId: string, text: string, user
     token: 'XXYYZZ',
     team_id: teamId,
     api_app_id: 'A0BENCH',
-    event: { type: 'app_mention', user, text: `<@U${teamId}> ${text}`, ts, channel: 'C0BENCH', event_ts: ts },
+    event: {
+      type: 'app_mention',
+      user,
+      text: `<@U${teamId}> ${text}`,
+      ts,
+      channel: BENCH_CHANNEL,
+      event_ts: ts,
+    },
     type: 'event_callback',
     authorizations: [{ team_id: teamId, user_id: user, is_bot: false, is_enterprise_install: false }],
-    event_id: `Ev${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+    // EvBENCH…: a bench's leftovers in a shared Redis (de-duplication keys) can be found and dropped.
+    event_id: `${BENCH_EVENT_PREFIX}${randomUUID().replace(/-/g, '').slice(0, 12)}`,
     event_time: Math.floor(Date.now() / 1000),
   });
   const timestamp = String(Math.floor(Date.now() / 1000));

@@ -22,7 +22,6 @@ import { createBoltLogger } from './bolt-logger.js';
 import { boundBoltClientPools } from './bounded-client-pools.js';
 import { type ClientFactory, createClientFactory, REQUEST_RETRY } from './client-factory.js';
 import { createInstallationStore } from './installation-store.js';
-import { createEventRouter } from './listeners/event-router.js';
 import { registerListeners } from './listeners/index.js';
 import { SLACK_EVENTS_PATH } from './middleware/request-window.js';
 import { responseUrlGate, slackOnlyFetch } from './middleware/response-url-gate.js';
@@ -231,8 +230,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       return result.botToken ? { token: result.botToken, teamId: record.teamId ?? undefined } : null;
     },
   });
-  const events = createEventRouter(app);
-  registerListeners(app, events, {
+  registerListeners(app, {
     lifecycle: deps.lifecycle,
     logger,
     forgetClient: clients.forget,

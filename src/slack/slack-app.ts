@@ -22,11 +22,10 @@ import { createBoltLogger } from './bolt-logger.js';
 import { boundBoltClientPools } from './bounded-client-pools.js';
 import { type ClientFactory, createClientFactory, REQUEST_RETRY } from './client-factory.js';
 import { createInstallationStore } from './installation-store.js';
-import { createEventRouter } from './listeners/event-router.js';
 import { registerListeners } from './listeners/index.js';
+import { listenerGate } from './middleware/listener-gate.js';
 import { SLACK_EVENTS_PATH } from './middleware/request-window.js';
-import { responseUrlGate, slackOnlyFetch } from './middleware/response-url-gate.js';
-import { tenantStatusGate } from './middleware/tenant-status.js';
+import { slackOnlyFetch } from './middleware/response-url-gate.js';
 import { addInstallPageFallbacks, oauthReceiverOptions } from './oauth-routes.js';
 import { createOutboundLimiter } from './outbound-limits.js';
 import { createObservedFetch } from './rate-limits.js';
@@ -179,8 +178,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
   // Bolt would keep a WebClient for every workspace that ever sent an event.
   boundBoltClientPools(app, BOLT_CLIENT_POOLS);
-  app.use(tenantStatusGate(logger));
-  app.use(responseUrlGate(config.slack.apiUrl, logger));
+  app.use(listenerGate(config.slack.apiUrl, logger));
   // Bolt's error sink. A workspace with no installation is answered 200 (acknowledged, logged): a 401 counts
   // as a failed delivery, and Slack disables apps whose deliveries fail.
   const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {
@@ -231,8 +229,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       return result.botToken ? { token: result.botToken, teamId: record.teamId ?? undefined } : null;
     },
   });
-  const events = createEventRouter(app);
-  registerListeners(app, events, {
+  registerListeners(app, {
     lifecycle: deps.lifecycle,
     logger,
     forgetClient: clients.forget,

@@ -8,7 +8,7 @@ import { registerViewSources } from './actions/view-sources.js';
 import { registerWelcomeOpenDashboard } from './actions/welcome-open-dashboard.js';
 import { registerAssistant } from './assistant/assistant.js';
 import { registerAsk } from './commands/ask.js';
-import type { SlackEvents } from './event-router.js';
+import { createDeliveryRouter } from './delivery-router.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerAppMention } from './events/app-mention.js';
 import { registerAppUninstalled } from './events/app-uninstalled.js';
@@ -25,23 +25,26 @@ export interface ListenerDeps extends AnswerListenerDeps {
 
 /**
  * Registers every Slack listener, one per file under listeners/<kind>/: the lifecycle events, the answering
- * surfaces (mentions, DMs, thread follow-ups, /ask, the assistant panel), feedback, View sources, Save to Lore and the App Home. The
- * Assistant comes first: it is global middleware that takes the assistant panel's (and DM threads')
- * messages before `message` sees them.
+ * surfaces (mentions, DMs, thread follow-ups, /ask, the assistant panel), feedback, View sources, Save to
+ * Lore and the App Home. The Assistant comes first: it is global middleware that takes the assistant
+ * panel's (and DM threads') messages before `message` sees them. All the others sit behind one router,
+ * Bolt global middleware after it (see delivery-router.ts).
  */
-export function registerListeners(app: App, events: SlackEvents, deps: ListenerDeps): void {
+export function registerListeners(app: App, deps: ListenerDeps): void {
   registerAssistant(app, deps);
+  const { events, interactions, middleware } = createDeliveryRouter();
   registerAppUninstalled(events, deps);
   registerTokensRevoked(events, deps);
   registerAppMention(events, deps);
   registerMessage(events, deps);
-  registerAsk(app, deps);
-  registerFeedback(app, deps);
-  registerFeedbackReason(app, deps);
-  registerShareAnswer(app, deps);
-  registerViewSources(app, deps);
+  registerAsk(interactions, deps);
+  registerFeedback(interactions, deps);
+  registerFeedbackReason(interactions, deps);
+  registerShareAnswer(interactions, deps);
+  registerViewSources(interactions, deps);
   registerAppHomeOpened(events, deps);
-  registerWelcomeOpenDashboard(app);
-  registerHomeOpenDashboard(app);
-  registerSaveToLore(app, deps);
+  registerWelcomeOpenDashboard(interactions);
+  registerHomeOpenDashboard(interactions);
+  registerSaveToLore(interactions, deps);
+  app.use(middleware);
 }

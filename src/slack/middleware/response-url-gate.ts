@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
 import type { Logger } from '../../logger.js';
 import { isSlackResponseUrl } from '../answers/response-url.js';
@@ -14,23 +14,24 @@ function responseUrlsOf(body: unknown): string[] {
 }
 
 /**
- * Global middleware: an interaction (button, modal, shortcut) whose response_url is not on Slack is
- * acknowledged and dropped before any listener runs, so Bolt's respond() never POSTs a tenant's messages
+ * An interaction (button, modal, shortcut) whose response_url is not on Slack: true (and logged), so it is
+ * acknowledged and dropped before any listener runs and Bolt's respond() never POSTs a tenant's messages
  * where a forged (or replayed and edited) payload said. Slash commands pass: /ask checks the same rule
  * itself and tells the asker (isSlackResponseUrl); slackOnlyFetch still stops any respond() off Slack.
+ * Applied by listener-gate.ts.
  */
-export function responseUrlGate(slackApiUrl: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
+export function foreignResponseUrl(
+  slackApiUrl: string,
+  logger: Logger,
+): (args: AnyMiddlewareArgs & AllMiddlewareArgs) => boolean {
   const log = logger.child({ component: 'response-url-gate' });
-  return async (args) => {
+  return (args) => {
     const isCommand = typeof (args.body as { command?: unknown }).command === 'string';
-    const foreign = responseUrlsOf(args.body).filter((u) => !isSlackResponseUrl(u, slackApiUrl));
-    if (isCommand || foreign.length === 0) {
-      await args.next();
-      return;
-    }
+    if (isCommand || !responseUrlsOf(args.body).some((u) => !isSlackResponseUrl(u, slackApiUrl)))
+      return false;
     // The URL itself stays out of the log: it is a bearer capability when it is Slack's, junk when not.
     log.warn({ tenantId: args.context.tenantId }, 'delivery dropped: its response_url is not on Slack');
-    if ('ack' in args && typeof args.ack === 'function') await args.ack();
+    return true;
   };
 }
 

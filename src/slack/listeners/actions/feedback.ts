@@ -1,10 +1,11 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { recordVote, type Vote } from '../../../ai/answer-feedback.repo.js';
 import { withTenant } from '../../../infra/db/transaction.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { describeSlackError } from '../../answers/slack-errors.js';
 import { buildFeedbackReasonModal } from '../../blocks/feedback-reason.js';
 import { ACTION_IDS } from '../../ids.js';
+import type { SlackInteractions } from '../delivery-router.js';
 
 export const THANKS_UP = 'Thanks! You marked this answer as helpful 👍. Changed your mind? Press 👎.';
 export const THANKS_DOWN =
@@ -17,7 +18,7 @@ export const ANSWER_GONE = 'That answer is no longer available.';
  * 👍/👎 on an answer: one vote per user, changeable (the latest press wins). 👎 also logs a knowledge gap
  * and opens a modal asking for an optional reason. The voter sees their vote in an ephemeral message.
  */
-export function registerFeedback(app: App, deps: AnswerListenerDeps): void {
+export function registerFeedback(interactions: SlackInteractions, deps: AnswerListenerDeps): void {
   const handle =
     (vote: Vote) =>
     async ({ ack, action, body, context, client, respond }: ButtonArgs): Promise<void> => {
@@ -47,6 +48,6 @@ export function registerFeedback(app: App, deps: AnswerListenerDeps): void {
         text: vote === 1 ? THANKS_UP : THANKS_DOWN,
       });
     };
-  app.action<BlockButtonAction>(ACTION_IDS.feedbackUp, handle(1));
-  app.action<BlockButtonAction>(ACTION_IDS.feedbackDown, handle(-1));
+  interactions.action<BlockButtonAction>(ACTION_IDS.feedbackUp, handle(1));
+  interactions.action<BlockButtonAction>(ACTION_IDS.feedbackDown, handle(-1));
 }

@@ -1,10 +1,11 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { loadAnswerView } from '../../../ai/answers.repo.js';
 import { withTenant } from '../../../infra/db/transaction.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { slackErrorCode } from '../../answers/slack-errors.js';
 import { buildAnswerBlocks } from '../../blocks/answer.js';
 import { ACTION_IDS } from '../../ids.js';
+import type { SlackInteractions } from '../delivery-router.js';
 import { ANSWER_GONE } from './feedback.js';
 
 export const INVITE_FIRST =
@@ -15,8 +16,8 @@ const NOT_POSTABLE = new Set(['not_in_channel', 'channel_not_found', 'is_archive
  * "Share in channel" on an ephemeral /ask answer: posts the answer (with who asked what, its sources and
  * feedback buttons) to the channel, then removes the private copy. Only the asker sees the button.
  */
-export function registerShareAnswer(app: App, deps: AnswerListenerDeps): void {
-  app.action<BlockButtonAction>(
+export function registerShareAnswer(interactions: SlackInteractions, deps: AnswerListenerDeps): void {
+  interactions.action<BlockButtonAction>(
     ACTION_IDS.shareAnswer,
     async ({ ack, action, body, context, client, respond }) => {
       await ack();

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { loadCitedPassages } from '../../../ai/answers.repo.js';
 import { citationUrl } from '../../../ai/citation-url.js';
 import { withTenant } from '../../../infra/db/transaction.js';
@@ -6,13 +6,14 @@ import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps
 import { describeSlackError } from '../../answers/slack-errors.js';
 import { buildSourcesModal } from '../../blocks/sources-modal.js';
 import { ACTION_IDS } from '../../ids.js';
+import type { SlackInteractions } from '../delivery-router.js';
 import { ANSWER_GONE } from './feedback.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
 /** "View sources" under an answer: a modal with each cited passage, matched sentences in bold. */
-export function registerViewSources(app: App, deps: AnswerListenerDeps): void {
-  app.action<BlockButtonAction>(
+export function registerViewSources(interactions: SlackInteractions, deps: AnswerListenerDeps): void {
+  interactions.action<BlockButtonAction>(
     ACTION_IDS.viewSources,
     async ({ ack, action, body, context, client, respond }: ButtonArgs) => {
       await ack();

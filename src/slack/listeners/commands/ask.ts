@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { enqueueQuestion } from '../../answers/question-intake.js';
 import { isSlackResponseUrl } from '../../answers/response-url.js';
 import { escapeMrkdwn } from '../../blocks/answer.js';
 import { ASK_COMMAND } from '../../ids.js';
+import type { SlackInteractions } from '../delivery-router.js';
 
 export const ASK_USAGE =
   "Ask me a question about your workspace's documents, like `/ask How do I request time off?` Only you see the answer, and you can share it in the channel.";
@@ -17,8 +17,8 @@ export const ASK_UNAVAILABLE =
  * visible to the asker only. An empty question gets the usage help. Slack never retries a slash command,
  * so when queueing fails the asker is told to try again instead.
  */
-export function registerAsk(app: App, deps: AnswerListenerDeps): void {
-  app.command(ASK_COMMAND, async ({ command, ack, context }) => {
+export function registerAsk(interactions: SlackInteractions, deps: AnswerListenerDeps): void {
+  interactions.command(ASK_COMMAND, async ({ command, ack, context }) => {
     const question = command.text.trim();
     const tenantId = tenantIdOf(context);
     if (!question || !tenantId) {

@@ -3,7 +3,7 @@ import { workspaceUsage } from '../../../usage/workspace-usage.service.js';
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { describeSlackError } from '../../answers/slack-errors.js';
 import { buildAppHome } from '../../blocks/app-home.js';
-import type { SlackEvents } from '../event-router.js';
+import type { SlackEvents } from '../delivery-router.js';
 
 /**
  * `app_home_opened` (Home tab): publishes what Lore does, how to ask, this month's usage against the plan,

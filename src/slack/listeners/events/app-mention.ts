@@ -1,7 +1,7 @@
 import { type AnswerListenerDeps, stripBotMention, tenantIdOf } from '../../answers/listener-deps.js';
 import { DEDUPE_TTL_MS, dedupeKey, enqueueQuestion } from '../../answers/question-intake.js';
 import { describeSlackError } from '../../answers/slack-errors.js';
-import type { SlackEvents } from '../event-router.js';
+import type { SlackEvents } from '../delivery-router.js';
 
 const EMPTY_MENTION_HELP =
   'Ask me something after the mention, like `@Lore how do I request time off?`, and I will answer in the thread.';

@@ -1,6 +1,6 @@
 import type { Logger } from '../../../logger.js';
 import type { TenantLifecycle } from '../../../tenants/lifecycle/lifecycle.service.js';
-import type { SlackEvents } from '../event-router.js';
+import type { SlackEvents } from '../delivery-router.js';
 import { applyToKnownTenant } from './lifecycle-keys.js';
 
 /** `app_uninstalled`: every token of the workspace (or org) goes, and the tenant is deactivated. */

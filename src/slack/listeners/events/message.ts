@@ -6,7 +6,7 @@ import {
   tenantIdOf,
 } from '../../answers/listener-deps.js';
 import { enqueueQuestion } from '../../answers/question-intake.js';
-import type { SlackEvents } from '../event-router.js';
+import type { SlackEvents } from '../delivery-router.js';
 
 interface IncomingMessage {
   subtype?: string;

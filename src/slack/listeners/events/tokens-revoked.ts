@@ -1,6 +1,6 @@
 import type { Logger } from '../../../logger.js';
 import type { TenantLifecycle } from '../../../tenants/lifecycle/lifecycle.service.js';
-import type { SlackEvents } from '../event-router.js';
+import type { SlackEvents } from '../delivery-router.js';
 import { applyToKnownTenant } from './lifecycle-keys.js';
 
 /** `tokens_revoked`: the named bot and user tokens go; a tenant left with no bot token is deactivated. */

@@ -1,4 +1,4 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import { saveTargetsFor } from '../../../knowledge/collections/save-targets.js';
 import { enqueueThreadSave } from '../../../knowledge/threads/thread-save.job.js';
 import { getThreadSavePolicy } from '../../../tenants/settings/settings.service.js';
@@ -10,6 +10,7 @@ import {
   parseSaveThreadMetadata,
 } from '../../blocks/save-thread.js';
 import { BLOCK_IDS, CALLBACK_IDS, SAVE_THREAD_COLLECTION_INPUT, SAVE_THREAD_TITLE_INPUT } from '../../ids.js';
+import type { SlackInteractions } from '../delivery-router.js';
 
 export const ADMINS_ONLY =
   'In this workspace only admins and owners may save threads to Lore. Ask one of them, or ask them to change this in the Lore dashboard settings.';
@@ -19,8 +20,8 @@ export const ADMINS_ONLY =
  * small modal (title). Its submission queues the `thread-save` job, which reads the thread with the bot
  * token in the worker and tells the member how it went.
  */
-export function registerSaveToLore(app: App, deps: AnswerListenerDeps): void {
-  app.shortcut<MessageShortcut>(
+export function registerSaveToLore(interactions: SlackInteractions, deps: AnswerListenerDeps): void {
+  interactions.shortcut<MessageShortcut>(
     { callback_id: CALLBACK_IDS.saveToLoreShortcut, type: 'message_action' },
     async ({ ack, shortcut, context, client, respond }) => {
       await ack();
@@ -53,7 +54,7 @@ export function registerSaveToLore(app: App, deps: AnswerListenerDeps): void {
     },
   );
 
-  app.view(CALLBACK_IDS.saveThreadModal, async ({ ack, view, body, context }) => {
+  interactions.view(CALLBACK_IDS.saveThreadModal, async ({ ack, view, body, context }) => {
     const title = (
       view.state.values[BLOCK_IDS.saveThreadTitle]?.[SAVE_THREAD_TITLE_INPUT]?.value ?? ''
     ).trim();

@@ -91,6 +91,22 @@ function keyValueStoreContract(makeStore: () => KeyValueStore): void {
     expect(third.resetAtMs).toBeGreaterThan(second.resetAtMs + 40);
   });
 
+  it("keeps a rate's budget when this process's wall clock jumps ahead and back", async () => {
+    const rate = { intervalMs: 1_000, burst: 1, maxWaitMs: 5_000 };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 11 * 60_000);
+      expect(await store.reserveRate(key('slack-budget'), rate)).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    // Back on the real clock, the next use waits at most one interval: not refused (-1) as if the 11
+    // minutes of the jump had been spent (a Slack call deferred, and the app's shutdown held behind it).
+    const wait = await store.reserveRate(key('slack-budget'), rate);
+    expect(wait).toBeGreaterThanOrEqual(0);
+    expect(wait).toBeLessThanOrEqual(1_000);
+  });
+
   it('lets one owner hold a lock, and only the owner release it', async () => {
     const token = await store.acquireLock(key('lock'), 5_000);
     expect(token).toEqual(expect.any(String));

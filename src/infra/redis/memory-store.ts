@@ -103,7 +103,10 @@ export function createMemoryStore(opts: { logger?: Logger } = {}): KeyValueStore
 
     async reserveRate(key, rate) {
       assertPositiveMs(rate.intervalMs, 'intervalMs');
-      const now = Date.now();
+      // A monotonic clock, as Redis's TIME is to the Redis store: a jump of this process's wall clock (NTP,
+      // or a test moving Date 11 minutes ahead) must not push every budget's next slot by as much. It did:
+      // a Slack call made during such a jump left its workspace 11 minutes "over budget" after it.
+      const now = performance.timeOrigin + performance.now();
       const stored = live(key);
       const next = gcra(stored ? Number(stored.value) : null, now, rate);
       if (next.wait >= 0) write(key, { value: String(next.tat), expiresAt: next.tat + 1_000 });

@@ -19,10 +19,14 @@ const success = slackFixture('oauth-v2-access-success');
 const errors = slackFixture('oauth-v2-access-error');
 const orgInstall = slackFixture('enterprise-org-install-examples');
 
-/** The documented success reply, moved to another workspace so tests do not share a tenant. */
+/**
+ * The documented success reply, moved to another workspace so tests do not share a tenant, with a bot token
+ * of its own as Slack gives each workspace (Lore keeps Slack's per-method budgets per token).
+ */
 function installReply(teamId: string, name = `Team ${teamId}`) {
   const reply = structuredClone(success.primary.payload);
   reply.team = { id: teamId, name };
+  reply.access_token = `${success.primary.payload.access_token}-${teamId}`;
   return reply;
 }
 

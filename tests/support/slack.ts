@@ -159,7 +159,7 @@ export async function startSlackTestApp(
     },
   });
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'test', ...SLACK_ENV, ...env });
-  // A migrated PGlite in DATA_DIR, or on a native run (TEST_DATABASE_URL) a fresh native database.
+  // A migrated PGlite, or on a native run (TEST_DATABASE_URL) a fresh native database.
   const database = await databaseForTestApp(env, config.dataDir, {});
   const running = await startApp(config, createLogger({ level: 'debug', destination }), {
     database,
@@ -171,7 +171,12 @@ export async function startSlackTestApp(
     ...running,
     logs: { text: () => chunks.join('') },
     async cleanup() {
+      // A stop that hangs says why: the app's last log lines (debug level) go to stderr after 30 s.
+      const slow = setTimeout(() => {
+        process.stderr.write(`app still stopping after 30 s; its last log lines:\n${chunks.slice(-40).join('')}`);
+      }, 30_000);
       await running.stop().catch(() => {});
+      clearTimeout(slow);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

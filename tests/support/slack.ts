@@ -173,7 +173,9 @@ export async function startSlackTestApp(
     async cleanup() {
       // A stop that hangs says why: the app's last log lines (debug level) go to stderr after 30 s.
       const slow = setTimeout(() => {
-        process.stderr.write(`app still stopping after 30 s; its last log lines:\n${chunks.slice(-40).join('')}`);
+        process.stderr.write(
+          `app still stopping after 30 s; its last log lines:\n${chunks.slice(-40).join('')}`,
+        );
       }, 30_000);
       await running.stop().catch(() => {});
       clearTimeout(slow);

@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
-import { BENCH_CHANNEL, BENCH_EVENT_PREFIX } from './slack-events.js';
 import {
-  dropQueue,
+  dropMentionRunKeys,
   installWorkspaces,
   runTeamPrefix,
   startWebProcess,
@@ -16,7 +15,6 @@ import {
   WEB_SECRET,
   type WebProcess,
 } from './web-process.js';
-import { dropRunKeys } from './worker-scale-seed.js';
 
 /**
  * The Slack ingress on the production configuration: Lore as its own process (APP_ROLE=web, Redis, native
@@ -109,9 +107,7 @@ for (let round = 0; round < ROUNDS; round++) {
 const steady = { bare: await load(bare, SECONDS, 200), lore: await load(lore, SECONDS, 200) };
 await lore.stop();
 await bare.stop();
-await dropQueue(redisUrl, queueName);
-// Every event left a de-duplication key and a thread in Redis, and every workspace a cached installation.
-await dropRunKeys(redisUrl, queueName, [prefix, `:${BENCH_CHANNEL}:`, `event:${BENCH_EVENT_PREFIX}`], []);
+await dropMentionRunKeys(redisUrl, queueName, prefix);
 await database.drop();
 
 const pick = (k: keyof Load) => ({

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
-import { BENCH_CHANNEL, BENCH_EVENT_PREFIX, signedMention } from './slack-events.js';
+import { signedMention } from './slack-events.js';
 import {
-  dropQueue,
+  dropMentionRunKeys,
   installWorkspaces,
   runTeamPrefix,
   startWebProcess,
   teamAt,
   WEB_SECRET,
 } from './web-process.js';
-import { dropRunKeys } from './worker-scale-seed.js';
 
 /**
  * Memory of the web role with many workspaces: Lore as its own process (APP_ROLE=web, native Postgres,
@@ -68,9 +67,7 @@ async function measure(nodeArgs: string[]) {
 
 const byDefault = await measure([]);
 const capped = await measure(['--max-old-space-size=160']);
-await dropQueue(redisUrl, queueName);
-// Every event left a de-duplication key and a thread in Redis, and every workspace a cached installation.
-await dropRunKeys(redisUrl, queueName, [prefix, `:${BENCH_CHANNEL}:`, `event:${BENCH_EVENT_PREFIX}`], []);
+await dropMentionRunKeys(redisUrl, queueName, prefix);
 await database.drop();
 reportBench({
   name: 'web-memory',

@@ -9,8 +9,11 @@ import type { Database } from '../../src/infra/db/database.js';
 import { BULLMQ_PREFIX } from '../../src/infra/queue/bullmq-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
+import { REDIS_KEY_PREFIX } from '../../src/infra/redis/redis-connection.js';
 import { createLogger } from '../../src/logger.js';
+import { dedupeKey } from '../../src/slack/answers/question-intake.js';
 import { createTenantServices } from '../../src/tenants/tenant-services.js';
+import { BENCH_CHANNEL, BENCH_EVENT_PREFIX } from './slack-events.js';
 
 /**
  * Lore's web role as production runs it, in a process of its own (`APP_ROLE=web`, native Postgres, Redis),
@@ -150,4 +153,53 @@ export async function dropQueue(redisUrl: string, queueName: string): Promise<vo
     await lane.close();
   }
   await connection.quit();
+}
+
+/**
+ * Deletes the keys this run left outside BullMQ's queues (which `dropQueue` obliterates): the per-tenant
+ * slots of `queueName`, and every key naming one of the run's workspaces or tenants (installation cache,
+ * rate-limit windows), and the de-duplication key of each event sent (`eventIds`). SCAN, not KEYS, so other
+ * users of this Redis are never blocked.
+ */
+export async function dropRunKeys(
+  redisUrl: string,
+  queueName: string,
+  needles: string[],
+  eventIds: string[],
+): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  let dropped = 0;
+  for (let i = 0; i < eventIds.length; i += 500)
+    dropped += await redis.unlink(
+      ...eventIds.slice(i, i + 500).map((id) => `${REDIS_KEY_PREFIX}${dedupeKey(id)}`),
+    );
+  const patterns = [`${REDIS_KEY_PREFIX}fair:${queueName}:*`, ...needles.map((n) => `*${n}*`)];
+  for (const match of patterns) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) dropped += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
+  await redis.quit();
+  return dropped;
+}
+
+/**
+ * After a run of signed mentions (slack-events.ts): its queues, and the Redis keys its events left (a
+ * de-duplication key and a thread each) and its workspaces' cached installations.
+ */
+export async function dropMentionRunKeys(
+  redisUrl: string,
+  queueName: string,
+  teamPrefix: string,
+): Promise<void> {
+  await dropQueue(redisUrl, queueName);
+  await dropRunKeys(
+    redisUrl,
+    queueName,
+    [teamPrefix, `:${BENCH_CHANNEL}:`, `event:${BENCH_EVENT_PREFIX}`],
+    [],
+  );
 }

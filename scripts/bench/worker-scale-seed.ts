@@ -1,8 +1,5 @@
-import { Redis } from 'ioredis';
 import type { Database } from '../../src/infra/db/database.js';
 import { withTenant } from '../../src/infra/db/transaction.js';
-import { REDIS_KEY_PREFIX } from '../../src/infra/redis/redis-connection.js';
-import { dedupeKey } from '../../src/slack/answers/question-intake.js';
 import { storeSearchableDocument } from '../../tests/support/search-documents.js';
 import { installWorkspaces } from './web-process.js';
 
@@ -56,37 +53,6 @@ export async function finishedAnswers(
   // The answered ones' median (the only outcome a healthy run has).
   const p50Ms = Number(rows.find((r) => r.outcome === 'answered')?.p50 ?? Number.NaN);
   return { done, outcomes, lastAt, p50Ms };
-}
-
-/**
- * Deletes the keys this run left outside BullMQ's queues (which `dropQueue` obliterates): the per-tenant
- * slots of `queueName`, and every key naming one of the run's workspaces or tenants (installation cache,
- * rate-limit windows), and the de-duplication key of each event sent (`eventIds`). SCAN, not KEYS, so other
- * users of this Redis are never blocked.
- */
-export async function dropRunKeys(
-  redisUrl: string,
-  queueName: string,
-  needles: string[],
-  eventIds: string[],
-): Promise<number> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  let dropped = 0;
-  for (let i = 0; i < eventIds.length; i += 500)
-    dropped += await redis.unlink(
-      ...eventIds.slice(i, i + 500).map((id) => `${REDIS_KEY_PREFIX}${dedupeKey(id)}`),
-    );
-  const patterns = [`${REDIS_KEY_PREFIX}fair:${queueName}:*`, ...needles.map((n) => `*${n}*`)];
-  for (const match of patterns) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) dropped += await redis.unlink(...keys);
-    } while (cursor !== '0');
-  }
-  await redis.quit();
-  return dropped;
 }
 
 /**

@@ -11,6 +11,7 @@ import { reportBench } from './report.js';
 import { signedMention } from './slack-events.js';
 import {
   dropQueue,
+  dropRunKeys,
   runTeamPrefix,
   startWebProcess,
   teamAt,
@@ -18,14 +19,7 @@ import {
   type WebProcess,
 } from './web-process.js';
 import { cpuPercent, sampleCpu } from './worker-scale-cpu.js';
-import {
-  dropRunKeys,
-  finishedAnswers,
-  MODEL_ANSWER,
-  QUESTION,
-  seedWorkspaces,
-  steadyRate,
-} from './worker-scale-seed.js';
+import { finishedAnswers, MODEL_ANSWER, QUESTION, seedWorkspaces, steadyRate } from './worker-scale-seed.js';
 
 /**
  * Workers scale out (issue 11): answers per second with 1, 2 and 4 worker processes (`APP_ROLE=worker node

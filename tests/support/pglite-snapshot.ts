@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { type Database, openEmbeddedEngine } from '../../src/infra/db/database.js';
 import { migrate } from '../../src/infra/db/migrate.js';
+import { pooledMigratedDatabase } from './pglite-engine-pool.js';
 
 /**
  * A migrated PGlite, once per run. A fresh PGlite spends most of its start in initdb (PGlite runs it in a
@@ -35,11 +36,14 @@ let snapshotBytes: Promise<Uint8Array> | undefined;
 
 /**
  * A new PGlite loaded from the run's migrated snapshot: in memory by default, or in `dataDir` (an empty
- * folder: the engine's files on disk, as the app's embedded mode keeps them). Closing it closes the engine.
+ * folder: the engine's files on disk, as the app's embedded mode keeps them). In memory, the engine is one of
+ * this worker's reused ones when one is idle (`pglite-engine-pool.ts`); on disk, closing it closes the engine.
  */
 export async function openMigratedPglite(file: string, dataDir = 'memory://'): Promise<Database> {
   snapshotBytes ??= readFile(file);
+  const bytes = snapshotBytes;
   // A Blob with no type and no name: PGlite reads it as a plain tar.
-  const loadDataDir = new Blob([await snapshotBytes]);
-  return (await openEmbeddedEngine(dataDir, loadDataDir)).db;
+  const load = async (at: string) => openEmbeddedEngine(at, new Blob([await bytes]));
+  if (dataDir !== 'memory://') return (await load(dataDir)).db;
+  return pooledMigratedDatabase(async () => (await load(dataDir)).engine);
 }

@@ -45,20 +45,25 @@ export async function openEmbeddedEngine(
   loadDataDir?: Blob,
 ): Promise<{ engine: PGlite; db: Database }> {
   // Loaded lazily so production (DATABASE_URL) never loads the WASM engine.
-  const [{ PGlite }, { vector }, { createPgConfig }] = await Promise.all([
+  const [{ PGlite }, { vector }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-pgvector'),
-    import('@electric-sql/pglite/node-postgres'),
   ]);
   const location = dataDir === 'memory://' ? dataDir : path.resolve(dataDir);
   if (location !== 'memory://') await mkdir(location, { recursive: true });
   const engine = await PGlite.create({ dataDir: location, loadDataDir, extensions: { vector } });
-  const pool = new pg.Pool(createPgConfig(engine) as unknown as pg.PoolConfig);
+  const pool = await poolOverEngine(engine);
   const close = async () => {
     await pool.end();
     await engine.close();
   };
   return { engine, db: { pool, kind: 'pglite', close } };
+}
+
+/** A `pg` pool (of one connection) over a running PGlite engine. Ending the pool leaves the engine running. */
+export async function poolOverEngine(engine: PGlite): Promise<pg.Pool> {
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  return new pg.Pool(createPgConfig(engine) as unknown as pg.PoolConfig);
 }
 
 // Node's socket errors and Postgres's own codes for "no server to talk to" (SQLSTATE class 08: connection

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // What both projects share: worker processes (`forks`), each running its files one after another in one
-// module graph (`isolate: false`), three workers at once on the machine's two cores (files wait on child
-// processes, Redis and timers often enough that a third keeps both cores busy: measured 269 s with three,
-// 325 s with two).
+// module graph (`isolate: false`), three workers at once on the machine's two cores: files wait on child
+// processes, Redis and timers often enough that a third keeps both cores busy (the whole suite in 269 and
+// 283 s; the integration files alone took 325 s with two).
 const shared = {
   pool: 'forks' as const,
   isolate: false,
@@ -17,8 +17,8 @@ export default defineConfig({
     maxWorkers: 3,
     // Why one module graph per worker: an isolated file re-imported the app (Bolt, Express, the SDKs) in a
     // new process every time, about 4 s per file and most of the suite's CPU. Files still share nothing else:
-    // each opens its own database (a copy of the run's snapshot) and its own apps on free ports, uses its own
-    // Redis keys, and `tests/support/setup.ts` resets nock after every test.
+    // each gets its own freshly migrated database (`tests/support/test-db.ts`) and its own apps on free ports,
+    // uses its own Redis keys, and `tests/support/setup.ts` resets nock after every test.
     projects: [
       { test: { ...shared, name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'] } },
       {

@@ -10,8 +10,8 @@ import { type Database, poolOverEngine } from '../../src/infra/db/database.js';
  * - its catalog (relations, columns, functions, policies, triggers, roles, grants, settings, extensions,
  *   sequences) is unchanged since the snapshot, checked by a fingerprint (a test that altered the schema
  *   or a role gets its engine closed, as before);
- * - every table is emptied, the rows the migrations themselves wrote are put back, and every sequence
- *   restarts (all are unused in the snapshot);
+ * - every table is emptied, the rows the migrations themselves wrote are put back, and every sequence is
+ *   set back to where the migrations left it;
  * - the session is reset (DISCARD ALL: settings, role, prepared statements, temp tables, advisory locks).
  * Files still share nothing they could see: what the next file gets is the freshly migrated database.
  */
@@ -71,6 +71,8 @@ interface FreshState {
   tables: string[];
   /** The rows the migrations wrote, per table, as JSON, in the order the tables are listed. */
   seedRows: Array<{ table: string; rows: string }>;
+  /** Every sequence as the migrations left it (all unused today), for `setval`. */
+  sequences: Array<{ name: string; value: string; called: boolean }>;
 }
 
 let fresh: FreshState | undefined;
@@ -94,12 +96,12 @@ async function recordFresh(engine: PGlite): Promise<FreshState> {
     const rows = res.rows[0]?.rows;
     if (rows) seedRows.push({ table, rows });
   }
-  // Restarting every sequence is right only when the migrations used none; otherwise nothing is reused.
-  const used = await engine.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM pg_sequences WHERE last_value IS NOT NULL',
+  const sequences = await engine.query<FreshState['sequences'][number]>(
+    `SELECT format('%I.%I', schemaname, sequencename) AS name, coalesce(last_value, start_value)::text AS value,
+            last_value IS NOT NULL AS called
+     FROM pg_sequences`,
   );
-  const reusable = used.rows[0]?.n === 0;
-  return { fingerprint: reusable ? await fingerprint(engine) : 'never', tables, seedRows };
+  return { fingerprint: await fingerprint(engine), tables, seedRows, sequences: sequences.rows };
 }
 
 /** Puts a used engine back to the freshly migrated state; false when that cannot be guaranteed. */
@@ -108,12 +110,11 @@ async function makeFresh(engine: PGlite, state: FreshState): Promise<boolean> {
   await engine.exec('DISCARD ALL');
   if ((await fingerprint(engine)) !== state.fingerprint) return false;
   await engine.transaction(async (tx) => {
-    await tx.exec(`TRUNCATE ${state.tables.join(', ')} RESTART IDENTITY CASCADE`);
-    // Sequences no table owns too (the fingerprint holds that every one was unused when fresh).
-    const sequences = await tx.query<{ name: string }>(
-      `SELECT format('%I.%I', schemaname, sequencename) AS name FROM pg_sequences`,
-    );
-    for (const { name } of sequences.rows) await tx.exec(`ALTER SEQUENCE ${name} RESTART`);
+    await tx.exec(`TRUNCATE ${state.tables.join(', ')} CASCADE`);
+    // Every sequence, owned by a table or not, back where the migrations left it.
+    for (const { name, value, called } of state.sequences) {
+      await tx.query('SELECT setval($1, $2, $3)', [name, value, called]);
+    }
     // The seed rows go back as they were; no trigger of the schema runs for them.
     await tx.exec('SET LOCAL session_replication_role = replica');
     for (const { table, rows } of state.seedRows) {

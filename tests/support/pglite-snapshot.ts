@@ -40,10 +40,9 @@ let snapshotBytes: Promise<Uint8Array> | undefined;
  * this worker's reused ones when one is idle (`pglite-engine-pool.ts`); on disk, closing it closes the engine.
  */
 export async function openMigratedPglite(file: string, dataDir = 'memory://'): Promise<Database> {
-  snapshotBytes ??= readFile(file);
-  const bytes = snapshotBytes;
+  const bytes = (snapshotBytes ??= readFile(file));
   // A Blob with no type and no name: PGlite reads it as a plain tar.
-  const load = async (at: string) => openEmbeddedEngine(at, new Blob([await bytes]));
-  if (dataDir !== 'memory://') return (await load(dataDir)).db;
-  return pooledMigratedDatabase(async () => (await load(dataDir)).engine);
+  const open = async () => openEmbeddedEngine(dataDir, new Blob([await bytes]));
+  if (dataDir !== 'memory://') return (await open()).db;
+  return pooledMigratedDatabase(async () => (await open()).engine);
 }

@@ -40,7 +40,8 @@ let snapshotBytes: Promise<Uint8Array> | undefined;
  * this worker's reused ones when one is idle (`pglite-engine-pool.ts`); on disk, closing it closes the engine.
  */
 export async function openMigratedPglite(file: string, dataDir = 'memory://'): Promise<Database> {
-  const bytes = (snapshotBytes ??= readFile(file));
+  snapshotBytes ??= readFile(file);
+  const bytes = snapshotBytes;
   // A Blob with no type and no name: PGlite reads it as a plain tar.
   const open = async () => openEmbeddedEngine(dataDir, new Blob([await bytes]));
   if (dataDir !== 'memory://') return (await open()).db;

@@ -91,11 +91,14 @@ function keyValueStoreContract(makeStore: () => KeyValueStore): void {
     expect(third.resetAtMs).toBeGreaterThan(second.resetAtMs + 40);
   });
 
-  it("keeps a rate's budget when this process's wall clock jumps ahead and back", async () => {
+  it("keeps keys and a rate's budget when this process's wall clock jumps ahead and back", async () => {
     const rate = { intervalMs: 1_000, burst: 1, maxWaitMs: 5_000 };
+    await store.set(key('dedupe'), '1', { ttlMs: 60_000 });
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 11 * 60_000);
+      // Eleven minutes on the wall clock are not eleven minutes of the key's life.
+      expect(await store.get(key('dedupe'))).toBe('1');
       expect(await store.reserveRate(key('slack-budget'), rate)).toBe(0);
     } finally {
       vi.useRealTimers();

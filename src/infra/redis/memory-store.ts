@@ -21,7 +21,14 @@ interface Entry {
 const MIN_WRITES_BETWEEN_SWEEPS = 1_000;
 
 /**
- * Creates the in-process store for embedded single-process mode. Keys expire by Date.now(), checked
+ * The store's clock: monotonic, as Redis's own clock is to the Redis store. A jump of this process's wall
+ * clock (NTP, or a test moving Date 11 minutes ahead) must neither expire keys nor move rate budgets. It
+ * did: a Slack call made during such a jump left its workspace 11 minutes "over budget" after it.
+ */
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * Creates the in-process store for embedded single-process mode. Keys expire by the store's clock, checked
  * when read; no timers run, so the store never keeps the process alive.
  */
 export function createMemoryStore(opts: { logger?: Logger } = {}): KeyValueStore {
@@ -37,7 +44,7 @@ export function createMemoryStore(opts: { logger?: Logger } = {}): KeyValueStore
 
   function live(key: string): Entry | undefined {
     const entry = entries.get(key);
-    if (entry?.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= now()) {
       entries.delete(key);
       return undefined;
     }
@@ -50,16 +57,16 @@ export function createMemoryStore(opts: { logger?: Logger } = {}): KeyValueStore
     writesSinceSweep += 1;
     if (writesSinceSweep < Math.max(MIN_WRITES_BETWEEN_SWEEPS, entries.size)) return;
     writesSinceSweep = 0;
-    const now = Date.now();
+    const at = now();
     for (const [k, e] of entries) {
-      if (e.expiresAt !== undefined && e.expiresAt <= now) entries.delete(k);
+      if (e.expiresAt !== undefined && e.expiresAt <= at) entries.delete(k);
     }
   }
 
   async function set(key: string, value: string, opts: SetOptions = {}): Promise<boolean> {
     if (opts.ttlMs !== undefined) assertPositiveMs(opts.ttlMs, 'ttlMs');
     if (opts.onlyIfAbsent && live(key)) return false;
-    write(key, { value, expiresAt: opts.ttlMs === undefined ? undefined : Date.now() + opts.ttlMs });
+    write(key, { value, expiresAt: opts.ttlMs === undefined ? undefined : now() + opts.ttlMs });
     return true;
   }
 
@@ -95,20 +102,17 @@ export function createMemoryStore(opts: { logger?: Logger } = {}): KeyValueStore
         // Same failure as Redis INCRBY on a non-counter, so a key clash shows up in embedded mode too.
         throw new Error(`ERR value is not an integer or out of range (key ${key})`);
       }
-      const expiresAt = entry?.expiresAt ?? Date.now() + windowMs;
+      const expiresAt = entry?.expiresAt ?? now() + windowMs;
       const count = current + by;
       write(key, { value: String(count), expiresAt });
-      return { count, resetAtMs: expiresAt };
+      // Callers compare the window's end with Date.now() (Retry-After, "try again at"): wall time out.
+      return { count, resetAtMs: Date.now() + (expiresAt - now()) };
     },
 
     async reserveRate(key, rate) {
       assertPositiveMs(rate.intervalMs, 'intervalMs');
-      // A monotonic clock, as Redis's TIME is to the Redis store: a jump of this process's wall clock (NTP,
-      // or a test moving Date 11 minutes ahead) must not push every budget's next slot by as much. It did:
-      // a Slack call made during such a jump left its workspace 11 minutes "over budget" after it.
-      const now = performance.timeOrigin + performance.now();
       const stored = live(key);
-      const next = gcra(stored ? Number(stored.value) : null, now, rate);
+      const next = gcra(stored ? Number(stored.value) : null, now(), rate);
       if (next.wait >= 0) write(key, { value: String(next.tat), expiresAt: next.tat + 1_000 });
       return next.wait;
     },

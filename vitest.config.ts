@@ -1,9 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // What both projects share: worker processes (`forks`), each running its files one after another in one
-// module graph (`isolate: false`), two workers at once (the machine's two cores). A third was faster (the
-// suite in 269-286 s instead of ~325-395 s) but a test's polling fetch then lost the keep-alive race with
-// the app it runs in the same process (ECONNRESET in web-sources.test.ts, once in CI): not until that is fixed.
+// module graph (`isolate: false`). Three at once on the machine's two cores: while one file waits on child
+// processes, Redis or timers, another uses the core (two workers left it idle; see the README's timing).
 const shared = {
   pool: 'forks' as const,
   isolate: false,
@@ -14,7 +13,7 @@ const shared = {
 
 export default defineConfig({
   test: {
-    maxWorkers: 2,
+    maxWorkers: 3,
     // Why one module graph per worker: an isolated file re-imported the app (Bolt, Express, the SDKs) in a
     // new process every time, about 4 s per file and most of the suite's CPU. Files still share nothing else:
     // each gets its own freshly migrated database (`tests/support/test-db.ts`) and its own apps on free ports,

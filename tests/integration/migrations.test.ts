@@ -3,7 +3,7 @@ import { createPostgresDatabase, type Database } from '../../src/infra/db/databa
 import { listMigrationFiles, migrate, pendingMigrations } from '../../src/infra/db/migrate.js';
 import { createBlankTestDatabase, createTestDatabase } from '../support/test-db.js';
 
-// Every test migrates a fresh database from nothing: on PGlite, under load, that alone can take 30 s.
+// A full migration from nothing on PGlite, under load, can take 30 s.
 describe('migrations', { timeout: 120_000 }, () => {
   let db: Database | undefined;
   afterEach(async () => {
@@ -11,49 +11,38 @@ describe('migrations', { timeout: 120_000 }, () => {
     db = undefined;
   });
 
-  it('apply to a fresh database, are recorded where the Supabase CLI looks, and a second run is a no-op', async () => {
-    db = await createBlankTestDatabase();
+  // One database from nothing for all of this: on PGlite every full migration costs seconds of CPU.
+  it('apply to a fresh database in two runs, the later by two replicas at once in new sessions, each migration once, recorded where the Supabase CLI looks; one more run is a no-op', async () => {
+    const { copyFile, mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
     const files = await listMigrationFiles();
-    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeGreaterThan(2);
+    const firstTwo = await mkdtemp(`${tmpdir()}/lore-mig-`);
+    for (const f of files.slice(0, 2)) await copyFile(f.file, `${firstTwo}/${f.version}_${f.name}.sql`);
+    db = await createBlankTestDatabase();
     expect(await pendingMigrations(db.pool)).toHaveLength(files.length);
+    expect((await migrate(db, firstTwo)).map((m) => m.version)).toEqual(
+      files.slice(0, 2).map((f) => f.version),
+    );
 
-    const first = await migrate(db);
-    expect(first.map((m) => m.version)).toEqual(files.map((f) => f.version));
+    // On native Postgres each replica is a new connection: nothing has loaded pgvector's library in it yet,
+    // and the pgvector settings in a function must need no superuser.
+    const url = 'url' in db ? String(db.url) : undefined;
+    const replicas = url ? [1, 2].map(() => createPostgresDatabase(url, { max: 1 })) : [db, db];
+    try {
+      const [one = [], two = []] = await Promise.all(replicas.map((r) => migrate(r)));
+      const versions = [...one, ...two].map((m) => m.version).sort();
+      expect(versions).toEqual(files.slice(2).map((f) => f.version));
+    } finally {
+      for (const r of replicas) if (r !== db) await r.close();
+    }
+
     const { rows } = await db.pool.query(
       'SELECT version, name FROM supabase_migrations.schema_migrations ORDER BY 1',
     );
     expect(rows).toEqual(files.map((f) => ({ version: f.version, name: f.name })));
-
-    const second = await migrate(db);
-    expect(second).toEqual([]);
+    expect(await migrate(db)).toEqual([]);
     expect(await pendingMigrations(db.pool)).toEqual([]);
-  });
-
-  it('two replicas migrating at once apply each migration once between them', async () => {
-    db = await createBlankTestDatabase();
-    const files = await listMigrationFiles();
-    const [one, two] = await Promise.all([migrate(db), migrate(db)]);
-    const versions = [...one, ...two].map((m) => m.version).sort();
-    expect(versions).toEqual(files.map((f) => f.version));
-    expect(await pendingMigrations(db.pool)).toEqual([]);
-  });
-
-  it('a later run, in a new session, applies the rest (pgvector settings in a function need no superuser)', async () => {
-    const { copyFile, mkdtemp } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const files = await listMigrationFiles();
-    const firstTwo = await mkdtemp(`${tmpdir()}/lore-mig-`);
-    for (const f of files.slice(0, 2)) await copyFile(f.file, `${firstTwo}/${f.version}_${f.name}.sql`);
-    db = await createBlankTestDatabase();
-    expect(await migrate(db, firstTwo)).toHaveLength(2);
-    // A new connection (native Postgres): nothing has loaded pgvector's library in it yet.
-    const later = 'url' in db ? createPostgresDatabase(String(db.url), { max: 1 }) : db;
-    try {
-      const rest = await migrate(later);
-      expect(rest.map((m) => m.version)).toEqual(files.slice(2).map((f) => f.version));
-    } finally {
-      if (later !== db) await later.close();
-    }
   });
 
   it('create the v1 tables in the lore schema with row-level security on every tenant table', async () => {

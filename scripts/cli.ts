@@ -1,13 +1,10 @@
 import { userInfo } from 'node:os';
 import { createCliOutput } from '../src/cli/cli-context.js';
-import { runCli } from '../src/cli/run-cli.js';
 import { isProcessAlive, readServerHandle } from '../src/cli/server-handle.js';
 import { type CliExec, watchIngestion } from '../src/cli/watch-ingestion.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
-import { createJobRegistry } from '../src/jobs/registry.js';
-import { startWorker } from '../src/jobs/worker.js';
 import { createLogger } from '../src/logger.js';
-import { type Container, createContainer, jobServices } from '../src/main.js';
+import type { Container } from '../src/main.js';
 
 /**
  * Operator CLI: `npm run cli -- <command>`. On embedded defaults, when a server is running it owns the
@@ -20,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
   let container: Container | undefined;
   const local: CliExec = async (args) => {
     container ??= await openLocally(config);
+    const { runCli } = await import('../src/cli/run-cli.js');
     const out = createCliOutput();
     const exitCode = await runCli(
       args,
@@ -69,8 +67,16 @@ async function remoteExec(config: Config, actor: string): Promise<(CliExec & { p
   return Object.assign(exec, { pid: handle.pid });
 }
 
-/** Opens the database here; with the in-memory queue, this process must also run the jobs it queues. */
+/**
+ * Opens the database here; with the in-memory queue, this process must also run the jobs it queues. The app
+ * is imported only now: a command sent to the running server needs none of it (loading it took ~2 s of CPU).
+ */
 async function openLocally(config: Config): Promise<Container> {
+  const [{ createContainer, jobServices }, { createJobRegistry }, { startWorker }] = await Promise.all([
+    import('../src/main.js'),
+    import('../src/jobs/registry.js'),
+    import('../src/jobs/worker.js'),
+  ]);
   const logger = createLogger({
     level: config.logLevel === 'info' ? 'warn' : config.logLevel,
     destination: process.stderr,

@@ -45,7 +45,11 @@ import { scheduleRecurringJobs } from './jobs/schedules.js';
 import { startWorker } from './jobs/worker.js';
 import { INGEST_LANE } from './knowledge/ingest.job.js';
 import { resumeUnfinishedIngests } from './knowledge/ingest-resume.js';
-import { createDocumentReader, type DocumentReader } from './knowledge/ingestion/extract-in-thread.js';
+import {
+  createDocumentReader,
+  type DocumentReader,
+  type ThreadBounds,
+} from './knowledge/ingestion/extract-in-thread.js';
 import { createRetriever } from './knowledge/retrieval/retriever.js';
 import { seedSampleDocument } from './knowledge/sample-document.js';
 import { createRobotsCheck, LORE_USER_AGENT } from './knowledge/web/robots.js';
@@ -94,15 +98,22 @@ export interface Container {
   close(): Promise<void>;
 }
 
+/** How this process's document reader is bounded: INGEST_* limits; job-running roles keep a thread warm. */
+export function readerBounds(config: Config): ThreadBounds {
+  return { ...config.ingest, warm: config.appRole !== 'web' };
+}
+
 /**
  * Connects the database, Redis (or in-memory stand-ins) and the queue; embedded mode also migrates.
  * `opts.database` hands in an already-open database instead (the tests run the whole app on a fresh
- * native Postgres database per file); the container closes it with everything else.
+ * native Postgres database per file); the container closes it with everything else. `opts.reader` hands in
+ * a document reader its caller owns and closes (the tests share one per process: each reader thread started
+ * from source costs seconds of CPU).
  */
 export async function createContainer(
   config: Config,
   logger: Logger,
-  opts: { database?: Database } = {},
+  opts: { database?: Database; reader?: DocumentReader } = {},
 ): Promise<Container> {
   // Before anything writes there: embedded data and local originals are the tenants' data.
   await makePrivateDir(config.dataDir);
@@ -138,7 +149,7 @@ export async function createContainer(
       : undefined;
     const cipher = createCipherBox(config.encryptionKeys);
     // Only processes that run jobs read documents; they keep a reader thread started.
-    const reader = createDocumentReader({ ...config.ingest, warm: config.appRole !== 'web' });
+    const reader = opts.reader ?? createDocumentReader(readerBounds(config));
     const webPolicy = config.web.allowPrivateAddresses ? anyAddress : publicAddressesOnly;
     const web = {
       policy: webPolicy,
@@ -185,7 +196,7 @@ export async function createContainer(
       web,
       async close() {
         await queue.close();
-        await reader.close();
+        if (!opts.reader) await reader.close();
         await web.fetch.close();
         await tenants.stop();
         await kv.close();
@@ -333,10 +344,10 @@ export interface RunningApp {
 export async function startApp(
   config: Config,
   logger: Logger,
-  opts: { extraRouters?: Router[]; database?: Database } = {},
+  opts: { extraRouters?: Router[]; database?: Database; reader?: DocumentReader } = {},
 ): Promise<RunningApp> {
   if (config.embedded) await refuseSecondEmbeddedServer(config.dataDir);
-  const container = await createContainer(config, logger, { database: opts.database });
+  const container = await createContainer(config, logger, { database: opts.database, reader: opts.reader });
   let shuttingDown = false;
   // First: a refused request must cost nothing else (no session lookup, no body parsing).
   const routers: Router[] = [

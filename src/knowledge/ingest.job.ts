@@ -55,6 +55,16 @@ export interface IngestDeps {
 
 /** The same as INGEST_TIMEOUT_SECONDS and INGEST_MEMORY_MB left unset (tools and tests). */
 const DEFAULT_BOUNDS = { timeoutMs: 120_000, memoryMb: 512 };
+let defaultReader: DocumentReader | undefined;
+
+/**
+ * The reader of callers that bring none (tools, tests): one per process, never closed (idle threads do not
+ * keep it alive). One per registry started a thread each time, and a thread started from source costs seconds.
+ */
+function sharedDefaultReader(): DocumentReader {
+  defaultReader ??= createDocumentReader(DEFAULT_BOUNDS);
+  return defaultReader;
+}
 
 /** Reads that started and never finished (the process died) before a version is given up on. */
 const MAX_UNFINISHED_READS = 2;
@@ -79,7 +89,7 @@ export const ingestJob = defineJob({
 });
 
 function createIngestRun(deps: IngestDeps): (p: IngestPayload, ctx: JobContext) => Promise<void> {
-  const reader = deps.reader ?? createDocumentReader(DEFAULT_BOUNDS);
+  const reader = deps.reader ?? sharedDefaultReader();
   const maxPages = deps.maxPages ?? 2_000;
   return async (p, ctx) => {
     const log = deps.logger.child({ tenantId: p.tenantId, documentId: p.documentId, versionId: p.versionId });

@@ -11,19 +11,20 @@ import type { Container } from '../src/main.js';
  * database, so commands are sent to its loopback admin endpoint; otherwise they run in this process.
  */
 async function main(argv: string[]): Promise<number> {
-  const config = loadConfig(process.env, { databaseOnly: argv[0] === 'migrate' });
+  const config = configOrError(argv);
   const actor = userInfo().username;
-  const remote = await remoteExec(config, actor);
+  const remote = config instanceof ConfigError ? undefined : await remoteExec(config, actor);
   let container: Container | undefined;
   const local: CliExec = async (args) => {
-    container ??= await openLocally(config);
     const { runCli } = await import('../src/cli/run-cli.js');
     const out = createCliOutput();
-    const exitCode = await runCli(
-      args,
-      { ...container, where: 'local', actor: `cli:${actor}`, cwd: process.cwd() },
-      out,
-    );
+    // Opened only when a command runs: help and usage errors need neither a valid configuration nor a database.
+    const open = async () => {
+      if (config instanceof ConfigError) throw config;
+      container ??= await openLocally(config);
+      return { ...container, where: 'local' as const, actor: `cli:${actor}`, cwd: process.cwd() };
+    };
+    const exitCode = await runCli(args, open, out);
     return { exitCode, output: out.text(), data: out.result() };
   };
   const exec = remote ?? local;
@@ -42,6 +43,16 @@ async function main(argv: string[]): Promise<number> {
     return res.exitCode;
   } finally {
     await container?.close();
+  }
+}
+
+/** This process's configuration, or what is wrong with it (reported only when a command needs it). */
+function configOrError(argv: string[]): Config | ConfigError {
+  try {
+    return loadConfig(process.env, { databaseOnly: argv[0] === 'migrate' });
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
   }
 }
 

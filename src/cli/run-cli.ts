@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
 import { isAppError } from '../errors.js';
 import { DatabaseRequirementError } from '../infra/db/requirements.repo.js';
 import type { CliContext, CliOutput } from './cli-context.js';
@@ -34,9 +35,24 @@ export function buildProgram(ctx: CliContext, out: CliOutput): Command {
   return program;
 }
 
-/** Runs one operator command line (`argv` without node and script) and returns its exit code. */
-export async function runCli(argv: string[], ctx: CliContext, out: CliOutput): Promise<number> {
+/**
+ * Runs one operator command line (`argv` without node and script) and returns its exit code. `context` is
+ * the commands' context, or how to open it: then it is opened just before a command's action runs, so help
+ * and usage errors need no configuration and no database.
+ */
+export async function runCli(
+  argv: string[],
+  context: CliContext | (() => Promise<CliContext>),
+  out: CliOutput,
+): Promise<number> {
+  // The commands capture this object when they are registered; an opener fills it in before an action.
+  const ctx = typeof context === 'function' ? ({} as CliContext) : context;
   const program = buildProgram(ctx, out);
+  if (typeof context === 'function') {
+    program.hook('preAction', async () => {
+      Object.assign(ctx, await context());
+    });
+  }
   if (argv.length === 0) {
     program.outputHelp();
     return 0;
@@ -51,9 +67,9 @@ export async function runCli(argv: string[], ctx: CliContext, out: CliOutput): P
     }
     const message = isAppError(err) || err instanceof Error ? err.message : String(err);
     out.error(`Error: ${message}`);
-    // A database that cannot take the migrations is configuration, not a bug: the message is the whole
-    // story, and a logged stack would bury it.
-    if (!(err instanceof DatabaseRequirementError))
+    // A database that cannot take the migrations, or an invalid configuration, is not a bug: the message is
+    // the whole story, and a logged stack would bury it (nor is there a logger before the context opened).
+    if (!(err instanceof DatabaseRequirementError || err instanceof ConfigError))
       ctx.logger.warn({ err, argv: argv.slice(0, 2) }, 'cli command failed');
     return 1;
   }

@@ -18,11 +18,11 @@ const CLI = path.resolve('scripts/cli.ts');
 
 /** `npm run cli -- …`, from the repository (or, with `cwd`, from another folder, as an operator would). */
 function cli(dataDir: string, ...args: string[]) {
-  return cliIn(process.cwd(), dataDir, ...args);
+  return cliIn(process.cwd(), cleanEnv(dataDir), ...args);
 }
 
-function cliIn(cwd: string, dataDir: string, ...args: string[]) {
-  return run(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: cleanEnv(dataDir) }).then(
+function cliIn(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]) {
+  return run(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({
       code: e.code,
@@ -73,8 +73,17 @@ describe('a fresh checkout: server and operator CLI on embedded defaults', () =>
     const listed = await cli(dataDir, 'tenants', 'list');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain('No tenants yet');
-    const help = await cli(dataDir, '--help');
+    // Help needs no valid configuration (here production settings missing their secrets); a command that needs
+    // the database says what is wrong, and nothing else.
+    const broken = { ...cleanEnv(dataDir), DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' };
+    const help = await cliIn(process.cwd(), broken, '--help');
+    expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/migrate[\s\S]*tenants[\s\S]*jobs/);
+    const refused = await cliIn(process.cwd(), broken, 'tenants', 'list');
+    expect(refused.code).toBe(1);
+    const said = refused.stdout + refused.stderr;
+    expect(said).toMatch(/Error: Invalid configuration:\n {2}- SLACK_SIGNING_SECRET: required/);
+    expect(said).not.toMatch(/\bat \S+ \(/);
   }, 120_000);
 
   it('serves /readyz with no environment set, seeds the demo workspace, and the CLI talks to it', async () => {
@@ -98,7 +107,7 @@ describe('a fresh checkout: server and operator CLI on embedded defaults', () =>
 
       // From the folder the file is in, by its bare name: the server resolves it against the operator's folder.
       await writeFile(path.join(dataDir, 'lunch.md'), '# Lunch\n\nThe canteen opens at noon.\n');
-      const relative = await cliIn(dataDir, dataDir, 'docs', 'add', '--tenant', 'demo', 'lunch.md');
+      const relative = await cliIn(dataDir, cleanEnv(dataDir), 'docs', 'add', '--tenant', 'demo', 'lunch.md');
       expect(relative.stdout).toContain('lunch.md: queued');
       expect(relative.stderr).toContain('ran inside the running server');
       expect(relative.code).toBe(0);

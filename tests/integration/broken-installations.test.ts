@@ -29,16 +29,19 @@ const REFUSALS = ['invalid_auth', 'account_inactive', 'token_revoked', 'not_auth
 const oauth = slackFixture('oauth-v2-access-success').primary.payload;
 
 /** Slack refusing every call made with this workspace's token, as it does once the token is dead. */
-function slackRefuses(w: Workspace, error: string): { calls: string[] } {
+/** Refuses every Web API call with the workspace's token; records each call's method and body. */
+function slackRefuses(w: Workspace, error: string): { calls: string[]; bodies: string[] } {
   const calls: string[] = [];
+  const bodies: string[] = [];
   nock(SLACK_API, { reqheaders: { authorization: `Bearer xoxb-test-${w.teamId}` } })
     .persist()
     .post(/^\/api\/[\w.]+$/)
-    .reply((uri) => {
+    .reply((uri, body) => {
       calls.push(uri.slice(uri.lastIndexOf('/') + 1));
+      bodies.push(typeof body === 'string' ? body : JSON.stringify(body));
       return [200, { ok: false, error }];
     });
-  return { calls };
+  return { calls, bodies };
 }
 
 const metricValue = async (app: App, name: string) => {
@@ -70,13 +73,15 @@ describe('broken Slack tokens: detected on any Slack call, reported, no retries,
   it('an answer job whose Slack calls are refused (each of the four errors) marks the workspace broken and fails at once, without retries', async () => {
     fakeOpenAi('unused');
     const events = new Map<string, string>();
-    const slack = new Map<string, { calls: string[] }>();
+    const threads = new Map<string, string>();
+    const slack = new Map<string, { calls: string[]; bodies: string[] }>();
     expect(await metricValue(app, 'lore_broken_installations')).toBe(0);
     for (const error of REFUSALS) {
       const w = workspaces.get(error) as Workspace;
       slack.set(error, slackRefuses(w, error));
       const event = mentionEvent(w, 'Where is the travel policy?', { eventId: uniqueId('EvBroken') });
       events.set(error, event.event_id);
+      threads.set(error, event.event.ts);
       expect((await postEvent(app.url, event)).status).toBe(200);
     }
 
@@ -117,7 +122,6 @@ describe('broken Slack tokens: detected on any Slack call, reported, no retries,
 
     // A later job for a broken workspace does not call Slack at all, and is not retried either.
     const w = workspaces.get('invalid_auth') as Workspace;
-    const before = slack.get('invalid_auth')?.calls.length;
     const again = mentionEvent(w, 'Anyone there?', { eventId: uniqueId('EvAgain') });
     await postEvent(app.url, again);
     await vi.waitFor(
@@ -127,7 +131,10 @@ describe('broken Slack tokens: detected on any Slack call, reported, no retries,
       },
       { timeout: 10_000, interval: 50 },
     );
-    expect(slack.get('invalid_auth')?.calls.length).toBe(before);
+    // Told apart by its thread: a reply of the first job's can still reach Slack after that job failed.
+    const sent = slack.get('invalid_auth')?.bodies ?? [];
+    expect(sent.some((b) => b.includes(threads.get('invalid_auth') ?? '?'))).toBe(true);
+    expect(sent.filter((b) => b.includes(again.event.ts))).toEqual([]);
   });
 
   it('the operator view lists the broken workspaces; its admins see a reinstall banner, other workspaces none', async () => {

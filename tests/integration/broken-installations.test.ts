@@ -73,7 +73,6 @@ describe('broken Slack tokens: detected on any Slack call, reported, no retries,
   it('an answer job whose Slack calls are refused (each of the four errors) marks the workspace broken and fails at once, without retries', async () => {
     fakeOpenAi('unused');
     const events = new Map<string, string>();
-    const threads = new Map<string, string>();
     const slack = new Map<string, { calls: string[]; bodies: string[] }>();
     expect(await metricValue(app, 'lore_broken_installations')).toBe(0);
     for (const error of REFUSALS) {
@@ -81,7 +80,6 @@ describe('broken Slack tokens: detected on any Slack call, reported, no retries,
       slack.set(error, slackRefuses(w, error));
       const event = mentionEvent(w, 'Where is the travel policy?', { eventId: uniqueId('EvBroken') });
       events.set(error, event.event_id);
-      threads.set(error, event.event.ts);
       expect((await postEvent(app.url, event)).status).toBe(200);
     }
 
@@ -131,9 +129,10 @@ describe('broken Slack tokens: detected on any Slack call, reported, no retries,
       },
       { timeout: 10_000, interval: 50 },
     );
-    // Told apart by its thread: a reply of the first job's can still reach Slack after that job failed.
+    // Told apart by its thread (every reply carries the thread's ts): a call the first job started can still
+    // reach Slack after that job failed, so counting calls raced (CI), and which calls a refused job gets to
+    // make first varies with timing.
     const sent = slack.get('invalid_auth')?.bodies ?? [];
-    expect(sent.some((b) => b.includes(threads.get('invalid_auth') ?? '?'))).toBe(true);
     expect(sent.filter((b) => b.includes(again.event.ts))).toEqual([]);
   });
 

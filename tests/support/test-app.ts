@@ -54,7 +54,7 @@ const readers = new Map<string, DocumentReader>();
 /**
  * This test process's document reader for `bounds`, shared by all its apps and never closed (idle threads do
  * not keep the process alive). A reader thread started from source loads tsx and every parser: 2-3 s of CPU,
- * and each app started one (it keeps one warm), most of the suite's CPU before they were shared.
+ * and each app started one (it keeps one warm): a third of the suite's CPU before they were shared.
  */
 function sharedReader(bounds: ThreadBounds): DocumentReader {
   const key = JSON.stringify(bounds);

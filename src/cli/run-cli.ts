@@ -70,7 +70,7 @@ export async function runCli(
     // A database that cannot take the migrations, or an invalid configuration, is not a bug: the message is
     // the whole story, and a logged stack would bury it (nor is there a logger before the context opened).
     if (!(err instanceof DatabaseRequirementError || err instanceof ConfigError))
-      ctx.logger.warn({ err, argv: argv.slice(0, 2) }, 'cli command failed');
+      ctx.logger?.warn({ err, argv: argv.slice(0, 2) }, 'cli command failed');
     return 1;
   }
 }

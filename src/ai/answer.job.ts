@@ -6,6 +6,9 @@ import type { Surface } from './answers.repo.js';
 /** Questions are cut to this length when they are queued (a Slack message can be 40,000 characters). */
 export const MAX_QUESTION_CHARS = 4_000;
 
+/** How long an event id stays answered: longer than Slack's retry window (about five minutes), widely. */
+export const ANSWER_DEDUPE_MS = 2 * 60 * 60_000;
+
 const SURFACES = [
   'mention',
   'dm',
@@ -44,7 +47,9 @@ export const answerJob = defineJob({
   name: 'answer',
   schema: answerPayload,
   attempts: ANSWER_ATTEMPTS,
-  jobId: (p) => `answer-${p.eventId}`,
+  // One answer per Slack event: its retries (three, over about five minutes) add nothing, even after the
+  // job ran. The window is checked in the same step as the add, so a question costs one Redis round trip.
+  dedupe: { id: (p) => p.eventId, forMs: ANSWER_DEDUPE_MS },
   handler: (deps: AnswerJobDeps) => async (p, ctx) => {
     const run = await runAnswer(deps, p, ctx);
     // Out of attempts: recorded as failed and the asker told; the operator still sees a failed job.

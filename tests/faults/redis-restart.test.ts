@@ -96,7 +96,8 @@ describe.skipIf(!onNativePostgres)('Redis restarted in the middle of a burst of 
       const queue = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
       for (const [i, e] of events.entries()) {
         if ((await outcomeOf(db, e.event_id)).length > 0) continue;
-        const job = await queue.getJob(`answer-${e.event_id}`);
+        const jobId = await queue.getDeduplicationJobId(e.event_id);
+        const job = jobId ? await queue.getJob(jobId) : undefined;
         process.stdout.write(
           `unanswered #${i} (first try ${firstTry[i]}): job ${job ? await job.getState() : 'none'}\n`,
         );

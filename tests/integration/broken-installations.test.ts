@@ -44,6 +44,9 @@ function slackRefuses(w: Workspace, error: string): { calls: string[]; bodies: s
   return { calls, bodies };
 }
 
+/** Matches the answer job of one event (its id is `answer-<event id>-<unique suffix>`, one per add). */
+const isAnswerTo = (eventId: string) => (job: { id: string }) => job.id.startsWith(`answer-${eventId}-`);
+
 const metricValue = async (app: App, name: string) => {
   const text = await (await fetch(`${app.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
@@ -86,15 +89,14 @@ describe('broken Slack tokens: detected on any Slack call, reported, no retries,
     await vi.waitFor(
       async () => {
         const failed = await app.container.queue.failed();
-        for (const eventId of events.values())
-          expect(failed.find((j) => j.id === `answer-${eventId}`)).toBeDefined();
+        for (const eventId of events.values()) expect(failed.find(isAnswerTo(eventId))).toBeDefined();
       },
       { timeout: 20_000, interval: 100 },
     );
     const failed = await app.container.queue.failed();
     for (const eventId of events.values()) {
       // One try only: a retry would only be refused again.
-      expect(failed.find((j) => j.id === `answer-${eventId}`)?.attempts).toBe(1);
+      expect(failed.find(isAnswerTo(eventId))?.attempts).toBe(1);
     }
     const marks = await rowsOf(
       app,
@@ -124,7 +126,7 @@ describe('broken Slack tokens: detected on any Slack call, reported, no retries,
     await postEvent(app.url, again);
     await vi.waitFor(
       async () => {
-        const job = (await app.container.queue.failed()).find((j) => j.id === `answer-${again.event_id}`);
+        const job = (await app.container.queue.failed()).find(isAnswerTo(again.event_id));
         expect(job).toMatchObject({ attempts: 1, error: expect.stringContaining('reinstalled') });
       },
       { timeout: 10_000, interval: 50 },

@@ -71,6 +71,51 @@ function jobQueueContract(makeHarness: () => Harness): void {
     expect(payloads).toEqual([{ n: 1 }]);
   });
 
+  it('with dedupe: adds one job per dedupe id within its window, even after that job ran, and says so', async () => {
+    const queue = fresh();
+    const payloads: unknown[] = [];
+    const dedupe = { id: 'Ev1', forMs: 60_000 };
+    const first = await queue.enqueue('answer', { n: 1 }, { dedupe });
+    expect(first).toEqual({ id: expect.stringMatching(/^answer-Ev1-[0-9a-f]{8}[0-9a-z]+$/), duplicate: false });
+    // Two adds racing each other: neither adds.
+    const racing = await Promise.all([2, 3].map((n) => queue.enqueue('answer', { n }, { dedupe })));
+    expect(racing).toEqual([
+      { id: first.id, duplicate: true },
+      { id: first.id, duplicate: true },
+    ]);
+    await queue.startWorker({ answer: async (payload) => void payloads.push(payload) });
+    await vi.waitFor(() => expect(payloads).toHaveLength(1), eventually);
+    expect(await queue.enqueue('answer', { n: 4 }, { dedupe })).toEqual({ id: first.id, duplicate: true });
+    // Another id is another job.
+    const other = await queue.enqueue('answer', { n: 5 }, { dedupe: { id: 'Ev2', forMs: 60_000 } });
+    expect(other.duplicate).toBe(false);
+    await vi.waitFor(() => expect(payloads).toHaveLength(2), eventually);
+    await sleep(100);
+    expect(payloads).toEqual([{ n: 1 }, { n: 5 }]);
+  });
+
+  it('with dedupe: once the window has passed, the same id adds a new job', async () => {
+    const queue = fresh();
+    const dedupe = { id: 'EvShort', forMs: 150 };
+    const first = await queue.enqueue('answer', { n: 1 }, { dedupe });
+    expect((await queue.enqueue('answer', { n: 2 }, { dedupe })).duplicate).toBe(true);
+    await sleep(250);
+    const again = await queue.enqueue('answer', { n: 3 }, { dedupe });
+    expect(again).toEqual({ id: expect.stringMatching(/^answer-EvShort-/), duplicate: false });
+    expect(again.id).not.toBe(first.id);
+    expect((await queue.counts()).waiting).toBe(2);
+  });
+
+  it('with dedupe: a dedupe id that would make an invalid job id is refused, and nothing is recorded', async () => {
+    const queue = fresh();
+    await expect(queue.enqueue('answer', {}, { dedupe: { id: 'a:b', forMs: 60_000 } })).rejects.toMatchObject(
+      {
+        code: 'invalid_job_id',
+      },
+    );
+    expect((await queue.counts()).waiting).toBe(0);
+  });
+
   it('rejects job ids the queue cannot store', async () => {
     const queue = fresh();
     await expect(queue.enqueue('answer', {}, { jobId: 'tenant:event' })).rejects.toMatchObject({

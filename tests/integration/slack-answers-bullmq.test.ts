@@ -86,7 +86,9 @@ describe.skipIf(!redisUrl)('answers in Slack with the full app on BullMQ and Red
     // reports the job done, so its state is awaited too.
     await vi.waitFor(
       async () =>
-        expect(await (await admin.getJob(`answer-${event.event_id}`))?.getState()).toBe('completed'),
+        expect(
+          await (await admin.getJob((await admin.getDeduplicationJobId(event.event_id)) ?? ''))?.getState(),
+        ).toBe('completed'),
       { timeout: 5_000, interval: 50 },
     );
   });

@@ -122,14 +122,16 @@ describe('answers in Slack when OpenAI or Slack fail, and in channels Lore is no
     expect(APOLOGY).not.toMatch(/429|500|503|Internal Server Error|overloaded|ETIMEDOUT|rate limit/i);
     expect((await answersFor(event.event_id))[0].answer_text).toBe(APOLOGY);
     // The operator sees the job in the failed list, with every attempt used and a plain reason.
+    // Its id is the event's answer job's: `answer-<event id>-<unique suffix>`.
+    let jobId = '';
     await vi.waitFor(async () => {
-      const line = (await cliJobsFailed()).split('\n').find((l) => l.startsWith(`answer-${event.event_id} `));
+      const line = (await cliJobsFailed()).split('\n').find((l) => l.startsWith(`answer-${event.event_id}-`));
       expect(line).toMatch(
         new RegExp(` answer +${ANSWER_ATTEMPTS} +\\S+ +The AI provider is not available right now\\.$`),
       );
+      jobId = line?.split(' ')[0] ?? '';
     });
     // The operator may discard it for good from the CLI too: gone from the list, and audited.
-    const jobId = `answer-${event.event_id}`;
     expect(await cli('jobs', 'discard', jobId)).toContain(`Job ${jobId} discarded.`);
     expect(await cliJobsFailed()).not.toContain(jobId);
     expect(await cli('jobs', 'discard', jobId)).toContain(`No failed job with id "${jobId}".`);

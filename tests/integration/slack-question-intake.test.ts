@@ -1,18 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AnswerPayload } from '../../src/ai/answer.job.js';
+import { ANSWER_DEDUPE_MS, type AnswerPayload } from '../../src/ai/answer.job.js';
+import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
 import type { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
-import type { KeyValueStore } from '../../src/infra/redis/key-value-store.js';
-import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
-import { createRedisStore } from '../../src/infra/redis/redis-store.js';
 import { createLogger } from '../../src/logger.js';
-import { dedupeKey, enqueueQuestion } from '../../src/slack/answers/question-intake.js';
+import { enqueueQuestion } from '../../src/slack/answers/question-intake.js';
 import { testRedisUrl } from '../support/redis.js';
 
 const logger = createLogger({ level: 'silent' });
 const redisUrl = testRedisUrl();
-const stores: KeyValueStore[] = [];
-afterAll(() => Promise.all(stores.map((s) => s.close())));
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups) await c();
+});
 
 const question = (eventId: string): Omit<AnswerPayload, 'v' | 'receivedAt'> => ({
   tenantId: '00000000-0000-4000-8000-000000000001',
@@ -25,89 +28,93 @@ const question = (eventId: string): Omit<AnswerPayload, 'v' | 'receivedAt'> => (
   question: 'How many days ahead must flights be booked?',
 });
 
-/** A queue that records what was enqueued and can be told to fail. */
-function recordingQueue(): JobQueue & {
-  added: { name: string; payload: unknown; jobId?: string }[];
+/** A real queue that records what was added and can be told to fail like a Redis that went away. */
+function recordingQueue(inner: JobQueue): JobQueue & {
+  added: { name: string; payload: unknown; id: string }[];
   down: boolean;
 } {
-  const inner = createMemoryQueue({ logger });
   const q = Object.assign(Object.create(inner) as JobQueue, {
-    added: [] as { name: string; payload: unknown; jobId?: string }[],
+    added: [] as { name: string; payload: unknown; id: string }[],
     down: false,
   });
   q.enqueue = async (name, payload, opts) => {
-    if (q.down) throw new Error('connection refused');
-    q.added.push({ name, payload, jobId: opts?.jobId });
-    return { id: opts?.jobId ?? 'x' };
+    if (q.down) throw new Error('Reached the max retries per request limit (which is 2)');
+    const result = await inner.enqueue(name, payload, opts);
+    if (!result.duplicate) q.added.push({ name, payload, id: result.id });
+    return result;
   };
   return q;
 }
 
-const variants: [string, () => KeyValueStore][] = [['in-memory store', () => createMemoryStore({ logger })]];
-if (redisUrl) variants.push(['real Redis', () => createRedisStore(redisUrl, { logger })]);
+function bullmq(url: string): JobQueue {
+  const queueName = `test-intake-${randomUUID()}`;
+  const queue = createBullmqQueue({ url, queueName, logger });
+  cleanups.push(async () => {
+    await queue.close();
+    const connection = new Redis(url, { maxRetriesPerRequest: 1 });
+    const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
+    await admin.obliterate({ force: true });
+    await admin.close();
+    await connection.quit();
+  });
+  return queue;
+}
 
-describe.each(variants)('question intake (%s)', (_name, makeStore) => {
-  const kv = makeStore();
-  stores.push(kv);
+const variants: [string, () => JobQueue][] = [['in-process queue', () => createMemoryQueue({ logger })]];
+if (redisUrl) variants.push(['BullMQ on real Redis', () => bullmq(redisUrl)]);
+
+describe.each(variants)('question intake (%s)', (_name, makeQueue) => {
+  const real = makeQueue();
   const unique = (p: string) => `${p}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
-  it('queues a question once per event id, however often it is delivered', async () => {
-    const queue = recordingQueue();
+  it('queues a question once per event id, however often and however close together it is delivered', async () => {
+    const queue = recordingQueue(real);
     const id = unique('EvOnce');
-    const results = [];
-    for (let i = 0; i < 4; i++)
-      results.push(await enqueueQuestion({ kv, queue, logger }, question(id), { retryNum: i || undefined }));
-    expect(results).toEqual(['queued', 'duplicate', 'duplicate', 'duplicate']);
+    const first = await enqueueQuestion({ queue, logger }, question(id));
+    // Slack's retries, two of them racing each other.
+    const retries = await Promise.all(
+      [1, 2, 3].map((retryNum) => enqueueQuestion({ queue, logger }, question(id), { retryNum })),
+    );
+    expect([first, ...retries]).toEqual(['queued', 'duplicate', 'duplicate', 'duplicate']);
     expect(queue.added).toEqual([
-      { name: 'answer', payload: expect.objectContaining({ v: 1, eventId: id }), jobId: `answer-${id}` },
+      {
+        name: 'answer',
+        payload: expect.objectContaining({ v: 1, eventId: id }),
+        id: expect.stringMatching(new RegExp(`^answer-${id}-`)),
+      },
     ]);
-    expect(await kv.get(dedupeKey(id))).toBe('queued');
   });
 
-  it('when queueing fails: throws unavailable (the request gets a 5xx) and releases the key, so the retry is queued', async () => {
-    const queue = recordingQueue();
+  it('a retry after the answer ran is still a duplicate (the window outlasts Slack retrying)', async () => {
+    const id = unique('EvLater');
+    expect(await enqueueQuestion({ queue: real, logger }, question(id))).toBe('queued');
+    expect(ANSWER_DEDUPE_MS).toBeGreaterThan(5 * 60_000);
+    expect(await enqueueQuestion({ queue: real, logger }, question(id), { retryNum: 3 })).toBe('duplicate');
+  });
+
+  it('when queueing fails: throws unavailable (the request gets a 5xx) and records nothing, so the retry is queued', async () => {
+    const queue = recordingQueue(real);
     const id = unique('EvDown');
     queue.down = true;
-    await expect(enqueueQuestion({ kv, queue, logger }, question(id))).rejects.toMatchObject({
+    await expect(enqueueQuestion({ queue, logger }, question(id))).rejects.toMatchObject({
       code: 'unavailable',
     });
-    expect(await kv.get(dedupeKey(id))).toBeNull();
     queue.down = false;
-    expect(await enqueueQuestion({ kv, queue, logger }, question(id), { retryNum: 1 })).toBe('queued');
+    expect(await enqueueQuestion({ queue, logger }, question(id), { retryNum: 1 })).toBe('queued');
     expect(queue.added).toHaveLength(1);
   });
 
-  it('when Redis cannot record the delivery: throws unavailable (a 5xx, so Slack retries) and queues nothing', async () => {
-    const queue = recordingQueue();
-    const broken = Object.assign(Object.create(kv) as KeyValueStore, {
-      set: async () => {
-        throw new Error('Reached the max retries per request limit (which is 2)');
-      },
-    });
+  it('a payload the answer job cannot take is refused as invalid, not as an outage, and nothing is queued', async () => {
+    const queue = recordingQueue(real);
     await expect(
-      enqueueQuestion({ kv: broken, queue, logger }, question(unique('EvKvDown'))),
-    ).rejects.toMatchObject({
-      code: 'unavailable',
-    });
+      enqueueQuestion({ queue, logger }, { ...question(unique('EvBad')), tenantId: 'not-a-uuid' }),
+    ).rejects.toMatchObject({ code: 'invalid_job_payload' });
     expect(queue.added).toEqual([]);
   });
 
-  it('a retry that arrives while the first delivery is still queueing is refused (5xx), not acknowledged', async () => {
-    const id = unique('EvRace');
-    await kv.set(dedupeKey(id), 'pending', { ttlMs: 60_000 });
-    await expect(
-      enqueueQuestion({ kv, queue: recordingQueue(), logger }, question(id), { retryNum: 1 }),
-    ).rejects.toMatchObject({
-      code: 'unavailable',
-    });
-  });
-
   it('cuts an overlong question to 4,000 characters', async () => {
-    const queue = recordingQueue();
-    await enqueueQuestion(
-      { kv, queue, logger },
-      { ...question(unique('EvLong')), question: 'x'.repeat(10_000) },
-    );
+    const queue = recordingQueue(real);
+    await enqueueQuestion({ queue, logger }, { ...question(unique('EvLong')), question: 'x'.repeat(10_000) });
     expect((queue.added[0]?.payload as AnswerPayload | undefined)?.question).toHaveLength(4000);
   });
 });

@@ -9,6 +9,7 @@ import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
   DEFAULT_FAILED_LIMIT,
+  dedupedJobId,
   errorMessage,
   type FailedJob,
   groupWaiting,
@@ -112,9 +113,13 @@ export function createBullmqQueue(opts: {
       // Said plainly here; otherwise the caller would get ioredis's bare 'Connection is closed'.
       if (closed) throw unavailable('The job queue is closed');
       if (jobOpts.jobId !== undefined) assertValidJobId(jobOpts.jobId);
+      const { dedupe } = jobOpts;
+      const jobId = dedupe ? dedupedJobId(name, dedupe.id) : jobOpts.jobId;
       // BullMQ stores `undefined` data as {}; saying so here keeps both adapters identical.
       const job = await queueFor(name).add(name, payload === undefined ? {} : payload, {
-        jobId: jobOpts.jobId,
+        jobId,
+        // Checked and recorded inside the add's own script: the key keeps its TTL after the job finishes.
+        deduplication: dedupe ? { id: dedupe.id, ttl: dedupe.forMs } : undefined,
         attempts: jobOpts.attempts ?? DEFAULT_ATTEMPTS,
         backoff: {
           type: 'exponential',
@@ -123,7 +128,9 @@ export function createBullmqQueue(opts: {
         },
         delay: jobOpts.delayMs,
       });
-      return { id: job.id ?? '' };
+      const id = job.id ?? '';
+      // The script answers the standing job's id when the dedupe id was taken, and ours when it added.
+      return dedupe ? { id, duplicate: id !== jobId } : { id };
     },
 
     async schedule(key, name, payload, scheduleOpts) {

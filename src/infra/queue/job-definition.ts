@@ -3,6 +3,7 @@ import { invalidJobPayload } from '../../errors.js';
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
+  type EnqueueResult,
   type JobContext,
   type JobHandler,
   type JobQueue,
@@ -22,6 +23,11 @@ export interface JobSpec<S extends z.ZodType, D> {
   readonly lane?: string;
   /** Idempotency key: queueing a payload with the same id again is a no-op. Unset: the caller may give one. */
   jobId?(payload: z.output<S>): string;
+  /**
+   * Instead of `jobId`: at most one job per `id(payload)` within `forMs` (`JobDedupe`), checked in the same
+   * step as the add; `enqueueJob` then says whether an earlier job stood in (`duplicate`).
+   */
+  readonly dedupe?: { id(payload: z.output<S>): string; forMs: number };
   /** Builds the handler once per worker from the services it needs (method syntax: any superset fits). */
   handler(deps: D): (payload: z.output<S>, ctx: JobContext) => Promise<void>;
 }
@@ -64,18 +70,19 @@ export function defineJob<S extends z.ZodType, D>(spec: JobSpec<S, D>): JobDefin
  */
 export async function enqueueJob<S extends z.ZodType>(
   queue: Pick<JobQueue, 'enqueue'>,
-  def: Pick<JobDefinition<S, never>, 'name' | 'schema' | 'attempts' | 'backoffMs' | 'jobId'>,
+  def: Pick<JobDefinition<S, never>, 'name' | 'schema' | 'attempts' | 'backoffMs' | 'jobId' | 'dedupe'>,
   payload: z.input<S>,
   opts: { jobId?: string; delayMs?: number } = {},
-): Promise<{ id: string }> {
+): Promise<EnqueueResult> {
   const parsed = def.schema.safeParse(payload);
   if (!parsed.success) throw invalidJobPayload(def.name, parsed.error);
-  return queue.enqueue(def.name, parsed.data, {
-    jobId: opts.jobId ?? def.jobId?.(parsed.data),
-    attempts: def.attempts,
-    backoffMs: def.backoffMs,
-    delayMs: opts.delayMs,
-  });
+  const common = { attempts: def.attempts, backoffMs: def.backoffMs, delayMs: opts.delayMs };
+  if (def.dedupe)
+    return queue.enqueue(def.name, parsed.data, {
+      ...common,
+      dedupe: { id: def.dedupe.id(parsed.data), forMs: def.dedupe.forMs },
+    });
+  return queue.enqueue(def.name, parsed.data, { ...common, jobId: opts.jobId ?? def.jobId?.(parsed.data) });
 }
 
 /** The queue lanes of a list of definitions: lane name → the job names it carries. */

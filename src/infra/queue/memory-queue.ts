@@ -5,6 +5,7 @@ import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
   DEFAULT_FAILED_LIMIT,
+  dedupedJobId,
   errorMessage,
   groupWaiting,
   isUnrecoverable,
@@ -22,6 +23,7 @@ import {
   WAITING_SAMPLE,
   type WorkerOptions,
 } from './job-queue.js';
+import { createDedupeWindows } from './memory-dedupe.js';
 import { tenantOfPayload } from './tenant-slots.js';
 
 interface MemoryJob {
@@ -67,6 +69,7 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
   let handlers: Record<string, JobHandler> | undefined;
   let workerOpts: WorkerOptions = {};
   const schedules = new Map<string, NodeJS.Timeout>();
+  const dedupes = createDedupeWindows();
   let nextId = 1;
   let closing = false;
   let closed: Promise<void> | undefined;
@@ -177,7 +180,14 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
         assertValidJobId(jobOpts.jobId);
         if (jobs.has(jobOpts.jobId)) return { id: jobOpts.jobId };
       }
-      const id = jobOpts.jobId ?? String(nextId++);
+      const { dedupe } = jobOpts;
+      // Per lane, as BullMQ keeps a dedupe key per queue.
+      const dedupeKey = dedupe && `${laneOf(lanes, name) ?? ''}\u0000${dedupe.id}`;
+      if (dedupeKey) {
+        const standing = dedupes.standing(dedupeKey);
+        if (standing !== undefined) return { id: standing, duplicate: true };
+      }
+      const id = dedupe ? dedupedJobId(name, dedupe.id) : (jobOpts.jobId ?? String(nextId++));
       const job: MemoryJob = {
         id,
         name,
@@ -192,9 +202,10 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
         state: 'waiting',
       };
       jobs.set(id, job);
+      if (dedupe && dedupeKey) dedupes.record(dedupeKey, dedupe, id);
       if (jobOpts.delayMs && jobOpts.delayMs > 0) delay(job, jobOpts.delayMs);
       else makeWaiting(job);
-      return { id };
+      return dedupe ? { id, duplicate: false } : { id };
     },
 
     async schedule(key, name, payload, scheduleOpts) {

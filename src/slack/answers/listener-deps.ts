@@ -1,11 +1,14 @@
 import type { Context } from '@slack/bolt';
 import type { Database } from '../../infra/db/database.js';
+import type { KeyValueStore } from '../../infra/redis/key-value-store.js';
 import type { QuestionIntakeDeps } from './question-intake.js';
 import type { ThreadMembership } from './thread-membership.js';
 
 /** What the question, feedback and App Home listeners need. */
 export interface AnswerListenerDeps extends QuestionIntakeDeps {
   db: Database;
+  /** Short-lived claims: the mention help and the Assistant's thread title, once per delivery or thread. */
+  kv: KeyValueStore;
   threads: ThreadMembership;
   /** PUBLIC_URL: source links and the dashboard link. */
   publicUrl: string;

@@ -76,7 +76,10 @@ function jobQueueContract(makeHarness: () => Harness): void {
     const payloads: unknown[] = [];
     const dedupe = { id: 'Ev1', forMs: 60_000 };
     const first = await queue.enqueue('answer', { n: 1 }, { dedupe });
-    expect(first).toEqual({ id: expect.stringMatching(/^answer-Ev1-[0-9a-f]{8}[0-9a-z]+$/), duplicate: false });
+    expect(first).toEqual({
+      id: expect.stringMatching(/^answer-Ev1-[0-9a-f]{8}[0-9a-z]+$/),
+      duplicate: false,
+    });
     // Two adds racing each other: neither adds.
     const racing = await Promise.all([2, 3].map((n) => queue.enqueue('answer', { n }, { dedupe })));
     expect(racing).toEqual([

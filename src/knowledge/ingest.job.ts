@@ -20,7 +20,7 @@ import {
   startParse,
 } from './documents.repo.js';
 import { embedChunks } from './embed-chunks.js';
-import { createDocumentReader, type DocumentReader } from './ingestion/extract-in-thread.js';
+import { type DocumentReader, sharedDocumentReader } from './ingestion/extract-in-thread.js';
 import { IngestError } from './ingestion/ingest-error.js';
 
 /** The queue lane ingestion runs in, with its own concurrency (INGEST_CONCURRENCY). */
@@ -55,16 +55,6 @@ export interface IngestDeps {
 
 /** The same as INGEST_TIMEOUT_SECONDS and INGEST_MEMORY_MB left unset (tools and tests). */
 const DEFAULT_BOUNDS = { timeoutMs: 120_000, memoryMb: 512 };
-let defaultReader: DocumentReader | undefined;
-
-/**
- * The reader of callers that bring none (tools, tests): one per process, never closed (idle threads do not
- * keep it alive). One per registry started a thread each time, and a thread started from source costs seconds.
- */
-function sharedDefaultReader(): DocumentReader {
-  defaultReader ??= createDocumentReader(DEFAULT_BOUNDS);
-  return defaultReader;
-}
 
 /** Reads that started and never finished (the process died) before a version is given up on. */
 const MAX_UNFINISHED_READS = 2;
@@ -89,7 +79,8 @@ export const ingestJob = defineJob({
 });
 
 function createIngestRun(deps: IngestDeps): (p: IngestPayload, ctx: JobContext) => Promise<void> {
-  const reader = deps.reader ?? sharedDefaultReader();
+  // Callers that bring no reader (tools, tests) share one per process.
+  const reader = deps.reader ?? sharedDocumentReader(DEFAULT_BOUNDS);
   const maxPages = deps.maxPages ?? 2_000;
   return async (p, ctx) => {
     const log = deps.logger.child({ tenantId: p.tenantId, documentId: p.documentId, versionId: p.versionId });

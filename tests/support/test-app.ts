@@ -5,11 +5,7 @@ import type { Router } from 'express';
 import { readServerHandle } from '../../src/cli/server-handle.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/infra/db/database.js';
-import {
-  createDocumentReader,
-  type DocumentReader,
-  type ThreadBounds,
-} from '../../src/knowledge/ingestion/extract-in-thread.js';
+import { sharedDocumentReader } from '../../src/knowledge/ingestion/extract-in-thread.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningApp, readerBounds, startApp } from '../../src/main.js';
 import { databaseForTestApp } from './test-db.js';
@@ -33,7 +29,8 @@ export async function startTestApp(
   const running = await startApp(config, createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), {
     ...appOpts,
     database,
-    reader: sharedReader(readerBounds(config)),
+    // One reader per test process and bounds, shared by its apps.
+    reader: sharedDocumentReader(readerBounds(config)),
   }).catch(async (err: unknown) => {
     await database?.close().catch(() => {});
     await rm(dataDir, { recursive: true, force: true });
@@ -47,20 +44,6 @@ export async function startTestApp(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-const readers = new Map<string, DocumentReader>();
-
-/**
- * This test process's document reader for `bounds`, shared by all its apps and never closed (idle threads do
- * not keep the process alive). A reader thread started from source loads tsx and every parser: 2-3 s of CPU,
- * and each app started one (it keeps one warm): a third of the suite's CPU before they were shared.
- */
-function sharedReader(bounds: ThreadBounds): DocumentReader {
-  const key = JSON.stringify(bounds);
-  const reader = readers.get(key) ?? createDocumentReader(bounds);
-  readers.set(key, reader);
-  return reader;
 }
 
 /** `npm run cli -- …` against a running test app, as the CLI does in embedded mode (the server's admin token). */

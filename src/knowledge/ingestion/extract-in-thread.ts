@@ -26,6 +26,21 @@ const IDLE_THREAD_MS = 60_000;
 // count against the document's limit, but a read that never starts is given up after this long.
 const START_TIMEOUT_MS = 60_000;
 
+const sharedReaders = new Map<string, DocumentReader>();
+
+/**
+ * This process's reader for `bounds`, shared by every caller that asks and never closed (idle threads do not
+ * keep the process alive): for callers that make many short-lived owners of a reader (job registries built
+ * by tools and tests, test apps). A thread started from source loads tsx and every parser, seconds of CPU;
+ * one per owner was a third of the test suite's CPU. Production makes one reader per process and closes it.
+ */
+export function sharedDocumentReader(bounds: ThreadBounds): DocumentReader {
+  const key = JSON.stringify(bounds);
+  const reader = sharedReaders.get(key) ?? createDocumentReader(bounds);
+  sharedReaders.set(key, reader);
+  return reader;
+}
+
 /**
  * Reads documents in a pool of worker threads (piscina), so no file can block the event loop that
  * acknowledges Slack's events: each thread's heap is capped at `memoryMb`, and a read still running after

@@ -1,5 +1,3 @@
-import type { JobDedupe } from './job-queue.js';
-
 /**
  * The in-process queue's dedupe windows (BullMQ keeps them as keys with a TTL): which job stands for a dedupe
  * id until its window ends. On the monotonic clock, as Redis's TTLs are; expired windows are dropped as new
@@ -7,9 +5,13 @@ import type { JobDedupe } from './job-queue.js';
  */
 export function createDedupeWindows(now: () => number = () => performance.now()) {
   const windows = new Map<string, { jobId: string; until: number }>();
+  // Expired windows are looked for when the map has doubled since the last look: each record costs O(1) on
+  // average, however many windows are open (windows differ in length, so every entry is checked).
+  let sweepAt = SWEEP_FROM;
 
   function dropExpired(at: number): void {
     for (const [key, w] of windows) if (w.until <= at) windows.delete(key);
+    sweepAt = Math.max(SWEEP_FROM, windows.size * 2);
   }
 
   return {
@@ -21,11 +23,11 @@ export function createDedupeWindows(now: () => number = () => performance.now())
       windows.delete(key);
       return undefined;
     },
-    record(key: string, dedupe: JobDedupe, jobId: string): void {
+    /** `jobId` stands for `key` for the next `forMs` milliseconds. */
+    record(key: string, jobId: string, forMs: number): void {
       const at = now();
-      // Windows differ in length, so every entry is checked; cheap next to the job it guards.
-      if (windows.size >= PRUNE_FROM) dropExpired(at);
-      windows.set(key, { jobId, until: at + dedupe.forMs });
+      if (windows.size >= sweepAt) dropExpired(at);
+      windows.set(key, { jobId, until: at + forMs });
     },
     get size(): number {
       return windows.size;
@@ -33,5 +35,5 @@ export function createDedupeWindows(now: () => number = () => performance.now())
   };
 }
 
-/** Windows held before expired ones are looked for (so a quiet queue never scans). */
-const PRUNE_FROM = 1_000;
+/** Windows held before expired ones are first looked for (so a quiet queue never scans). */
+const SWEEP_FROM = 1_000;

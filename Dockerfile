@@ -34,8 +34,10 @@ RUN npm ci --omit=dev --no-audit --no-fund \
  && chown node:node .data
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/dashboard/dist ./dashboard/dist
-# Read at runtime by the migration runner (supabase/migrations relative to the app root).
+# Read at runtime relative to the app root: by the migration runner (supabase/migrations) and by the no-model
+# confidence gate's word vectors (data/word-vectors, 2 MB).
 COPY supabase/migrations ./supabase/migrations
+COPY data/word-vectors ./data/word-vectors
 
 USER node
 EXPOSE 3000

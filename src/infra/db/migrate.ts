@@ -1,25 +1,12 @@
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { appRoot } from '../fs/app-root.js';
 import type { Database } from './database.js';
 import { checkMigrationRequirements, loadPgvector } from './requirements.repo.js';
 
 /** A pool or a checked-out client: with PGlite's single connection, callers holding one must pass it. */
 export type Queryable = Pick<pg.Pool, 'query'>;
-
-/** The app root: the nearest folder with a package.json, whether running from src/ (tsx) or dist/src/. */
-function appRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir)
-      throw new Error('Cannot find the app root (no package.json above the migration runner)');
-    dir = parent;
-  }
-  return dir;
-}
 
 /** Where the SQL migrations live (the Supabase CLI's folder, so `supabase db push` sees the same files). */
 export const MIGRATIONS_DIR = path.join(appRoot(), 'supabase', 'migrations');

@@ -70,7 +70,8 @@ export function contentTerms(text: string): string[] {
   return contentWords(text).map((w) => w.term);
 }
 
-const contentWords = (text: string) =>
+/** The content words of a text as read (stop words and filler left out), with their terms. */
+export const contentWords = (text: string) =>
   readWords(text).filter((w) => w.group !== undefined || !isFunctionWord(w.word));
 
 /** The words naming a question's topic: content words without framing, synonyms read as one meaning. */

@@ -9,7 +9,8 @@ import {
 } from './confidence.js';
 import { type FullTextMode, hybridSearch, type SearchHit } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, type Passage } from './merge-adjacent.js';
-import { searchableQuestion, topicTerms } from './question-terms.js';
+import { searchableQuestion, topicTerms, topicWords } from './question-terms.js';
+import { type CosineCache, nearWordCredit, vectorRowsOf } from './soft-coverage.js';
 import { expandQuery } from './synonyms.js';
 import { termsOf, termWeights, weightedCoverage } from './term-weights.js';
 
@@ -100,9 +101,16 @@ export async function searchKnowledge(
   const textOf = (h: SearchHit) => `${h.title}\n${h.section}\n${h.content}`;
   const hitTerms = sqlHits.map((h) => termsOf(textOf(h)));
   const wordWeights = termWeights(question, hitTerms);
+  // A topic word a hit lacks counts in part for a near word it holds (soft-coverage.ts: "sunday", "weekend").
+  const typed = topicWords(question);
+  const cache: CosineCache = new Map();
   const covered = sqlHits.map((h, i) => ({
     ...h,
-    termCoverage: weightedCoverage(wordWeights, hitTerms[i] as Set<string>),
+    termCoverage: weightedCoverage(
+      wordWeights,
+      hitTerms[i] as Set<string>,
+      nearWordCredit(typed, vectorRowsOf(textOf(h)), cache),
+    ),
   }));
   const found = new Set(terms.filter((t) => hitTerms.some((have) => have.has(t))));
   const relevance = assessRelevance(covered, { ...DEFAULT_CONFIDENCE, ...opts.confidence });

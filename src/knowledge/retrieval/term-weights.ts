@@ -31,16 +31,21 @@ export function termWeights(question: string, hitTerms: ReadonlyArray<Set<string
 }
 
 /**
- * The weighted share (0..1) of the question's topic words a text holds. Questions whose words all weigh
- * nothing (only numbers) fall back to the plain share.
+ * The weighted share (0..1) of the question's topic words a text holds; a word it lacks counts the share
+ * `partial` gives it (soft-coverage.ts: a near word the text holds), none by default. Questions whose words
+ * all weigh nothing (only numbers) fall back to the plain share.
  */
-export function weightedCoverage(weights: TermWeights, have: Set<string>): number {
+export function weightedCoverage(
+  weights: TermWeights,
+  have: Set<string>,
+  partial: (term: string) => number = () => 0,
+): number {
   if (weights.size === 0) return 0;
   let total = 0;
   let held = 0;
   for (const [t, w] of weights) {
     total += w;
-    if (have.has(t)) held += w;
+    held += have.has(t) ? w : w * partial(t);
   }
   if (total > 0) return held / total;
   return [...weights.keys()].filter((t) => have.has(t)).length / weights.size;

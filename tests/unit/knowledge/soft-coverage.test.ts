@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
+import {
+  type CosineCache,
+  nearWordCredit,
+  vectorRowsOf,
+} from '../../../src/knowledge/retrieval/soft-coverage.js';
+import { termsOf, termWeights, weightedCoverage } from '../../../src/knowledge/retrieval/term-weights.js';
+
+describe('coverage with near words', () => {
+  const holidays = 'Public holidays: when one falls on a weekend, there is no extra day off.';
+  const gym = 'Fitness: we pay up to 40 euros a month towards a gym membership.';
+  const coverage = (question: string, text: string, soft: boolean) => {
+    const weights = termWeights(question, [termsOf(holidays), termsOf(gym)]);
+    const cache: CosineCache = new Map();
+    const partial = soft ? nearWordCredit(topicWords(question), vectorRowsOf(text), cache) : undefined;
+    return weightedCoverage(weights, termsOf(text), partial);
+  };
+
+  it('counts a missing word in part when the passage holds a near one', () => {
+    // "sunday" is not in the passage, "weekend" is.
+    const hard = coverage('a holiday falls on a sunday, do we get the monday off?', holidays, false);
+    const soft = coverage('a holiday falls on a sunday, do we get the monday off?', holidays, true);
+    expect(soft).toBeGreaterThan(hard);
+    expect(soft).toBeLessThan(1);
+  });
+
+  it('gives nothing for words that are only related, nor for stop words in the passage', () => {
+    // "dog" and "gym" share nothing close; "the", "on", "a" never stand for a topic word.
+    expect(coverage('can I bring my dog to the gym', gym, true)).toBe(
+      coverage('can I bring my dog to the gym', gym, false),
+    );
+    const credit = nearWordCredit(topicWords('dog'), vectorRowsOf('the dog is on a mat'), new Map());
+    expect(credit('dog')).toBe(1);
+    expect(nearWordCredit(topicWords('dog'), vectorRowsOf('the on a'), new Map())('dog')).toBe(0);
+  });
+});

@@ -43,7 +43,7 @@ const SETS = [
       fullTextRecallAt10: 0.97,
       fullTextNdcgAt10: 0.9,
       hybridNdcgAt10: 0.88,
-      shownNoModel: 0.78,
+      shownNoModel: 0.8,
       falseIdkNoModel: 0.15,
       abstainedNoModel: 0.78,
       inPromptWithModel: 0.95,

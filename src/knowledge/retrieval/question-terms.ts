@@ -74,6 +74,9 @@ export function contentTerms(text: string): string[] {
 export const contentWords = (text: string) =>
   readWords(text).filter((w) => w.group !== undefined || !isFunctionWord(w.word));
 
+/** What `contentWords` reads from a text: a hit's are read once and serve its terms and its near words. */
+export type ContentWords = ReturnType<typeof contentWords>;
+
 /** The words naming a question's topic: content words without framing, synonyms read as one meaning. */
 export function topicTerms(question: string): string[] {
   return [...topicWords(question).keys()];

@@ -9,10 +9,10 @@ import {
 } from './confidence.js';
 import { type FullTextMode, hybridSearch, type SearchHit } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, type Passage } from './merge-adjacent.js';
-import { searchableQuestion, topicTerms, topicWords } from './question-terms.js';
-import { type CosineCache, nearWordCredit, vectorRowsOf } from './soft-coverage.js';
+import { type ContentWords, contentWords, searchableQuestion, topicWords } from './question-terms.js';
+import { type CosineCache, nearWordCredit } from './soft-coverage.js';
 import { expandQuery } from './synonyms.js';
-import { termsOf, termWeights, weightedCoverage } from './term-weights.js';
+import { termsOfWords, termWeights, weightedCoverage } from './term-weights.js';
 
 /** Fusion weights: RRF adds weight / (rrfK + rank) from each list (Supabase's hybrid-search defaults). */
 export interface SearchWeights {
@@ -93,23 +93,25 @@ export async function searchKnowledge(
           collectionIds: opts.collectionIds ?? null,
         })
       : [];
-  const terms = topicTerms(question);
+  // Each topic term with the word the question typed for it (the near words need the word).
+  const typed = topicWords(question);
+  const terms = [...typed.keys()];
   // Coverage (the gate's signal, and what the playground shows) counts the question's topic words only (not
   // "how long", "can I get"), with synonyms as one meaning ("PTO" is covered by "vacation"), over what a
   // reader of the hit sees: title, section and text, each word weighted by how much it says (term-weights.ts).
   // The SQL share would count the synonyms searched too.
-  const textOf = (h: SearchHit) => `${h.title}\n${h.section}\n${h.content}`;
-  const hitTerms = sqlHits.map((h) => termsOf(textOf(h)));
+  // Each hit's words are read once: its terms (weights, coverage) and its near words come from them.
+  const hitWords = sqlHits.map((h) => contentWords(`${h.title}\n${h.section}\n${h.content}`));
+  const hitTerms = hitWords.map(termsOfWords);
   const wordWeights = termWeights(question, hitTerms);
   // A topic word a hit lacks counts in part for a near word it holds (soft-coverage.ts: "sunday", "weekend").
-  const typed = topicWords(question);
   const cache: CosineCache = new Map();
   const covered = sqlHits.map((h, i) => ({
     ...h,
     termCoverage: weightedCoverage(
       wordWeights,
       hitTerms[i] as Set<string>,
-      nearWordCredit(typed, vectorRowsOf(textOf(h)), cache),
+      nearWordCredit(typed, hitWords[i] as ContentWords, cache),
     ),
   }));
   const found = new Set(terms.filter((t) => hitTerms.some((have) => have.has(t))));

@@ -1,4 +1,4 @@
-import { contentWords } from './question-terms.js';
+import type { ContentWords } from './question-terms.js';
 import { rowCosine, vectorRow } from './word-vectors.js';
 
 /**
@@ -18,10 +18,10 @@ import { rowCosine, vectorRow } from './word-vectors.js';
  */
 export const MIN_NEAR_COSINE = 0.85;
 
-/** Vector rows of a text's distinct content words (stop words and synonym phrases left out), once per hit. */
-export function vectorRowsOf(text: string): Int32Array {
+/** Vector rows of a passage's distinct content words (synonym phrases left out). */
+function vectorRowsOf(words: ContentWords): Int32Array {
   const rows = new Set<number>();
-  for (const { word } of contentWords(text)) {
+  for (const { word } of words) {
     const r = word.includes(' ') ? -1 : vectorRow(word);
     if (r >= 0) rows.add(r);
   }
@@ -32,7 +32,7 @@ export function vectorRowsOf(text: string): Int32Array {
 export type CosineCache = Map<number, number>;
 
 /** The best cosine of a word (as typed) with any of a passage's rows; 0 when the table does not hold it. */
-export function nearestCosine(word: string, rows: Int32Array, cache: CosineCache): number {
+function nearestCosine(word: string, rows: Int32Array, cache: CosineCache): number {
   const q = word.includes(' ') ? -1 : vectorRow(word);
   if (q < 0) return 0;
   let best = 0;
@@ -49,16 +49,19 @@ export function nearestCosine(word: string, rows: Int32Array, cache: CosineCache
 }
 
 /**
- * How much each missing topic term of a question counts for one hit: the cosine of the hit's nearest word to
- * the word the question typed (`typed`: term → word) when it is at least MIN_NEAR_COSINE, else nothing. For
- * term-weights.ts `weightedCoverage`.
+ * How much each missing topic term of a question counts for one hit (its content words, already read for its
+ * terms): the cosine of the hit's nearest word to the word the question typed (`typed`: term → word) when it
+ * is at least MIN_NEAR_COSINE, else nothing. For term-weights.ts `weightedCoverage`, which asks only for the
+ * terms the hit lacks; the rows are looked up on the first such term.
  */
 export function nearWordCredit(
   typed: ReadonlyMap<string, string>,
-  rows: Int32Array,
+  words: ContentWords,
   cache: CosineCache,
 ): (term: string) => number {
+  let rows: Int32Array | undefined;
   return (term) => {
+    rows ??= vectorRowsOf(words);
     const near = nearestCosine(typed.get(term) ?? '', rows, cache);
     return near >= MIN_NEAR_COSINE ? near : 0;
   };

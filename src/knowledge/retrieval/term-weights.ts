@@ -1,4 +1,4 @@
-import { contentTerms, topicWords } from './question-terms.js';
+import { contentWords, topicWords } from './question-terms.js';
 import { wordRarity } from './word-rarity.js';
 
 /**
@@ -14,8 +14,12 @@ export type TermWeights = Map<string, number>;
 /** Candidates the "how many hold it" share is counted over: the first hits, whatever k the caller asked for. */
 export const WEIGHT_HITS = 10;
 
-/** The content terms a text holds, read once per hit and shared by the weights and the coverage. */
-export const termsOf = (text: string): Set<string> => new Set(contentTerms(text));
+/** The content terms of words already read (question-terms.ts `contentWords`), once per hit. */
+export const termsOfWords = (words: ReadonlyArray<{ term: string }>): Set<string> =>
+  new Set(words.map((w) => w.term));
+
+/** The content terms a text holds, shared by the weights and the coverage. */
+export const termsOf = (text: string): Set<string> => termsOfWords(contentWords(text));
 
 export function termWeights(question: string, hitTerms: ReadonlyArray<Set<string>>): TermWeights {
   const typed = topicWords(question);

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
-import {
-  type CosineCache,
-  nearWordCredit,
-  vectorRowsOf,
-} from '../../../src/knowledge/retrieval/soft-coverage.js';
+import { contentWords, topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
+import { type CosineCache, nearWordCredit } from '../../../src/knowledge/retrieval/soft-coverage.js';
 import { termsOf, termWeights, weightedCoverage } from '../../../src/knowledge/retrieval/term-weights.js';
 
 describe('coverage with near words', () => {
@@ -13,7 +9,7 @@ describe('coverage with near words', () => {
   const coverage = (question: string, text: string, soft: boolean) => {
     const weights = termWeights(question, [termsOf(holidays), termsOf(gym)]);
     const cache: CosineCache = new Map();
-    const partial = soft ? nearWordCredit(topicWords(question), vectorRowsOf(text), cache) : undefined;
+    const partial = soft ? nearWordCredit(topicWords(question), contentWords(text), cache) : undefined;
     return weightedCoverage(weights, termsOf(text), partial);
   };
 
@@ -30,8 +26,8 @@ describe('coverage with near words', () => {
     expect(coverage('can I bring my dog to the gym', gym, true)).toBe(
       coverage('can I bring my dog to the gym', gym, false),
     );
-    const credit = nearWordCredit(topicWords('dog'), vectorRowsOf('the dog is on a mat'), new Map());
+    const credit = nearWordCredit(topicWords('dog'), contentWords('the dog is on a mat'), new Map());
     expect(credit('dog')).toBe(1);
-    expect(nearWordCredit(topicWords('dog'), vectorRowsOf('the on a'), new Map())('dog')).toBe(0);
+    expect(nearWordCredit(topicWords('dog'), contentWords('the on a'), new Map())('dog')).toBe(0);
   });
 });

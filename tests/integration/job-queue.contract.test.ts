@@ -109,14 +109,23 @@ function jobQueueContract(makeHarness: () => Harness): void {
     expect((await queue.counts()).waiting).toBe(2);
   });
 
-  it('with dedupe: a dedupe id that would make an invalid job id is refused, and nothing is recorded', async () => {
+  it('with dedupe: a dedupe id that would make an invalid job id, or a window that is not a positive whole number of ms, is refused, and nothing is recorded', async () => {
     const queue = fresh();
     await expect(queue.enqueue('answer', {}, { dedupe: { id: 'a:b', forMs: 60_000 } })).rejects.toMatchObject(
       {
         code: 'invalid_job_id',
       },
     );
+    for (const forMs of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(queue.enqueue('answer', {}, { dedupe: { id: 'EvBad', forMs } })).rejects.toThrow(
+        'dedupe.forMs must be a positive whole number of milliseconds',
+      );
+    }
     expect((await queue.counts()).waiting).toBe(0);
+    // Nothing was recorded for the refused adds: the same id with a good window adds a job.
+    expect((await queue.enqueue('answer', {}, { dedupe: { id: 'EvBad', forMs: 60_000 } })).duplicate).toBe(
+      false,
+    );
   });
 
   it('rejects job ids the queue cannot store', async () => {

@@ -114,7 +114,7 @@ export function createBullmqQueue(opts: {
       if (closed) throw unavailable('The job queue is closed');
       if (jobOpts.jobId !== undefined) assertValidJobId(jobOpts.jobId);
       const { dedupe } = jobOpts;
-      const jobId = dedupe ? dedupedJobId(name, dedupe.id) : jobOpts.jobId;
+      const jobId = dedupe ? dedupedJobId(name, dedupe) : jobOpts.jobId;
       // BullMQ stores `undefined` data as {}; saying so here keeps both adapters identical.
       const job = await queueFor(name).add(name, payload === undefined ? {} : payload, {
         jobId,

@@ -223,10 +223,16 @@ export function retryDelayMs(backoffMs: number, retry: number): number {
 const PROCESS_TAG = randomBytes(4).toString('hex');
 let addsInThisProcess = 0;
 
-/** The name of a job added with `dedupe` (see `JobDedupe`); throws when the dedupe id makes it invalid. */
-export function dedupedJobId(name: string, dedupeId: string): string {
+/**
+ * The name of a job added with `dedupe` (see `JobDedupe`). Both adapters refuse the same bad windows: a dedupe
+ * id that makes an invalid job id (`invalid_job_id`), and a window that is not a whole, positive number of
+ * milliseconds (a RangeError: BullMQ would keep a key with no TTL until the job ends, the in-process queue none).
+ */
+export function dedupedJobId(name: string, dedupe: JobDedupe): string {
+  if (!(Number.isInteger(dedupe.forMs) && dedupe.forMs > 0))
+    throw new RangeError('dedupe.forMs must be a positive whole number of milliseconds');
   addsInThisProcess += 1;
-  const id = `${name}-${dedupeId}-${PROCESS_TAG}${addsInThisProcess.toString(36)}`;
+  const id = `${name}-${dedupe.id}-${PROCESS_TAG}${addsInThisProcess.toString(36)}`;
   assertValidJobId(id);
   return id;
 }

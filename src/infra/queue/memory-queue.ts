@@ -181,17 +181,16 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
         if (jobs.has(jobOpts.jobId)) return { id: jobOpts.jobId };
       }
       const { dedupe } = jobOpts;
+      const lane = laneOf(lanes, name);
+      const id = dedupe ? dedupedJobId(name, dedupe) : (jobOpts.jobId ?? String(nextId++));
       // Per lane, as BullMQ keeps a dedupe key per queue.
-      const dedupeKey = dedupe && `${laneOf(lanes, name) ?? ''}\u0000${dedupe.id}`;
-      if (dedupeKey) {
-        const standing = dedupes.standing(dedupeKey);
-        if (standing !== undefined) return { id: standing, duplicate: true };
-      }
-      const id = dedupe ? dedupedJobId(name, dedupe.id) : (jobOpts.jobId ?? String(nextId++));
+      const dedupeKey = `${lane ?? ''}\u0000${dedupe?.id}`;
+      const standing = dedupe && dedupes.standing(dedupeKey);
+      if (standing !== undefined) return { id: standing, duplicate: true };
       const job: MemoryJob = {
         id,
         name,
-        lane: laneOf(lanes, name),
+        lane,
         tenant: tenantOfPayload(payload),
         // The JSON round trip BullMQ makes, so a payload that would not survive Redis fails here too.
         payload: JSON.parse(JSON.stringify(payload === undefined ? {} : payload)),
@@ -202,7 +201,7 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
         state: 'waiting',
       };
       jobs.set(id, job);
-      if (dedupe && dedupeKey) dedupes.record(dedupeKey, id, dedupe.forMs);
+      if (dedupe) dedupes.record(dedupeKey, id, dedupe.forMs);
       if (jobOpts.delayMs && jobOpts.delayMs > 0) delay(job, jobOpts.delayMs);
       else makeWaiting(job);
       return dedupe ? { id, duplicate: false } : { id };

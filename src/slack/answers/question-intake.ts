@@ -1,14 +1,14 @@
-import { type AnswerPayload, answerJob, MAX_QUESTION_CHARS } from '../../ai/answer.job.js';
+import { ANSWER_DEDUPE_MS, type AnswerPayload, answerJob, MAX_QUESTION_CHARS } from '../../ai/answer.job.js';
 import { isAppError, unavailable } from '../../errors.js';
 import { enqueueJob } from '../../infra/queue/job-definition.js';
-import type { JobQueue } from '../../infra/queue/job-queue.js';
+import type { EnqueueResult, JobQueue } from '../../infra/queue/job-queue.js';
 import type { Logger } from '../../logger.js';
 
 /**
  * How long a delivery id stays claimed by the listeners that answer without queueing (the mention help, the
- * Assistant's first thread): longer than Slack's retry window (three retries over about five minutes).
+ * Assistant's first thread): the answer job's own window, longer than Slack's retries.
  */
-export const DEDUPE_TTL_MS = 2 * 60 * 60_000;
+export const DEDUPE_TTL_MS = ANSWER_DEDUPE_MS;
 
 export interface QuestionIntakeDeps {
   queue: JobQueue;
@@ -44,7 +44,7 @@ export async function enqueueQuestion(
     question: payload.question.slice(0, MAX_QUESTION_CHARS),
     receivedAt: Date.now(),
   };
-  let added: Awaited<ReturnType<typeof enqueueJob>>;
+  let added: EnqueueResult;
   try {
     added = await enqueueJob(deps.queue, answerJob, job);
   } catch (err) {

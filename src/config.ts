@@ -75,6 +75,9 @@ const schema = z.object({
     .min(1)
     .max(24 * 30)
     .default(24),
+  // A workspace past this many searchable chunks gets an HNSW index of its own (built by the worker, Postgres only).
+  VECTOR_INDEX_MIN_CHUNKS: z.coerce.number().int().min(1_000).max(100_000_000).default(100_000),
+  VECTOR_INDEX_BUILD_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).default(1_024),
   // Jobs of one workspace running at once across all workers (per lane), so a burst cannot starve the rest.
   TENANT_JOB_CONCURRENCY: z.coerce.number().int().min(0).max(1_000).default(3),
   // Which hops may name the client in X-Forwarded-For: none by default, so no one can pick their own address.
@@ -163,6 +166,8 @@ export interface Config {
   ingest: { concurrency: number; timeoutMs: number; memoryMb: number; maxPages: number };
   /** Web sources: private addresses allowed (development and tests only), time per fetch, refresh period. */
   web: { allowPrivateAddresses: boolean; timeoutMs: number; refreshMs: number };
+  /** Tenants with at least `minChunks` searchable chunks get their own HNSW index; a build's maintenance_work_mem. */
+  vectorIndexes: { minChunks: number; buildMemoryMb: number };
   /** Jobs of one tenant running at once in each lane, across every worker process; 0: no limit. */
   tenantJobConcurrency: number;
   /** Express's `trust proxy`: false (the socket's peer is the client), a hop count, or proxy addresses. */
@@ -324,6 +329,7 @@ export function loadConfig(
       timeoutMs: Math.round(e.WEB_FETCH_TIMEOUT_SECONDS * 1000),
       refreshMs: Math.round(e.WEB_REFRESH_HOURS * 3_600_000),
     },
+    vectorIndexes: { minChunks: e.VECTOR_INDEX_MIN_CHUNKS, buildMemoryMb: e.VECTOR_INDEX_BUILD_MEMORY_MB },
     tenantJobConcurrency: e.TENANT_JOB_CONCURRENCY,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     rateLimits: {

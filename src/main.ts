@@ -256,6 +256,7 @@ export function jobServices(c: Container): JobServices {
     embedderFor: llmFor,
     reader: c.reader,
     maxPages: c.config.ingest.maxPages,
+    vectorIndexes: c.config.vectorIndexes,
     web: {
       fetch: c.web.fetch,
       robotsAllow: createRobotsCheck(c.web.fetch),

@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
+import { syncVectorIndexes } from '../../src/knowledge/retrieval/tenant-vector-indexes.service.js';
 import { benchBaseUrl, benchDatabase } from './bench-database.js';
-import { buildIndex, indexDefinitions, loadCorpus } from './native-corpus.js';
+import { buildIndex, type CorpusTenant, indexDefinitions, loadCorpus } from './native-corpus.js';
 import { measureIngestion } from './native-ingest.js';
 import { type BenchRow, reportBench } from './report.js';
 import { measureTenant } from './retrieval-native-queries.js';
@@ -12,10 +13,13 @@ import { measureTenant } from './retrieval-native-queries.js';
  * large one holding half the chunks, loaded in bulk without the HNSW and full-text indexes, which are then
  * built with the migrations' definitions. For the large and one small tenant: recall@10 and latency of
  * searchKnowledge's vector half against exact search, and of the hybrid (BM25 + vector) call against the
- * same SQL function with an exact vector list; then Lore's ingestion write path on a sample.
+ * same SQL function with an exact vector list; the large tenant again once it has an HNSW index of its
+ * own (what the vector-indexes job builds past VECTOR_INDEX_MIN_CHUNKS); then Lore's ingestion write path
+ * on a sample.
  *
  * Env: BENCH_RETRIEVAL_NATIVE_SIZES (default 100000; 10,200 to 2,000,000 each),
- * BENCH_RETRIEVAL_NATIVE_QUERIES (50 per tenant), BENCH_RETRIEVAL_NATIVE_INGEST (2,000 chunks),
+ * BENCH_RETRIEVAL_NATIVE_QUERIES (50 per tenant), BENCH_RETRIEVAL_NATIVE_OWN_INDEX_MIN (100,000),
+ * BENCH_RETRIEVAL_NATIVE_KEEP=1 (keep each database for a closer look instead of dropping it), BENCH_RETRIEVAL_NATIVE_INGEST (2,000 chunks),
  * BENCH_RETRIEVAL_NATIVE_BUDGET_S (3,600 s per size: past it the run stops with an error).
  */
 if (!benchBaseUrl()) {
@@ -29,6 +33,10 @@ const sizes = env('BENCH_RETRIEVAL_NATIVE_SIZES', '100000').split(',').map(Numbe
 const QUERIES = Number(env('BENCH_RETRIEVAL_NATIVE_QUERIES', '50'));
 const INGEST = Number(env('BENCH_RETRIEVAL_NATIVE_INGEST', '2000'));
 const BUDGET_MS = Number(env('BENCH_RETRIEVAL_NATIVE_BUDGET_S', '3600')) * 1000;
+// The large tenant is measured again with an index of its own when it is at least this big (the default
+// VECTOR_INDEX_MIN_CHUNKS); BENCH_RETRIEVAL_NATIVE_OWN_INDEX_MIN=0 measures it at every size.
+const KEEP = env('BENCH_RETRIEVAL_NATIVE_KEEP', '') === '1';
+const OWN_INDEX_MIN = Number(env('BENCH_RETRIEVAL_NATIVE_OWN_INDEX_MIN', '100000'));
 // Bounded in count: 100 small tenants need 100 chunks each at least; 2M chunks is ~6 GB of halfvecs.
 for (const n of sizes) {
   if (!Number.isInteger(n) || n < 10_200 || n > 2_000_000) {
@@ -84,11 +92,7 @@ for (const total of sizes) {
       baseline: loadSeconds,
       lore: hnswSeconds,
     });
-    for (const [label, t] of [
-      ['large', tenants[0]],
-      ['small', tenants[1]],
-    ] as const) {
-      if (!t) continue;
+    const measure = async (label: string, t: CorpusTenant) => {
       if (performance.now() > deadline) throw new Error('run past its time budget before the queries');
       const m = await measureTenant(db, t, QUERIES);
       const name = `${k} ${label} (${t.size})`;
@@ -112,6 +116,26 @@ for (const total of sizes) {
         `${name}: recall@10 vector ${m.vectorRecall.toFixed(3)}, hybrid ${m.hybridRecall.toFixed(3)}; ` +
           `hybrid p50/p95 ${m.p('loreHybrid', 0.5).toFixed(1)}/${m.p('loreHybrid', 0.95).toFixed(1)} ms`,
       );
+    };
+    const [large, small] = tenants;
+    if (large) await measure('large, shared index', large);
+    if (small) await measure('small', small);
+    if (large && large.size >= OWN_INDEX_MIN) {
+      // What the worker's vector-indexes job does for a tenant past VECTOR_INDEX_MIN_CHUNKS: an HNSW index
+      // of its own, built CONCURRENTLY beside the shared one; then the same questions' kind again.
+      const started = performance.now();
+      await syncVectorIndexes(db, {
+        minChunks: large.size,
+        buildMemoryMb: Number.parseInt(workMem(large.size), 10),
+      });
+      const ownSeconds = seconds(started);
+      rows.push({
+        metric: `${k} large tenant's own HNSW index build s (baseline: shared index s)`,
+        baseline: hnswSeconds,
+        lore: ownSeconds,
+      });
+      log(`${k}: the large tenant's own HNSW index built in ${ownSeconds.toFixed(0)} s`);
+      await measure('large, own index', large);
     }
     if (INGEST > 0) {
       const rate = await measureIngestion(db, INGEST);
@@ -123,7 +147,12 @@ for (const total of sizes) {
       log(`${k}: Lore's write path stored ${INGEST} chunks at ${rate.toFixed(0)}/s`);
     }
   } finally {
-    await database.drop();
+    if (KEEP) {
+      log(`${k}: kept ${database.name} (BENCH_RETRIEVAL_NATIVE_KEEP): drop it with DROP DATABASE when done`);
+      await db.close();
+    } else {
+      await database.drop();
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import { registerKeysCommands } from './commands/keys.command.js';
 import { registerMigrateCommand } from './commands/migrate.command.js';
 import { registerTenantStatusCommands } from './commands/tenant-status.command.js';
 import { registerTenantsCommands } from './commands/tenants.command.js';
+import { registerVectorIndexesCommands } from './commands/vector-indexes.command.js';
 
 /** Builds the operator command tree; each command writes to `out` so it can run locally or in the server. */
 export function buildProgram(ctx: CliContext, out: CliOutput): Command {
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext, out: CliOutput): Command {
   registerKeysCommands(program, ctx, out);
   registerDemoCommands(program, ctx, out);
   registerAnnouncementsCommands(program, ctx, out);
+  registerVectorIndexesCommands(program, ctx, out);
   return program;
 }
 

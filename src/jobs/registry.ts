@@ -3,6 +3,7 @@ import { answerRetentionJob } from '../ai/answer-retention.job.js';
 import { type JobDeps, lanesOf } from '../infra/queue/job-definition.js';
 import type { JobHandler } from '../infra/queue/job-queue.js';
 import { ingestJob } from '../knowledge/ingest.job.js';
+import { vectorIndexesJob } from '../knowledge/retrieval/vector-indexes.job.js';
 import { threadSaveJob } from '../knowledge/threads/thread-save.job.js';
 import { webFetchJob } from '../knowledge/web/web-fetch.job.js';
 import { webRefreshJob } from '../knowledge/web/web-refresh.job.js';
@@ -32,6 +33,7 @@ export const JOBS = [
   quotaWarningJob,
   adminDmJob,
   announcementDmJob,
+  vectorIndexesJob,
 ] as const;
 
 /** Job name → the handler the worker runs (payload checked against the job's schema first). */

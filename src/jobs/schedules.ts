@@ -1,5 +1,6 @@
 import { ANSWER_RETENTION_EVERY_MS, answerRetentionJob } from '../ai/answer-retention.job.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
+import { VECTOR_INDEXES_EVERY_MS, vectorIndexesJob } from '../knowledge/retrieval/vector-indexes.job.js';
 import { WEB_REFRESH_EVERY_MS, webRefreshJob } from '../knowledge/web/web-refresh.job.js';
 import { tokenRefreshJob } from '../tenants/installations/token-refresh.job.js';
 import { tenantPurgeJob } from '../tenants/lifecycle/tenant-purge.job.js';
@@ -13,6 +14,7 @@ const SCHEDULES = [
   { key: 'schedule-usage-rollup', job: usageRollupJob, everyMs: USAGE_ROLLUP_EVERY_MS },
   { key: 'schedule-web-refresh', job: webRefreshJob, everyMs: WEB_REFRESH_EVERY_MS },
   { key: 'schedule-answer-retention', job: answerRetentionJob, everyMs: ANSWER_RETENTION_EVERY_MS },
+  { key: 'schedule-vector-indexes', job: vectorIndexesJob, everyMs: VECTOR_INDEXES_EVERY_MS },
 ] as const;
 
 /** Schedules every recurring job (idempotent: a schedule with the same key is replaced). */

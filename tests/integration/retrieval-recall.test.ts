@@ -22,18 +22,20 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
   let db: Database;
   let small: SyntheticTenant;
   let large: SyntheticTenant;
+  let sparse: SyntheticTenant;
 
   beforeAll(async () => {
     // One connection: index-scan counters are per backend until flushed (see hnswScans).
     db = await createTestDatabase({ connections: 1 });
-    [small, large] = (await loadSyntheticTenants(
+    [small, large, sparse] = (await loadSyntheticTenants(
       db,
       [
         { name: 'small', size: 50, seed: 1 },
         { name: 'large', size: LARGE, seed: 2 },
+        { name: 'sparse', size: 30, seed: 3 },
       ],
       { rebuildIndex: true },
-    )) as [SyntheticTenant, SyntheticTenant];
+    )) as [SyntheticTenant, SyntheticTenant, SyntheticTenant];
   }, 3_600_000);
   afterAll(() => db.close());
 
@@ -121,6 +123,35 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
       expect((await hnswScans()) - before).toBeGreaterThanOrEqual(3);
     } finally {
       await setChunkCount(large.size);
+    }
+  });
+
+  it('a tenant whose documents count more chunks than it has embedded gets each embedded chunk once, nearest first', async () => {
+    // lore.hybrid_search decides exact or HNSW from documents.chunk_count (20261207000100), which does not
+    // know which chunks have embeddings (a tenant mid re-embedding, or whose rows are not in yet). Said to
+    // be large, the 30-chunk tenant takes the HNSW path, whose walk returns fewer rows than asked for;
+    // the function then searches exactly, and must not keep the walk's rows beside the exact ones.
+    await db.pool.query('UPDATE lore.documents SET chunk_count = $1 WHERE tenant_id = $2', [
+      LARGE + 1_000,
+      sparse.id,
+    ]);
+    try {
+      const before = await hnswScans();
+      const q = vectorText(sparse.space.next());
+      const rows = await withTenant(db, sparse.id, async (c) => {
+        const r = await c.query(
+          `SELECT chunk_id::text AS id, similarity FROM lore.hybrid_search(p_tenant => $1, p_query => '',
+             p_embedding => $2::halfvec, p_k => 40)`,
+          [sparse.id, q],
+        );
+        return r.rows as { id: string; similarity: number }[];
+      });
+      expect(await hnswScans()).toBeGreaterThan(before); // the walk was tried
+      expect(rows).toHaveLength(30);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(30);
+      expect(rows.map((r) => r.id).slice(0, 10)).toEqual(await exactTop10(sparse, q));
+    } finally {
+      await db.pool.query('UPDATE lore.documents SET chunk_count = 30 WHERE tenant_id = $1', [sparse.id]);
     }
   });
 

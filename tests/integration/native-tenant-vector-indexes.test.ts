@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type CliContext, createCliOutput } from '../../src/cli/cli-context.js';
+import { runCli } from '../../src/cli/run-cli.js';
 import { createPostgresDatabase, type Database } from '../../src/infra/db/database.js';
 import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
@@ -8,7 +10,7 @@ import {
   syncVectorIndexes,
 } from '../../src/knowledge/retrieval/tenant-vector-indexes.service.js';
 import { loadSyntheticTenants, type SyntheticTenant, vectorText } from '../support/synthetic-chunks.js';
-import { createNativeDatabaseFrom, onNativePostgres } from '../support/test-db.js';
+import { createNativeDatabaseFrom, createTestDatabase, onNativePostgres } from '../support/test-db.js';
 
 /**
  * A large tenant's own HNSW index (20261207000100_tenant_vector_indexes.sql): built by the worker's
@@ -17,6 +19,14 @@ import { createNativeDatabaseFrom, onNativePostgres } from '../support/test-db.j
  * only: the builds are refused on PGlite (one connection, held for the whole build).
  */
 const POLICY = { minChunks: 2_500, buildMemoryMb: 256 };
+
+/** `npm run cli -- vector-indexes …` with what those commands use (the policy and the database). */
+async function cli(db: Database, ...argv: string[]) {
+  const out = createCliOutput();
+  const ctx = { config: { vectorIndexes: POLICY }, db } as unknown as CliContext;
+  const exitCode = await runCli(['vector-indexes', ...argv], ctx, out);
+  return { exitCode, text: out.text() };
+}
 
 describe.skipIf(!onNativePostgres)('a large tenant gets an HNSW index of its own', () => {
   let db: Database & { url: string };
@@ -97,8 +107,16 @@ describe.skipIf(!onNativePostgres)('a large tenant gets an HNSW index of its own
     const [own] = await withTransaction(db, listTenantVectorIndexes);
     expect(own).toMatchObject({ tenantId: large.id, name: indexName(large), valid: true });
     expect(own?.bytes).toBeGreaterThan(0);
-    // Built once: a second run finds nothing to do.
+    // Built once: a second run finds nothing to do, and the operator sees the index.
     expect(await syncVectorIndexes(db, POLICY)).toEqual({ status: 'done', actions: [] });
+    const listed = await cli(db, 'list');
+    expect(listed.exitCode).toBe(0);
+    expect(listed.text).toMatch(new RegExp(`${large.id}\\s+3,000\\s+\\d+\\s+yes`));
+    expect(listed.text).toContain('Nothing to do.');
+    expect(await cli(db, 'sync')).toMatchObject({
+      exitCode: 0,
+      text: expect.stringContaining('Nothing to do'),
+    });
   }, 120_000);
 
   it("searches of the large tenant walk its own index, with recall@10 of at least 0.98; others' the shared one", async () => {
@@ -167,4 +185,24 @@ describe.skipIf(!onNativePostgres)('a large tenant gets an HNSW index of its own
     expect(l.shared).toBeGreaterThanOrEqual(10);
     expect(l.recall).toBeGreaterThanOrEqual(0.98);
   }, 60_000);
+});
+
+describe.skipIf(onNativePostgres)('on embedded PGlite', () => {
+  it('refuses to build a tenant index, saying why (one connection, held for the whole build)', async () => {
+    const db = await createTestDatabase();
+    try {
+      await expect(syncVectorIndexes(db, POLICY)).rejects.toThrow(
+        /Postgres only: embedded PGlite has one connection/,
+      );
+      const synced = await cli(db, 'sync');
+      expect(synced.exitCode).toBe(1);
+      expect(synced.text).toContain('Error: Tenant vector indexes are built on Postgres only');
+      expect(await cli(db, 'list')).toMatchObject({
+        exitCode: 0,
+        text: expect.stringContaining('No tenant has an index of its own.'),
+      });
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -9,9 +9,10 @@ export interface ConfidenceThresholds {
   /**
    * Least weighted share of the question's topic words (term-weights.ts: each word by its rarity in everyday
    * English and by how few retrieved passages hold it; filler and framing such as "how long", "can I get" left
-   * out, synonyms as one meaning) one of the top hits must contain to be quoted without a model. 0.5: the
-   * threshold with the best worse-of-the-two (answer shown, abstention) on the Slack-like set; checked on
-   * Kestrel and on held-out questions (BENCHMARKS.md, "Answer quality").
+   * out, synonyms as one meaning) one of the top hits must contain to be quoted without a model (a hit read with
+   * the retrieved chunks right next to it, search.service.ts). 0.5: the threshold with the best worse-of-the-two
+   * (answer shown, abstention) on the Slack-like set; checked on Kestrel and on held-out questions
+   * (BENCHMARKS.md, "Answer quality").
    */
   minTermCoverage: number;
   /**

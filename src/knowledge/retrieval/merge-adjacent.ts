@@ -65,6 +65,20 @@ export function mergeAdjacentHits(hits: SearchHit[]): Passage[] {
   return passages.sort((a, b) => b.score - a.score);
 }
 
+/**
+ * For each hit, its own index and those of the retrieved chunks right next to it in the same document
+ * (ordinal n − 1 and n + 1), in the hits' order: the text the no-model gate reads it with (search.service.ts).
+ * Only direct neighbours: a chain of chunks is a whole section, not one hit's context.
+ */
+export function neighbourIndexes(hits: ReadonlyArray<Pick<SearchHit, 'documentId' | 'ordinal'>>): number[][] {
+  const at = new Map(hits.map((h, i) => [`${h.documentId}\u0000${h.ordinal}`, i]));
+  return hits.map((h, i) => {
+    const before = at.get(`${h.documentId}\u0000${h.ordinal - 1}`);
+    const after = at.get(`${h.documentId}\u0000${h.ordinal + 1}`);
+    return [i, ...[before, after].filter((j): j is number => j !== undefined)].sort((a, b) => a - b);
+  });
+}
+
 // The chunker repeats at most a few sentences; looking further back only costs time.
 const MAX_OVERLAP_CHARS = 2_000;
 

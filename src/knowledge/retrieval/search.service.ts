@@ -8,11 +8,10 @@ import {
   type Relevance,
 } from './confidence.js';
 import { type FullTextMode, hybridSearch, type SearchHit } from './hybrid-search.repo.js';
-import { mergeAdjacentHits, type Passage } from './merge-adjacent.js';
-import { type ContentWords, contentWords, searchableQuestion, topicWords } from './question-terms.js';
-import { type CosineCache, nearWordCredit } from './soft-coverage.js';
+import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
+import { contentWords, searchableQuestion, topicWords } from './question-terms.js';
 import { expandQuery } from './synonyms.js';
-import { termsOfWords, termWeights, weightedCoverage } from './term-weights.js';
+import { hitCoverages, termsOfWords, termWeights } from './term-weights.js';
 
 /** Fusion weights: RRF adds weight / (rrfK + rank) from each list (Supabase's hybrid-search defaults). */
 export interface SearchWeights {
@@ -105,15 +104,11 @@ export async function searchKnowledge(
   const hitTerms = hitWords.map(termsOfWords);
   const wordWeights = termWeights(question, hitTerms);
   // A topic word a hit lacks counts in part for a near word it holds (soft-coverage.ts: "sunday", "weekend").
-  const cache: CosineCache = new Map();
-  const covered = sqlHits.map((h, i) => ({
-    ...h,
-    termCoverage: weightedCoverage(
-      wordWeights,
-      hitTerms[i] as Set<string>,
-      nearWordCredit(typed, hitWords[i] as ContentWords, cache),
-    ),
-  }));
+  // A hit is read with the retrieved chunks right next to it in its document: the chunker cuts a section
+  // across chunks, and the answer step quotes such neighbours joined into one passage (merge-adjacent.ts), so a
+  // topic word the chunk before or after holds counts for it.
+  const coverages = hitCoverages(wordWeights, typed, hitWords, hitTerms, neighbourIndexes(sqlHits));
+  const covered = sqlHits.map((h, i) => ({ ...h, termCoverage: coverages[i] as number }));
   const found = new Set(terms.filter((t) => hitTerms.some((have) => have.has(t))));
   const relevance = assessRelevance(covered, { ...DEFAULT_CONFIDENCE, ...opts.confidence });
   return {

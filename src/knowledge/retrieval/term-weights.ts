@@ -1,4 +1,5 @@
-import { contentWords, topicWords } from './question-terms.js';
+import { type ContentWords, contentWords, topicWords } from './question-terms.js';
+import { type CosineCache, nearWordCredit } from './soft-coverage.js';
 import { wordRarity } from './word-rarity.js';
 
 /**
@@ -53,4 +54,36 @@ export function weightedCoverage(
   }
   if (total > 0) return held / total;
   return [...weights.keys()].filter((t) => have.has(t)).length / weights.size;
+}
+
+/**
+ * Each hit's weighted coverage (the gate's signal), read with the hits of its group (merge-adjacent.ts
+ * `neighbourIndexes`: itself and the retrieved chunks right next to it): the terms and the near words of the
+ * group's text count, as in the passage the answer step would quote. `typed`: the question's topic terms with
+ * the words it typed (question-terms.ts `topicWords`); `hitWords`: each hit's content words, read once.
+ */
+export function hitCoverages(
+  weights: TermWeights,
+  typed: ReadonlyMap<string, string>,
+  hitWords: ReadonlyArray<ContentWords>,
+  hitTerms: ReadonlyArray<Set<string>>,
+  groups: ReadonlyArray<ReadonlyArray<number>>,
+  cache: CosineCache = new Map(),
+): number[] {
+  return groups.map((group, i) => {
+    if (group.length === 1) {
+      const have = hitTerms[i] ?? new Set<string>();
+      return weightedCoverage(weights, have, nearWordCredit(typed, hitWords[i] ?? [], cache));
+    }
+    const have = new Set(group.flatMap((j) => [...(hitTerms[j] ?? [])]));
+    return weightedCoverage(
+      weights,
+      have,
+      nearWordCredit(
+        typed,
+        group.flatMap((j) => hitWords[j] ?? []),
+        cache,
+      ),
+    );
+  });
 }

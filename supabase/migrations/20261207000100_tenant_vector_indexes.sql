@@ -1,5 +1,5 @@
 -- Issue 11: a large tenant's vector search at 300,000 and 1,000,000 chunks (BENCHMARKS.md, "Retrieval on
--- native pgvector"). Three changes to lore.hybrid_search; everything else is as in
+-- native pgvector"). Four changes to lore.hybrid_search; everything else is as in
 -- 20261206000100_hybrid_search_ann_statement_full_text_ids.sql.
 --
 -- 1. Exact or HNSW is decided from documents.chunk_count (the searchable chunks of the documents in scope,
@@ -12,7 +12,8 @@
 -- 2. With collections in scope, the size that decides is the scope's, and the exact path reads the
 --    scope's chunks from its documents (chunks_tenant_doc_idx), so a small collection of a large tenant is
 --    searched exactly instead of by a filtered HNSW walk through the tenant's whole share of the index.
--- 3. A tenant may have an HNSW index of its own: a partial index on lore.chunks, WHERE tenant_id = it, named
+-- 3. JIT compilation is off for the function (see its SET clause).
+-- 4. A tenant may have an HNSW index of its own: a partial index on lore.chunks, WHERE tenant_id = it, named
 --    lore.tenant_vector_index_name(tenant), built and dropped by the worker's vector-indexes job (owner
 --    rights, CREATE INDEX CONCURRENTLY) for tenants past a size. The planner takes it by itself (each call
 --    is planned with its values, so the predicate is proved); the walk then meets only the tenant's rows,
@@ -74,6 +75,10 @@ SET search_path = lore, public, pg_catalog
 SET client_min_messages = warning
 -- The best plan depends on the values (tenant size, query words, an embedding or not): plan each call.
 SET plan_cache_mode = force_custom_plan
+-- No JIT: at a million chunks the planner's estimate for the final statement passes jit_above_cost (a
+-- branch it prunes at run time costs a sequential scan of lore.chunks), and compiling it took 30-34 ms of a
+-- call whose statements ran in under 2 ms (1M, a 500,000-chunk tenant: vector-only p50 77 -> 21 ms).
+SET jit = off
 SET hnsw.iterative_scan = 'relaxed_order'
 -- The starting value; raised below with set_config(..., true) for a large tenant. This SET clause also
 -- keeps that change local to the call: Postgres restores a variable named in a function's SET clause when

@@ -192,8 +192,13 @@ describe('the job registry', () => {
       'quota-warning': [3, 1000, 'default'],
       'admin-dm': [3, 1000, 'default'],
       'announcement-dm': [3, 1000, 'default'],
+      // Minutes per build: a lane of its own (concurrency 1), and a failed build waits for the next hourly run.
+      'vector-indexes': [1, 1000, 'maintenance'],
     });
-    expect(JOB_LANES).toEqual({ ingest: ['ingest', 'web-fetch', 'thread-save'] });
+    expect(JOB_LANES).toEqual({
+      ingest: ['ingest', 'web-fetch', 'thread-save'],
+      maintenance: ['vector-indexes'],
+    });
     const versionId = randomUUID();
     const ingest = { v: 1 as const, tenantId, documentId: randomUUID(), versionId };
     expect(ingestJob.jobId?.(ingest)).toBe(`ingest-${versionId}`);

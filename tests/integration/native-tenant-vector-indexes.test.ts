@@ -9,6 +9,8 @@ import {
   describeVectorIndexes,
   syncVectorIndexes,
 } from '../../src/knowledge/retrieval/tenant-vector-indexes.service.js';
+import { vectorIndexesJob } from '../../src/knowledge/retrieval/vector-indexes.job.js';
+import { createLogger } from '../../src/logger.js';
 import { loadSyntheticTenants, type SyntheticTenant, vectorText } from '../support/synthetic-chunks.js';
 import { createNativeDatabaseFrom, createTestDatabase, onNativePostgres } from '../support/test-db.js';
 
@@ -19,6 +21,13 @@ import { createNativeDatabaseFrom, createTestDatabase, onNativePostgres } from '
  * only: the builds are refused on PGlite (one connection, held for the whole build).
  */
 const POLICY = { minChunks: 2_500, buildMemoryMb: 256 };
+
+/** One run of the hourly vector-indexes job, as the worker runs it. */
+const runJob = (db: Database) =>
+  vectorIndexesJob.bind({ db, logger: createLogger({ level: 'silent' }), vectorIndexes: POLICY })(
+    { v: 1 },
+    { jobId: 'test', attempt: 1, name: vectorIndexesJob.name },
+  );
 
 /** `npm run cli -- vector-indexes …` with what those commands use (the policy and the database). */
 async function cli(db: Database, ...argv: string[]) {
@@ -185,6 +194,14 @@ describe.skipIf(!onNativePostgres)('a large tenant gets an HNSW index of its own
     expect(l.shared).toBeGreaterThanOrEqual(10);
     expect(l.recall).toBeGreaterThanOrEqual(0.98);
   }, 60_000);
+
+  it("the hourly job builds what is due, as the sync does, and the tenant's searches take it", async () => {
+    await runJob(db);
+    expect(await withTransaction(db, listTenantVectorIndexes)).toMatchObject([
+      { tenantId: large.id, valid: true },
+    ]);
+    expect((await measure(large)).own).toBeGreaterThanOrEqual(10);
+  }, 60_000);
 });
 
 describe.skipIf(onNativePostgres)('on embedded PGlite', () => {
@@ -197,6 +214,7 @@ describe.skipIf(onNativePostgres)('on embedded PGlite', () => {
       const synced = await cli(db, 'sync');
       expect(synced.exitCode).toBe(1);
       expect(synced.text).toContain('Error: Tenant vector indexes are built on Postgres only');
+      await runJob(db); // the hourly job has nothing to do on PGlite, and does not fail
       expect(await cli(db, 'list')).toMatchObject({
         exitCode: 0,
         text: expect.stringContaining('No tenant has an index of its own.'),

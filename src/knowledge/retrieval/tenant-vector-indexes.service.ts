@@ -1,4 +1,4 @@
-import type { Database } from '../../infra/db/database.js';
+import type { Database, DbClient } from '../../infra/db/database.js';
 import {
   buildTenantVectorIndex,
   dropTenantVectorIndex,
@@ -54,6 +54,17 @@ export type VectorIndexSyncResult =
   /** Another process holds the maintenance lock (a build is running there). */
   | { status: 'busy' };
 
+/** The tenant indexes there are, the sizes of their tenants and of the tenants due one, and the plan. */
+async function readPlan(client: DbClient, policy: VectorIndexPolicy) {
+  const existing = await listTenantVectorIndexes(client);
+  const chunks = await searchableChunksByTenant(
+    client,
+    policy.minChunks,
+    existing.map((i) => i.tenantId),
+  );
+  return { existing, chunks, plan: planVectorIndexes(chunks, existing, policy.minChunks) };
+}
+
 /** Each tenant index with its tenant's searchable chunks, and whether the policy would build or drop any. */
 export async function describeVectorIndexes(
   db: Database,
@@ -61,16 +72,8 @@ export async function describeVectorIndexes(
 ): Promise<{ indexes: (TenantVectorIndex & { chunks: number })[]; plan: VectorIndexAction[] }> {
   const client = await db.pool.connect();
   try {
-    const existing = await listTenantVectorIndexes(client);
-    const chunks = await searchableChunksByTenant(
-      client,
-      policy.minChunks,
-      existing.map((i) => i.tenantId),
-    );
-    return {
-      indexes: existing.map((i) => ({ ...i, chunks: chunks.get(i.tenantId) ?? 0 })),
-      plan: planVectorIndexes(chunks, existing, policy.minChunks),
-    };
+    const { existing, chunks, plan } = await readPlan(client, policy);
+    return { indexes: existing.map((i) => ({ ...i, chunks: chunks.get(i.tenantId) ?? 0 })), plan };
   } finally {
     client.release();
   }
@@ -97,13 +100,7 @@ export async function syncVectorIndexes(
   try {
     if (!(await tryLockVectorIndexMaintenance(client))) return { status: 'busy' };
     try {
-      const existing = await listTenantVectorIndexes(client);
-      const chunks = await searchableChunksByTenant(
-        client,
-        policy.minChunks,
-        existing.map((i) => i.tenantId),
-      );
-      const actions = planVectorIndexes(chunks, existing, policy.minChunks);
+      const { plan: actions } = await readPlan(client, policy);
       for (const a of actions) {
         onAction(a, 'start');
         if (a.kind === 'drop') await dropTenantVectorIndex(client, a.name);
@@ -112,7 +109,8 @@ export async function syncVectorIndexes(
       }
       return { status: 'done', actions };
     } finally {
-      await unlockVectorIndexMaintenance(client);
+      // On a broken connection this fails too; the connection is then destroyed, which frees the lock.
+      await unlockVectorIndexMaintenance(client).catch(() => {});
     }
   } catch (err) {
     // A connection that failed mid-build is not returned to the pool (its session lock dies with it).

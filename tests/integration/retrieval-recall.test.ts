@@ -126,7 +126,11 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
     }
   });
 
-  it('a tenant whose documents count more chunks than it has embedded gets each embedded chunk once, nearest first', async () => {
+  it('a tenant whose documents count more chunks than it has embedded gets each embedded chunk once, nearest first', {
+    // The walk visits up to hnsw.max_scan_tuples (50,000) looking for the tenant's rows: seconds on PGlite
+    // when CI runs this file with the 50,000-chunk tenant.
+    timeout: LARGE_CASE_TIMEOUT_MS,
+  }, async () => {
     // lore.hybrid_search decides exact or HNSW from documents.chunk_count (20261207000100), which does not
     // know which chunks have embeddings (a tenant mid re-embedding, or whose rows are not in yet). Said to
     // be large, the 30-chunk tenant takes the HNSW path, whose walk returns fewer rows than asked for;

@@ -11,7 +11,13 @@ import {
 } from '../../src/knowledge/retrieval/tenant-vector-indexes.service.js';
 import { vectorIndexesJob } from '../../src/knowledge/retrieval/vector-indexes.job.js';
 import { createLogger } from '../../src/logger.js';
-import { loadSyntheticTenants, type SyntheticTenant, vectorText } from '../support/synthetic-chunks.js';
+import {
+  exactTop10,
+  indexScans,
+  loadSyntheticTenants,
+  type SyntheticTenant,
+  vectorText,
+} from '../support/synthetic-chunks.js';
 import { createNativeDatabaseFrom, createTestDatabase, onNativePostgres } from '../support/test-db.js';
 
 /**
@@ -64,27 +70,11 @@ describe.skipIf(!onNativePostgres)('a large tenant gets an HNSW index of its own
   });
 
   const indexName = (t: SyntheticTenant) => `chunks_embedding_hnsw_t_${t.id.replaceAll('-', '')}`;
-  const scansOf = async (name: string) => {
-    await searches.pool.query('SELECT pg_stat_force_next_flush()');
-    const { rows } = await searches.pool.query(
-      'SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = $1',
-      [name],
-    );
-    return (rows[0]?.n as number | undefined) ?? 0;
-  };
+  const scansOf = (name: string) => indexScans(searches, name);
   const search = (t: SyntheticTenant, q: string) =>
     withTenant(searches, t.id, async (c) => {
       const { hits } = await searchKnowledge(c, t.id, { query: '', embedding: JSON.parse(q), k: 10 });
       return hits.map((h) => h.chunkId);
-    });
-  const exactTop10 = (t: SyntheticTenant, q: string) =>
-    withTransaction(db, async (c) => {
-      const { rows } = await c.query(
-        `WITH mine AS MATERIALIZED (SELECT id, embedding FROM lore.chunks WHERE tenant_id = $1)
-         SELECT id::text FROM mine ORDER BY embedding <=> $2::halfvec, id LIMIT 10`,
-        [t.id, q],
-      );
-      return rows.map((r) => r.id as string);
     });
   /** Recall@10 against exact search over 10 fresh questions, and the scans each index saw meanwhile. */
   async function measure(t: SyntheticTenant) {
@@ -93,7 +83,7 @@ describe.skipIf(!onNativePostgres)('a large tenant gets an HNSW index of its own
     let found = 0;
     for (let i = 0; i < 10; i++) {
       const q = vectorText(t.space.next());
-      const truth = new Set(await exactTop10(t, q));
+      const truth = new Set(await exactTop10(db, t.id, q));
       found += (await search(t, q)).filter((id) => truth.has(id)).length;
     }
     const after = await Promise.all(names.map(scansOf));

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
-import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { withTenant } from '../../src/infra/db/transaction.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
-import { loadSyntheticTenants, type SyntheticTenant, vectorText } from '../support/synthetic-chunks.js';
+import {
+  exactTop10,
+  indexScans,
+  loadSyntheticTenants,
+  type SyntheticTenant,
+  vectorText,
+} from '../support/synthetic-chunks.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 /**
@@ -39,26 +45,8 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
   }, 3_600_000);
   afterAll(() => db.close());
 
-  /** The true 10 nearest of the tenant's chunks: every row compared, no index. */
-  const exactTop10 = (t: SyntheticTenant, q: string) =>
-    withTransaction(db, async (c) => {
-      const { rows } = await c.query(
-        `WITH mine AS MATERIALIZED (SELECT id, embedding FROM lore.chunks WHERE tenant_id = $1)
-         SELECT id::text FROM mine ORDER BY embedding <=> $2::halfvec, id LIMIT 10`,
-        [t.id, q],
-      );
-      return rows.map((r) => r.id as string);
-    });
-
-  const hnswScans = async () => {
-    // Native Postgres keeps a backend's counters pending until it has been idle a while; this flushes
-    // them when this statement ends, so the next one sees every scan so far (PGlite has one backend).
-    await db.pool.query('SELECT pg_stat_force_next_flush()');
-    const { rows } = await db.pool.query(
-      `SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'chunks_embedding_hnsw_idx'`,
-    );
-    return rows[0]?.n as number;
-  };
+  const exact = (t: SyntheticTenant, q: string) => exactTop10(db, t.id, q);
+  const hnswScans = () => indexScans(db, 'chunks_embedding_hnsw_idx');
 
   /** Mean recall@10 of `search` against exact search over fresh query vectors of the tenant's topics. */
   async function recall(
@@ -69,7 +57,7 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
     let returned = 0;
     for (let i = 0; i < QUERIES; i++) {
       const q = vectorText(t.space.next());
-      const truth = new Set(await exactTop10(t, q));
+      const truth = new Set(await exact(t, q));
       const got = await search(q);
       returned += got.length;
       found += got.filter((id) => truth.has(id)).length;
@@ -153,7 +141,7 @@ describe(`vector recall against exact search: a 50-chunk and a ${LARGE}-chunk te
       expect(await hnswScans()).toBeGreaterThan(before); // the walk was tried
       expect(rows).toHaveLength(30);
       expect(new Set(rows.map((r) => r.id)).size).toBe(30);
-      expect(rows.map((r) => r.id).slice(0, 10)).toEqual(await exactTop10(sparse, q));
+      expect(rows.map((r) => r.id).slice(0, 10)).toEqual(await exact(sparse, q));
     } finally {
       await db.pool.query('UPDATE lore.documents SET chunk_count = 30 WHERE tenant_id = $1', [sparse.id]);
     }

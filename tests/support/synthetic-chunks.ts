@@ -197,3 +197,27 @@ export async function loadSyntheticTenants(
   await q('ANALYZE lore.chunks');
   return tenants;
 }
+
+/** The true 10 nearest of the tenant's chunks to `vector` (pgvector text): every row compared, no index. */
+export async function exactTop10(db: Database, tenantId: string, vector: string): Promise<string[]> {
+  const { rows } = await db.pool.query(
+    `WITH mine AS MATERIALIZED (SELECT id, embedding FROM lore.chunks WHERE tenant_id = $1)
+     SELECT id::text FROM mine ORDER BY embedding <=> $2::halfvec, id LIMIT 10`,
+    [tenantId, vector],
+  );
+  return rows.map((r) => r.id as string);
+}
+
+/**
+ * Scans of one index so far, as `db`'s one connection counted them. Native Postgres keeps a backend's
+ * counters pending until it has been idle a while; this flushes them when the statement ends, so the next
+ * read sees every scan so far (PGlite has one backend). 0 for an index that does not exist.
+ */
+export async function indexScans(db: Database, indexName: string): Promise<number> {
+  await db.pool.query('SELECT pg_stat_force_next_flush()');
+  const { rows } = await db.pool.query(
+    'SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = $1',
+    [indexName],
+  );
+  return (rows[0]?.n as number | undefined) ?? 0;
+}

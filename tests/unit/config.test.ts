@@ -136,6 +136,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('gives a large workspace its own vector index from 100,000 chunks unless told otherwise, and refuses sizes it cannot use', () => {
+    expect(loadConfig({}).vectorIndexes).toEqual({ minChunks: 100_000, buildMemoryMb: 1_024 });
+    expect(
+      loadConfig({ VECTOR_INDEX_MIN_CHUNKS: '250000', VECTOR_INDEX_BUILD_MEMORY_MB: '4096' }).vectorIndexes,
+    ).toEqual({ minChunks: 250_000, buildMemoryMb: 4_096 });
+    const problems = problemsOf({ VECTOR_INDEX_MIN_CHUNKS: '10', VECTOR_INDEX_BUILD_MEMORY_MB: 'lots' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'VECTOR_INDEX_BUILD_MEMORY_MB',
+      'VECTOR_INDEX_MIN_CHUNKS',
+    ]);
+  });
+
   it('normalises SLACK_API_URL to end with a slash so Web API method paths join correctly', () => {
     expect(loadConfig({ SLACK_API_URL: 'http://127.0.0.1:9999/api' }).slack.apiUrl).toBe(
       'http://127.0.0.1:9999/api/',

@@ -92,7 +92,9 @@ export function createInstallationCache(opts: {
       const value = await loader();
       if (generation(id) === gen) {
         lru.set(id, value);
-        await kv.set(redisKey(id), JSON.stringify(value), { ttlMs: sharedTtlMs }).catch((err: unknown) => {
+        // Not awaited: the caller (an event's acknowledgement, at first sight of a workspace) has its value;
+        // the shared copy is for the next lookup, and one connection's commands keep their order.
+        void kv.set(redisKey(id), JSON.stringify(value), { ttlMs: sharedTtlMs }).catch((err: unknown) => {
           logger.warn({ err }, 'installation cache write failed');
         });
       }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { AnswerReplier, ReplyHandle, ReplyTarget } from '../../ai/answer-replier.js';
 import type { Logger } from '../../logger.js';
 import type { ClientFactory } from '../client-factory.js';
@@ -34,6 +35,8 @@ export interface SlackReplierDeps {
 
 const THINKING_STATUS = 'is looking through your documents…';
 const PLACEHOLDER = '_Looking through your documents…_';
+/** Workspaces whose "no streaming here" is remembered at once. */
+const NO_STREAMING_TENANTS = 10_000;
 const isDm = (channelId: string) => channelId.startsWith('D');
 
 /**
@@ -46,7 +49,8 @@ export function createSlackReplier(deps: SlackReplierDeps): AnswerReplier {
   const log = deps.logger.child({ component: 'slack-replier' });
   const timing: ReplyTiming = { ...DEFAULT_TIMING, ...deps.timing };
   const fetchFn = deps.fetch ?? ((url, init) => globalThis.fetch(url, init));
-  const noStreamingUntil = new Map<string, number>();
+  // Per workspace; bounded, as a worker meets every workspace in time (an evicted one only tries again).
+  const noStreamingUntil = new LRUCache<string, number>({ max: NO_STREAMING_TENANTS });
   const streamingRetryMs = deps.streamingRetryMs ?? 10 * 60_000;
 
   async function startStream(t: ReplyTarget, threadTs: string): Promise<ReplyHandle | null> {

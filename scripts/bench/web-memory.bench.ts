@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import { startSlackStandIn } from '../slack-stand-in.js';
 import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
 import { signedMention } from './slack-events.js';
 import {
   dropMentionRunKeys,
-  installWorkspaces,
   runTeamPrefix,
   startWebProcess,
   teamAt,
   WEB_SECRET,
+  type WebProcess,
 } from './web-process.js';
+import { finishedAnswers, QUESTION, seedWorkspaces } from './worker-scale-seed.js';
 
 /**
- * Memory of the web role with many workspaces: Lore as its own process (APP_ROLE=web, native Postgres,
- * Redis), BENCH_MEMORY_WORKSPACES (10,000) installed, one signed mention from each. Baseline: the same
- * process's RSS after a warm-up of 200 events. Needs REDIS_URL and BENCH_DATABASE_URL or TEST_DATABASE_URL.
+ * Memory of both roles with many workspaces: Lore's web process (APP_ROLE=web) and one worker process
+ * (APP_ROLE=worker), each its own process on native Postgres and Redis, BENCH_MEMORY_WORKSPACES (10,000)
+ * installed with a small handbook each, one signed mention from each, every question answered by the worker
+ * (no model: quoted passages, posted to the Slack stand-in). Baseline: each process's RSS after a warm-up
+ * of 200 questions. Needs REDIS_URL and BENCH_DATABASE_URL or TEST_DATABASE_URL.
  */
 const redisUrl = process.env.REDIS_URL;
 const database = redisUrl ? await benchDatabase() : undefined;
@@ -22,58 +26,90 @@ if (!redisUrl || !database) {
   process.stdout.write('web-memory: skipped (needs REDIS_URL and BENCH_DATABASE_URL or TEST_DATABASE_URL)\n');
   process.exit(0);
 }
-const databaseUrl = database.url;
+const { db, url: databaseUrl } = database;
 const redis = redisUrl;
 const WORKSPACES = Number(process.env.BENCH_MEMORY_WORKSPACES ?? 10_000);
+const ANSWER_TIMEOUT_MS = 15 * 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const queueName = `lore-scale-bench-mem-${randomUUID()}`;
 const prefix = runTeamPrefix();
 const teams = Array.from({ length: WORKSPACES }, (_, i) => teamAt(prefix, i));
 const t0 = performance.now();
-await installWorkspaces(database.db, teams);
+await seedWorkspaces(db, teams);
 process.stdout.write(
-  `web-memory: installed ${WORKSPACES} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+  `web-memory: installed ${WORKSPACES} with a handbook each in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
 );
-/** One web process (with `nodeArgs`) through the whole run: RSS after warm-up, after every workspace, after 2,000 repeats. */
+const slack = await startSlackStandIn();
+
+/** Waits until the worker finished an answer to each of `ids` (or the time is up); how many it finished. */
+async function answered(ids: string[]): Promise<number> {
+  const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+  let done = 0;
+  while (Date.now() < deadline) {
+    done = (await finishedAnswers(db, ids)).done;
+    if (done >= ids.length) break;
+    await sleep(500);
+  }
+  return done;
+}
+
+/**
+ * One web and one worker process (both with `nodeArgs`) through the whole run: RSS after the warm-up, after
+ * every workspace, after 2,000 repeats, each once the worker has answered everything sent.
+ */
 async function measure(nodeArgs: string[]) {
-  const web = await startWebProcess({ databaseUrl, redisUrl: redis, queueName, nodeArgs });
-  async function mentionEach(list: string[], parallel = 8): Promise<number> {
+  const common = { databaseUrl, redisUrl: redis, queueName, nodeArgs, env: { SLACK_API_URL: slack.apiUrl } };
+  const web = await startWebProcess(common);
+  const worker = await startWebProcess({ ...common, role: 'worker' });
+  let failed = 0;
+  let unanswered = 0;
+  async function mentionEach(list: string[], parallel = 8): Promise<void> {
+    const ids: string[] = [];
     let next = 0;
-    let failed = 0;
-    const worker = async () => {
+    const send = async () => {
       while (next < list.length) {
-        const res = await fetch(
-          `${web.url}/slack/events`,
-          signedMention(WEB_SECRET, list[next++] as string, 'hi'),
-        );
+        const req = signedMention(WEB_SECRET, list[next++] as string, QUESTION);
+        ids.push(JSON.parse(String(req.body)).event_id as string);
+        const res = await fetch(`${web.url}/slack/events`, req);
         await res.arrayBuffer();
         if (res.status !== 200) failed++;
       }
     };
-    await Promise.all(Array.from({ length: parallel }, worker));
-    return failed;
+    await Promise.all(Array.from({ length: parallel }, send));
+    unanswered += ids.length - (await answered(ids));
   }
+  const rss = async (p: WebProcess[]) => Promise.all(p.map((x) => x.rssMb()));
   await mentionEach(teams.slice(0, 200));
-  const warm = await web.rssMb();
-  const failed = await mentionEach(teams);
-  const after = await web.rssMb();
-  const repeatFailed = await mentionEach(teams.slice(0, 2_000));
-  const repeated = await web.rssMb();
-  await web.stop();
+  const warm = await rss([web, worker]);
+  await mentionEach(teams);
+  const after = await rss([web, worker]);
+  await mentionEach(teams.slice(0, 2_000));
+  const repeated = await rss([web, worker]);
+  await Promise.all([web.stop(), worker.stop()]);
+  const mb = (xs: number[]) => xs.map((x) => x.toFixed(0));
   process.stdout.write(
-    `web-memory ${nodeArgs.join(' ') || '(default heap)'}: RSS ${warm.toFixed(0)} → ${after.toFixed(0)} MB, after 2,000 repeats ${repeated.toFixed(0)} MB; non-200: ${failed + repeatFailed}\n`,
+    `web-memory ${nodeArgs.join(' ') || '(default heap)'}: RSS web / worker ${mb(warm).join(' / ')} → ${mb(after).join(' / ')} MB, after 2,000 repeats ${mb(repeated).join(' / ')} MB; non-200: ${failed}, unanswered: ${unanswered}\n`,
   );
   return { warm, after };
 }
 
 const byDefault = await measure([]);
 const capped = await measure(['--max-old-space-size=160']);
+await slack.close();
 await dropMentionRunKeys(redisUrl, queueName, prefix);
 await database.drop();
+const row = (metric: string, i: number, m: typeof byDefault) => ({
+  metric,
+  baseline: m.warm[i] as number,
+  lore: m.after[i] as number,
+});
 reportBench({
   name: 'web-memory',
-  description: `web process RSS (MB): after 200 warm-up events (baseline) vs after one event from each of ${WORKSPACES} workspaces`,
+  description: `RSS (MB) of the web and the worker process: after 200 warm-up questions (baseline) vs after one question from each of ${WORKSPACES} workspaces, each answered`,
   rows: [
-    { metric: 'RSS (MB), default heap', baseline: byDefault.warm, lore: byDefault.after },
-    { metric: 'RSS (MB), heap capped at 160 MB', baseline: capped.warm, lore: capped.after },
+    row('web RSS, default heap', 0, byDefault),
+    row('web RSS, heap cap 160 MB', 0, capped),
+    row('worker RSS, default heap', 1, byDefault),
+    row('worker RSS, heap cap 160 MB', 1, capped),
   ],
 });

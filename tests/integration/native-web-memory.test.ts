@@ -3,13 +3,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { signedMention } from '../../scripts/bench/slack-events.js';
 import {
   dropQueue,
-  installWorkspaces,
   runTeamPrefix,
   startWebProcess,
   teamAt,
   WEB_SECRET,
   type WebProcess,
 } from '../../scripts/bench/web-process.js';
+import { finishedAnswers, QUESTION, seedWorkspaces } from '../../scripts/bench/worker-scale-seed.js';
+import { type SlackStandIn, startSlackStandIn } from '../../scripts/slack-stand-in.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { testRedisUrl } from '../support/redis.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
@@ -20,59 +21,84 @@ const WORKSPACES = Number(process.env.MEMORY_TEST_WORKSPACES ?? 2_000);
 const WARM_UP = 200;
 const HEAP_CAP_MB = 160;
 
-/** Posts one signed mention per team, `parallel` at a time; the statuses, in order. */
-async function mentionEach(url: string, teams: string[], parallel = 8): Promise<number[]> {
+/** Posts one signed mention per team, `parallel` at a time; the statuses, in order, and the event ids. */
+async function mentionEach(url: string, teams: string[], parallel = 8) {
   const statuses: number[] = [];
+  const eventIds: string[] = [];
   let next = 0;
-  const worker = async () => {
+  const send = async () => {
     while (next < teams.length) {
       const i = next++;
-      const res = await fetch(`${url}/slack/events`, signedMention(WEB_SECRET, teams[i] as string, 'hi'));
+      const req = signedMention(WEB_SECRET, teams[i] as string, QUESTION);
+      eventIds[i] = JSON.parse(String(req.body)).event_id;
+      const res = await fetch(`${url}/slack/events`, req);
       await res.arrayBuffer();
       statuses[i] = res.status;
     }
   };
-  await Promise.all(Array.from({ length: parallel }, worker));
-  return statuses;
+  await Promise.all(Array.from({ length: parallel }, send));
+  return { statuses, eventIds };
 }
 
-// Native Postgres and Redis only: the web role as its own process needs DATABASE_URL and REDIS_URL.
-describe.skipIf(!onNativePostgres || !redisUrl)('the web process with many workspaces', () => {
+/** Waits (up to four minutes) until the worker finished an answer to each event; the answers' outcomes. */
+async function answered(db: Database, eventIds: string[]): Promise<Record<string, number>> {
+  let state = await finishedAnswers(db, eventIds);
+  for (const deadline = Date.now() + 240_000; state.done < eventIds.length && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    state = await finishedAnswers(db, eventIds);
+  }
+  return state.outcomes;
+}
+
+// Native Postgres and Redis only: the roles as their own processes need DATABASE_URL and REDIS_URL.
+describe.skipIf(!onNativePostgres || !redisUrl)('the web and worker processes with many workspaces', () => {
   let db: Database | undefined;
-  let web: WebProcess | undefined;
+  let slack: SlackStandIn | undefined;
+  const processes: WebProcess[] = [];
   const queueName = `lore-scale-mem-${randomUUID()}`;
   afterAll(async () => {
-    await web?.stop();
+    await Promise.all(processes.map((p) => p.stop()));
+    await slack?.close();
     await dropQueue(redisUrl as string, queueName).catch(() => {});
     await db?.close();
   });
 
-  it(`acknowledges one event from each of ${WORKSPACES} workspaces with bounded memory`, async () => {
+  it(`acknowledges and answers one question from each of ${WORKSPACES} workspaces with bounded memory`, async () => {
     db = await createTestDatabase();
     const prefix = runTeamPrefix();
     const teams = Array.from({ length: WORKSPACES }, (_, i) => teamAt(prefix, i));
-    await installWorkspaces(db, teams);
-    const databaseUrl = (db as Database & { url: string }).url;
-    // A heap cap makes V8 collect instead of growing its heap lazily, so RSS follows what is really kept
-    // (with V8's default heap two identical runs differed by 79 MB). At 10,000 workspaces Bolt's unbounded
-    // per-workspace clients did not fit under this cap (BENCHMARKS.md); at this size the check is generous.
-    web = await startWebProcess({
-      databaseUrl,
+    await seedWorkspaces(db, teams);
+    slack = await startSlackStandIn();
+    const common = {
+      databaseUrl: (db as Database & { url: string }).url,
       redisUrl: redisUrl as string,
       queueName,
+      // A heap cap makes V8 collect instead of growing its heap lazily, so RSS follows what is really kept
+      // (with V8's default heap two identical runs differed by 79 MB). At 10,000 workspaces Bolt's unbounded
+      // per-workspace clients did not fit under this cap (BENCHMARKS.md); at this size the check is generous.
       nodeArgs: [`--max-old-space-size=${HEAP_CAP_MB}`],
-    });
+      env: { SLACK_API_URL: slack.apiUrl },
+    };
+    const web = await startWebProcess(common);
+    processes.push(web);
+    const worker = await startWebProcess({ ...common, role: 'worker' });
+    processes.push(worker);
 
     // Warm-up (JIT, pools) on a few workspaces, then the baseline.
-    expect(new Set(await mentionEach(web.url, teams.slice(0, WARM_UP)))).toEqual(new Set([200]));
-    const before = await web.rssMb();
-    const statuses = await mentionEach(web.url, teams);
-    const after = await web.rssMb();
+    const warmUp = await mentionEach(web.url, teams.slice(0, WARM_UP));
+    expect(new Set(warmUp.statuses)).toEqual(new Set([200]));
+    // Answered from each workspace's handbook, quoted (no model).
+    expect(await answered(db, warmUp.eventIds)).toEqual({ extractive: WARM_UP });
+    const [webBefore, workerBefore] = [await web.rssMb(), await worker.rssMb()];
 
-    // Every workspace's event was accepted (a 200 only once its answer job was queued).
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    // Caches are bounded (installations 2,000 and Bolt's clients 1,000 workspaces, LRUs).
-    expect(after - before).toBeLessThan(100);
+    const all = await mentionEach(web.url, teams);
+    // Every workspace's event was accepted (a 200 only once its answer job was queued) and answered.
+    expect(all.statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(await answered(db, all.eventIds)).toEqual({ extractive: WORKSPACES });
+    // Caches are bounded: the web's installations (2,000) and Bolt's clients (1,000 workspaces), the
+    // worker's installations, Slack clients (500) and per-workspace marks, all LRUs.
+    expect((await web.rssMb()) - webBefore).toBeLessThan(100);
+    expect((await worker.rssMb()) - workerBefore).toBeLessThan(100);
     expect((await fetch(`${web.url}/readyz`)).status).toBe(200);
-  }, 300_000);
+  }, 600_000);
 });

@@ -56,6 +56,20 @@ function cacheSuite(makeKvs: () => StorePair) {
     }
   });
 
+  it('reads an installation neither cache holds in one statement', async () => {
+    const teamId = `T${randomUUID().slice(0, 8).toUpperCase()}`;
+    await a.installations.store(installFor(teamId, 'xoxb-cache-miss'));
+    const query = vi.spyOn(db.pool, 'query');
+    try {
+      // The other process has never seen it, and the install dropped the shared copy: a first sight, as
+      // for every event of a workspace quiet for longer than the caches keep it.
+      expect((await b.installations.find({ kind: 'team', teamId }))?.bot?.token).toBe('xoxb-cache-miss');
+      expect(query).toHaveBeenCalledTimes(1);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
   it('an uninstall in one process drops the cached installation in the other', async () => {
     const teamId = `T${randomUUID().slice(0, 8).toUpperCase()}`;
     await a.installations.store(installFor(teamId, 'xoxb-cache-2'));

@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { startSlackStandIn } from '../slack-stand-in.js';
 import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
-import { signedMention } from './slack-events.js';
 import {
   dropMentionRunKeys,
+  mentionEach,
   runTeamPrefix,
   startWebProcess,
   teamAt,
-  WEB_SECRET,
   type WebProcess,
 } from './web-process.js';
-import { finishedAnswers, QUESTION, seedWorkspaces } from './worker-scale-seed.js';
+import { QUESTION, seedWorkspaces, waitForAnswers } from './worker-scale-seed.js';
 
 /**
  * Memory of both roles with many workspaces: Lore's web process (APP_ROLE=web) and one worker process
@@ -30,7 +29,6 @@ const { db, url: databaseUrl } = database;
 const redis = redisUrl;
 const WORKSPACES = Number(process.env.BENCH_MEMORY_WORKSPACES ?? 10_000);
 const ANSWER_TIMEOUT_MS = 15 * 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const queueName = `lore-scale-bench-mem-${randomUUID()}`;
 const prefix = runTeamPrefix();
 const teams = Array.from({ length: WORKSPACES }, (_, i) => teamAt(prefix, i));
@@ -40,18 +38,6 @@ process.stdout.write(
   `web-memory: installed ${WORKSPACES} with a handbook each in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
 );
 const slack = await startSlackStandIn();
-
-/** Waits until the worker finished an answer to each of `ids` (or the time is up); how many it finished. */
-async function answered(ids: string[]): Promise<number> {
-  const deadline = Date.now() + ANSWER_TIMEOUT_MS;
-  let done = 0;
-  while (Date.now() < deadline) {
-    done = (await finishedAnswers(db, ids)).done;
-    if (done >= ids.length) break;
-    await sleep(500);
-  }
-  return done;
-}
 
 /**
  * One web and one worker process (both with `nodeArgs`) through the whole run: RSS after the warm-up, after
@@ -63,27 +49,19 @@ async function measure(nodeArgs: string[]) {
   const worker = await startWebProcess({ ...common, role: 'worker' });
   let failed = 0;
   let unanswered = 0;
-  async function mentionEach(list: string[], parallel = 8): Promise<void> {
-    const ids: string[] = [];
-    let next = 0;
-    const send = async () => {
-      while (next < list.length) {
-        const req = signedMention(WEB_SECRET, list[next++] as string, QUESTION);
-        ids.push(JSON.parse(String(req.body)).event_id as string);
-        const res = await fetch(`${web.url}/slack/events`, req);
-        await res.arrayBuffer();
-        if (res.status !== 200) failed++;
-      }
-    };
-    await Promise.all(Array.from({ length: parallel }, send));
-    unanswered += ids.length - (await answered(ids));
+  /** Asks from each of `list` and waits until the worker has answered every question. */
+  async function askEach(list: string[]): Promise<void> {
+    const { statuses, eventIds } = await mentionEach(web.url, list, QUESTION);
+    failed += statuses.filter((s) => s !== 200).length;
+    const { done } = await waitForAnswers(db, eventIds, Date.now() + ANSWER_TIMEOUT_MS, 500);
+    unanswered += eventIds.length - done;
   }
   const rss = async (p: WebProcess[]) => Promise.all(p.map((x) => x.rssMb()));
-  await mentionEach(teams.slice(0, 200));
+  await askEach(teams.slice(0, 200));
   const warm = await rss([web, worker]);
-  await mentionEach(teams);
+  await askEach(teams);
   const after = await rss([web, worker]);
-  await mentionEach(teams.slice(0, 2_000));
+  await askEach(teams.slice(0, 2_000));
   const repeated = await rss([web, worker]);
   await Promise.all([web.stop(), worker.stop()]);
   const mb = (xs: number[]) => xs.map((x) => x.toFixed(0));

@@ -13,7 +13,7 @@ import { REDIS_KEY_PREFIX } from '../../src/infra/redis/redis-connection.js';
 import { createLogger } from '../../src/logger.js';
 import { dedupeKey } from '../../src/slack/answers/question-intake.js';
 import { createTenantServices } from '../../src/tenants/tenant-services.js';
-import { BENCH_CHANNEL, BENCH_EVENT_PREFIX } from './slack-events.js';
+import { BENCH_CHANNEL, BENCH_EVENT_PREFIX, signedMention } from './slack-events.js';
 
 /**
  * Lore's web role as production runs it, in a process of its own (`APP_ROLE=web`, native Postgres, Redis),
@@ -100,6 +100,33 @@ export function startWebProcess(opts: {
 export async function cpuMsOf(pid: number): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Posts one signed mention of `text` from each team to a web process's /slack/events, `parallel` at a time:
+ * each one's HTTP status and event id, in the teams' order.
+ */
+export async function mentionEach(
+  url: string,
+  teams: string[],
+  text: string,
+  parallel = 8,
+): Promise<{ statuses: number[]; eventIds: string[] }> {
+  const statuses: number[] = [];
+  const eventIds: string[] = [];
+  let next = 0;
+  const send = async () => {
+    while (next < teams.length) {
+      const i = next++;
+      const req = signedMention(WEB_SECRET, teams[i] as string, text);
+      eventIds[i] = JSON.parse(String(req.body)).event_id;
+      const res = await fetch(`${url}/slack/events`, req);
+      await res.arrayBuffer();
+      statuses[i] = res.status;
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, send));
+  return { statuses, eventIds };
 }
 
 /** Installs `teamIds` into `db` as the OAuth flow stores them (encrypted bot tokens), `parallel` at a time. */

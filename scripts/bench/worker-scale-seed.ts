@@ -56,6 +56,24 @@ export async function finishedAnswers(
 }
 
 /**
+ * Polls `finishedAnswers` every `pollMs` until every one of `eventIds` is answered or `deadline` (ms epoch)
+ * has passed; the last state read.
+ */
+export async function waitForAnswers(
+  db: Database,
+  eventIds: string[],
+  deadline: number,
+  pollMs = 250,
+): Promise<Awaited<ReturnType<typeof finishedAnswers>>> {
+  let state = await finishedAnswers(db, eventIds);
+  while (state.done < eventIds.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    state = await finishedAnswers(db, eventIds);
+  }
+  return state;
+}
+
+/**
  * Answers/s while every worker slot is busy: the completions between the 10th and the 90th percentile of
  * `eventIds`, over the time between them, so the ramp at the start and the last partial round are left out.
  */

@@ -19,7 +19,7 @@ import {
   type WebProcess,
 } from './web-process.js';
 import { cpuPercent, sampleCpu } from './worker-scale-cpu.js';
-import { finishedAnswers, MODEL_ANSWER, QUESTION, seedWorkspaces, steadyRate } from './worker-scale-seed.js';
+import { MODEL_ANSWER, QUESTION, seedWorkspaces, steadyRate, waitForAnswers } from './worker-scale-seed.js';
 
 /**
  * Workers scale out (issue 11): answers per second with 1, 2 and 4 worker processes (`APP_ROLE=worker node
@@ -96,16 +96,6 @@ async function ask(n: number): Promise<string[]> {
   return ids;
 }
 
-/** Waits until every one of `ids` is answered, or the step's time is up. */
-async function answered(ids: string[], since: number) {
-  let state = await finishedAnswers(db, ids);
-  while (state.done < ids.length && Date.now() - since < TIMEOUT_MS) {
-    await sleep(100);
-    state = await finishedAnswers(db, ids);
-  }
-  return state;
-}
-
 async function step(workers: number) {
   const procs: WebProcess[] = await Promise.all(
     Array.from({ length: workers }, async () => {
@@ -114,7 +104,7 @@ async function step(workers: number) {
       return p;
     }),
   );
-  await answered(await ask(workers * DEFAULT_CONCURRENCY), Date.now());
+  await waitForAnswers(db, await ask(workers * DEFAULT_CONCURRENCY), Date.now() + TIMEOUT_MS, 100);
   const who = { workerPids: procs.map((p) => p.pid), webPid: web.pid, db, redis };
   // The workers' own cost with nothing to do (BullMQ's blocking waits, slot renewals, timers), once the
   // warm-up has settled: the first 3 s after it still cost a worker about 14% of a core (measured once).
@@ -124,7 +114,7 @@ async function step(workers: number) {
   const idleWorkers = cpuPercent(idle0, await sampleCpu(who), 3000).workers;
   const [cpu0, calls0, t0] = [await sampleCpu(who), slack.calls.length, Date.now()];
   const ids = await ask(QUESTIONS);
-  const state = await answered(ids, t0);
+  const state = await waitForAnswers(db, ids, t0 + TIMEOUT_MS, 100);
   const wallMs = Math.max(1, (state.done < QUESTIONS ? Date.now() : state.lastAt) - t0);
   const cpu = cpuPercent(cpu0, await sampleCpu(who), wallMs);
   await Promise.all(procs.map((p) => p.stop().then(() => running.delete(p))));

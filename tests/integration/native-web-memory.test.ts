@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signedMention } from '../../scripts/bench/slack-events.js';
 import {
   dropQueue,
+  mentionEach,
   runTeamPrefix,
   startWebProcess,
   teamAt,
-  WEB_SECRET,
   type WebProcess,
 } from '../../scripts/bench/web-process.js';
-import { finishedAnswers, QUESTION, seedWorkspaces } from '../../scripts/bench/worker-scale-seed.js';
+import { QUESTION, seedWorkspaces, waitForAnswers } from '../../scripts/bench/worker-scale-seed.js';
 import { type SlackStandIn, startSlackStandIn } from '../../scripts/slack-stand-in.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { testRedisUrl } from '../support/redis.js';
@@ -21,34 +20,9 @@ const WORKSPACES = Number(process.env.MEMORY_TEST_WORKSPACES ?? 2_000);
 const WARM_UP = 200;
 const HEAP_CAP_MB = 160;
 
-/** Posts one signed mention per team, `parallel` at a time; the statuses, in order, and the event ids. */
-async function mentionEach(url: string, teams: string[], parallel = 8) {
-  const statuses: number[] = [];
-  const eventIds: string[] = [];
-  let next = 0;
-  const send = async () => {
-    while (next < teams.length) {
-      const i = next++;
-      const req = signedMention(WEB_SECRET, teams[i] as string, QUESTION);
-      eventIds[i] = JSON.parse(String(req.body)).event_id;
-      const res = await fetch(`${url}/slack/events`, req);
-      await res.arrayBuffer();
-      statuses[i] = res.status;
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, send));
-  return { statuses, eventIds };
-}
-
-/** Waits (up to four minutes) until the worker finished an answer to each event; the answers' outcomes. */
-async function answered(db: Database, eventIds: string[]): Promise<Record<string, number>> {
-  let state = await finishedAnswers(db, eventIds);
-  for (const deadline = Date.now() + 240_000; state.done < eventIds.length && Date.now() < deadline; ) {
-    await new Promise((r) => setTimeout(r, 250));
-    state = await finishedAnswers(db, eventIds);
-  }
-  return state.outcomes;
-}
+/** The outcomes of the answers to `eventIds`, once all are finished (or four minutes have passed). */
+const answered = async (db: Database, eventIds: string[]) =>
+  (await waitForAnswers(db, eventIds, Date.now() + 240_000)).outcomes;
 
 // Native Postgres and Redis only: the roles as their own processes need DATABASE_URL and REDIS_URL.
 describe.skipIf(!onNativePostgres || !redisUrl)('the web and worker processes with many workspaces', () => {
@@ -85,13 +59,13 @@ describe.skipIf(!onNativePostgres || !redisUrl)('the web and worker processes wi
     processes.push(worker);
 
     // Warm-up (JIT, pools) on a few workspaces, then the baseline.
-    const warmUp = await mentionEach(web.url, teams.slice(0, WARM_UP));
+    const warmUp = await mentionEach(web.url, teams.slice(0, WARM_UP), QUESTION);
     expect(new Set(warmUp.statuses)).toEqual(new Set([200]));
     // Answered from each workspace's handbook, quoted (no model).
     expect(await answered(db, warmUp.eventIds)).toEqual({ extractive: WARM_UP });
     const [webBefore, workerBefore] = [await web.rssMb(), await worker.rssMb()];
 
-    const all = await mentionEach(web.url, teams);
+    const all = await mentionEach(web.url, teams, QUESTION);
     // Every workspace's event was accepted (a 200 only once its answer job was queued) and answered.
     expect(all.statuses.filter((s) => s !== 200)).toEqual([]);
     expect(await answered(db, all.eventIds)).toEqual({ extractive: WORKSPACES });

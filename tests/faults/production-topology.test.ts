@@ -36,6 +36,13 @@ describe.skipIf(!onNativePostgres || !redisUrl)('the production topology: 2 web 
   const start = (name: string, role: 'web' | 'worker') => stack.start(name, role);
   const proc = (name: string) => stack.proc(name);
   const replies = (threadTs: string) => repliesIn(slack, threadTs);
+  const postedTsOf = async (eventId: string) =>
+    (
+      await db.pool.query<{ posted_ts: string | null }>(
+        'SELECT posted_ts FROM lore.answers WHERE idempotency_key = $1',
+        [eventId],
+      )
+    ).rows[0]?.posted_ts;
   const answered = (eventId: string, timeout: number) =>
     vi.waitFor(async () => expect(await outcomeOf(db, eventId)).toEqual(['answered']), eventually(timeout));
 
@@ -126,6 +133,13 @@ describe.skipIf(!onNativePostgres || !redisUrl)('the production topology: 2 web 
       expect((await postEvent(proc('web1').url, event)).status).toBe(200);
       await vi.waitFor(() => expect(replies(event.event.ts)).toHaveLength(1), eventually(30_000));
       await vi.waitFor(() => expect(model.chats).toBeGreaterThan(chatsBefore), eventually(30_000));
+      // Killed once the started message is on record: the retry can only continue a message it knows of.
+      // Between Slack's answer to the post and that record (one commit) a crash does post a second message;
+      // Slack's chat.postMessage takes no idempotency key to prevent it.
+      await vi.waitFor(
+        async () => expect(await postedTsOf(event.event_id)).toEqual(expect.any(String)),
+        eventually(30_000),
+      );
       expect(await worker1.stop('SIGKILL')).toBe(null);
     } finally {
       model.wordDelayMs = 0;

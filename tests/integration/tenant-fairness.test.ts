@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type FairLane, runInTenantSlot } from '../../src/infra/queue/bullmq-fairness.js';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
 import type { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
@@ -139,6 +140,45 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
         await dropQueue(queueName);
       },
     };
+  });
+
+  // A 1.5 s Redis restart in the faults suite once stranded one question for the parked job's whole fallback.
+  it.each([
+    ['freeing the slot', 'release'],
+    ['waking the parked job', 'wake'],
+  ] as const)('wakes a parked job at once when Redis fails for a moment while %s', async (_, failing) => {
+    const queueName = `lore-scale-blip-${randomUUID()}`;
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
+    try {
+      const slots = createTenantSlots(connection, { queueName, limit: 1, ttlMs: 30_000 });
+      // One job holds the tenant's only slot; the next is parked in the delayed set with a 10-minute fallback.
+      expect(await slots.acquire('t1', 'running')).toBe(true);
+      const parked = await queue.add('work', { tenantId: 't1' }, { delay: 600_000 });
+      expect(await slots.acquire('t1', parked.id as string)).toBe(false);
+      const blip = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+      const release = vi.fn(slots.release).mockImplementationOnce(blip);
+      const getJob = vi.fn(queue.getJob.bind(queue)).mockImplementationOnce(blip);
+      const lane: FairLane = {
+        slots: failing === 'release' ? { ...slots, release } : slots,
+        queue: failing === 'wake' ? Object.assign(Object.create(queue), { getJob }) : queue,
+        timings: { slotTtlMs: 30_000, parkMs: 600_000 },
+        logger,
+      };
+      const running = { id: 'running', data: { tenantId: 't1' } } as Job;
+      await runInTenantSlot(lane, running, undefined, async () => {});
+      await vi.waitFor(async () => expect(await queue.getJobState(parked.id as string)).toBe('waiting'), {
+        timeout: 5_000,
+        interval: 50,
+      });
+      expect((failing === 'release' ? release : getJob).mock.calls.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      const keys = await connection.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
+      if (keys.length > 0) await connection.del(...keys);
+      await connection.quit();
+    }
   });
 
   it("frees a crashed worker's slot by itself, and keeps a renewed one", async () => {

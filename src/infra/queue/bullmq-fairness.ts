@@ -23,6 +23,9 @@ export const DEFAULT_FAIRNESS: FairnessTimings = { slotTtlMs: 30_000, parkMs: 12
 const WAKE_TRIES = 5;
 const PARKING_CHECKS = 10;
 const PARKING_CHECK_MS = 20;
+// A release or wake-up that meets Redis down is tried again this soon, then less and less often.
+const OUTAGE_FIRST_PAUSE_MS = 100;
+const OUTAGE_MAX_PAUSE_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface FairLane {
@@ -71,10 +74,28 @@ export async function runInTenantSlot(
 }
 
 async function releaseAndWake(lane: FairLane, tenantId: string, jobId: string): Promise<void> {
-  let next = await lane.slots.release(tenantId, jobId);
+  // Each step waits out a Redis blip on its own: redoing the release after its LPOP had answered would skip a
+  // parked id, and a parked job whose wake-up is dropped waits out its whole fallback delay (minutes).
+  const patiently = <T>(step: () => Promise<T>) => throughOutage(step, lane.timings.slotTtlMs);
+  let next = await patiently(() => lane.slots.release(tenantId, jobId));
   for (let tries = 0; next && tries < WAKE_TRIES; tries++) {
-    if (await wake(lane, next)) return;
-    next = await lane.slots.nextParked(tenantId);
+    const id = next;
+    if (await patiently(() => wake(lane, id))) return;
+    next = await patiently(() => lane.slots.nextParked(tenantId));
+  }
+}
+
+/** Runs `step` until it answers, retrying its failures with growing pauses for up to `budgetMs`. */
+async function throughOutage<T>(step: () => Promise<T>, budgetMs: number): Promise<T> {
+  const giveUpAt = Date.now() + budgetMs;
+  for (let pauseMs = OUTAGE_FIRST_PAUSE_MS; ; pauseMs = Math.min(pauseMs * 2, OUTAGE_MAX_PAUSE_MS)) {
+    try {
+      return await step();
+    } catch (err) {
+      if (Date.now() + pauseMs > giveUpAt) throw err;
+      // Unref'd: a shutting-down worker does not stay up for a wake-up its closed connection cannot send.
+      await new Promise((r) => setTimeout(r, pauseMs).unref());
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
+import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import { REDIS_KEY_PREFIX } from '../../src/infra/redis/redis-connection.js';
 import { createLogger } from '../../src/logger.js';
 import { quantile } from './load.js';
@@ -111,6 +112,7 @@ async function dropQueue(queueName: string): Promise<void> {
   const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
   await admin.obliterate({ force: true });
   await admin.close();
+  await connection.unlink(intakeKey(queueName));
   const keys = await connection.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
   if (keys.length > 0) await connection.del(...keys);
   await connection.quit();

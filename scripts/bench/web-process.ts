@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { createCipherBox } from '../../src/infra/crypto/cipher-box.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { BULLMQ_PREFIX } from '../../src/infra/queue/bullmq-queue.js';
+import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createMemoryStore } from '../../src/infra/redis/memory-store.js';
 import { REDIS_KEY_PREFIX } from '../../src/infra/redis/redis-connection.js';
@@ -173,6 +174,7 @@ export async function dropQueue(redisUrl: string, queueName: string): Promise<vo
   const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
   await admin.obliterate({ force: true });
   await admin.close();
+  await connection.unlink(intakeKey(queueName));
   const lanes = await connection.keys(`${BULLMQ_PREFIX}:${queueName}-*:meta`);
   for (const meta of lanes) {
     const lane = new Queue(meta.split(':')[2] ?? '', { connection, prefix: BULLMQ_PREFIX });

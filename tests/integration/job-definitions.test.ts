@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { answerJob } from '../../src/ai/answer.job.js';
 import { createMetrics } from '../../src/infra/metrics.js';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
+import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import { enqueueJob } from '../../src/infra/queue/job-definition.js';
 import type { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
@@ -151,6 +152,7 @@ describe.skipIf(!redisUrl)('job definitions on BullMQ (real Redis)', () => {
           await admin.obliterate({ force: true });
           await admin.close();
         }
+        await connection.unlink(intakeKey(queueName));
         await connection.quit();
       },
     };

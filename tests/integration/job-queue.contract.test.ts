@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
+import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import { type JobContext, type JobQueue, RetryLaterError } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createLogger } from '../../src/logger.js';
@@ -449,6 +450,7 @@ describe.skipIf(!redisUrl)('bullmq job queue', () => {
           await admin.obliterate({ force: true });
           await admin.close();
         }
+        await connection.unlink(intakeKey(queueName));
         await connection.quit();
       },
     };

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BULLMQ_PREFIX } from '../../src/infra/queue/bullmq-queue.js';
+import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import { testRedisUrl } from '../support/redis.js';
 import { startSlackTestApp } from '../support/slack.js';
 import {
@@ -58,6 +59,7 @@ describe.skipIf(!redisUrl)('answers in Slack with the full app on BullMQ and Red
     await app?.cleanup();
     await admin?.obliterate({ force: true });
     await admin?.close();
+    await redis?.unlink(intakeKey(queueName));
     await redis?.quit();
   });
 

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FairLane, runInTenantSlot } from '../../src/infra/queue/bullmq-fairness.js';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
+import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import type { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createTenantSlots } from '../../src/infra/queue/tenant-slots.js';
@@ -125,6 +126,7 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
     const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
     await admin.obliterate({ force: true });
     await admin.close();
+    await connection.unlink(intakeKey(queueName));
     const keys = await connection.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
     if (keys.length > 0) await connection.del(...keys);
     await connection.quit();

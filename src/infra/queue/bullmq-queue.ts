@@ -4,6 +4,7 @@ import { unavailable, workerRunning } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { closeRedis, createRedisConnection, pingRedis, REDIS_KEY_PREFIX } from '../redis/redis-connection.js';
 import { DEFAULT_FAIRNESS, type FairLane, type FairnessTimings, runInTenantSlot } from './bullmq-fairness.js';
+import { createIntakeStream } from './intake-stream.js';
 import {
   assertValidJobId,
   DEFAULT_ATTEMPTS,
@@ -44,6 +45,8 @@ export function createBullmqQueue(opts: {
   logger: Logger;
   /** Per-tenant limit timings (tests shorten them). */
   fairness?: Partial<FairnessTimings>;
+  /** How long a submitted job a dead worker had taken sits before another moves it (default 30 s). */
+  intakeClaimIdleMs?: number;
 }): JobQueue {
   const { url, queueName = 'lore', lanes = {} } = opts;
   const timings = { ...DEFAULT_FAIRNESS, ...opts.fairness };
@@ -73,6 +76,13 @@ export function createBullmqQueue(opts: {
   const allQueues = () => [...queues.values()];
   const workers: Worker[] = [];
   let workerConnection: Redis | undefined;
+  const intake = createIntakeStream({
+    client: producer,
+    blockingClient: () => (workerConnection as Redis).duplicate({ connectionName: 'lore:intake-mover' }),
+    queueName,
+    logger,
+    claimIdleMs: opts.intakeClaimIdleMs,
+  });
   let closed: Promise<void> | undefined;
 
   async function run(
@@ -106,7 +116,7 @@ export function createBullmqQueue(opts: {
     }
   }
 
-  return {
+  const self: JobQueue = {
     kind: 'bullmq',
 
     async enqueue(name, payload, jobOpts = {}) {
@@ -131,6 +141,12 @@ export function createBullmqQueue(opts: {
       const id = job.id ?? '';
       // The script answers the standing job's id when the dedupe id was taken, and ours when it added.
       return dedupe ? { id, duplicate: id !== jobId } : { id };
+    },
+
+    async submit(name, payload, jobOpts) {
+      if (closed) throw unavailable('The job queue is closed');
+      if (jobOpts.jobId !== undefined) assertValidJobId(jobOpts.jobId);
+      await intake.submit(name, payload, jobOpts);
     },
 
     async schedule(key, name, payload, scheduleOpts) {
@@ -192,6 +208,7 @@ export function createBullmqQueue(opts: {
         workers.push(worker);
       }
       await Promise.all(workers.map((w) => w.waitUntilReady()));
+      intake.startMover((name, payload, jobOpts) => self.enqueue(name, payload, jobOpts));
     },
 
     async counts() {
@@ -200,6 +217,8 @@ export function createBullmqQueue(opts: {
         const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
         for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += c[k] ?? 0;
       }
+      // Submitted jobs a worker has not moved into BullMQ yet wait too.
+      total.waiting += await intake.length();
       return total;
     },
 
@@ -256,6 +275,9 @@ export function createBullmqQueue(opts: {
             jobs.push({ name: job.name, queuedAt: job.timestamp, ready: state !== 'delayed' });
         }
       }
+      const submitted = await intake.oldest(sample);
+      if (submitted.length >= sample) sampled = true;
+      for (const job of submitted) jobs.push({ ...job, ready: true });
       return groupWaiting(jobs, sampled);
     },
 
@@ -263,6 +285,7 @@ export function createBullmqQueue(opts: {
 
     close() {
       closed ??= (async () => {
+        await intake.stop();
         // Worker.close() without force lets active jobs finish before it returns.
         await Promise.all(workers.map((w) => w.close()));
         await Promise.all(allQueues().map((q) => q.close()));
@@ -272,4 +295,5 @@ export function createBullmqQueue(opts: {
       return closed;
     },
   };
+  return self;
 }

@@ -6,6 +6,7 @@ import {
   type EnqueueResult,
   type JobContext,
   type JobHandler,
+  type JobOptions,
   type JobQueue,
 } from './job-queue.js';
 
@@ -70,19 +71,48 @@ export function defineJob<S extends z.ZodType, D>(spec: JobSpec<S, D>): JobDefin
  */
 export async function enqueueJob<S extends z.ZodType>(
   queue: Pick<JobQueue, 'enqueue'>,
-  def: Pick<JobDefinition<S, never>, 'name' | 'schema' | 'attempts' | 'backoffMs' | 'jobId' | 'dedupe'>,
+  def: QueueableDefinition<S>,
   payload: z.input<S>,
   opts: { jobId?: string; delayMs?: number } = {},
 ): Promise<EnqueueResult> {
+  const job = checkedJob(def, payload, opts);
+  return queue.enqueue(def.name, job.payload, job.opts);
+}
+
+/**
+ * `enqueueJob` for a request path that only needs the job durable (`JobQueue.submit`): checked the same way,
+ * added by a worker moments later. Only for a definition with `dedupe` or `jobId`, which makes that add safe
+ * to repeat.
+ */
+export async function submitJob<S extends z.ZodType>(
+  queue: Pick<JobQueue, 'submit'>,
+  def: QueueableDefinition<S>,
+  payload: z.input<S>,
+): Promise<void> {
+  const job = checkedJob(def, payload, {});
+  await queue.submit(def.name, job.payload, job.opts);
+}
+
+type QueueableDefinition<S extends z.ZodType> = Pick<
+  JobDefinition<S, never>,
+  'name' | 'schema' | 'attempts' | 'backoffMs' | 'jobId' | 'dedupe'
+>;
+
+/** The payload checked against the definition's schema, and the options its definition gives the job. */
+function checkedJob<S extends z.ZodType>(
+  def: QueueableDefinition<S>,
+  payload: z.input<S>,
+  opts: { jobId?: string; delayMs?: number },
+): { payload: z.output<S>; opts: JobOptions } {
   const parsed = def.schema.safeParse(payload);
   if (!parsed.success) throw invalidJobPayload(def.name, parsed.error);
   const common = { attempts: def.attempts, backoffMs: def.backoffMs, delayMs: opts.delayMs };
   if (def.dedupe)
-    return queue.enqueue(def.name, parsed.data, {
-      ...common,
-      dedupe: { id: def.dedupe.id(parsed.data), forMs: def.dedupe.forMs },
-    });
-  return queue.enqueue(def.name, parsed.data, { ...common, jobId: opts.jobId ?? def.jobId?.(parsed.data) });
+    return {
+      payload: parsed.data,
+      opts: { ...common, dedupe: { id: def.dedupe.id(parsed.data), forMs: def.dedupe.forMs } },
+    };
+  return { payload: parsed.data, opts: { ...common, jobId: opts.jobId ?? def.jobId?.(parsed.data) } };
 }
 
 /** The queue lanes of a list of definitions: lane name → the job names it carries. */

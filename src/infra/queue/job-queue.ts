@@ -14,6 +14,12 @@ export interface JobQueue {
    */
   enqueue(name: string, payload: unknown, opts?: JobOptions): Promise<EnqueueResult>;
   /**
+   * Accepts a job for a worker to add, for request paths that only need it durable (a Slack acknowledgement):
+   * on BullMQ one XADD to the queue's intake stream, moved into BullMQ by a worker with these options (so a
+   * `dedupe` or `jobId` duplicate is dropped there, and the caller is not told); in process, `enqueue`.
+   */
+  submit(name: string, payload: unknown, opts: JobOptions): Promise<void>;
+  /**
    * Enqueues job `name` with `payload` every `opts.everyMs` (the first run within one interval) until
    * unscheduled. Scheduling an existing `key` again replaces it, so every process may call this at startup.
    */

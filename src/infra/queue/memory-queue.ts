@@ -174,6 +174,10 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
   const self: JobQueue = {
     kind: 'memory',
 
+    async submit(name, payload, jobOpts) {
+      await self.enqueue(name, payload, jobOpts);
+    },
+
     async enqueue(name, payload, jobOpts = {}) {
       if (closing) throw unavailable('The job queue is closed');
       if (jobOpts.jobId !== undefined) {

@@ -1,7 +1,7 @@
 import { ANSWER_DEDUPE_MS, type AnswerPayload, answerJob, MAX_QUESTION_CHARS } from '../../ai/answer.job.js';
 import { isAppError, unavailable } from '../../errors.js';
-import { enqueueJob } from '../../infra/queue/job-definition.js';
-import type { EnqueueResult, JobQueue } from '../../infra/queue/job-queue.js';
+import { submitJob } from '../../infra/queue/job-definition.js';
+import type { JobQueue } from '../../infra/queue/job-queue.js';
 import type { Logger } from '../../logger.js';
 
 /**
@@ -15,23 +15,22 @@ export interface QuestionIntakeDeps {
   logger: Logger;
 }
 
-export type IntakeResult = 'queued' | 'duplicate';
-
 /** The de-duplication key of one Slack delivery (event id, or a slash command's trigger id). */
 export const dedupeKey = (eventId: string) => `event:${eventId}`;
 
 /**
- * The only thing a Slack listener does with a question: queue the `answer` job, de-duplicated on the event
- * id (the answer job's `dedupe`: the check and the add are one step, one Redis round trip, so a retry racing
- * its first delivery cannot add a second job, and a retry hours later finds the event answered). If the queue
- * fails, an `unavailable` error is thrown and nothing is recorded, so the HTTP request gets a 5xx and Slack
- * delivers the event again: never acknowledged and lost.
+ * The only thing a Slack listener does with a question: submit the `answer` job (`submitJob`: on Redis one
+ * XADD, the cheapest durable write, which a worker turns into the job). Slack's retries of one event are
+ * submitted too and dropped there: the answer job's `dedupe` on the event id is checked by the add itself, so a
+ * retry racing its first delivery cannot add a second job, and a retry hours later finds the event answered.
+ * If the submit fails, an `unavailable` error is thrown and nothing is recorded, so the HTTP request gets a
+ * 5xx and Slack delivers the event again: never acknowledged and lost.
  */
 export async function enqueueQuestion(
   deps: QuestionIntakeDeps,
   payload: Omit<AnswerPayload, 'v' | 'receivedAt'>,
   meta: { retryNum?: number } = {},
-): Promise<IntakeResult> {
+): Promise<void> {
   const ids = {
     tenantId: payload.tenantId,
     eventId: payload.eventId,
@@ -44,9 +43,8 @@ export async function enqueueQuestion(
     question: payload.question.slice(0, MAX_QUESTION_CHARS),
     receivedAt: Date.now(),
   };
-  let added: EnqueueResult;
   try {
-    added = await enqueueJob(deps.queue, answerJob, job);
+    await submitJob(deps.queue, answerJob, job);
   } catch (err) {
     // A payload the job cannot take is no outage: Slack's retries would meet the same error.
     if (isAppError(err) && err.code === 'invalid_job_payload') throw err;
@@ -58,11 +56,6 @@ export async function enqueueQuestion(
     );
     throw unavailable('could not queue the answer job', err);
   }
-  if (added.duplicate) {
-    deps.logger.info(ids, 'duplicate delivery ignored');
-    return 'duplicate';
-  }
   // Every question is one request log line already (pino-http); this one is for tracing only.
   deps.logger.debug(ids, 'question queued');
-  return 'queued';
 }

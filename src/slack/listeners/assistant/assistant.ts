@@ -54,7 +54,7 @@ export function registerAssistant(app: App, deps: AnswerListenerDeps): void {
       if (!tenantId || !m.user || m.bot_id || !m.thread_ts) return;
       const question = stripBotMention(m.text, context.botUserId);
       if (!question) return;
-      const result = await enqueueQuestion(
+      await enqueueQuestion(
         deps,
         {
           tenantId,
@@ -69,8 +69,9 @@ export function registerAssistant(app: App, deps: AnswerListenerDeps): void {
         },
         { retryNum: context.retryNum },
       );
-      if (result !== 'queued') return;
-      later(deps.logger, 'assistant status', () => setStatus('is looking through your documents…'));
+      // A retry may come after the answer was posted, and a status set then would stay up under it.
+      if (!context.retryNum)
+        later(deps.logger, 'assistant status', () => setStatus('is looking through your documents…'));
       const titleKey = `assistant-title:${m.channel}:${m.thread_ts}`;
       if (
         await deps.kv.set(titleKey, '1', { onlyIfAbsent: true, ttlMs: TITLE_KEY_TTL_MS }).catch(() => false)

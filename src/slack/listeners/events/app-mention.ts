@@ -34,7 +34,7 @@ export function registerAppMention(events: SlackEvents, deps: AnswerListenerDeps
         );
       return;
     }
-    const result = await enqueueQuestion(
+    await enqueueQuestion(
       deps,
       {
         tenantId,
@@ -51,6 +51,6 @@ export function registerAppMention(events: SlackEvents, deps: AnswerListenerDeps
     );
     // Not awaited: remembering the thread (for follow-ups, seconds away at the earliest) is one Redis round
     // trip the acknowledgement need not wait for.
-    if (result === 'queued') void deps.threads.join(tenantId, event.channel, threadTs).catch(() => undefined);
+    void deps.threads.join(tenantId, event.channel, threadTs).catch(() => undefined);
   });
 }

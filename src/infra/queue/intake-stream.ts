@@ -1,0 +1,207 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../logger.js';
+import { REDIS_KEY_PREFIX } from '../redis/redis-connection.js';
+import type { JobOptions } from './job-queue.js';
+
+/**
+ * The request path's way into the BullMQ queue (`JobQueue.submit`): one XADD to a Redis stream, which a
+ * worker moves into BullMQ with the job's own options (its de-duplication included). BullMQ's add is one Lua
+ * call too, but building it (job JSON, msgpack'd options, a dozen keys) costs the web process about as much
+ * CPU as the rest of a Slack acknowledgement (BENCHMARKS.md, event-ack); an XADD is a few microseconds.
+ *
+ * Entries are read with a consumer group, so each worker process moves its share, and an entry is deleted only
+ * after its job was added: a worker that dies between the two leaves it pending, and another worker claims it
+ * once it has sat idle for `claimIdleMs`. Adding it twice is harmless for a job with `dedupe` or `jobId`, the
+ * only kind worth submitting.
+ */
+export interface IntakeStream {
+  /** Durable once it resolves (the entry is in Redis); the job is added by a worker moments later. */
+  submit(name: string, payload: unknown, opts: JobOptions): Promise<void>;
+  /** Entries not yet moved into BullMQ. */
+  length(): Promise<number>;
+  /** Entries not yet moved, oldest first, at most `count`: the job name and when it was submitted. */
+  oldest(count: number): Promise<Array<{ name: string; queuedAt: number }>>;
+  /** Moves entries into BullMQ with `add` until `stop` (one loop per worker process). */
+  startMover(add: (name: string, payload: unknown, opts: JobOptions) => Promise<unknown>): void;
+  /** Stops the mover: an entry it was moving stays pending and is claimed by another worker. */
+  stop(): Promise<void>;
+}
+
+export interface IntakeStreamOptions {
+  /** Commands that must fail fast (XADD on the request path) and the mover's acknowledgements. */
+  client: Redis;
+  /** A connection of the mover's own: XREADGROUP blocks it. Only the worker role needs one. */
+  blockingClient?: () => Redis;
+  queueName: string;
+  logger: Logger;
+  /** How long a pending entry sits before another worker takes it over (default 30 s, BullMQ's lock time). */
+  claimIdleMs?: number;
+}
+
+const GROUP = 'movers';
+const BATCH = 100;
+const BLOCK_MS = 1_000;
+const ERROR_PAUSE_MS = 1_000;
+const CLAIM_EVERY_MS = 5_000;
+
+type Entry = [id: string, fields: string[]];
+
+/** The Redis key of a queue's intake stream. */
+export const intakeKey = (queueName: string) => `${REDIS_KEY_PREFIX}intake:${queueName}`;
+
+/** Creates the intake stream of one queue. */
+export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
+  const { client, logger } = opts;
+  const key = intakeKey(opts.queueName);
+  const claimIdleMs = opts.claimIdleMs ?? 30_000;
+  const consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  let running: Promise<void> | undefined;
+  let stopping = false;
+  let blocking: Redis | undefined;
+
+  async function ensureGroup(): Promise<void> {
+    // From the start of the stream: entries submitted before any worker ever ran are moved too.
+    await client.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM').catch((err: Error) => {
+      if (!err.message.includes('BUSYGROUP')) throw err;
+    });
+  }
+
+  /** Adds each entry's job, then acknowledges and deletes the entries that were added. */
+  async function move(entries: Entry[], add: Parameters<IntakeStream['startMover']>[0]): Promise<void> {
+    const done: string[] = [];
+    try {
+      for (const [id, fields] of entries) {
+        const entry = parseEntry(fields);
+        if (!entry) logger.error({ entryId: id, stream: key }, 'unreadable intake entry dropped');
+        else await add(entry.name, entry.payload, entry.opts);
+        done.push(id);
+      }
+    } finally {
+      if (done.length > 0)
+        await client
+          .multi()
+          .xack(key, GROUP, ...done)
+          .xdel(key, ...done)
+          .exec();
+    }
+  }
+
+  async function loop(add: Parameters<IntakeStream['startMover']>[0]): Promise<void> {
+    let claimAt = 0;
+    // After a failed move (Redis away mid-batch) this worker's own unmoved entries go first, at once.
+    let ownFirst = false;
+    while (!stopping) {
+      try {
+        if (ownFirst) {
+          const own = (await client.xreadgroup(
+            'GROUP',
+            GROUP,
+            consumer,
+            'COUNT',
+            BATCH,
+            'STREAMS',
+            key,
+            '0',
+          )) as Array<[string, Entry[]]> | null;
+          const entries = own?.[0]?.[1] ?? [];
+          await move(entries, add);
+          ownFirst = entries.length === BATCH;
+          continue;
+        }
+        if (Date.now() >= claimAt) {
+          // Entries a dead worker had read and not moved (and this one's own, after a failed move).
+          const [, claimed] = (await client.xautoclaim(
+            key,
+            GROUP,
+            consumer,
+            claimIdleMs,
+            '0-0',
+            'COUNT',
+            BATCH,
+          )) as [string, Entry[]];
+          await move(claimed.filter(Boolean), add);
+          claimAt = Date.now() + CLAIM_EVERY_MS;
+        }
+        blocking ??= opts.blockingClient?.();
+        if (!blocking) throw new Error('the intake mover needs a blocking connection');
+        const read = (await blocking.xreadgroup(
+          'GROUP',
+          GROUP,
+          consumer,
+          'COUNT',
+          BATCH,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          key,
+          '>',
+        )) as Array<[string, Entry[]]> | null;
+        if (read?.[0]) await move(read[0][1], add);
+      } catch (err) {
+        if (stopping) break;
+        if ((err as Error).message.includes('NOGROUP')) {
+          // The stream was lost (a flushed or replaced Redis): start over.
+          await ensureGroup().catch(() => undefined);
+          continue;
+        }
+        ownFirst = true;
+        logger.warn({ err, stream: key }, 'intake mover: retrying');
+        await new Promise((r) => setTimeout(r, ERROR_PAUSE_MS).unref());
+      }
+    }
+  }
+
+  return {
+    async submit(name, payload, jobOpts) {
+      await client.xadd(
+        key,
+        '*',
+        'n',
+        name,
+        'p',
+        JSON.stringify(payload ?? {}),
+        'o',
+        JSON.stringify(jobOpts),
+      );
+    },
+
+    length: () => client.xlen(key),
+
+    async oldest(count) {
+      const entries = (await client.xrange(key, '-', '+', 'COUNT', count)) as Entry[];
+      return entries.flatMap(([id, fields]) => {
+        const entry = parseEntry(fields);
+        return entry ? [{ name: entry.name, queuedAt: Number(id.split('-')[0]) }] : [];
+      });
+    },
+
+    startMover(add) {
+      if (running) return;
+      running = ensureGroup()
+        .catch((err: unknown) => logger.warn({ err, stream: key }, 'intake mover: group not created yet'))
+        .then(() => loop(add));
+    },
+
+    async stop() {
+      stopping = true;
+      // Ends a blocked XREADGROUP at once rather than after its timeout.
+      blocking?.disconnect();
+      await running;
+    },
+  };
+}
+
+function parseEntry(fields: string[]): { name: string; payload: unknown; opts: JobOptions } | null {
+  const get = (f: string) => {
+    const i = fields.indexOf(f);
+    return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
+  };
+  const [name, payload, opts] = [get('n'), get('p'), get('o')];
+  if (!name || payload === undefined || opts === undefined) return null;
+  try {
+    return { name, payload: JSON.parse(payload), opts: JSON.parse(opts) as JobOptions };
+  } catch {
+    return null;
+  }
+}

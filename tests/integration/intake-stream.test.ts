@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
+import { createIntakeStream, intakeKey } from '../../src/infra/queue/intake-stream.js';
+import type { JobQueue } from '../../src/infra/queue/job-queue.js';
+import { createLogger } from '../../src/logger.js';
+import { testRedisUrl } from '../support/redis.js';
+
+const redisUrl = testRedisUrl();
+const logger = createLogger({ level: 'silent' });
+const eventually = { timeout: 10_000, interval: 20 };
+const dedupe = (id: string) => ({ dedupe: { id, forMs: 60_000 } });
+
+/**
+ * `JobQueue.submit` on BullMQ: the web process's XADD, moved into BullMQ by whichever worker reads it. What a
+ * member would notice if it went wrong: a question acknowledged and never answered, or answered twice.
+ */
+describe.skipIf(!redisUrl)('submitted jobs on Redis (the intake stream)', () => {
+  const url = redisUrl as string;
+  let queueName: string;
+  let redis: Redis;
+  const queues: JobQueue[] = [];
+  const newQueue = (opts: { intakeClaimIdleMs?: number } = {}) => {
+    const q = createBullmqQueue({ url, queueName, logger, ...opts });
+    queues.push(q);
+    return q;
+  };
+  const recordRuns = async (q: JobQueue) => {
+    const ran: unknown[] = [];
+    await q.startWorker({ work: async (payload) => void ran.push(payload) });
+    return ran;
+  };
+
+  afterEach(async () => {
+    for (const q of queues.splice(0)) await q.close();
+    const admin = new Queue(queueName, { connection: redis, prefix: BULLMQ_PREFIX });
+    await admin.obliterate({ force: true });
+    await admin.close();
+    await redis.unlink(intakeKey(queueName));
+    await redis.quit();
+  });
+  const setUp = () => {
+    queueName = `lore-intake-${randomUUID()}`;
+    redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  };
+
+  it('counts a submitted job as waiting until a worker starts, then runs it once', async () => {
+    setUp();
+    const web = newQueue();
+    await web.submit('work', { n: 1 }, dedupe('one'));
+    await web.submit('work', { n: 1 }, dedupe('one'));
+    // No worker yet: the operator's queue view shows both deliveries waiting, with their age.
+    expect((await web.counts()).waiting).toBe(2);
+    expect((await web.waiting()).byName).toEqual([
+      { name: 'work', waiting: 2, oldestQueuedAt: expect.any(Date) },
+    ]);
+    const ran = await recordRuns(newQueue());
+    await vi.waitFor(
+      async () => expect(await web.counts()).toMatchObject({ waiting: 0, completed: 1 }),
+      eventually,
+    );
+    expect(ran).toEqual([{ n: 1 }]);
+    expect(await redis.xlen(intakeKey(queueName))).toBe(0);
+  });
+
+  it('a job a worker took from the intake and died with is moved by another worker', async () => {
+    setUp();
+    const web = newQueue();
+    await web.submit('work', { n: 2 }, dedupe('two'));
+    // A worker that read the entry (it is now pending on it) and was killed before adding the job.
+    const key = intakeKey(queueName);
+    await redis.xgroup('CREATE', key, 'movers', '0', 'MKSTREAM');
+    const taken = (await redis.xreadgroup(
+      'GROUP',
+      'movers',
+      'dead-worker',
+      'COUNT',
+      10,
+      'STREAMS',
+      key,
+      '>',
+    )) as [string, unknown[]][];
+    expect(taken[0]?.[1]).toHaveLength(1);
+    const ran = await recordRuns(newQueue({ intakeClaimIdleMs: 300 }));
+    await vi.waitFor(() => expect(ran).toEqual([{ n: 2 }]), eventually);
+    expect(await redis.xpending(key, 'movers')).toEqual([0, null, null, null]);
+  });
+
+  it('an add that fails (Redis away for a moment) is tried again at once, not after the claim time', async () => {
+    setUp();
+    const intake = createIntakeStream({
+      client: redis,
+      blockingClient: () => redis.duplicate(),
+      queueName,
+      logger,
+      claimIdleMs: 600_000,
+    });
+    await intake.submit('work', { n: 5 }, dedupe('five'));
+    const add = vi
+      .fn(async (_name: string, _payload: unknown) => undefined)
+      .mockRejectedValueOnce(new Error('Connection is closed.'));
+    intake.startMover(add);
+    try {
+      await vi.waitFor(() => expect(add).toHaveBeenCalledTimes(2), eventually);
+      expect(add.mock.calls.map((c) => c[1])).toEqual([{ n: 5 }, { n: 5 }]);
+      await vi.waitFor(async () => expect(await intake.length()).toBe(0), eventually);
+    } finally {
+      await intake.stop();
+    }
+  });
+
+  it('drops an entry it cannot read, and still moves the ones after it', async () => {
+    setUp();
+    const web = newQueue();
+    await redis.xadd(intakeKey(queueName), '*', 'n', 'work', 'p', '{not json', 'o', '{}');
+    await web.submit('work', { n: 3 }, dedupe('three'));
+    const ran = await recordRuns(newQueue());
+    await vi.waitFor(() => expect(ran).toEqual([{ n: 3 }]), eventually);
+    await vi.waitFor(async () => expect(await redis.xlen(intakeKey(queueName))).toBe(0), eventually);
+  });
+
+  it('refuses a submit once the queue is closed, with a specific error', async () => {
+    setUp();
+    const web = newQueue();
+    await web.close();
+    await expect(web.submit('work', { n: 4 }, dedupe('four'))).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});

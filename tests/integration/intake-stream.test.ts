@@ -56,13 +56,17 @@ describe.skipIf(!redisUrl)('submitted jobs on Redis (the intake stream)', () => 
     expect((await web.waiting()).byName).toEqual([
       { name: 'work', waiting: 2, oldestQueuedAt: expect.any(Date) },
     ]);
-    const ran = await recordRuns(newQueue());
+    const worker = newQueue();
+    const ran = await recordRuns(worker);
     await vi.waitFor(
       async () => expect(await web.counts()).toMatchObject({ waiting: 0, completed: 1 }),
       eventually,
     );
     expect(ran).toEqual([{ n: 1 }]);
     expect(await redis.xlen(intakeKey(queueName))).toBe(0);
+    // A worker that stops with nothing left unmoved leaves no trace in the group (deploys would pile them up).
+    await worker.close();
+    expect(await redis.xinfo('CONSUMERS', intakeKey(queueName), 'movers')).toEqual([]);
   });
 
   it('a job a worker took from the intake and died with is moved by another worker', async () => {

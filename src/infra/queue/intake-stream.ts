@@ -44,6 +44,9 @@ const BATCH = 100;
 const BLOCK_MS = 1_000;
 const ERROR_PAUSE_MS = 1_000;
 const CLAIM_EVERY_MS = 5_000;
+// Each worker process reads as a consumer of its own name; the names of processes long gone are forgotten.
+const PRUNE_EVERY_MS = 10 * 60_000;
+const GONE_AFTER_MS = 60 * 60_000;
 
 type Entry = [id: string, fields: string[]];
 
@@ -87,8 +90,21 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
     }
   }
 
+  /** Deletes consumers idle for an hour with nothing pending (deleting one with pending entries loses them). */
+  async function forgetGoneConsumers(): Promise<void> {
+    const consumers = (await client.xinfo('CONSUMERS', key, GROUP)) as Array<Array<string | number>>;
+    for (const fields of consumers) {
+      const info = Object.fromEntries(
+        Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]),
+      );
+      if (info.name !== consumer && info.pending === 0 && Number(info.idle) > GONE_AFTER_MS)
+        await client.xgroup('DELCONSUMER', key, GROUP, String(info.name));
+    }
+  }
+
   async function loop(add: Parameters<IntakeStream['startMover']>[0]): Promise<void> {
     let claimAt = 0;
+    let pruneAt = 0;
     // After a failed move (Redis away mid-batch) this worker's own unmoved entries go first, at once.
     let ownFirst = false;
     while (!stopping) {
@@ -122,6 +138,10 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
           )) as [string, Entry[]];
           await move(claimed.filter(Boolean), add);
           claimAt = Date.now() + CLAIM_EVERY_MS;
+        }
+        if (Date.now() >= pruneAt) {
+          await forgetGoneConsumers();
+          pruneAt = Date.now() + PRUNE_EVERY_MS;
         }
         blocking ??= opts.blockingClient?.();
         if (!blocking) throw new Error('the intake mover needs a blocking connection');
@@ -188,6 +208,10 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
       // Ends a blocked XREADGROUP at once rather than after its timeout.
       blocking?.disconnect();
       await running;
+      // Forgotten now if nothing it read is left unmoved; otherwise another worker claims those first.
+      if (!running) return;
+      const own = (await client.xpending(key, GROUP, '-', '+', 1, consumer).catch(() => [null])) as unknown[];
+      if (own.length === 0) await client.xgroup('DELCONSUMER', key, GROUP, consumer).catch(() => undefined);
     },
   };
 }

@@ -47,7 +47,7 @@ export function createInstallationCache(opts: {
   const { kv } = opts;
   const logger = opts.logger.child({ component: 'installation-cache' });
   const lru = new LRUCache<string, LiveInstallations>({
-    max: opts.max ?? 2_000,
+    max: opts.max ?? 20_000,
     ttl: opts.localTtlMs ?? 60_000,
   });
   const sharedTtlMs = opts.sharedTtlMs ?? 10 * 60_000;

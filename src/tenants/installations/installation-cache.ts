@@ -48,7 +48,7 @@ export function createInstallationCache(opts: {
   const logger = opts.logger.child({ component: 'installation-cache' });
   const lru = new LRUCache<string, LiveInstallations>({
     // 10,000 busy workspaces read from memory, by Slack key (web) and by tenant (worker; both in `all`). An
-    // entry is ciphertexts and ids, about 1 KB: the web bench's RSS holds its target with it (BENCHMARKS.md).
+    // entry is ciphertexts and ids; with 10,000 of them the web bench's RSS holds its target (BENCHMARKS.md).
     max: opts.max ?? 20_000,
     ttl: opts.localTtlMs ?? 60_000,
   });

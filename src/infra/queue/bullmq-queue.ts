@@ -208,7 +208,11 @@ export function createBullmqQueue(opts: {
         workers.push(worker);
       }
       await Promise.all(workers.map((w) => w.waitUntilReady()));
-      intake.startMover((name, payload, jobOpts) => self.enqueue(name, payload, jobOpts));
+      intake.startMover(async (name, payload, jobOpts) => {
+        const added = await self.enqueue(name, payload, jobOpts);
+        // Slack's retries of one event, or an entry moved again after a worker died mid-move.
+        if (added.duplicate) logger.info({ jobName: name, jobId: added.id }, 'duplicate submit dropped');
+      });
     },
 
     async counts() {

@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import type { Database } from '../../src/infra/db/database.js';
 import { syncVectorIndexes } from '../../src/knowledge/retrieval/tenant-vector-indexes.service.js';
 import { benchBaseUrl, benchDatabase } from './bench-database.js';
 import { buildIndex, type CorpusTenant, indexDefinitions, loadCorpus } from './native-corpus.js';
@@ -54,6 +55,18 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 // 6 KB per row leaves room, between 1 GB and 8 GB. Set on the build's own connection only.
 const workMem = (rows: number) => `${Math.min(8192, Math.max(1024, Math.ceil((rows * 6) / 1024)))}MB`;
 
+/**
+ * Checkpoints the server has begun so far (timed and requested). A checkpoint flushing a bulk load's WAL while
+ * the questions run is what made the 1M p95 swing between runs (BENCHMARKS.md): each tenant's line says how
+ * many began during its questions.
+ */
+async function checkpoints(db: Database): Promise<number> {
+  const { rows } = await db.pool.query<{ n: string }>(
+    'SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter',
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 const rows: BenchRow[] = [];
 for (const total of sizes) {
   const deadline = performance.now() + BUDGET_MS;
@@ -94,7 +107,9 @@ for (const total of sizes) {
     });
     const measure = async (label: string, t: CorpusTenant) => {
       if (performance.now() > deadline) throw new Error('run past its time budget before the queries');
+      const checkpointsBefore = await checkpoints(db);
       const m = await measureTenant(db, t, QUERIES);
+      const during = (await checkpoints(db)) - checkpointsBefore;
       const name = `${k} ${label} (${t.size})`;
       rows.push(
         { metric: `${name} vector recall@10`, baseline: 1, lore: m.vectorRecall },
@@ -114,7 +129,8 @@ for (const total of sizes) {
       );
       log(
         `${name}: recall@10 vector ${m.vectorRecall.toFixed(3)}, hybrid ${m.hybridRecall.toFixed(3)}; ` +
-          `hybrid p50/p95 ${m.p('loreHybrid', 0.5).toFixed(1)}/${m.p('loreHybrid', 0.95).toFixed(1)} ms`,
+          `hybrid p50/p95 ${m.p('loreHybrid', 0.5).toFixed(1)}/${m.p('loreHybrid', 0.95).toFixed(1)} ms; ` +
+          `checkpoints while they ran: ${during}`,
       );
     };
     const [large, small] = tenants;

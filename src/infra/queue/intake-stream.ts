@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import { REDIS_KEY_PREFIX } from '../redis/redis-connection.js';
+import { type IntakeEntry as Entry, entryFields, parseEntry } from './intake-entry.js';
 import type { JobOptions } from './job-queue.js';
 
 /**
@@ -48,8 +49,6 @@ const CLAIM_EVERY_MS = 5_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const GONE_AFTER_MS = 60 * 60_000;
 
-type Entry = [id: string, fields: string[]];
-
 /** The Redis key of a queue's intake stream. */
 export const intakeKey = (queueName: string) => `${REDIS_KEY_PREFIX}intake:${queueName}`;
 
@@ -68,6 +67,27 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
     await client.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM').catch((err: Error) => {
       if (!err.message.includes('BUSYGROUP')) throw err;
     });
+  }
+
+  /** This worker's next entries: new ones (`>`, waiting up to `blockMs`), or its own unmoved ones (`0`). */
+  async function readGroup(conn: Redis, from: '>' | '0', blockMs?: number): Promise<Entry[]> {
+    const read = (
+      blockMs === undefined
+        ? await conn.xreadgroup('GROUP', GROUP, consumer, 'COUNT', BATCH, 'STREAMS', key, from)
+        : await conn.xreadgroup(
+            'GROUP',
+            GROUP,
+            consumer,
+            'COUNT',
+            BATCH,
+            'BLOCK',
+            blockMs,
+            'STREAMS',
+            key,
+            from,
+          )
+    ) as Array<[string, Entry[]]> | null;
+    return read?.[0]?.[1] ?? [];
   }
 
   /** Adds each entry's job, then acknowledges and deletes the entries that were added. */
@@ -110,17 +130,7 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
     while (!stopping) {
       try {
         if (ownFirst) {
-          const own = (await client.xreadgroup(
-            'GROUP',
-            GROUP,
-            consumer,
-            'COUNT',
-            BATCH,
-            'STREAMS',
-            key,
-            '0',
-          )) as Array<[string, Entry[]]> | null;
-          const entries = own?.[0]?.[1] ?? [];
+          const entries = await readGroup(client, '0');
           await move(entries, add);
           ownFirst = entries.length === BATCH;
           continue;
@@ -145,19 +155,7 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
         }
         blocking ??= opts.blockingClient?.();
         if (!blocking) throw new Error('the intake mover needs a blocking connection');
-        const read = (await blocking.xreadgroup(
-          'GROUP',
-          GROUP,
-          consumer,
-          'COUNT',
-          BATCH,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          key,
-          '>',
-        )) as Array<[string, Entry[]]> | null;
-        if (read?.[0]) await move(read[0][1], add);
+        await move(await readGroup(blocking, '>', BLOCK_MS), add);
       } catch (err) {
         if (stopping) break;
         if ((err as Error).message.includes('NOGROUP')) {
@@ -174,16 +172,7 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
 
   return {
     async submit(name, payload, jobOpts) {
-      await client.xadd(
-        key,
-        '*',
-        'n',
-        name,
-        'p',
-        JSON.stringify(payload ?? {}),
-        'o',
-        JSON.stringify(jobOpts),
-      );
+      await client.xadd(key, '*', ...entryFields(name, payload, jobOpts));
     },
 
     length: () => client.xlen(key),
@@ -214,18 +203,4 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
       if (own.length === 0) await client.xgroup('DELCONSUMER', key, GROUP, consumer).catch(() => undefined);
     },
   };
-}
-
-function parseEntry(fields: string[]): { name: string; payload: unknown; opts: JobOptions } | null {
-  const get = (f: string) => {
-    const i = fields.indexOf(f);
-    return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
-  };
-  const [name, payload, opts] = [get('n'), get('p'), get('o')];
-  if (!name || payload === undefined || opts === undefined) return null;
-  try {
-    return { name, payload: JSON.parse(payload), opts: JSON.parse(opts) as JobOptions };
-  } catch {
-    return null;
-  }
 }

@@ -20,8 +20,9 @@ import {
  * The Slack ingress on the production configuration: Lore as its own process (APP_ROLE=web, Redis, native
  * Postgres, BENCH_ACK_WORKSPACES installed, default 1,000) against a bare Bolt app that only acks, also its
  * own process; autocannon sends the load from a third process, every request freshly signed with a new
- * event_id. Rounds alternate between the two servers. CPU time per event is the server process's own
- * (/proc). BENCH_ACK_PROFILE=1 writes a CPU profile of Lore's process to .data/bench/profiles.
+ * event_id. Rounds alternate between the two servers (BENCH_ACK_ROUNDS, default 5; medians reported). CPU
+ * time per event is the server process's own (/proc). BENCH_ACK_PROFILE=1 writes a CPU profile of Lore's
+ * process to .data/bench/profiles.
  * BENCH_ACK_BASELINE=<dir>: the baseline is Lore from another checkout (a worktree of the commit before a
  * change, with its node_modules) instead of the bare app: an A/B of the change in the same conditions, which
  * a machine shared with other work does not give two runs minutes apart.
@@ -39,7 +40,8 @@ if (!redisUrl || !database) {
 }
 const WORKSPACES = Number(process.env.BENCH_ACK_WORKSPACES ?? 1_000);
 const SECONDS = Number(process.env.BENCH_ACK_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 3);
+// Five, not three: medians of three runs of the same code differed by up to 0.1× (BENCHMARKS.md, fifth pass).
+const ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 5);
 const CONNECTIONS = 20;
 const profileDir = path.resolve('.data', 'bench', 'profiles');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;

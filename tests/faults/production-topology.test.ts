@@ -126,7 +126,8 @@ describe.skipIf(!onNativePostgres || !redisUrl)('the production topology: 2 web 
     const [worker1, worker2] = [proc('worker1'), proc('worker2')];
     model.wordDelayMs = 500;
     const chatsBefore = model.chats;
-    // Worker 2 sleeps, so worker 1 takes the job.
+    // Worker 2 sleeps, so worker 1 takes the job (if worker 2 was blocked reading the intake when stopped, Redis
+    // hands it the entry all the same, and worker 1 claims it 5 s later).
     worker2.child.kill('SIGSTOP');
     const event = mentionEvent(WS, QUESTION);
     try {

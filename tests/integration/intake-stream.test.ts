@@ -92,6 +92,35 @@ describe.skipIf(!redisUrl)('submitted jobs on Redis (the intake stream)', () => 
     expect(await redis.xpending(key, 'movers')).toEqual([0, null, null, null]);
   });
 
+  it('a worker frozen while blocked reading (Redis hands it the entry anyway) delays a job by seconds, not more', async () => {
+    setUp();
+    const web = newQueue();
+    const ran = await recordRuns(newQueue());
+    // A worker process that froze (SIGSTOP, a paused host) in the middle of its blocking read.
+    const frozen = redis.duplicate();
+    const key = intakeKey(queueName);
+    const read = frozen.xreadgroup(
+      'GROUP',
+      'movers',
+      'frozen-worker',
+      'COUNT',
+      1,
+      'BLOCK',
+      0,
+      'STREAMS',
+      key,
+      '>',
+    );
+    // The live worker's own read ends within a second and queues behind the frozen one.
+    await new Promise((r) => setTimeout(r, 1_200));
+    const submitted = Date.now();
+    await web.submit('work', { n: 6 }, dedupe('six'));
+    expect(JSON.stringify(await read)).toContain('six');
+    await vi.waitFor(() => expect(ran).toEqual([{ n: 6 }]), eventually);
+    expect(Date.now() - submitted).toBeLessThan(9_000);
+    frozen.disconnect();
+  });
+
   it('an add that fails (Redis away for a moment) is tried again at once, not after the claim time', async () => {
     setUp();
     const intake = createIntakeStream({

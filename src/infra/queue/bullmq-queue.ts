@@ -45,7 +45,7 @@ export function createBullmqQueue(opts: {
   logger: Logger;
   /** Per-tenant limit timings (tests shorten them). */
   fairness?: Partial<FairnessTimings>;
-  /** How long a submitted job a dead worker had taken sits before another moves it (default 30 s). */
+  /** How long a submitted job a dead or frozen worker had read sits before another moves it (default 5 s). */
   intakeClaimIdleMs?: number;
 }): JobQueue {
   const { url, queueName = 'lore', lanes = {} } = opts;

@@ -36,7 +36,11 @@ export interface IntakeStreamOptions {
   blockingClient?: () => Redis;
   queueName: string;
   logger: Logger;
-  /** How long a pending entry sits before another worker takes it over (default 30 s, BullMQ's lock time). */
+  /**
+   * How long a read entry may sit unmoved before another worker takes it over (default 5 s; a move takes
+   * milliseconds). Redis hands a new entry to whichever worker is blocked reading, so a worker that froze
+   * (stopped, or its host paused) while blocked takes entries it will not move: this bounds their delay.
+   */
   claimIdleMs?: number;
 }
 
@@ -44,7 +48,7 @@ const GROUP = 'movers';
 const BATCH = 100;
 const BLOCK_MS = 1_000;
 const ERROR_PAUSE_MS = 1_000;
-const CLAIM_EVERY_MS = 5_000;
+const CLAIM_EVERY_MS = 1_000;
 // Each worker process reads as a consumer of its own name; the names of processes long gone are forgotten.
 const PRUNE_EVERY_MS = 10 * 60_000;
 const GONE_AFTER_MS = 60 * 60_000;
@@ -56,7 +60,7 @@ export const intakeKey = (queueName: string) => `${REDIS_KEY_PREFIX}intake:${que
 export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
   const { client, logger } = opts;
   const key = intakeKey(opts.queueName);
-  const claimIdleMs = opts.claimIdleMs ?? 30_000;
+  const claimIdleMs = opts.claimIdleMs ?? 5_000;
   const consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let running: Promise<void> | undefined;
   let stopping = false;

@@ -8,8 +8,9 @@ import type { JobOptions } from './job-queue.js';
 /**
  * The request path's way into the BullMQ queue (`JobQueue.submit`): one XADD to a Redis stream, which a
  * worker moves into BullMQ with the job's own options (its de-duplication included). BullMQ's add is one Lua
- * call too, but building it (job JSON, msgpack'd options, a dozen keys) costs the web process about as much
- * CPU as the rest of a Slack acknowledgement (BENCHMARKS.md, event-ack); an XADD is a few microseconds.
+ * call too, but building it (job JSON, msgpack'd options, a dozen keys) was a sixth of the web process's time
+ * per Slack acknowledgement; with an XADD instead it spends about 9% less CPU per event (BENCHMARKS.md,
+ * event-ack, fifth pass).
  *
  * Entries are read with a consumer group, so each worker process moves its share, and an entry is deleted only
  * after its job was added: a worker that dies between the two leaves it pending, and another worker claims it

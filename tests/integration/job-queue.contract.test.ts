@@ -420,6 +420,15 @@ function jobQueueContract(makeHarness: () => Harness): void {
     await expect(queue.schedule('bad', 'tick', {}, { everyMs: 0 })).rejects.toThrow(/everyMs/);
   });
 
+  it('refuses a submit that a repeated move would run twice (no dedupe, no jobId), and an id BullMQ cannot store', async () => {
+    const queue = fresh();
+    await expect(queue.submit('greet', { text: 'hi' }, {})).rejects.toThrow(/dedupe or a jobId/);
+    await expect(queue.submit('greet', { text: 'hi' }, { jobId: 'a:b' })).rejects.toMatchObject({
+      code: 'invalid_job_id',
+    });
+    expect((await queue.counts()).waiting).toBe(0);
+  });
+
   it('answers ping while open and fails it once closed', async () => {
     const queue = fresh();
     await expect(queue.ping()).resolves.toBeUndefined();

@@ -6,6 +6,7 @@ import { closeRedis, createRedisConnection, pingRedis, REDIS_KEY_PREFIX } from '
 import { DEFAULT_FAIRNESS, type FairLane, type FairnessTimings, runInTenantSlot } from './bullmq-fairness.js';
 import { createIntakeStream } from './intake-stream.js';
 import {
+  assertSubmittable,
   assertValidJobId,
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
@@ -145,7 +146,7 @@ export function createBullmqQueue(opts: {
 
     async submit(name, payload, jobOpts) {
       if (closed) throw unavailable('The job queue is closed');
-      if (jobOpts.jobId !== undefined) assertValidJobId(jobOpts.jobId);
+      assertSubmittable(jobOpts);
       await intake.submit(name, payload, jobOpts);
     },
 

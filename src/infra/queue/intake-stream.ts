@@ -74,24 +74,20 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
     });
   }
 
-  /** This worker's next entries: new ones (`>`, waiting up to `blockMs`), or its own unmoved ones (`0`). */
-  async function readGroup(conn: Redis, from: '>' | '0', blockMs?: number): Promise<Entry[]> {
-    const read = (
-      blockMs === undefined
-        ? await conn.xreadgroup('GROUP', GROUP, consumer, 'COUNT', BATCH, 'STREAMS', key, from)
-        : await conn.xreadgroup(
-            'GROUP',
-            GROUP,
-            consumer,
-            'COUNT',
-            BATCH,
-            'BLOCK',
-            blockMs,
-            'STREAMS',
-            key,
-            from,
-          )
-    ) as Array<[string, Entry[]]> | null;
+  /** This worker's next new entries, waiting up to BLOCK_MS for some on its own connection. */
+  async function readNew(conn: Redis): Promise<Entry[]> {
+    const read = (await conn.xreadgroup(
+      'GROUP',
+      GROUP,
+      consumer,
+      'COUNT',
+      BATCH,
+      'BLOCK',
+      BLOCK_MS,
+      'STREAMS',
+      key,
+      '>',
+    )) as Array<[string, Entry[]]> | null;
     return read?.[0]?.[1] ?? [];
   }
 
@@ -130,18 +126,11 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
   async function loop(add: Parameters<IntakeStream['startMover']>[0]): Promise<void> {
     let claimAt = 0;
     let pruneAt = 0;
-    // After a failed move (Redis away mid-batch) this worker's own unmoved entries go first, at once.
-    let ownFirst = false;
     while (!stopping) {
       try {
-        if (ownFirst) {
-          const entries = await readGroup(client, '0');
-          await move(entries, add);
-          ownFirst = entries.length === BATCH;
-          continue;
-        }
         if (Date.now() >= claimAt) {
-          // Entries a dead worker had read and not moved (and this one's own, after a failed move).
+          // Entries read and not moved for claimIdleMs: a dead or frozen worker's, or this one's own after a move
+          // that failed (Redis away mid-batch). One mechanism for all three.
           const [, claimed] = (await client.xautoclaim(
             key,
             GROUP,
@@ -160,7 +149,7 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
         }
         blocking ??= opts.blockingClient?.();
         if (!blocking) throw new Error('the intake mover needs a blocking connection');
-        await move(await readGroup(blocking, '>', BLOCK_MS), add);
+        await move(await readNew(blocking), add);
       } catch (err) {
         if (stopping) break;
         if ((err as Error).message.includes('NOGROUP')) {
@@ -168,7 +157,6 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
           await ensureGroup().catch(() => undefined);
           continue;
         }
-        ownFirst = true;
         logger.warn({ err, stream: key }, 'intake mover: retrying');
         await new Promise((r) => setTimeout(r, ERROR_PAUSE_MS).unref());
       }

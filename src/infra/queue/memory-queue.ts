@@ -1,6 +1,7 @@
 import { unavailable, workerRunning } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import {
+  assertSubmittable,
   assertValidJobId,
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
@@ -175,6 +176,7 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
     kind: 'memory',
 
     async submit(name, payload, jobOpts) {
+      assertSubmittable(jobOpts);
       await self.enqueue(name, payload, jobOpts);
     },
 

@@ -290,9 +290,10 @@ export function createBullmqQueue(opts: {
 
     close() {
       closed ??= (async () => {
-        await intake.stop();
-        // Worker.close() without force lets active jobs finish before it returns.
-        await Promise.all(workers.map((w) => w.close()));
+        // Together: Worker.close() stops taking jobs the moment it is called (and, without force, lets
+        // active jobs finish before it returns), so a job that ends while the mover is still stopping
+        // does not let the worker fetch the next one.
+        await Promise.all([intake.stop(), ...workers.map((w) => w.close())]);
         await Promise.all(allQueues().map((q) => q.close()));
         await closeRedis(producer);
         if (workerConnection) await closeRedis(workerConnection);

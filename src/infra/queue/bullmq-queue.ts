@@ -77,8 +77,16 @@ export function createBullmqQueue(opts: {
   const allQueues = () => [...queues.values()];
   const workers: Worker[] = [];
   let workerConnection: Redis | undefined;
+  // Its own connection, auto-pipelined: every question's XADD goes through it, and those of the requests
+  // in one turn of the event loop share a socket write. BullMQ's connections stay as BullMQ expects them.
+  const intakeConnection = createRedisConnection(url, {
+    connectionName: 'lore:intake',
+    maxRetriesPerRequest: 2,
+    logger,
+    autoPipelining: true,
+  });
   const intake = createIntakeStream({
-    client: producer,
+    client: intakeConnection,
     blockingClient: () => (workerConnection as Redis).duplicate({ connectionName: 'lore:intake-mover' }),
     queueName,
     logger,
@@ -296,6 +304,7 @@ export function createBullmqQueue(opts: {
         await Promise.all([intake.stop(), ...workers.map((w) => w.close())]);
         await Promise.all(allQueues().map((q) => q.close()));
         await closeRedis(producer);
+        await closeRedis(intakeConnection);
         if (workerConnection) await closeRedis(workerConnection);
       })();
       return closed;

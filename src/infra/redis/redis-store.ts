@@ -63,6 +63,7 @@ export function createRedisStore(url: string, opts: { logger?: Logger } = {}): K
     keyPrefix: REDIS_KEY_PREFIX,
     maxRetriesPerRequest: 2,
     logger,
+    autoPipelining: true,
   }) as ScriptedRedis;
   // defineCommand sends EVALSHA and falls back to EVAL once, so scripts are not resent on every call.
   client.defineCommand('loreIncrementWindow', { numberOfKeys: 1, lua: INCREMENT_WINDOW_LUA });
@@ -86,7 +87,7 @@ export function createRedisStore(url: string, opts: { logger?: Logger } = {}): K
   function getSubscriber(): Redis {
     if (!subscriber) {
       // A subscribed connection cannot run other commands, so subscriptions get their own.
-      subscriber = client.duplicate({ connectionName: 'lore:store-subscriber' });
+      subscriber = client.duplicate({ connectionName: 'lore:store-subscriber', enableAutoPipelining: false });
       watchErrors(subscriber, 'lore:store-subscriber', logger);
       subscriber.on('message', dispatch);
     }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
 import {
+  builtServer,
   dropMentionRunKeys,
   installWorkspaces,
   runTeamPrefix,
@@ -17,8 +18,8 @@ import {
 } from './web-process.js';
 
 /**
- * The Slack ingress on the production configuration: Lore as its own process (APP_ROLE=web, Redis, native
- * Postgres, BENCH_ACK_WORKSPACES installed, default 1,000) against a bare Bolt app that only acks, also its
+ * The Slack ingress on the production configuration: Lore as its own process, built as production runs it
+ * (APP_ROLE=web, Redis, native Postgres, BENCH_ACK_WORKSPACES installed, default 1,000) against a bare Bolt app that only acks, also its
  * own process; autocannon sends the load from a third process, every request freshly signed with a new
  * event_id. Rounds alternate between the two servers (BENCH_ACK_ROUNDS, default 5; medians reported). CPU
  * time per event is the server process's own (/proc). BENCH_ACK_PROFILE=1 writes a CPU profile of Lore's
@@ -78,7 +79,7 @@ const bare = await startWebProcess({
   redisUrl,
   queueName,
   command: baselineTree
-    ? ['--import', 'tsx', path.resolve(baselineTree, 'src/main.ts')]
+    ? [builtServer(path.resolve(baselineTree))]
     : ['--import', 'tsx', path.join(here, 'bare-bolt.child.ts'), WEB_SECRET],
 });
 

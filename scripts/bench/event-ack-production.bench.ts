@@ -19,11 +19,11 @@ import {
 
 /**
  * The Slack ingress on the production configuration: Lore as its own process, built as production runs it
- * (APP_ROLE=web, Redis, native Postgres, BENCH_ACK_WORKSPACES installed, default 1,000) against a bare Bolt app that only acks, also its
- * own process; autocannon sends the load from a third process, every request freshly signed with a new
- * event_id. Rounds alternate between the two servers (BENCH_ACK_ROUNDS, default 5; medians reported). CPU
- * time per event is the server process's own (/proc). BENCH_ACK_PROFILE=1 writes a CPU profile of Lore's
- * process to .data/bench/profiles.
+ * (APP_ROLE=web, Redis, native Postgres, BENCH_ACK_WORKSPACES installed, default 1,000) against a bare Bolt
+ * app that only acks, also its own process; autocannon sends the load from a third process, every request
+ * freshly signed with a new event_id. Rounds alternate between the two servers (BENCH_ACK_ROUNDS, default
+ * 5; medians reported). CPU time per event is the server process's own (/proc). BENCH_ACK_PROFILE=1 writes a
+ * CPU profile of Lore's process to .data/bench/profiles.
  * BENCH_ACK_BASELINE=<dir>: the baseline is Lore from another checkout (a worktree of the commit before a
  * change, with its node_modules) instead of the bare app: an A/B of the change in the same conditions, which
  * a machine shared with other work does not give two runs minutes apart.

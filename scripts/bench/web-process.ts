@@ -42,8 +42,8 @@ const builtTrees = new Map<string, string>();
 /**
  * The server as the Dockerfile runs it, `node dist/src/main.js`: compiled with tsc as `npm run build` does
  * (without the dashboard's bundle, which answering events does not need), once per bench process and tree.
- * Not `tsx src/main.ts` (`npm start`): tsx keeps function names by wrapping each closure Lore creates per request
- * in a helper call, which a CPU profile of the ack path showed, and production does not pay.
+ * Not `tsx src/main.ts` (`npm start`), whose name-keeping helper wraps closures Lore creates per request: an A/B
+ * of the ack path measured no difference (BENCHMARKS.md, sixth pass), but the process measured is production's.
  */
 export function builtServer(tree = process.cwd()): string {
   let entry = builtTrees.get(tree);

@@ -27,7 +27,8 @@ const HELD_OUT = ['tests/fixtures/eval-heldout/fernhill', 'tests/fixtures/eval-h
  * figures in both modes (no model; with a model), always in a fresh in-memory database, never the
  * configured one. Hybrid and the with-a-model figures use OpenAI embeddings when OPENAI_API_KEY is set, else
  * the deterministic fake embedder on the shipped sets (or with --fake-embeddings), labelled as such. Without a
- * model, where each answerable question's answer was lost is counted; --misses lists those questions.
+ * model, where each answerable question's answer was lost is counted; --misses lists those questions (never a
+ * held-out set's).
  */
 const { values } = parseArgs({
   options: {
@@ -101,7 +102,13 @@ for (const dir of dirs) {
       process.stdout.write(`${formatAnswerResult(noModel, 'full-text only')}\n`);
       const outcomes = [...noModel.perQuery.values()].flatMap((q) => (q.outcome ? [q.outcome] : []));
       process.stdout.write(`  no model, answerable: ${formatBreakdown(outcomes)}\n`);
-      if (values.misses) process.stdout.write(`${formatMisses(noModel).join('\n')}\n`);
+      if (values.misses) {
+        // Never a held-out set's questions: a session that read them while tuning would be tuning on them.
+        const lines = heldOut
+          ? ['  (held-out: its misses are counted above, never listed)']
+          : formatMisses(noModel);
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
       process.stdout.write(`${formatAnswerResult(report.answers.withModel, embedderLabel)}\n`);
     }
     const plain = <T extends { perQuery?: Map<string, unknown> } | null>(r: T) =>

@@ -57,8 +57,8 @@ const workMem = (rows: number) => `${Math.min(8192, Math.max(1024, Math.ceil((ro
 
 /**
  * Checkpoints the server has begun so far (timed and requested). A checkpoint flushing a bulk load's WAL while
- * the questions run is what made the 1M p95 swing between runs (BENCHMARKS.md): each tenant's line says how
- * many began during its questions.
+ * the questions run was suspected of the 1M p95's swings between runs (BENCHMARKS.md; none began during the
+ * questions of the run that first counted them): each tenant's line says how many began during its questions.
  */
 async function checkpoints(db: Database): Promise<number> {
   const { rows } = await db.pool.query<{ n: string }>(

@@ -111,14 +111,18 @@ describe.skipIf(!redisUrl)('submitted jobs on Redis (the intake stream)', () => 
       key,
       '>',
     );
-    // The live worker's own read ends within a second and queues behind the frozen one.
-    await new Promise((r) => setTimeout(r, 1_200));
-    const submitted = Date.now();
-    await web.submit('work', { n: 6 }, dedupe('six'));
-    expect(JSON.stringify(await read)).toContain('six');
-    await vi.waitFor(() => expect(ran).toEqual([{ n: 6 }]), eventually);
-    expect(Date.now() - submitted).toBeLessThan(9_000);
-    frozen.disconnect();
+    try {
+      // The live worker's own read ends within a second and queues behind the frozen one.
+      await new Promise((r) => setTimeout(r, 1_200));
+      const submitted = Date.now();
+      await web.submit('work', { n: 6 }, dedupe('six'));
+      expect(JSON.stringify(await read)).toContain('six');
+      await vi.waitFor(() => expect(ran).toEqual([{ n: 6 }]), eventually);
+      expect(Date.now() - submitted).toBeLessThan(9_000);
+    } finally {
+      // A failed assertion must not leave a connection blocked forever, holding the test run open.
+      frozen.disconnect();
+    }
   });
 
   it('an add that fails (Redis away for a moment) is tried again once the entry has sat unmoved for the claim time', async () => {

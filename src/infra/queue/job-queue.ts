@@ -243,7 +243,6 @@ export function dedupedJobId(name: string, dedupe: JobDedupe): string {
   return id;
 }
 
-/** Throws unless `jobId` is one BullMQ accepts, so both adapters reject the same ids. */
 /**
  * What `JobQueue.submit` takes: a job a worker may add twice (a move repeated after a crash) only with a
  * `dedupe` or a `jobId`, which make the second add a no-op; and an id BullMQ can store.
@@ -254,6 +253,7 @@ export function assertSubmittable(opts: JobOptions): void {
   if (opts.jobId !== undefined) assertValidJobId(opts.jobId);
 }
 
+/** Throws unless `jobId` is one BullMQ accepts, so both adapters reject the same ids. */
 export function assertValidJobId(jobId: string): void {
   // BullMQ numbers its own jobs, so an integer id could collide, and it uses ':' inside its keys.
   if (jobId === '' || String(Number.parseInt(jobId, 10)) === jobId || jobId.includes(':')) {

@@ -46,6 +46,8 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be letters, digits, "-" or "_" (no ":")' })
     .default('lore'),
+  QUEUE_WAITING_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
+  QUEUE_WAITING_LIMIT_PER_WORKSPACE: z.coerce.number().int().min(1).max(10_000_000).default(1_000),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -147,6 +149,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** The BullMQ queue's name: web and worker must agree; only the queue's keys are kept apart by it. */
   queueName: string;
+  /** How many questions may wait to be taken into the queue, in all and per workspace (`SubmitLimits`). */
+  submitLimits: { waiting: number; waitingPerTenant: number };
   openai: {
     apiKey: string | undefined;
     baseUrl: string | undefined;
@@ -300,6 +304,7 @@ export function loadConfig(
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     queueName: e.QUEUE_NAME,
+    submitLimits: { waiting: e.QUEUE_WAITING_LIMIT, waitingPerTenant: e.QUEUE_WAITING_LIMIT_PER_WORKSPACE },
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseUrl: e.OPENAI_BASE_URL,

@@ -43,6 +43,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'invalid_job_id'
   | 'invalid_job_payload'
+  | 'queue_full'
   | 'unknown_job'
   | 'worker_running'
   // A web address Lore refuses to fetch (private, too long, …): the admin can pick another.
@@ -209,11 +210,17 @@ export const invalidJobId = (jobId: string) =>
 export const unknownJob = (name: string) =>
   new AppError({ code: 'unknown_job', message: `No handler is registered for job "${name}"`, status: 500 });
 
+/**
+ * Too many submitted jobs are waiting, for the platform or for one workspace (`JobQueue.submit`'s bounds): a
+ * 503, so Slack delivers the event again later; nothing was queued.
+ */
+export const queueFull = (message: string, details: { scope: 'platform' | 'workspace'; limit: number }) =>
+  new AppError({ code: 'queue_full', message, status: 503, expose: false, details });
+
 /** A second `startWorker` on the same queue. */
 export const workerRunning = () =>
   new AppError({ code: 'worker_running', message: 'The worker is already running', status: 500 });
 
-/** True for AppError instances, including ones from another copy of this module. */
 /** A web address refused when it is added (`bad_url`, `private_address`, …), with a message to act on. */
 export const fetchRefused = (code: FetchRefusalCode, message: string) =>
   new AppError({ code, message, status: 400 });
@@ -226,6 +233,7 @@ export const missingScope = (message: string, details: { needed: string; granted
 export const apiKeyExpired = (message: string) =>
   new AppError({ code: 'api_key_expired', message, status: 401 });
 
+/** True for AppError instances, including ones from another copy of this module. */
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError || (err instanceof Error && err.name === 'AppError' && 'code' in err);
 }

@@ -132,9 +132,10 @@ export async function createContainer(
       : createMemoryStore({ logger });
     // Ingestion runs in a lane of its own, so a tenant's documents never delay anyone's answer.
     const lanes = JOB_LANES;
+    const { submitLimits } = config;
     const queue = config.redisUrl
-      ? createBullmqQueue({ url: config.redisUrl, queueName: config.queueName, lanes, logger })
-      : createMemoryQueue({ logger, lanes });
+      ? createBullmqQueue({ url: config.redisUrl, queueName: config.queueName, lanes, logger, submitLimits })
+      : createMemoryQueue({ logger, lanes, submitLimits });
     // A Redis that does not answer would leave startup waiting on reconnects forever: stop here instead.
     if (config.redisUrl) await requireRedis(config.redisUrl, kv, queue);
     const metrics = createMetrics({

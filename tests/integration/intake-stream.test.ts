@@ -38,7 +38,7 @@ describe.skipIf(!redisUrl)('submitted jobs on Redis (the intake stream)', () => 
     const admin = new Queue(queueName, { connection: redis, prefix: BULLMQ_PREFIX });
     await admin.obliterate({ force: true });
     await admin.close();
-    await redis.unlink(intakeKey(queueName));
+    await redis.unlink(intakeKey(queueName), `${intakeKey(queueName)}:waiting`);
     await redis.quit();
   });
   const setUp = () => {
@@ -156,6 +156,83 @@ describe.skipIf(!redisUrl)('submitted jobs on Redis (the intake stream)', () => 
     const ran = await recordRuns(newQueue());
     await vi.waitFor(() => expect(ran).toEqual([{ n: 3 }]), eventually);
     await vi.waitFor(async () => expect(await redis.xlen(intakeKey(queueName))).toBe(0), eventually);
+  });
+
+  it("a workspace's waiting count goes down once per entry, even when two workers finish the same one", async () => {
+    setUp();
+    const limits = { waiting: 100, waitingPerTenant: 2 };
+    const stream = (add: (name: string, payload: unknown) => Promise<unknown>) => {
+      const intake = createIntakeStream({
+        client: redis,
+        blockingClient: () => redis.duplicate(),
+        queueName,
+        logger,
+        claimIdleMs: 300,
+        limits,
+      });
+      intake.startMover(add);
+      return intake;
+    };
+    const question = (n: number) => ({ tenantId: 'tenant-a', n });
+    const submitter = createIntakeStream({ client: redis, queueName, logger, limits });
+    // Worker 1 reads question 1 and stalls in its add (a paused host); the next adds wait for the end.
+    let resume = () => {};
+    const stalled = new Promise<void>((r) => {
+      resume = r;
+    });
+    let release = () => {};
+    const end = new Promise<void>((r) => {
+      release = r;
+    });
+    const firstAdds: unknown[] = [];
+    const worker1 = stream(async (_name, payload) => {
+      firstAdds.push(payload);
+      await (firstAdds.length === 1 ? stalled : end);
+    });
+    await submitter.submit('work', question(1), dedupe('q1'));
+    await vi.waitFor(() => expect(firstAdds).toEqual([question(1)]), eventually);
+    // Worker 2 claims it once it has sat for the claim time, moves it, and stops.
+    const secondAdds: unknown[] = [];
+    const worker2 = stream(async (_name, payload) => void secondAdds.push(payload));
+    await vi.waitFor(() => expect(secondAdds).toEqual([question(1)]), eventually);
+    await worker2.stop();
+    try {
+      await submitter.submit('work', question(2), dedupe('q2'));
+      await submitter.submit('work', question(3), dedupe('q3'));
+      // Worker 1 finishes question 1 too, and goes on to read 2 and 3, which stay waiting with it (its add
+      // of 2 waits for the end).
+      resume();
+      await vi.waitFor(() => expect(firstAdds).toEqual([question(1), question(2)]), eventually);
+      // Two of the workspace's questions are waiting: at its limit, whoever finished question 1.
+      await expect(submitter.submit('work', question(4), dedupe('q4'))).rejects.toMatchObject({
+        code: 'queue_full',
+        details: { scope: 'workspace' },
+      });
+    } finally {
+      release();
+      await worker1.stop();
+    }
+    await vi.waitFor(
+      () => expect(submitter.submit('work', question(4), dedupe('q4'))).resolves.toBeUndefined(),
+      eventually,
+    );
+  });
+
+  it('a waiting count that outlived its entries (the stream lost with a replaced Redis) does not lock a workspace out', async () => {
+    setUp();
+    const intake = createIntakeStream({
+      client: redis,
+      queueName,
+      logger,
+      limits: { waiting: 100, waitingPerTenant: 1 },
+    });
+    await redis.hset(`${intakeKey(queueName)}:waiting`, 'tenant-b', '1');
+    await intake.submit('work', { tenantId: 'tenant-b', n: 1 }, dedupe('b1'));
+    expect(await intake.length()).toBe(1);
+    // Now the count is its entry's: the next one waits for a worker.
+    await expect(intake.submit('work', { tenantId: 'tenant-b', n: 2 }, dedupe('b2'))).rejects.toMatchObject({
+      code: 'queue_full',
+    });
   });
 
   it('refuses a submit once the queue is closed, with a specific error', async () => {

@@ -4,7 +4,12 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
 import { intakeKey } from '../../src/infra/queue/intake-stream.js';
-import { type JobContext, type JobQueue, RetryLaterError } from '../../src/infra/queue/job-queue.js';
+import {
+  type JobContext,
+  type JobQueue,
+  RetryLaterError,
+  type SubmitLimits,
+} from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createLogger } from '../../src/logger.js';
 import { testRedisUrl } from '../support/redis.js';
@@ -23,10 +28,10 @@ interface Harness {
 }
 
 /** The behaviour both adapters promise; every test gets a fresh, empty queue. */
-function jobQueueContract(makeHarness: () => Harness): void {
+function jobQueueContract(makeHarness: (opts: { submitLimits?: SubmitLimits }) => Harness): void {
   let harness: Harness | undefined;
-  const fresh = (): JobQueue => {
-    harness = makeHarness();
+  const fresh = (opts: { submitLimits?: SubmitLimits } = {}): JobQueue => {
+    harness = makeHarness(opts);
     return harness.queue;
   };
   afterEach(async () => {
@@ -437,6 +442,43 @@ function jobQueueContract(makeHarness: () => Harness): void {
     expect((await queue.counts()).waiting).toBe(0);
   });
 
+  it('refuses a submit past the waiting limits (one workspace, then all) with queue_full, and runs every job it took once a worker takes them in', async () => {
+    const queue = fresh({ submitLimits: { waiting: 5, waitingPerTenant: 2 } });
+    const submit = (tenantId: string, n: number) =>
+      queue.submit('answer', { tenantId, n }, { jobId: `q-${tenantId}-${n}` });
+    await submit('ta', 1);
+    await submit('ta', 2);
+    await expect(submit('ta', 3)).rejects.toMatchObject({
+      code: 'queue_full',
+      status: 503,
+      details: { scope: 'workspace', limit: 2 },
+    });
+    // The other workspaces still have room, until five wait in all.
+    await submit('tb', 1);
+    await submit('tb', 2);
+    await submit('tc', 1);
+    await expect(submit('td', 1)).rejects.toMatchObject({
+      code: 'queue_full',
+      details: { scope: 'platform', limit: 5 },
+    });
+    const ran: Array<{ tenantId: string; n: number }> = [];
+    await queue.startWorker({ answer: async (payload) => void ran.push(payload as (typeof ran)[0]) });
+    await vi.waitFor(() => expect(ran).toHaveLength(5), eventually);
+    // Taken in by the worker: room again, for the refused ones' retries.
+    await vi.waitFor(() => expect(submit('ta', 3)).resolves.toBeUndefined(), eventually);
+    await submit('td', 1);
+    await vi.waitFor(() => expect(ran).toHaveLength(7), eventually);
+    expect(ran.map((p) => `${p.tenantId}-${p.n}`).sort()).toEqual([
+      'ta-1',
+      'ta-2',
+      'ta-3',
+      'tb-1',
+      'tb-2',
+      'tc-1',
+      'td-1',
+    ]);
+  });
+
   it('answers ping while open and fails it once closed', async () => {
     const queue = fresh();
     await expect(queue.ping()).resolves.toBeUndefined();
@@ -446,17 +488,17 @@ function jobQueueContract(makeHarness: () => Harness): void {
 }
 
 describe('memory job queue', () => {
-  jobQueueContract(() => {
-    const queue = createMemoryQueue({ logger, lanes: LANES });
+  jobQueueContract(({ submitLimits }) => {
+    const queue = createMemoryQueue({ logger, lanes: LANES, submitLimits });
     return { queue, cleanup: () => queue.close() };
   });
 });
 
 describe.skipIf(!redisUrl)('bullmq job queue', () => {
-  jobQueueContract(() => {
+  jobQueueContract(({ submitLimits }) => {
     const url = redisUrl as string;
     const queueName = `test-${randomUUID()}`;
-    const queue = createBullmqQueue({ url, queueName, logger, lanes: LANES });
+    const queue = createBullmqQueue({ url, queueName, logger, lanes: LANES, submitLimits });
     return {
       queue,
       async cleanup() {
@@ -467,7 +509,7 @@ describe.skipIf(!redisUrl)('bullmq job queue', () => {
           await admin.obliterate({ force: true });
           await admin.close();
         }
-        await connection.unlink(intakeKey(queueName));
+        await connection.unlink(intakeKey(queueName), `${intakeKey(queueName)}:waiting`);
         await connection.quit();
       },
     };

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { AnswerPayload } from '../../src/ai/answer.job.js';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
 import { intakeKey } from '../../src/infra/queue/intake-stream.js';
-import type { JobQueue } from '../../src/infra/queue/job-queue.js';
+import type { JobQueue, SubmitLimits } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { createLogger } from '../../src/logger.js';
 import { enqueueQuestion } from '../../src/slack/answers/question-intake.js';
@@ -52,23 +52,25 @@ async function answeringQueue(make: () => JobQueue) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 const eventually = { timeout: 5_000, interval: 10 };
 
-function bullmq(url: string): JobQueue {
+function bullmq(url: string, submitLimits?: SubmitLimits): JobQueue {
   const queueName = `test-intake-${randomUUID()}`;
-  const queue = createBullmqQueue({ url, queueName, logger });
+  const queue = createBullmqQueue({ url, queueName, logger, submitLimits });
   cleanups.push(async () => {
     await queue.close();
     const connection = new Redis(url, { maxRetriesPerRequest: 1 });
     const admin = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
     await admin.obliterate({ force: true });
     await admin.close();
-    await connection.unlink(intakeKey(queueName));
+    await connection.unlink(intakeKey(queueName), `${intakeKey(queueName)}:waiting`);
     await connection.quit();
   });
   return queue;
 }
 
-const variants: [string, () => JobQueue][] = [['in-process queue', () => createMemoryQueue({ logger })]];
-if (redisUrl) variants.push(['BullMQ on real Redis', () => bullmq(redisUrl)]);
+const variants: [string, (submitLimits?: SubmitLimits) => JobQueue][] = [
+  ['in-process queue', (submitLimits) => createMemoryQueue({ logger, submitLimits })],
+];
+if (redisUrl) variants.push(['BullMQ on real Redis', (submitLimits) => bullmq(redisUrl, submitLimits)]);
 
 describe.each(variants)('question intake (%s)', (_name, makeQueue) => {
   const unique = (p: string) => `${p}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -109,6 +111,29 @@ describe.each(variants)('question intake (%s)', (_name, makeQueue) => {
     await vi.waitFor(() => expect(ran).toHaveLength(1), eventually);
     await settle();
     expect(ran).toHaveLength(1);
+  });
+
+  it("past its workspace's waiting limit: throws queue_full (a 503, so Slack retries) and queues nothing; the retry is answered once there is room", async () => {
+    const queue = recordingQueue(makeQueue({ waiting: 100, waitingPerTenant: 1 }));
+    cleanups.push(() => queue.close());
+    const [first, second] = [unique('EvFirst'), unique('EvSecond')];
+    await enqueueQuestion({ queue, logger }, question(first));
+    await expect(enqueueQuestion({ queue, logger }, question(second))).rejects.toMatchObject({
+      code: 'queue_full',
+      status: 503,
+    });
+    expect(queue.submitted).toEqual([expect.objectContaining({ eventId: first })]);
+    const ran: AnswerPayload[] = [];
+    await queue.startWorker({ answer: async (payload) => void ran.push(payload as AnswerPayload) });
+    await vi.waitFor(() => expect(ran).toHaveLength(1), eventually);
+    await vi.waitFor(
+      () =>
+        expect(
+          enqueueQuestion({ queue, logger }, question(second), { retryNum: 1 }),
+        ).resolves.toBeUndefined(),
+      eventually,
+    );
+    await vi.waitFor(() => expect(ran.map((p) => p.eventId)).toEqual([first, second]), eventually);
   });
 
   it('a payload the answer job cannot take is refused as invalid, not as an outage, and nothing is queued', async () => {

@@ -23,6 +23,7 @@ import {
   laneConcurrency,
   laneOf,
   RetryLaterError,
+  type SubmitLimits,
   tenantLimit,
   unknownJobError,
   WAITING_SAMPLE,
@@ -48,6 +49,8 @@ export function createBullmqQueue(opts: {
   fairness?: Partial<FairnessTimings>;
   /** How long a submitted job a dead or frozen worker had read sits before another moves it (default 5 s). */
   intakeClaimIdleMs?: number;
+  /** How many submitted jobs may wait in the intake, in all and per workspace (default DEFAULT_SUBMIT_LIMITS). */
+  submitLimits?: SubmitLimits;
 }): JobQueue {
   const { url, queueName = 'lore', lanes = {} } = opts;
   const timings = { ...DEFAULT_FAIRNESS, ...opts.fairness };
@@ -91,6 +94,7 @@ export function createBullmqQueue(opts: {
     queueName,
     logger,
     claimIdleMs: opts.intakeClaimIdleMs,
+    limits: opts.submitLimits,
   });
   let closed: Promise<void> | undefined;
 

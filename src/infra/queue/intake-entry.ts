@@ -8,17 +8,23 @@ export function entryFields(name: string, payload: unknown, opts: JobOptions): s
   return ['n', name, 'p', JSON.stringify(payload ?? {}), 'o', JSON.stringify(opts)];
 }
 
+/** The workspace an entry was counted against when submitted ('' for none, or an entry from before counting). */
+export function entryTenant(fields: string[] | null): string {
+  return (Array.isArray(fields) && fieldOf(fields, 't')) || '';
+}
+
+function fieldOf(fields: string[], field: string): string | undefined {
+  const i = fields.indexOf(field);
+  return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
+}
+
 /** The job an entry holds, or null for one that is not a submitted job (written by something else). */
 export function parseEntry(
   fields: string[] | null,
 ): { name: string; payload: unknown; opts: JobOptions } | null {
   // A pending entry deleted from the stream is read back with no fields.
   if (!Array.isArray(fields)) return null;
-  const get = (f: string) => {
-    const i = fields.indexOf(f);
-    return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
-  };
-  const [name, payload, opts] = [get('n'), get('p'), get('o')];
+  const [name, payload, opts] = [fieldOf(fields, 'n'), fieldOf(fields, 'p'), fieldOf(fields, 'o')];
   if (!name || payload === undefined || opts === undefined) return null;
   try {
     return { name, payload: JSON.parse(payload), opts: JSON.parse(opts) as JobOptions };

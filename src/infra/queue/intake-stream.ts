@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import { REDIS_KEY_PREFIX } from '../redis/redis-connection.js';
-import { type IntakeEntry as Entry, entryFields, parseEntry } from './intake-entry.js';
-import type { JobOptions } from './job-queue.js';
+import { type IntakeEntry as Entry, entryFields, entryTenant, parseEntry } from './intake-entry.js';
+import { DEFAULT_SUBMIT_LIMITS, type JobOptions, type SubmitLimits, submitRefused } from './job-queue.js';
+import { tenantOfPayload } from './tenant-slots.js';
 
 /**
  * The request path's way into the BullMQ queue (`JobQueue.submit`): one XADD to a Redis stream, which a
@@ -16,6 +17,9 @@ import type { JobOptions } from './job-queue.js';
  * after its job was added: a worker that dies between the two leaves it pending, and another worker claims it
  * once it has sat idle for `claimIdleMs`. Adding it twice is harmless for a job with `dedupe` or `jobId`, the
  * only kind worth submitting.
+ *
+ * What is waiting is bounded (`SubmitLimits`): the submit and the count are one Lua call, and so are the
+ * deletion and the count going down, so the count is of entries still in the stream.
  */
 export interface IntakeStream {
   /** Durable once it resolves (the entry is in Redis); the job is added by a worker moments later. */
@@ -43,6 +47,8 @@ export interface IntakeStreamOptions {
    * (stopped, or its host paused) while blocked takes entries it will not move: this bounds their delay.
    */
   claimIdleMs?: number;
+  /** Entries waiting, in all and per workspace, past which `submit` is refused (default DEFAULT_SUBMIT_LIMITS). */
+  limits?: SubmitLimits;
 }
 
 const GROUP = 'movers';
@@ -54,6 +60,38 @@ const CLAIM_EVERY_MS = 1_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const GONE_AFTER_MS = 60 * 60_000;
 
+// KEYS: the stream, the waiting count per workspace (a hash). ARGV: the limit in all, per workspace, the
+// workspace ('' for none), then the entry's fields. Answers 'ok', or which limit refused it.
+const SUBMIT_LUA = `
+local waiting = redis.call('XLEN', KEYS[1])
+-- Nothing in the stream means nobody has anything waiting: a count outliving its entries (a stream lost to a
+-- flushed or replaced Redis) is dropped here.
+if waiting == 0 then redis.call('DEL', KEYS[2]) end
+if waiting >= tonumber(ARGV[1]) then return 'platform' end
+if ARGV[3] ~= '' then
+  if tonumber(redis.call('HGET', KEYS[2], ARGV[3]) or '0') >= tonumber(ARGV[2]) then return 'workspace' end
+  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+end
+redis.call('XADD', KEYS[1], '*', 't', ARGV[3], unpack(ARGV, 4))
+return 'ok'`;
+
+// KEYS: the stream, the waiting count per workspace. ARGV: the group, then each moved entry's id and workspace.
+// Only the call that deletes an entry counts it down: two workers finishing the same entry (one froze, the
+// other claimed it) count it once.
+const DONE_LUA = `
+for i = 2, #ARGV, 2 do
+  redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+  if redis.call('XDEL', KEYS[1], ARGV[i]) == 1 and ARGV[i + 1] ~= '' then
+    if redis.call('HINCRBY', KEYS[2], ARGV[i + 1], -1) <= 0 then redis.call('HDEL', KEYS[2], ARGV[i + 1]) end
+  end
+end
+return 0`;
+
+interface IntakeCommands {
+  loreIntakeSubmit(...keysAndArgs: string[]): Promise<'ok' | 'platform' | 'workspace'>;
+  loreIntakeDone(...keysAndArgs: string[]): Promise<number>;
+}
+
 /** The Redis key of a queue's intake stream. */
 export const intakeKey = (queueName: string) => `${REDIS_KEY_PREFIX}intake:${queueName}`;
 
@@ -61,6 +99,13 @@ export const intakeKey = (queueName: string) => `${REDIS_KEY_PREFIX}intake:${que
 export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
   const { client, logger } = opts;
   const key = intakeKey(opts.queueName);
+  const waitingKey = `${key}:waiting`;
+  const limits = opts.limits ?? DEFAULT_SUBMIT_LIMITS;
+  const redis = client as Redis & IntakeCommands;
+  if (!('loreIntakeSubmit' in redis)) {
+    client.defineCommand('loreIntakeSubmit', { numberOfKeys: 2, lua: SUBMIT_LUA });
+    client.defineCommand('loreIntakeDone', { numberOfKeys: 2, lua: DONE_LUA });
+  }
   const claimIdleMs = opts.claimIdleMs ?? 5_000;
   const consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let running: Promise<void> | undefined;
@@ -91,7 +136,7 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
     return read?.[0]?.[1] ?? [];
   }
 
-  /** Adds each entry's job, then acknowledges and deletes the entries that were added. */
+  /** Adds each entry's job, then acknowledges, deletes and counts down the entries that were added. */
   async function move(entries: Entry[], add: Parameters<IntakeStream['startMover']>[0]): Promise<void> {
     const done: string[] = [];
     try {
@@ -99,15 +144,10 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
         const entry = parseEntry(fields);
         if (!entry) logger.error({ entryId: id, stream: key }, 'unreadable intake entry dropped');
         else await add(entry.name, entry.payload, entry.opts);
-        done.push(id);
+        done.push(id, entryTenant(fields));
       }
     } finally {
-      if (done.length > 0)
-        await client
-          .multi()
-          .xack(key, GROUP, ...done)
-          .xdel(key, ...done)
-          .exec();
+      if (done.length > 0) await redis.loreIntakeDone(key, waitingKey, GROUP, ...done);
     }
   }
 
@@ -165,7 +205,15 @@ export function createIntakeStream(opts: IntakeStreamOptions): IntakeStream {
 
   return {
     async submit(name, payload, jobOpts) {
-      await client.xadd(key, '*', ...entryFields(name, payload, jobOpts));
+      const verdict = await redis.loreIntakeSubmit(
+        key,
+        waitingKey,
+        String(limits.waiting),
+        String(limits.waitingPerTenant),
+        tenantOfPayload(payload) ?? '',
+        ...entryFields(name, payload, jobOpts),
+      );
+      if (verdict !== 'ok') throw submitRefused(verdict, limits);
     },
 
     length: () => client.xlen(key),

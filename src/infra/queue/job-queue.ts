@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AppError, invalidJobId, unknownJob } from '../../errors.js';
+import { type AppError, invalidJobId, queueFull, unknownJob } from '../../errors.js';
 
 /**
  * The job queue port: web enqueues, the worker runs handlers by job name. Two adapters implement it:
@@ -251,6 +251,34 @@ export function assertSubmittable(opts: JobOptions): void {
   if (opts.dedupe === undefined && opts.jobId === undefined)
     throw new RangeError('submit needs a dedupe or a jobId: a job added twice would run twice');
   if (opts.jobId !== undefined) assertValidJobId(opts.jobId);
+}
+
+/**
+ * Bounds on submitted jobs not yet taken into the queue (`JobQueue.submit`): on BullMQ the intake entries no
+ * worker has moved (workers down or not keeping up), in process the lane's waiting jobs. Without them a
+ * backlog grows in Redis or in memory for as long as the workers are away, and one workspace's flood of
+ * events takes the room of every other; past either, `submit` throws `queue_full` (a 503, so Slack delivers
+ * the event again later) and nothing is queued.
+ */
+export interface SubmitLimits {
+  /** Submitted jobs waiting, all workspaces together. */
+  waiting: number;
+  /** Submitted jobs of one workspace (the payload's `tenantId`) waiting. */
+  waitingPerTenant: number;
+}
+
+/** 50,000 waiting answer jobs are 50-100 MB in Redis; 1,000 is more than a workspace asks in an hour. */
+export const DEFAULT_SUBMIT_LIMITS: SubmitLimits = { waiting: 50_000, waitingPerTenant: 1_000 };
+
+/** The error a submit past one of the limits gets. */
+export function submitRefused(scope: 'platform' | 'workspace', limits: SubmitLimits): AppError {
+  const limit = scope === 'platform' ? limits.waiting : limits.waitingPerTenant;
+  return queueFull(
+    scope === 'platform'
+      ? `The job intake is full (${limit} jobs waiting)`
+      : `Too many of this workspace's jobs are waiting (${limit})`,
+    { scope, limit },
+  );
 }
 
 /** Throws unless `jobId` is one BullMQ accepts, so both adapters reject the same ids. */

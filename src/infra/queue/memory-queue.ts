@@ -6,6 +6,7 @@ import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
   DEFAULT_FAILED_LIMIT,
+  DEFAULT_SUBMIT_LIMITS,
   dedupedJobId,
   errorMessage,
   groupWaiting,
@@ -19,6 +20,8 @@ import {
   laneOf,
   RetryLaterError,
   retryDelayMs,
+  type SubmitLimits,
+  submitRefused,
   tenantLimit,
   unknownJobError,
   WAITING_SAMPLE,
@@ -50,7 +53,12 @@ interface MemoryJob {
  * exponential backoff, a failed list, jobId de-duplication, and a close that waits for running jobs.
  * Jobs live in memory only: a restart loses whatever had not run. Each lane waits and runs on its own.
  */
-export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): JobQueue {
+export function createMemoryQueue(opts: {
+  logger: Logger;
+  lanes?: JobLanes;
+  /** How many submitted jobs' lane may hold waiting, in all and per workspace (default DEFAULT_SUBMIT_LIMITS). */
+  submitLimits?: SubmitLimits;
+}): JobQueue {
   const logger = opts.logger.child({ component: 'memory-queue' });
   const lanes = opts.lanes ?? {};
   const jobs = new Map<string, MemoryJob>();
@@ -74,6 +82,25 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
   let nextId = 1;
   let closing = false;
   let closed: Promise<void> | undefined;
+
+  /** Throws `queue_full` when the job's lane holds as many waiting jobs as `submitLimits` allows. */
+  function assertRoomToSubmit(name: string, payload: unknown): void {
+    const limits = opts.submitLimits ?? DEFAULT_SUBMIT_LIMITS;
+    const list = waitingIn(laneOf(lanes, name));
+    // The list can still hold jobs that left it (dropped when next met); count only when it could be at a limit.
+    if (list.length < Math.min(limits.waiting, limits.waitingPerTenant)) return;
+    const tenant = tenantOfPayload(payload);
+    let all = 0;
+    let ofTenant = 0;
+    for (const id of list) {
+      const job = jobs.get(id);
+      if (job?.state !== 'waiting') continue;
+      all++;
+      if (tenant !== undefined && job.tenant === tenant) ofTenant++;
+    }
+    if (all >= limits.waiting) throw submitRefused('platform', limits);
+    if (ofTenant >= limits.waitingPerTenant) throw submitRefused('workspace', limits);
+  }
 
   function makeWaiting(job: MemoryJob): void {
     job.state = 'waiting';
@@ -177,6 +204,7 @@ export function createMemoryQueue(opts: { logger: Logger; lanes?: JobLanes }): J
 
     async submit(name, payload, jobOpts) {
       assertSubmittable(jobOpts);
+      assertRoomToSubmit(name, payload);
       await self.enqueue(name, payload, jobOpts);
     },
 

@@ -24,7 +24,8 @@ export const dedupeKey = (eventId: string) => `event:${eventId}`;
  * submitted too and dropped there: the answer job's `dedupe` on the event id is checked by the add itself, so a
  * retry racing its first delivery cannot add a second job, and a retry hours later finds the event answered.
  * If the submit fails, an `unavailable` error is thrown and nothing is recorded, so the HTTP request gets a
- * 5xx and Slack delivers the event again: never acknowledged and lost.
+ * 5xx and Slack delivers the event again: never acknowledged and lost. So does a submit refused because too
+ * many questions are waiting (`queue_full`, a 503).
  */
 export async function enqueueQuestion(
   deps: QuestionIntakeDeps,
@@ -48,6 +49,14 @@ export async function enqueueQuestion(
   } catch (err) {
     // A payload the job cannot take is no outage: Slack's retries would meet the same error.
     if (isAppError(err) && err.code === 'invalid_job_payload') throw err;
+    // Too many questions waiting (the workers away or behind): already a 503, so Slack retries later.
+    if (isAppError(err) && err.code === 'queue_full') {
+      deps.logger.warn(
+        { ...ids, refused: err.details },
+        'answer job refused: too many waiting; Slack will retry',
+      );
+      throw err;
+    }
     // Anything else reaching Bolt's error handler would be acknowledged and the event lost (found by
     // restarting Redis under a burst of events): refuse (5xx) so Slack retries.
     deps.logger.error(

@@ -4,6 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import { benchDatabase } from './bench-database.js';
 import { reportBench } from './report.js';
 import {
@@ -83,8 +85,14 @@ const bare = await startWebProcess({
     : ['--import', 'tsx', path.join(here, 'bare-bolt.child.ts'), WEB_SECRET],
 });
 
+// No worker drains the intake here: each run starts with it empty, as a running worker keeps it, so the
+// questions waiting never reach Lore's limits (QUEUE_WAITING_LIMIT) and Redis does not fill up.
+const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+const emptyIntake = () => redis.unlink(intakeKey(queueName), `${intakeKey(queueName)}:waiting`);
+
 /** One autocannon run from its own process against `server`; `rate` 0 = as fast as it goes. */
 async function load(server: WebProcess, seconds: number, rate = 0): Promise<Load> {
+  await emptyIntake();
   const cpuBefore = await server.cpuMs();
   const args = [server.url, WEB_SECRET, prefix, WORKSPACES, CONNECTIONS, seconds, rate].map(String);
   const { stdout } = await run(
@@ -110,6 +118,8 @@ for (let round = 0; round < ROUNDS; round++) {
 const steady = { bare: await load(bare, SECONDS, 200), lore: await load(lore, SECONDS, 200) };
 await lore.stop();
 await bare.stop();
+await emptyIntake();
+await redis.quit();
 await dropMentionRunKeys(redisUrl, queueName, prefix);
 await database.drop();
 

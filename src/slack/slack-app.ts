@@ -3,7 +3,7 @@ import { App, type AuthorizeSourceData, ExpressReceiver } from '@slack/bolt';
 import { respondToSslCheck, respondToUrlVerification } from '@slack/bolt/dist/receivers/ExpressReceiver.js';
 import type { RequestHandler, Router } from 'express';
 import type { Config } from '../config.js';
-import type { ErrorCode } from '../errors.js';
+import { type ErrorCode, isAppError } from '../errors.js';
 import type { Database } from '../infra/db/database.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
@@ -130,10 +130,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     // milliseconds), so a listener that could not queue its work can still turn the reply into a 500.
     processBeforeResponse: true,
     // Reached only when authorization failed for another reason than "not installed" (the database or
-    // Redis is down): 500, so Slack retries the delivery later instead of losing the event.
-    processEventErrorHandler: async ({ response }) => {
+    // Redis is down), or a listener could not queue its work (see onError): 500, so Slack retries the
+    // delivery later instead of losing the event; 503 when too many questions are waiting (queue_full).
+    processEventErrorHandler: async ({ error, response }) => {
       if (response.headersSent) return false;
-      response.writeHead(500);
+      response.writeHead(isAppError(error) && error.code === 'queue_full' ? 503 : 500);
       response.end();
       return true;
     },
@@ -198,8 +199,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       );
       throw error;
     }
-    // A listener that could not hand its work on (queue, Redis or database down) must not be acknowledged:
-    // the 500 makes Slack deliver the event again.
+    // A listener that could not hand its work on (queue, Redis or database down, or too many questions
+    // waiting) must not be acknowledged: the 5xx makes Slack deliver the event again. A refusal for too many
+    // waiting was logged, with which limit, where it was made.
+    if (error.code === 'queue_full') throw error;
     if (error.code === 'unavailable') {
       logger.error(
         { ...ids, errorCode: error.code },

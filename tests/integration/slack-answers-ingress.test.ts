@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { queueFull } from '../../src/errors.js';
 import { slackFixture, startSlackTestApp } from '../support/slack.js';
 import {
   ANSWER_ENV,
@@ -148,6 +149,30 @@ describe('Slack ingress: signatures, de-duplication, acknowledgement and what is
       },
     );
     expect(repliesIn(slack, 'CQUEUEDWN')).toHaveLength(1);
+  });
+
+  it('answers 503 when too many questions are waiting (queue_full), so Slack retries, and the retry is answered', async () => {
+    const slack = fakeSlackWebApi();
+    fakeOpenAi('Fourteen days ahead [1].');
+    const event = mentionEvent(w, QUESTION, { channel: 'CQUEUEFUL' });
+    const submit = vi
+      .spyOn(app.container.queue, 'submit')
+      .mockRejectedValueOnce(queueFull('full', { scope: 'workspace', limit: 1 }));
+    const first = await postEvent(app.url, event);
+    expect(first.status).toBe(503);
+    expect(await answersFor(event.event_id)).toEqual([]);
+    submit.mockRestore();
+
+    const retry = await postEvent(app.url, event, {
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_error',
+    });
+    expect(retry.status).toBe(200);
+    await vi.waitFor(
+      async () => expect(await answersFor(event.event_id)).toEqual([{ outcome: 'answered' }]),
+      { timeout: 10_000 },
+    );
+    expect(repliesIn(slack, 'CQUEUEFUL')).toHaveLength(1);
   });
 
   it("ignores the bot's own messages, other bots, edits and deletions, and queues nothing for them", async () => {

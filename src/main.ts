@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Router } from 'express';
@@ -23,7 +23,7 @@ import { dashboardStaticRoutes } from './http/routes/dashboard-static.routes.js'
 import type { ReadinessCheck } from './http/routes/health.routes.js';
 import { rateLimitRoutes } from './http/routes/rate-limits.routes.js';
 import { memberViewRoutes } from './http/routes/reader/member-view.routes.js';
-import { webhookIngress } from './http/webhook-ingress.js';
+import { webhookIngress, webhooksFirst } from './http/webhook-ingress.js';
 import type { BlobStore } from './infra/blob/blob-store.js';
 import { createLocalBlobStore } from './infra/blob/local-blob-store.js';
 import { createSupabaseBlobStore } from './infra/blob/supabase-blob-store.js';
@@ -441,10 +441,15 @@ export async function startApp(
     });
     await scheduleRecurringJobs(container.queue);
   }
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = config.host
-      ? app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)))
-      : app.listen(config.port, (err?: Error) => (err ? reject(err) : resolve(s)));
+  const server = createServer(webhooksFirst(app, config.appRole === 'worker' ? [] : ingress));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    const listening = () => {
+      server.off('error', reject);
+      resolve();
+    };
+    if (config.host) server.listen(config.port, config.host, listening);
+    else server.listen(config.port, listening);
   });
   if (config.appRole !== 'web') {
     // Only once the server listens: unfinished documents must never hold up the probes or Slack's acks.

@@ -7,6 +7,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestIdFor } from './middleware/request-id.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
+import type { Webhook } from './webhook-ingress.js';
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -17,8 +18,11 @@ export interface HttpAppDeps {
   metricsToken?: string;
   /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client; false by default. */
   trustProxy?: boolean | number | string;
-  /** Webhook routers mounted before the browser stack (no helmet, no access log line; see webhook-ingress.ts). */
-  ingress?: Router[];
+  /**
+   * Webhooks, mounted before the browser stack (no helmet, no access log line; see webhook-ingress.ts); the
+   * server's listener (`webhooksFirst`) runs them without Express's dispatch, this catches other forms of the path.
+   */
+  ingress?: Webhook[];
   /** Routers mounted after the built-in ones (Slack, API, admin, dashboard), in order. */
   routers?: Router[];
 }
@@ -31,7 +35,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
-  for (const router of deps.ingress ?? []) app.use(router);
+  for (const webhook of deps.ingress ?? []) app.use(webhook.router);
   app.use(
     pinoHttp({
       logger: deps.logger,

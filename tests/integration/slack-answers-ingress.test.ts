@@ -95,6 +95,20 @@ describe('Slack ingress: signatures, de-duplication, acknowledgement and what is
     expect(page.headers.get('x-request-id')).toBeTruthy();
   });
 
+  it('handles a delivery alike with a query string or a trailing slash: signature checked, no browser headers', async () => {
+    fakeSlackWebApi();
+    const { payload } = slackFixture('events-url-verification');
+    const challenge = JSON.stringify(payload);
+    for (const path of ['/slack/events', '/slack/events?from=slack', '/slack/events/']) {
+      const ack = await signedPost(app.url, challenge, { path });
+      expect({ path, status: ack.status }).toEqual({ path, status: 200 });
+      expect(await ack.json()).toEqual({ challenge: (payload as { challenge: string }).challenge });
+      expect(ack.headers.get('content-security-policy')).toBeNull();
+      const forged = await signedPost(app.url, challenge, { path, secret: 'not-the-signing-secret' });
+      expect({ path, status: forged.status }).toEqual({ path, status: 401 });
+    }
+  });
+
   it('accepts a timestamp just inside the five-minute window, either way', async () => {
     fakeSlackWebApi();
     const challenge = slackFixture('events-url-verification').payload;

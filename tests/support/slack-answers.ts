@@ -25,6 +25,8 @@ export async function signedPost(
     secret?: string;
     signature?: string | null;
     headers?: Record<string, string>;
+    /** Where it is posted (default Slack's events path). */
+    path?: string;
   } = {},
 ): Promise<Response> {
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
@@ -32,7 +34,7 @@ export async function signedPost(
     opts.signature === undefined
       ? slackSignature(opts.secret ?? SLACK_ENV.SLACK_SIGNING_SECRET ?? '', timestamp, body)
       : opts.signature;
-  return fetch(`${baseUrl}/slack/events`, {
+  return fetch(`${baseUrl}${opts.path ?? '/slack/events'}`, {
     method: 'POST',
     headers: {
       'content-type': opts.contentType ?? 'application/json',

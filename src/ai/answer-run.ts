@@ -13,6 +13,7 @@ import { type AnswerDeps, answerQuestion } from './answer.service.js';
 import type { AnswerResult } from './answer.types.js';
 import type { AnswerReplier, ReplyTarget } from './answer-replier.js';
 import { type AnswerRow, claimAnswer, completeAnswer, recordPosted } from './answers.repo.js';
+import { postedMessageNotes } from './posted-message-notes.js';
 import { costUsd } from './prices.js';
 
 /** Tries per Slack question (the playground gets one: a person is waiting in the browser). */
@@ -152,16 +153,23 @@ export async function runAnswer(deps: AnswerJobDeps, p: AnswerPayload, ctx: JobC
     target.threadTs && target.threadTs !== p.messageTs
       ? await deps.replier.threadHistory(target, p.messageTs)
       : [];
-  const posted =
+  // The message an earlier attempt posted: from the row, or from the note an attempt that could not record
+  // it left (see posted-message-notes.ts). A retry edits it instead of posting another.
+  const notes = postedMessageNotes(deps.kv);
+  const recorded =
     answer.postedTs && answer.postedChannelId
       ? { channelId: answer.postedChannelId, ts: answer.postedTs }
       : null;
+  const posted = recorded ?? (await notes.find(answer.id));
   let reply: Awaited<ReturnType<AnswerReplier['begin']>> | undefined;
   const ensureReply = async () => {
     if (reply) return reply;
     reply = await deps.replier.begin(target, posted);
     const { channelId, ts } = reply;
-    if (!posted && ts) await tx((c) => recordPosted(c, answer.id, channelId, ts));
+    if (!recorded && ts) {
+      if (!posted) await notes.note(answer.id, { channelId, ts });
+      await tx((c) => recordPosted(c, answer.id, channelId, ts));
+    }
     return reply;
   };
   try {

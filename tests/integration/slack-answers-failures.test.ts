@@ -141,6 +141,58 @@ describe('answers in Slack when OpenAI or Slack fail, and in channels Lore is no
     expect(audit.rows).toEqual([{ action: 'job.discarded' }]);
   });
 
+  it('a retry after the database failed to record the posted reply edits that reply instead of posting a second', async () => {
+    // The database refuses the first update that records a reply's ts in this channel (a sequence, so the
+    // refusal is not rolled back with its transaction), as a database going away at that moment would.
+    await rowsOf(app, 'CREATE SEQUENCE IF NOT EXISTS lore.test_posted_refusals');
+    await rowsOf(
+      app,
+      `CREATE OR REPLACE FUNCTION lore.test_refuse_first_posted() RETURNS trigger
+       LANGUAGE plpgsql SECURITY DEFINER SET search_path = lore, pg_catalog AS $$
+       BEGIN
+         IF NEW.slack_channel_id = 'CPOSTREC1' AND NEW.posted_ts IS NOT NULL AND OLD.posted_ts IS NULL
+            AND nextval('lore.test_posted_refusals') = 1 THEN
+           RAISE EXCEPTION 'could not record the posted reply';
+         END IF;
+         RETURN NEW;
+       END $$`,
+    );
+    await rowsOf(
+      app,
+      'CREATE TRIGGER test_refuse_first_posted BEFORE UPDATE ON lore.answers FOR EACH ROW EXECUTE FUNCTION lore.test_refuse_first_posted()',
+    );
+    try {
+      const slack = fakeSlackWebApi();
+      fakeOpenAi(ANSWER);
+      fakeOpenAi(ANSWER);
+      const event = mentionEvent(w, FLIGHTS, { channel: 'CPOSTREC1', user: 'UPOSTREC1' });
+      expect((await postEvent(app.url, event)).status).toBe(200);
+      await vi.waitFor(
+        async () => expect(await answersFor(event.event_id)).toMatchObject([{ outcome: 'answered' }]),
+        { timeout: 20_000, interval: 100 },
+      );
+      // The refusal happened, so the first attempt failed after its reply was in Slack.
+      expect(await rowsOf(app, 'SELECT last_value FROM lore.test_posted_refusals')).toEqual([
+        { last_value: '2' },
+      ]);
+      // One reply in the thread, the first attempt's, which the retry finished in place.
+      expect(slack.of('chat.startStream')).toEqual([
+        expect.objectContaining({ channel: 'CPOSTREC1', thread_ts: event.event.ts }),
+      ]);
+      expect(slack.of('chat.postMessage')).toEqual([]);
+      const [answer] = await answersFor(event.event_id);
+      const edits = ['chat.appendStream', 'chat.stopStream', 'chat.update'].flatMap((m) => slack.of(m));
+      expect(new Set(edits.map((e) => `${e.channel} ${e.ts}`))).toEqual(
+        new Set([`CPOSTREC1 ${answer.posted_ts}`]),
+      );
+      expect(JSON.stringify(finalUpdates(slack).at(-1)?.blocks)).toContain(
+        'Book flights at least 14 days ahead',
+      );
+    } finally {
+      await rowsOf(app, 'DROP TRIGGER test_refuse_first_posted ON lore.answers');
+    }
+  });
+
   it('a retry after the final edit failed edits the same reply: one message in the thread, usage recorded once', async () => {
     // Slack answers 500 to the final edit for every try the client makes in the job's first attempt.
     let refused = 0;

@@ -365,15 +365,18 @@ export async function startApp(
   if (adminToken) routers.push(adminRoutes(adminToken, container));
   // Slack verifies signatures over the raw body: nothing before these may parse it. Event deliveries take
   // the lean webhook path; the install and OAuth pages are for browsers and get the full stack.
-  const ingress = [
-    webhookIngress(
-      { logger, metrics: container.metrics },
-      SLACK_EVENTS_PATH,
-      slackRequestWindow({ logger }),
-      slackDeliveryGate({ signingSecret: config.slack.signingSecret, logger }),
-      ...container.slack.events,
-    ),
-  ];
+  const webhooks =
+    config.appRole === 'worker'
+      ? []
+      : [
+          webhookIngress(
+            { logger, metrics: container.metrics },
+            SLACK_EVENTS_PATH,
+            slackRequestWindow({ logger }),
+            slackDeliveryGate({ signingSecret: config.slack.signingSecret, logger }),
+            ...container.slack.events,
+          ),
+        ];
   routers.push(container.slack.router);
   // Built once: the worker's jobs and the playground share the clients, retriever and quota watch.
   const services = jobServices(container);
@@ -427,7 +430,7 @@ export async function startApp(
     isShuttingDown: () => shuttingDown,
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
-    ingress: config.appRole === 'worker' ? [] : ingress,
+    ingress: webhooks,
     routers: config.appRole === 'worker' ? [] : routers,
   });
   if (config.appRole !== 'web') {
@@ -441,7 +444,7 @@ export async function startApp(
     });
     await scheduleRecurringJobs(container.queue);
   }
-  const server = createServer(webhooksFirst(app, config.appRole === 'worker' ? [] : ingress));
+  const server = createServer(webhooksFirst(app, webhooks));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     const listening = () => {

@@ -56,7 +56,7 @@ interface MemoryJob {
 export function createMemoryQueue(opts: {
   logger: Logger;
   lanes?: JobLanes;
-  /** How many submitted jobs' lane may hold waiting, in all and per workspace (default DEFAULT_SUBMIT_LIMITS). */
+  /** How many jobs may wait in a submitted job's lane, in all and per workspace (default DEFAULT_SUBMIT_LIMITS). */
   submitLimits?: SubmitLimits;
 }): JobQueue {
   const logger = opts.logger.child({ component: 'memory-queue' });

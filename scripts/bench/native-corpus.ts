@@ -23,7 +23,7 @@ export interface CorpusTenant {
 // statement's parameters (3 + 2 × rows) stay well under Postgres's 65,535.
 const ROWS_PER_INSERT = 500;
 
-const SECONDARY_INDEXES = ['chunks_embedding_hnsw_idx', 'chunks_fts_idx'];
+const SECONDARY_INDEXES = ['chunks_embedding_hnsw_idx', 'chunks_tenant_fts_idx'];
 
 /** The definitions of the indexes a bulk load drops and rebuilds (the migrations' own, read back). */
 export async function indexDefinitions(db: Database): Promise<Map<string, string>> {

@@ -94,7 +94,7 @@ for (const total of sizes) {
         maintenanceWorkMem: workMem(total),
         timeoutMs: deadline - performance.now(),
       });
-    const ftsSeconds = await build('chunks_fts_idx');
+    const ftsSeconds = await build('chunks_tenant_fts_idx');
     log(`${k}: full-text GIN index built in ${ftsSeconds.toFixed(0)} s`);
     const hnswSeconds = await build('chunks_embedding_hnsw_idx');
     log(`${k}: HNSW index built in ${hnswSeconds.toFixed(0)} s (maintenance_work_mem ${workMem(total)})`);

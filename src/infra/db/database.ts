@@ -45,13 +45,15 @@ export async function openEmbeddedEngine(
   loadDataDir?: Blob,
 ): Promise<{ engine: PGlite; db: Database }> {
   // Loaded lazily so production (DATABASE_URL) never loads the WASM engine.
-  const [{ PGlite }, { vector }] = await Promise.all([
+  const [{ PGlite }, { vector }, { btree_gin }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-pgvector'),
+    // A tenant's full-text index is on (tenant_id, fts): uuid's GIN operator class (20261208000100).
+    import('@electric-sql/pglite/contrib/btree_gin'),
   ]);
   const location = dataDir === 'memory://' ? dataDir : path.resolve(dataDir);
   if (location !== 'memory://') await mkdir(location, { recursive: true });
-  const engine = await PGlite.create({ dataDir: location, loadDataDir, extensions: { vector } });
+  const engine = await PGlite.create({ dataDir: location, loadDataDir, extensions: { vector, btree_gin } });
   const pool = await poolOverEngine(engine);
   const close = async () => {
     await pool.end();

@@ -139,41 +139,26 @@ describe('Slack ingress: signatures, de-duplication, acknowledgement and what is
     expect(repliesIn(slack, 'CDUPLIC01')).toHaveLength(1);
   });
 
-  it('answers 500 when the job cannot be queued, so Slack retries, and the retry is answered', async () => {
+  it.each([
+    {
+      what: '500 when the job cannot be queued',
+      channel: 'CQUEUEDWN',
+      error: new Error('queue is down'),
+      status: 500,
+    },
+    {
+      what: '503 when too many questions are waiting (queue_full)',
+      channel: 'CQUEUEFUL',
+      error: queueFull('full', { scope: 'workspace', limit: 1 }),
+      status: 503,
+    },
+  ])('answers $what, so Slack retries, and the retry is answered', async ({ channel, error, status }) => {
     const slack = fakeSlackWebApi();
     fakeOpenAi('Fourteen days ahead [1].');
-    const event = mentionEvent(w, QUESTION, { channel: 'CQUEUEDWN' });
-    const enqueue = vi
-      .spyOn(app.container.queue, 'enqueue')
-      .mockRejectedValueOnce(new Error('queue is down'));
+    const event = mentionEvent(w, QUESTION, { channel });
+    const submit = vi.spyOn(app.container.queue, 'submit').mockRejectedValueOnce(error);
     const first = await postEvent(app.url, event);
-    expect(first.status).toBe(500);
-    expect(await answersFor(event.event_id)).toEqual([]);
-    enqueue.mockRestore();
-
-    const retry = await postEvent(app.url, event, {
-      'x-slack-retry-num': '1',
-      'x-slack-retry-reason': 'http_error',
-    });
-    expect(retry.status).toBe(200);
-    await vi.waitFor(
-      async () => expect(await answersFor(event.event_id)).toEqual([{ outcome: 'answered' }]),
-      {
-        timeout: 10_000,
-      },
-    );
-    expect(repliesIn(slack, 'CQUEUEDWN')).toHaveLength(1);
-  });
-
-  it('answers 503 when too many questions are waiting (queue_full), so Slack retries, and the retry is answered', async () => {
-    const slack = fakeSlackWebApi();
-    fakeOpenAi('Fourteen days ahead [1].');
-    const event = mentionEvent(w, QUESTION, { channel: 'CQUEUEFUL' });
-    const submit = vi
-      .spyOn(app.container.queue, 'submit')
-      .mockRejectedValueOnce(queueFull('full', { scope: 'workspace', limit: 1 }));
-    const first = await postEvent(app.url, event);
-    expect(first.status).toBe(503);
+    expect(first.status).toBe(status);
     expect(await answersFor(event.event_id)).toEqual([]);
     submit.mockRestore();
 
@@ -186,7 +171,7 @@ describe('Slack ingress: signatures, de-duplication, acknowledgement and what is
       async () => expect(await answersFor(event.event_id)).toEqual([{ outcome: 'answered' }]),
       { timeout: 10_000 },
     );
-    expect(repliesIn(slack, 'CQUEUEFUL')).toHaveLength(1);
+    expect(repliesIn(slack, channel)).toHaveLength(1);
   });
 
   it("ignores the bot's own messages, other bots, edits and deletions, and queues nothing for them", async () => {

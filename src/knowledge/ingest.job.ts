@@ -5,7 +5,7 @@ import type { BlobStore } from '../infra/blob/blob-store.js';
 import type { Database } from '../infra/db/database.js';
 import { withTenant } from '../infra/db/transaction.js';
 import { defineJob } from '../infra/queue/job-definition.js';
-import type { JobContext } from '../infra/queue/job-queue.js';
+import type { JobContext, JobQueue } from '../infra/queue/job-queue.js';
 import type { Logger } from '../logger.js';
 import { getPlanLimits } from '../tenants/plans.repo.js';
 import { recordUsage } from '../usage/usage.repo.js';
@@ -22,6 +22,7 @@ import {
 import { embedChunks } from './embed-chunks.js';
 import { type DocumentReader, sharedDocumentReader } from './ingestion/extract-in-thread.js';
 import { IngestError } from './ingestion/ingest-error.js';
+import { syncVectorIndexesIfGrown } from './retrieval/vector-indexes.job.js';
 
 /** The queue lane ingestion runs in, with its own concurrency (INGEST_CONCURRENCY). */
 export const INGEST_LANE = 'ingest';
@@ -51,6 +52,12 @@ export interface IngestDeps {
   reader?: DocumentReader;
   /** PDFs with more pages are refused unread (default 2,000, as INGEST_MAX_PAGES). */
   maxPages?: number;
+  /**
+   * With both: an ingest of embedded chunks that takes the tenant past `vectorIndexes.minChunks` queues the
+   * vector-index sync at once (vector-indexes.job.ts `syncVectorIndexesIfGrown`).
+   */
+  queue?: Pick<JobQueue, 'enqueue'>;
+  vectorIndexes?: { minChunks: number };
 }
 
 /** The same as INGEST_TIMEOUT_SECONDS and INGEST_MEMORY_MB left unset (tools and tests). */
@@ -89,13 +96,14 @@ function createIngestRun(deps: IngestDeps): (p: IngestPayload, ctx: JobContext) 
     if (!version) return log.info('ingest skipped: the version no longer exists');
     if (!p.force && (version.status === 'ready' || version.status === 'failed')) return;
     try {
-      const { unfinished, limits, document } = await tx(async (c) => {
+      const { unfinished, limits, document, otherChunks } = await tx(async (c) => {
         await setProgress(c, { versionId: version.id, status: 'parsing' });
         const plan = await getPlanLimits(c);
         const counts = await knowledgeCounts(c, version.documentId);
         return {
           unfinished: await startParse(c, version.id),
           document: await findDocument(c, version.documentId),
+          otherChunks: counts.chunks,
           limits: {
             maxPages,
             maxChunks: Math.max(0, plan.maxChunks - counts.chunks),
@@ -157,6 +165,11 @@ function createIngestRun(deps: IngestDeps): (p: IngestPayload, ctx: JobContext) 
         return true;
       });
       log.info({ chunks: drafts.length, embedded: Boolean(embedder), stored }, 'document ingested');
+      if (stored && embedder && deps.queue && deps.vectorIndexes) {
+        const grown = { before: otherChunks, after: otherChunks + drafts.length };
+        if (await syncVectorIndexesIfGrown(deps.queue, deps.vectorIndexes.minChunks, grown))
+          log.info(grown, 'tenant past the size for its own vector index: index sync queued');
+      }
     } catch (err) {
       const permanent =
         err instanceof IngestError || (isAppError(err) && err.status < 500 && err.code !== 'ai_unavailable');

@@ -16,6 +16,7 @@ import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { addDocument } from '../../src/knowledge/document-intake.service.js';
 import { findDocument } from '../../src/knowledge/documents.repo.js';
 import { INGEST_ATTEMPTS, type IngestPayload, ingestJob } from '../../src/knowledge/ingest.job.js';
+import { vectorIndexesJob } from '../../src/knowledge/retrieval/vector-indexes.job.js';
 import { createLogger } from '../../src/logger.js';
 import { createTenant } from '../support/factories.js';
 import { createTestDatabase } from '../support/test-db.js';
@@ -247,4 +248,48 @@ describe('the ingest job', () => {
     expect(bodies[0]?.model).toBe('text-embedding-3-small');
     scope.persist(false);
   });
+
+  it('queues the vector-index sync once, when an embedded ingest takes the tenant past the size for its own index', async () => {
+    const embedder: Embedder = {
+      embed: async (texts, { model }) => ({ vectors: texts.map(fakeVector), promptTokens: 1, model }),
+    };
+    const tenantChunks = async () =>
+      withTenant(
+        db,
+        tenantId,
+        async (c) =>
+          (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM lore.chunks')).rows[0]?.n ?? 0,
+      );
+    const syncsQueued = async () =>
+      (await queue.waiting()).byName.find((j) => j.name === vectorIndexesJob.name)?.waiting ?? 0;
+    const minChunks = (await tenantChunks()) + 20;
+    const runWithPolicy = (llm: Embedder | null, payload: IngestPayload) =>
+      ingestJob.bind({
+        db,
+        blobs,
+        logger,
+        embeddingModel: 'text-embedding-3-small',
+        embedderFor: async () => (llm ? { llm, keySource: 'platform' } : null),
+        queue,
+        vectorIndexes: { minChunks },
+      })(payload, { jobId: 'j', attempt: 1, name: 'ingest' });
+
+    // Below the size: nothing queued.
+    await runWithPolicy(embedder, (await add('below.md', bigHandbook(2, 'below'))).payload);
+    expect(await tenantChunks()).toBeLessThan(minChunks);
+    expect(await syncsQueued()).toBe(0);
+    // Past it without embeddings (full-text only, nothing for a vector index): nothing queued.
+    const plain = await add('plain-large.md', bigHandbook(40, 'plain'));
+    await runWithPolicy(null, plain.payload);
+    expect(await syncsQueued()).toBe(0);
+    await withTenant(db, tenantId, (c) =>
+      c.query('DELETE FROM lore.chunks WHERE document_id = $1', [plain.documentId]),
+    );
+    // The ingest that crosses it queues one sync; the next one, already past, none.
+    await runWithPolicy(embedder, (await add('crossing.md', bigHandbook(40, 'crossing'))).payload);
+    expect(await tenantChunks()).toBeGreaterThanOrEqual(minChunks);
+    expect(await syncsQueued()).toBe(1);
+    await runWithPolicy(embedder, (await add('after.md', bigHandbook(5, 'after'))).payload);
+    expect(await syncsQueued()).toBe(1);
+  }, 60_000);
 });

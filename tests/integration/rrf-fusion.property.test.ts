@@ -5,7 +5,7 @@ import { withTenant } from '../../src/infra/db/transaction.js';
 import { hybridSearch, type SearchHit } from '../../src/knowledge/retrieval/hybrid-search.repo.js';
 import { createTenant } from '../support/factories.js';
 import { fakeEmbedding } from '../support/fake-embeddings.js';
-import { SEARCH_TEST_MODEL, storeSearchableDocument } from '../support/search-documents.js';
+import { SEARCH_TEST_MODEL, storeTextCorpus } from '../support/search-documents.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 // A small vocabulary, so queries and chunks share words and both lists have several candidates.
@@ -38,21 +38,7 @@ describe('RRF fusion in lore.hybrid_search (fast-check over generated corpora, r
   async function search(s: Scenario, scale = 1): Promise<{ hits: SearchHit[]; stored: number }> {
     const tenantId = (await createTenant(db, { slackTeamId: `TRRF${++seq}`, name: 'RRF' })).id;
     return withTenant(db, tenantId, async (c) => {
-      if (s.embedded.length)
-        await storeSearchableDocument(
-          c,
-          tenantId,
-          'embedded',
-          s.embedded.map((content) => ({ content })),
-        );
-      if (s.notEmbedded.length)
-        await storeSearchableDocument(
-          c,
-          tenantId,
-          'plain',
-          s.notEmbedded.map((content) => ({ content })),
-          { embed: false },
-        );
+      await storeTextCorpus(c, tenantId, s);
       const run = (weight: number) =>
         hybridSearch(c, {
           tenantId,

@@ -44,3 +44,15 @@ export async function storeSearchableDocument(
   });
   return { documentId: doc.id, versionId: version.id };
 }
+
+/** A generated corpus of chunk texts, some embedded and some not (the RRF property tests), as two documents. */
+export async function storeTextCorpus(
+  c: DbClient,
+  tenantId: string,
+  corpus: { embedded: string[]; notEmbedded: string[] },
+): Promise<void> {
+  const chunks = (texts: string[]) => texts.map((content) => ({ content }));
+  if (corpus.embedded.length) await storeSearchableDocument(c, tenantId, 'embedded', chunks(corpus.embedded));
+  if (corpus.notEmbedded.length)
+    await storeSearchableDocument(c, tenantId, 'plain', chunks(corpus.notEmbedded), { embed: false });
+}

@@ -4,7 +4,8 @@ import type { Database } from '../../infra/db/database.js';
 import { withTenant } from '../../infra/db/transaction.js';
 import type { Logger } from '../../logger.js';
 import { findSourceUrls } from '../documents.repo.js';
-import { searchKnowledge } from './search.service.js';
+import { hybridSearch } from './hybrid-search.repo.js';
+import { hybridSearchRunner, searchKnowledgeWith } from './search.service.js';
 
 export interface RetrieverDeps {
   db: Database;
@@ -17,8 +18,9 @@ export interface RetrieverDeps {
 }
 
 /**
- * The answer step's Retriever: embeds the question (outside the transaction, so no connection waits on
- * the network), then searches inside withTenant. An embedding failure degrades to full-text search
+ * The answer step's Retriever: embeds the question (outside any transaction, so no connection waits on
+ * the network), then searches inside withTenant, each transaction on its own (never one waiting inside
+ * another: answers at once could then hold every pooled connection, each waiting for a second). An embedding failure degrades to full-text search
  * instead of failing the answer.
  */
 export function createRetriever(deps: RetrieverDeps): Retriever {
@@ -32,20 +34,23 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     } catch (err) {
       deps.logger.warn({ err, tenantId }, 'query embedding failed: searching full-text only');
     }
-    const { result, sourceUrls } = await withTenant(deps.db, tenantId, async (c) => {
-      const result = await searchKnowledge(c, tenantId, {
-        query,
-        embedding,
-        embeddingModel: embedding ? deps.embeddingModel : null,
-        k: deps.k ?? 12,
-        collectionIds: scope.collectionIds,
-      });
-      // Web pages and saved threads are cited with a link to where they came from.
-      return {
-        result,
-        sourceUrls: await findSourceUrls(c, [...new Set(result.passages.map((p) => p.documentId))]),
-      };
+    // Each half of the search on a connection of its own, at once, on Postgres (search.service.ts
+    // `hybridSearchRunner`); embedded PGlite has one connection, so one call there.
+    const search = hybridSearchRunner(
+      (p) => withTenant(deps.db, tenantId, (c) => hybridSearch(c, p)),
+      deps.db.kind !== 'pglite',
+    );
+    const result = await searchKnowledgeWith(search, tenantId, {
+      query,
+      embedding,
+      embeddingModel: embedding ? deps.embeddingModel : null,
+      k: deps.k ?? 12,
+      collectionIds: scope.collectionIds,
     });
+    // Web pages and saved threads are cited with a link to where they came from.
+    const sourceUrls = await withTenant(deps.db, tenantId, (c) =>
+      findSourceUrls(c, [...new Set(result.passages.map((p) => p.documentId))]),
+    );
     return {
       confident: result.relevance.confident,
       relevant: result.relevance.relevant,

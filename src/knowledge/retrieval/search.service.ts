@@ -7,7 +7,13 @@ import {
   DEFAULT_CONFIDENCE,
   type Relevance,
 } from './confidence.js';
-import { type FullTextMode, hybridSearch, type SearchHit } from './hybrid-search.repo.js';
+import { fuseRankedLists } from './fuse-lists.js';
+import {
+  type FullTextMode,
+  type HybridSearchParams,
+  hybridSearch,
+  type SearchHit,
+} from './hybrid-search.repo.js';
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords } from './question-terms.js';
 import { expandQuery } from './synonyms.js';
@@ -53,12 +59,55 @@ export interface SearchResult {
 export const MAX_QUERY_CHARS = 1_000;
 export const MAX_K = 100;
 
+/** Runs one `lore.hybrid_search` call for the tenant searched (inside withTenant). */
+export type HybridSearchRunner = (p: HybridSearchParams) => Promise<SearchHit[]>;
+
 /**
  * Hybrid retrieval for one tenant: full-text and (with an embedding) vector search fused by RRF, with
  * citation data, passages and a relevance signal. `client` must come from withTenant(db, tenantId).
  */
-export async function searchKnowledge(
+export function searchKnowledge(
   client: DbClient,
+  tenantId: string,
+  opts: SearchOptions,
+): Promise<SearchResult> {
+  return searchKnowledgeWith((p) => hybridSearch(client, p), tenantId, opts);
+}
+
+/**
+ * Candidates per list the function takes (its `v_n`: the number asked for, else 4 × k; at least 40, at most
+ * 400), and the most rows one call returns (its `v_k`).
+ */
+const candidatesOf = (p: HybridSearchParams) => Math.min(Math.max(p.candidates ?? 4 * p.k, 40), 400);
+const MAX_ROWS_PER_CALL = 100;
+
+/**
+ * One `lore.hybrid_search` call, or (`halvesAtOnce`) its two halves as two calls at once, each on a connection
+ * of its own, fused here exactly as the function fuses them (fuse-lists.ts): the hybrid then takes as long as
+ * the slower half instead of their sum (at 1M chunks each half is 15-25 ms for a tenant of 500,000,
+ * BENCHMARKS.md). Only with a question and an embedding, and when one call can return a whole list (`k` up to
+ * 25).
+ */
+export function hybridSearchRunner(run: HybridSearchRunner, halvesAtOnce: boolean): HybridSearchRunner {
+  return async (p) => {
+    const n = candidatesOf(p);
+    if (!halvesAtOnce || !p.embedding || !p.query.trim() || n > MAX_ROWS_PER_CALL) return run(p);
+    const [fullText, vector] = await Promise.all([
+      run({ ...p, embedding: null, k: n, candidates: n }),
+      run({ ...p, query: '', k: n, candidates: n }),
+    ]);
+    return fuseRankedLists(
+      fullText,
+      vector,
+      { fullText: p.fullTextWeight, semantic: p.semanticWeight, rrfK: p.rrfK },
+      p.k,
+    );
+  };
+}
+
+/** `searchKnowledge` with the SQL call made by `search` (hybridSearchRunner: one call, or the halves at once). */
+export async function searchKnowledgeWith(
+  search: HybridSearchRunner,
   tenantId: string,
   opts: SearchOptions,
 ): Promise<SearchResult> {
@@ -77,21 +126,19 @@ export async function searchKnowledge(
   // Full-text also looks for the other words of each synonym group the question uses ("PTO" → "vacation").
   const query = opts.expandSynonyms === false ? question : expandQuery(question);
   const weights = { ...DEFAULT_WEIGHTS, ...opts.weights };
-  const sqlHits =
-    query.trim() || embedding
-      ? await hybridSearch(client, {
-          tenantId,
-          query,
-          embedding,
-          k: opts.k,
-          fullTextWeight: weights.fullText,
-          semanticWeight: weights.semantic,
-          rrfK: weights.rrfK,
-          embeddingModel: opts.embeddingModel ?? null,
-          fullTextMode: opts.fullTextMode ?? 'all_then_any',
-          collectionIds: opts.collectionIds ?? null,
-        })
-      : [];
+  const params: HybridSearchParams = {
+    tenantId,
+    query,
+    embedding,
+    k: opts.k,
+    fullTextWeight: weights.fullText,
+    semanticWeight: weights.semantic,
+    rrfK: weights.rrfK,
+    embeddingModel: opts.embeddingModel ?? null,
+    fullTextMode: opts.fullTextMode ?? 'all_then_any',
+    collectionIds: opts.collectionIds ?? null,
+  };
+  const sqlHits = query.trim() || embedding ? await search(params) : [];
   // Each topic term with the word the question typed for it (the near words need the word).
   const typed = topicWords(question);
   const terms = [...typed.keys()];

@@ -2,25 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { assessRelevance, DEFAULT_CONFIDENCE } from '../../../src/knowledge/retrieval/confidence.js';
 import type { SearchHit } from '../../../src/knowledge/retrieval/hybrid-search.repo.js';
 import { joinWithoutOverlap, mergeAdjacentHits } from '../../../src/knowledge/retrieval/merge-adjacent.js';
+import { searchHit } from '../../support/search-hits.js';
 
 function hit(p: Partial<SearchHit> & { documentId: string; ordinal: number }): SearchHit {
-  return {
+  return searchHit({
     chunkId: `${p.documentId}-${p.ordinal}`,
-    title: 'Handbook',
-    sourceName: 'handbook.md',
     section: 'Leave',
-    pageStart: null,
-    pageEnd: null,
     content: `chunk ${p.ordinal}`,
-    fullTextRank: null,
-    fullTextScore: null,
-    matchedAllTerms: false,
-    termCoverage: 0,
-    semanticRank: null,
-    similarity: null,
     score: 0.01,
     ...p,
-  };
+  });
 }
 
 describe('merging neighbouring chunks into passages', () => {

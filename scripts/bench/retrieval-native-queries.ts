@@ -1,7 +1,8 @@
 import type { Database } from '../../src/infra/db/database.js';
 import { withTenant, withTransaction } from '../../src/infra/db/transaction.js';
+import { hybridSearch } from '../../src/knowledge/retrieval/hybrid-search.repo.js';
 import { searchableQuestion } from '../../src/knowledge/retrieval/question-terms.js';
-import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
+import { hybridSearchRunner, searchKnowledgeWith } from '../../src/knowledge/retrieval/search.service.js';
 import { expandQuery } from '../../src/knowledge/retrieval/synonyms.js';
 import { seededRandom, vectorText } from '../../tests/support/synthetic-chunks.js';
 import { quantile } from './load.js';
@@ -37,18 +38,30 @@ function exactHybrid(db: Database, tenantId: string, question: string, vector: s
   });
 }
 
-/** Lore's own call, as the answer step makes it: searchKnowledge under withTenant (query '' = vector half). */
-function lore(db: Database, tenantId: string, query: string, embedding: number[]): Promise<string[]> {
-  return withTenant(db, tenantId, async (c) => {
-    const { hits } = await searchKnowledge(c, tenantId, { query, embedding, k: 10 });
-    return hits.map((h) => h.chunkId);
-  });
+/**
+ * Lore's own call, as the answer step makes it on Postgres (retriever.ts): searchKnowledge with the hybrid's two
+ * halves at once, each in a withTenant of its own (query '' = vector half only: one call); `oneCall`: both
+ * halves in one lore.hybrid_search call under one withTenant, as before.
+ */
+async function lore(
+  db: Database,
+  tenantId: string,
+  query: string,
+  embedding: number[],
+  oneCall = false,
+): Promise<string[]> {
+  const search = hybridSearchRunner((p) => withTenant(db, tenantId, (c) => hybridSearch(c, p)), !oneCall);
+  const { hits } = await searchKnowledgeWith(search, tenantId, { query, embedding, k: 10 });
+  return hits.map((h) => h.chunkId);
 }
 
 const KINDS = ['exactVector', 'loreVector', 'exactHybrid', 'loreHybrid'] as const;
 type Interleaved = (typeof KINDS)[number];
-/** `loreHybridAlone`: Lore's hybrid call on more fresh questions, back to back, with no exact scan between. */
-type Kind = Interleaved | 'loreHybridAlone';
+/**
+ * `loreHybridAlone`: Lore's hybrid call on more fresh questions, back to back, with no exact scan between;
+ * `loreHybridAloneOneCall`: the same questions with both halves in one call (the order alternates per question).
+ */
+type Kind = Interleaved | 'loreHybridAlone' | 'loreHybridAloneOneCall';
 
 export interface TenantMeasurement {
   vectorRecall: number;
@@ -70,10 +83,9 @@ export async function measureTenant(
   t: CorpusTenant,
   queries: number,
 ): Promise<TenantMeasurement> {
-  const times = Object.fromEntries([...KINDS, 'loreHybridAlone'].map((k) => [k, [] as number[]])) as Record<
-    Kind,
-    number[]
-  >;
+  const times = Object.fromEntries(
+    [...KINDS, 'loreHybridAlone', 'loreHybridAloneOneCall'].map((k) => [k, [] as number[]]),
+  ) as Record<Kind, number[]>;
   const words = seededRandom(0xa5c ^ t.size);
   let vectorFound = 0;
   let hybridFound = 0;
@@ -105,9 +117,11 @@ export async function measureTenant(
   for (let i = 0; i < queries; i++) {
     const { vector, topic } = t.space.draw();
     const question = questionText(topic, words);
-    const t0 = performance.now();
-    await lore(db, t.id, question, Array.from(vector));
-    times.loreHybridAlone.push(performance.now() - t0);
+    for (const oneCall of i % 2 ? [true, false] : [false, true]) {
+      const t0 = performance.now();
+      await lore(db, t.id, question, Array.from(vector), oneCall);
+      times[oneCall ? 'loreHybridAloneOneCall' : 'loreHybridAlone'].push(performance.now() - t0);
+    }
   }
   for (const k of Object.values(times)) k.sort((a, b) => a - b);
   return {

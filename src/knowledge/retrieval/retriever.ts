@@ -20,8 +20,8 @@ export interface RetrieverDeps {
 /**
  * The answer step's Retriever: embeds the question (outside any transaction, so no connection waits on
  * the network), then searches inside withTenant, each transaction on its own (never one waiting inside
- * another: answers at once could then hold every pooled connection, each waiting for a second). An embedding failure degrades to full-text search
- * instead of failing the answer.
+ * another: answers at once could then hold every pooled connection, each waiting for a second). An
+ * embedding failure degrades to full-text search instead of failing the answer.
  */
 export function createRetriever(deps: RetrieverDeps): Retriever {
   return async (tenantId, query, scope, known): Promise<Retrieval> => {

@@ -15,7 +15,12 @@ import type { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
 import { addDocument } from '../../src/knowledge/document-intake.service.js';
 import { findDocument } from '../../src/knowledge/documents.repo.js';
-import { INGEST_ATTEMPTS, type IngestPayload, ingestJob } from '../../src/knowledge/ingest.job.js';
+import {
+  INGEST_ATTEMPTS,
+  type IngestDeps,
+  type IngestPayload,
+  ingestJob,
+} from '../../src/knowledge/ingest.job.js';
 import { vectorIndexesJob } from '../../src/knowledge/retrieval/vector-indexes.job.js';
 import { createLogger } from '../../src/logger.js';
 import { createTenant } from '../support/factories.js';
@@ -96,13 +101,14 @@ describe('the ingest job', () => {
           )
         ).rows,
     );
-  const run = (llm: Embedder | null, payload: IngestPayload, attempt = 1) =>
+  const run = (llm: Embedder | null, payload: IngestPayload, attempt = 1, more: Partial<IngestDeps> = {}) =>
     ingestJob.bind({
       db,
       blobs,
       logger,
       embeddingModel: 'text-embedding-3-small',
       embedderFor: async () => (llm ? { llm, keySource: 'platform' } : null),
+      ...more,
     })(payload, { jobId: 'j', attempt, name: 'ingest' });
 
   // Hundreds of HNSW inserts in WebAssembly, the first heavy work on this file's engine (a snapshot copy
@@ -264,15 +270,7 @@ describe('the ingest job', () => {
       (await queue.waiting()).byName.find((j) => j.name === vectorIndexesJob.name)?.waiting ?? 0;
     const minChunks = (await tenantChunks()) + 20;
     const runWithPolicy = (llm: Embedder | null, payload: IngestPayload) =>
-      ingestJob.bind({
-        db,
-        blobs,
-        logger,
-        embeddingModel: 'text-embedding-3-small',
-        embedderFor: async () => (llm ? { llm, keySource: 'platform' } : null),
-        queue,
-        vectorIndexes: { minChunks },
-      })(payload, { jobId: 'j', attempt: 1, name: 'ingest' });
+      run(llm, payload, 1, { queue, vectorIndexes: { minChunks } });
 
     // Below the size: nothing queued.
     await runWithPolicy(embedder, (await add('below.md', bigHandbook(2, 'below'))).payload);

@@ -25,12 +25,12 @@ export function fuseRankedLists(
         : { ...h, fullTextRank: null, fullTextScore: null, matchedAllTerms: false },
     );
   }
-  const fused = [...byId.values()].map((h) => ({
-    ...h,
-    score:
+  // The hits in byId are copies made above: scored in place.
+  const fused = [...byId.values()];
+  for (const h of fused)
+    h.score =
       (h.fullTextRank === null ? 0 : weights.fullText / (weights.rrfK + h.fullTextRank)) +
-      (h.semanticRank === null ? 0 : weights.semantic / (weights.rrfK + h.semanticRank)),
-  }));
+      (h.semanticRank === null ? 0 : weights.semantic / (weights.rrfK + h.semanticRank));
   fused.sort((a, b) => b.score - a.score || compareIds(a.chunkId, b.chunkId));
   return fused.slice(0, k);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type FairLane, runInTenantSlot } from '../../src/infra/queue/bullmq-fairness.js';
+import { type FairLane, runInTenantSlot, sweepParked } from '../../src/infra/queue/bullmq-fairness.js';
 import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-queue.js';
 import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import type { JobQueue } from '../../src/infra/queue/job-queue.js';
@@ -164,7 +164,7 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
       const lane: FairLane = {
         slots: failing === 'release' ? { ...slots, release } : slots,
         queue: failing === 'wake' ? Object.assign(Object.create(queue), { getJob }) : queue,
-        timings: { slotTtlMs: 30_000, parkMs: 600_000 },
+        timings: { slotTtlMs: 30_000, parkMs: 600_000, sweepMs: 60_000 },
         logger,
       };
       const running = { id: 'running', data: { tenantId: 't1' } } as Job;
@@ -199,14 +199,94 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
       // job-2's worker "crashed" (never renewed nor released): its slot is free again; job-1's is not.
       expect(await slots.acquire('t1', 'job-4')).toBe(true);
       expect(await slots.acquire('t1', 'job-5')).toBe(false);
-      // Parked in order, and release hands back the oldest to wake.
-      expect(await slots.release('t1', 'job-1')).toBe('job-3');
-      expect(await slots.nextParked('t1')).toBe('job-5');
-      expect(await slots.nextParked('t1')).toBeNull();
+      // Parked in order; a freed slot shows, and an id leaves the list only when told to.
+      await slots.release('t1', 'job-1');
+      await slots.release('t1', 'job-1');
+      expect(await slots.parked('t1')).toEqual({ free: 1, ids: ['job-3', 'job-5'] });
+      expect(await slots.parkedTenants(10)).toEqual(['t1']);
+      await slots.forget('t1', 'job-3');
+      // An id whose job now holds a slot (parked, then woken and running) is dropped, not handed out.
+      expect(await slots.acquire('t1', 'job-5')).toBe(true);
+      expect(await slots.parked('t1')).toEqual({ free: 0, ids: [] });
+      // With nothing parked, the tenant leaves the set of parked tenants.
+      expect(await slots.parkedTenants(10)).toEqual([]);
     } finally {
       const keys = await client.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
       if (keys.length > 0) await client.del(...keys);
       await client.quit();
+    }
+  });
+  // A parked job is woken by the release of its tenant's slot; when that wake-up never comes (a worker that
+  // crashed holding slots, a reply lost to a Redis restart), the sweep wakes it once a slot is free.
+  it('wakes parked jobs whose wake-up was lost once a slot frees, not after their fallback delay', async () => {
+    const queueName = `lore-scale-sweep-${randomUUID()}`;
+    const queue = createBullmqQueue({
+      url,
+      queueName,
+      logger,
+      fairness: { parkMs: 600_000, slotTtlMs: 600, sweepMs: 200 },
+    });
+    const client = new Redis(url, { maxRetriesPerRequest: 1 });
+    try {
+      // A worker crashed holding both of tenant-a's slots: no release will ever wake what parks behind them.
+      const slots = createTenantSlots(client, { queueName, limit: LIMIT, ttlMs: 600 });
+      expect(await slots.acquire('tenant-a', 'crashed-1')).toBe(true);
+      expect(await slots.acquire('tenant-a', 'crashed-2')).toBe(true);
+      for (let i = 0; i < 6; i++) await enqueueFor(queue, 'tenant-a', i);
+      const { runs, peak } = await recordingWorker(queue, 50);
+      await vi.waitFor(async () => expect((await queue.counts()).completed).toBe(6), {
+        timeout: 10_000,
+        interval: 50,
+      });
+      expect(runs.map((r) => r.n).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(peak.get('tenant-a')).toBeLessThanOrEqual(LIMIT);
+      expect(runs.every((r) => r.attempt === 1)).toBe(true);
+      // Nothing left parked: the tenant has left the lane's set of parked tenants.
+      await vi.waitFor(async () => expect(await slots.parkedTenants(10)).toEqual([]), { timeout: 2_000 });
+    } finally {
+      await queue.close();
+      await client.quit();
+      await dropQueue(queueName);
+    }
+  });
+
+  it('sweeps as many parked jobs as the tenant has free slots, one worker at a time', async () => {
+    const queueName = `lore-scale-sweep-${randomUUID()}`;
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
+    try {
+      const slots = createTenantSlots(connection, { queueName, limit: 2, ttlMs: 30_000 });
+      const lane: FairLane = {
+        slots,
+        queue,
+        timings: { slotTtlMs: 30_000, parkMs: 600_000, sweepMs: 300 },
+        logger,
+      };
+      expect(await slots.acquire('t1', 'running-1')).toBe(true);
+      expect(await slots.acquire('t1', 'running-2')).toBe(true);
+      const parked = [];
+      for (let i = 0; i < 3; i++) {
+        const job = await queue.add('work', { tenantId: 't1' }, { delay: 600_000 });
+        expect(await slots.acquire('t1', job.id as string)).toBe(false);
+        parked.push(job.id as string);
+      }
+      // Both slots held by running jobs: nothing to wake.
+      expect(await sweepParked(lane)).toBe(0);
+      // Slots freed without a wake-up (the releasing worker died right after): one sweep per turn wakes two.
+      await slots.release('t1', 'running-1');
+      await slots.release('t1', 'running-2');
+      expect(await sweepParked(lane)).toBe(0);
+      await sleep(350);
+      expect(await sweepParked(lane)).toBe(2);
+      const states = await Promise.all(parked.map((id) => queue.getJobState(id)));
+      expect(states).toEqual(['waiting', 'waiting', 'delayed']);
+      expect((await slots.parked('t1')).ids).toEqual([parked[2]]);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      const keys = await connection.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
+      if (keys.length > 0) await connection.del(...keys);
+      await connection.quit();
     }
   });
 });

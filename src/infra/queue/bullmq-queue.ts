@@ -3,7 +3,13 @@ import type { Redis } from 'ioredis';
 import { unavailable, workerRunning } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { closeRedis, createRedisConnection, pingRedis, REDIS_KEY_PREFIX } from '../redis/redis-connection.js';
-import { DEFAULT_FAIRNESS, type FairLane, type FairnessTimings, runInTenantSlot } from './bullmq-fairness.js';
+import {
+  DEFAULT_FAIRNESS,
+  type FairLane,
+  type FairnessTimings,
+  runInTenantSlot,
+  sweepParked,
+} from './bullmq-fairness.js';
 import { createIntakeStream } from './intake-stream.js';
 import {
   assertSubmittable,
@@ -79,6 +85,7 @@ export function createBullmqQueue(opts: {
   const queueFor = (jobName: string) => queues.get(laneOf(lanes, jobName)) as Queue;
   const allQueues = () => [...queues.values()];
   const workers: Worker[] = [];
+  const sweeps: NodeJS.Timeout[] = [];
   let workerConnection: Redis | undefined;
   // Its own connection, auto-pipelined: every question's XADD goes through it, and those of the requests
   // in one turn of the event loop share a socket write. BullMQ's connections stay as BullMQ expects them.
@@ -219,6 +226,15 @@ export function createBullmqQueue(opts: {
           logger.warn({ err, jobId: job?.id, jobName: job?.name, attempt: job?.attemptsMade }, 'job failed');
         });
         workers.push(worker);
+        if (fair) {
+          const sweep = setInterval(() => {
+            sweepParked(fair).catch((err: unknown) =>
+              logger.warn({ err, queue: q.name }, 'could not sweep parked jobs'),
+            );
+          }, timings.sweepMs);
+          sweep.unref();
+          sweeps.push(sweep);
+        }
       }
       await Promise.all(workers.map((w) => w.waitUntilReady()));
       intake.startMover(async (name, payload, jobOpts) => {
@@ -302,6 +318,7 @@ export function createBullmqQueue(opts: {
 
     close() {
       closed ??= (async () => {
+        for (const sweep of sweeps) clearInterval(sweep);
         // Together: Worker.close() stops taking jobs the moment it is called (and, without force, lets
         // active jobs finish before it returns), so a job that ends while the mover is still stopping
         // does not let the worker fetch the next one.

@@ -3,25 +3,38 @@ import { REDIS_KEY_PREFIX } from '../redis/redis-connection.js';
 
 /**
  * Per-tenant concurrency limits shared by every worker process, in Redis. A tenant holds at most `limit`
- * slots of a queue at once; a job over the limit is parked (its id noted in the tenant's parked list) and
- * woken when one of the tenant's slots frees. A slot is a sorted-set member scored by its expiry, renewed
- * while its job runs, so the slot of a worker that crashed frees itself after `ttlMs`.
+ * slots of a queue at once; a job over the limit is parked (its id noted in the tenant's parked list, the
+ * tenant in the lane's set of tenants with parked jobs) and woken when one of the tenant's slots frees. A slot
+ * is a sorted-set member scored by its expiry, renewed while its job runs, so the slot of a worker that
+ * crashed frees itself after `ttlMs`. A parked id leaves its list only once its job was woken or is found
+ * gone: a wake-up lost on the way (a reply lost to a Redis restart, a crash) leaves it there for the sweep.
  */
 export interface TenantSlots {
   /** Takes a slot for `jobId`: true when taken (or already held); false when the job was parked instead. */
   acquire(tenantId: string, jobId: string): Promise<boolean>;
   /** Keeps a held slot from expiring while its job still runs. */
   renew(tenantId: string, jobId: string): Promise<void>;
-  /** Frees the slot; the id of the tenant's oldest parked job (now to be woken), or null. */
-  release(tenantId: string, jobId: string): Promise<string | null>;
-  /** The next parked job id after one that could not be woken, or null. */
-  nextParked(tenantId: string): Promise<string | null>;
+  /** Frees the slot (doing it twice is harmless). */
+  release(tenantId: string, jobId: string): Promise<void>;
+  /**
+   * The tenant's free slots now (expired ones freed) and its oldest parked ids, a few more than its limit
+   * (some may be stale), ids of jobs holding a slot left out and dropped (an id noted twice, already
+   * running); a tenant with none parked leaves the set of parked tenants.
+   */
+  parked(tenantId: string): Promise<{ free: number; ids: string[] }>;
+  /** Drops a parked id (woken, or its job gone); a tenant with none left leaves the set of parked tenants. */
+  forget(tenantId: string, jobId: string): Promise<void>;
+  /** Up to `max` tenants with parked jobs, the longest-parked first. */
+  parkedTenants(max: number): Promise<string[]>;
+  /** True for the one caller in `ms` that may sweep this lane (SET NX): workers take turns. */
+  claimSweep(ms: number): Promise<boolean>;
 }
 
 // Server time, so workers with skewed clocks agree on which slots have expired.
 const NOW_MS = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-// KEYS: held slots (zset), parked ids (list). ARGV: job id, limit, slot ttl ms, parked cap, parked ttl ms.
+// KEYS: held slots (zset), parked ids (list), parked tenants (zset). ARGV: job id, limit, slot ttl ms,
+// parked cap, parked ttl ms, tenant id.
 const ACQUIRE_LUA = `${NOW_MS}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local ttl = tonumber(ARGV[3])
@@ -33,6 +46,7 @@ end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
+redis.call('ZADD', KEYS[3], 'NX', now, ARGV[6])
 return 0`;
 
 // Renews only a slot still held: one that expired (and may have been given away) stays gone.
@@ -43,22 +57,47 @@ if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
 end
 return 0`;
 
-const RELEASE_LUA = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-return redis.call('LPOP', KEYS[2])`;
+// KEYS: held, parked, parked tenants. ARGV: limit, max ids, tenant id. Returns { free slots, id, id, ... }.
+const PARKED_LUA = `${NOW_MS}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local out = { tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1]) }
+for _, id in ipairs(redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[2]) - 1)) do
+  if redis.call('ZSCORE', KEYS[1], id) then redis.call('LREM', KEYS[2], 0, id) else out[#out + 1] = id end
+end
+if redis.call('LLEN', KEYS[2]) == 0 then redis.call('ZREM', KEYS[3], ARGV[3]) end
+return out`;
+
+// KEYS: parked, parked tenants. ARGV: job id, tenant id.
+const FORGET_LUA = `
+redis.call('LREM', KEYS[1], 0, ARGV[1])
+if redis.call('LLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[2]) end
+return 0`;
+
+/** Parked ids read past the limit: a few stale ones (jobs gone, or being parked) do not stop a wake-up. */
+const PARKED_LOOKAHEAD = 5;
 
 interface SlotCommands extends Redis {
   loreSlotAcquire(
     held: string,
     parked: string,
+    tenants: string,
     jobId: string,
     limit: number,
     ttlMs: number,
     cap: number,
     parkedTtlMs: number,
+    tenantId: string,
   ): Promise<number>;
   loreSlotRenew(held: string, jobId: string, ttlMs: number): Promise<number>;
-  loreSlotRelease(held: string, parked: string, jobId: string): Promise<string | null>;
+  loreSlotParked(
+    held: string,
+    parked: string,
+    tenants: string,
+    limit: number,
+    max: number,
+    tenantId: string,
+  ): Promise<[number, ...string[]]>;
+  loreSlotForget(parked: string, tenants: string, jobId: string, tenantId: string): Promise<number>;
 }
 
 export interface TenantSlotOptions {
@@ -79,13 +118,17 @@ export function createTenantSlots(client: Redis, opts: TenantSlotOptions): Tenan
   const redis = client as SlotCommands;
   // Every lane shares the producer connection: the commands are defined on it once.
   if (!('loreSlotAcquire' in redis)) {
-    client.defineCommand('loreSlotAcquire', { numberOfKeys: 2, lua: ACQUIRE_LUA });
+    client.defineCommand('loreSlotAcquire', { numberOfKeys: 3, lua: ACQUIRE_LUA });
     client.defineCommand('loreSlotRenew', { numberOfKeys: 1, lua: RENEW_LUA });
-    client.defineCommand('loreSlotRelease', { numberOfKeys: 2, lua: RELEASE_LUA });
+    client.defineCommand('loreSlotParked', { numberOfKeys: 3, lua: PARKED_LUA });
+    client.defineCommand('loreSlotForget', { numberOfKeys: 2, lua: FORGET_LUA });
   }
   const base = `${REDIS_KEY_PREFIX}fair:${opts.queueName}:`;
   const held = (tenantId: string) => `${base}${tenantId}:held`;
   const parked = (tenantId: string) => `${base}${tenantId}:parked`;
+  // Lane-wide keys: a tenant's keys all end in `:held` or `:parked`, so none can be one of these.
+  const tenants = `${base}~parked-tenants`;
+  const sweepLock = `${base}~sweep`;
   const cap = opts.parkedCap ?? 10_000;
   const parkedTtlMs = opts.parkedTtlMs ?? 60 * 60_000;
 
@@ -94,19 +137,38 @@ export function createTenantSlots(client: Redis, opts: TenantSlotOptions): Tenan
       const ok = await redis.loreSlotAcquire(
         held(tenantId),
         parked(tenantId),
+        tenants,
         jobId,
         opts.limit,
         opts.ttlMs,
         cap,
         parkedTtlMs,
+        tenantId,
       );
       return ok === 1;
     },
     async renew(tenantId, jobId) {
       await redis.loreSlotRenew(held(tenantId), jobId, opts.ttlMs);
     },
-    release: (tenantId, jobId) => redis.loreSlotRelease(held(tenantId), parked(tenantId), jobId),
-    nextParked: (tenantId) => client.lpop(parked(tenantId)),
+    async release(tenantId, jobId) {
+      await client.zrem(held(tenantId), jobId);
+    },
+    async parked(tenantId) {
+      const [free, ...ids] = await redis.loreSlotParked(
+        held(tenantId),
+        parked(tenantId),
+        tenants,
+        opts.limit,
+        opts.limit + PARKED_LOOKAHEAD,
+        tenantId,
+      );
+      return { free: Math.max(0, free), ids };
+    },
+    async forget(tenantId, jobId) {
+      await redis.loreSlotForget(parked(tenantId), tenants, jobId, tenantId);
+    },
+    parkedTenants: (max) => client.zrange(tenants, '0', String(max - 1)),
+    claimSweep: async (ms) => (await client.set(sweepLock, '1', 'PX', ms, 'NX')) === 'OK',
   };
 }
 

@@ -202,14 +202,21 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
       // Parked in order; a freed slot shows, and an id leaves the list only when told to.
       await slots.release('t1', 'job-1');
       await slots.release('t1', 'job-1');
+      // t2's job-9 expired too; its two slots taken again, a third job parks.
+      expect(await slots.acquire('t2', 'job-10')).toBe(true);
+      expect(await slots.acquire('t2', 'job-11')).toBe(true);
+      expect(await slots.acquire('t2', 'job-12')).toBe(false);
+      expect(await slots.parkedTenants(10)).toEqual(['t1', 't2']);
+      await sleep(5);
       expect(await slots.parked('t1')).toEqual({ free: 1, ids: ['job-3', 'job-5'] });
-      expect(await slots.parkedTenants(10)).toEqual(['t1']);
+      // Looked at: t1 goes to the back of the sweep's turn.
+      expect(await slots.parkedTenants(10)).toEqual(['t2', 't1']);
       await slots.forget('t1', 'job-3');
       // An id whose job now holds a slot (parked, then woken and running) is dropped, not handed out.
       expect(await slots.acquire('t1', 'job-5')).toBe(true);
       expect(await slots.parked('t1')).toEqual({ free: 0, ids: [] });
       // With nothing parked, the tenant leaves the set of parked tenants.
-      expect(await slots.parkedTenants(10)).toEqual([]);
+      expect(await slots.parkedTenants(10)).toEqual(['t2']);
     } finally {
       const keys = await client.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
       if (keys.length > 0) await client.del(...keys);

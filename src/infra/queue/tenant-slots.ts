@@ -24,7 +24,7 @@ export interface TenantSlots {
   parked(tenantId: string): Promise<{ free: number; ids: string[] }>;
   /** Drops a parked id (woken, or its job gone); a tenant with none left leaves the set of parked tenants. */
   forget(tenantId: string, jobId: string): Promise<void>;
-  /** Up to `max` tenants with parked jobs, the longest-parked first. */
+  /** Up to `max` tenants with parked jobs, those whose parked jobs were looked at longest ago first. */
   parkedTenants(max: number): Promise<string[]>;
   /** True for the one caller in `ms` that may sweep this lane (SET NX): workers take turns. */
   claimSweep(ms: number): Promise<boolean>;
@@ -64,7 +64,9 @@ local out = { tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1]) }
 for _, id in ipairs(redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[2]) - 1)) do
   if redis.call('ZSCORE', KEYS[1], id) then redis.call('LREM', KEYS[2], 0, id) else out[#out + 1] = id end
 end
-if redis.call('LLEN', KEYS[2]) == 0 then redis.call('ZREM', KEYS[3], ARGV[3]) end
+-- Looked at now: to the back of the sweep's turn, so a sweep of a few tenants still reaches them all in time.
+if redis.call('LLEN', KEYS[2]) == 0 then redis.call('ZREM', KEYS[3], ARGV[3])
+else redis.call('ZADD', KEYS[3], 'XX', now, ARGV[3]) end
 return out`;
 
 // KEYS: parked, parked tenants. ARGV: job id, tenant id.

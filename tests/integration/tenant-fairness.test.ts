@@ -132,6 +132,25 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
     await connection.quit();
   }
 
+  /** A bare BullMQ queue of its own and a connection, for driving the slots and the wake-ups by hand. */
+  async function onLaneQueue(
+    name: string,
+    use: (lane: { queueName: string; connection: Redis; queue: Queue }) => Promise<void>,
+  ): Promise<void> {
+    const queueName = `lore-scale-${name}-${randomUUID()}`;
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
+    try {
+      await use({ queueName, connection, queue });
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      const keys = await connection.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
+      if (keys.length > 0) await connection.del(...keys);
+      await connection.quit();
+    }
+  }
+
   fairnessContract(() => {
     const queueName = `lore-scale-fair-${randomUUID()}`;
     const queue = createBullmqQueue({ url, queueName, logger, fairness: { parkMs: 60_000 } });
@@ -149,10 +168,7 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
     ['freeing the slot', 'release'],
     ['waking the parked job', 'wake'],
   ] as const)('wakes a parked job at once when Redis fails for a moment while %s', async (_, failing) => {
-    const queueName = `lore-scale-blip-${randomUUID()}`;
-    const connection = new Redis(url, { maxRetriesPerRequest: null });
-    const queue = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
-    try {
+    await onLaneQueue('blip', async ({ queueName, connection, queue }) => {
       const slots = createTenantSlots(connection, { queueName, limit: 1, ttlMs: 30_000 });
       // One job holds the tenant's only slot; the next is parked in the delayed set with a 10-minute fallback.
       expect(await slots.acquire('t1', 'running')).toBe(true);
@@ -174,13 +190,7 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
         interval: 50,
       });
       expect((failing === 'release' ? release : getJob).mock.calls.length).toBeGreaterThanOrEqual(2);
-    } finally {
-      await queue.obliterate({ force: true });
-      await queue.close();
-      const keys = await connection.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
-      if (keys.length > 0) await connection.del(...keys);
-      await connection.quit();
-    }
+    });
   });
 
   it("frees a crashed worker's slot by itself, and keeps a renewed one", async () => {
@@ -258,10 +268,7 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
   });
 
   it('sweeps as many parked jobs as the tenant has free slots, one worker at a time', async () => {
-    const queueName = `lore-scale-sweep-${randomUUID()}`;
-    const connection = new Redis(url, { maxRetriesPerRequest: null });
-    const queue = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
-    try {
+    await onLaneQueue('sweep', async ({ queueName, connection, queue }) => {
       const slots = createTenantSlots(connection, { queueName, limit: 2, ttlMs: 30_000 });
       const lane: FairLane = {
         slots,
@@ -288,12 +295,6 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
       const states = await Promise.all(parked.map((id) => queue.getJobState(id)));
       expect(states).toEqual(['waiting', 'waiting', 'delayed']);
       expect((await slots.parked('t1')).ids).toEqual([parked[2]]);
-    } finally {
-      await queue.obliterate({ force: true });
-      await queue.close();
-      const keys = await connection.keys(`${REDIS_KEY_PREFIX}fair:${queueName}:*`);
-      if (keys.length > 0) await connection.del(...keys);
-      await connection.quit();
-    }
+    });
   });
 });

@@ -228,8 +228,10 @@ export function createBullmqQueue(opts: {
         workers.push(worker);
         if (fair) {
           const sweep = setInterval(() => {
-            sweepParked(fair).catch((err: unknown) =>
-              logger.warn({ err, queue: q.name }, 'could not sweep parked jobs'),
+            sweepParked(fair).then(
+              // Seen now and then when workers are busy (a woken job not yet started); often, wake-ups are lost.
+              (woken) => woken > 0 && logger.info({ queue: q.name, woken }, 'parked jobs woken by the sweep'),
+              (err: unknown) => logger.warn({ err, queue: q.name }, 'could not sweep parked jobs'),
             );
           }, timings.sweepMs);
           sweep.unref();

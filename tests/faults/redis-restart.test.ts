@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/infra/db/database.js';
 import { BULLMQ_PREFIX } from '../../src/infra/queue/bullmq-queue.js';
+import { REDIS_KEY_PREFIX } from '../../src/infra/redis/redis-connection.js';
 import type { LoreProcess } from '../support/lore-process.js';
 import { mentionEvent, postEvent } from '../support/slack-answers.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
@@ -98,9 +99,24 @@ describe.skipIf(!onNativePostgres)('Redis restarted in the middle of a burst of 
         if ((await outcomeOf(db, e.event_id)).length > 0) continue;
         const jobId = await queue.getDeduplicationJobId(e.event_id);
         const job = jobId ? await queue.getJob(jobId) : undefined;
+        // A delayed job due minutes after it was queued is a parked one (fairness), not a retry's backoff.
+        const due = job
+          ? ` ${job.id}, attempts made ${job.attemptsMade}, due in ${Math.round((job.timestamp + job.delay - Date.now()) / 1000)} s`
+          : '';
         process.stdout.write(
-          `unanswered #${i} (first try ${firstTry[i]}): job ${job ? await job.getState() : 'none'}\n`,
+          `unanswered #${i} (first try ${firstTry[i]}): job ${job ? await job.getState() : 'none'}${due}\n`,
         );
+      }
+      // The per-workspace slots and parked lists, as the sweep would read them.
+      for (const key of await connection.keys(`${REDIS_KEY_PREFIX}fair:*`)) {
+        const type = await connection.type(key);
+        const value =
+          type === 'zset'
+            ? await connection.zrange(key, '0', '-1', 'WITHSCORES')
+            : type === 'list'
+              ? await connection.lrange(key, 0, -1)
+              : [type];
+        process.stdout.write(`${key}: ${value.join(' ')}\n`);
       }
       await queue.close();
       connection.disconnect();

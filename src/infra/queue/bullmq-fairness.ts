@@ -147,6 +147,7 @@ async function throughOutage<T>(step: () => Promise<T>, budgetMs: number): Promi
 async function wake(lane: FairLane, jobId: string): Promise<'woken' | 'gone' | 'busy'> {
   const job = await lane.queue.getJob(jobId);
   if (!job) return 'gone';
+  // Parked an instant ago, its worker may still be moving it to the delayed set: give it that instant.
   for (let i = 0; i < PARKING_CHECKS && (await job.isActive()); i++) await sleep(PARKING_CHECK_MS);
   const state = await job.getState();
   if (state === 'active') return 'busy';

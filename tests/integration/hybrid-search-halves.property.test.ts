@@ -10,7 +10,7 @@ import {
 import { hybridSearchRunner } from '../../src/knowledge/retrieval/search.service.js';
 import { createTenant } from '../support/factories.js';
 import { fakeEmbedding } from '../support/fake-embeddings.js';
-import { SEARCH_TEST_MODEL, storeTextCorpus } from '../support/search-documents.js';
+import { corpusText, SEARCH_TEST_MODEL, storeTextCorpus } from '../support/search-documents.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 /**
@@ -19,16 +19,14 @@ import { createTestDatabase } from '../support/test-db.js';
  * over generated corpora (more chunks than one list's 40 candidates, so both lists are cut), the fused hits
  * are the function's own, in the same order, with the same scores and ranks.
  */
-const WORDS = ['leave', 'expenses', 'vpn', 'laptop', 'holiday', 'receipt', 'travel', 'parking', 'badge'];
-const text = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 8 }).map((w) => w.join(' '));
 const scenario = fc.record({
   // Small corpora, and ones past the 40 candidates a list keeps (k ≤ 10), so both lists are cut.
   embedded: fc.oneof(
-    fc.array(text, { minLength: 1, maxLength: 12 }),
-    fc.array(text, { minLength: 45, maxLength: 70 }),
+    fc.array(corpusText, { minLength: 1, maxLength: 12 }),
+    fc.array(corpusText, { minLength: 45, maxLength: 70 }),
   ),
-  notEmbedded: fc.array(text, { minLength: 0, maxLength: 10 }),
-  query: text,
+  notEmbedded: fc.array(corpusText, { minLength: 0, maxLength: 10 }),
+  query: corpusText,
   k: fc.integer({ min: 1, max: 25 }),
   // Equal weights half the time: a chunk only one list found then ties with one only the other found.
   fullText: fc.oneof(fc.constant(1), fc.double({ min: 0.05, max: 4, noNaN: true })),

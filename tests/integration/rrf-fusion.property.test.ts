@@ -5,16 +5,13 @@ import { withTenant } from '../../src/infra/db/transaction.js';
 import { hybridSearch, type SearchHit } from '../../src/knowledge/retrieval/hybrid-search.repo.js';
 import { createTenant } from '../support/factories.js';
 import { fakeEmbedding } from '../support/fake-embeddings.js';
-import { SEARCH_TEST_MODEL, storeTextCorpus } from '../support/search-documents.js';
+import { corpusText, SEARCH_TEST_MODEL, storeTextCorpus } from '../support/search-documents.js';
 import { createTestDatabase } from '../support/test-db.js';
 
-// A small vocabulary, so queries and chunks share words and both lists have several candidates.
-const WORDS = ['leave', 'expenses', 'vpn', 'laptop', 'holiday', 'receipt', 'travel', 'parking', 'badge'];
-const text = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 8 }).map((w) => w.join(' '));
 const scenario = fc.record({
-  embedded: fc.array(text, { minLength: 0, maxLength: 8 }),
-  notEmbedded: fc.array(text, { minLength: 0, maxLength: 6 }),
-  query: text,
+  embedded: fc.array(corpusText, { minLength: 0, maxLength: 8 }),
+  notEmbedded: fc.array(corpusText, { minLength: 0, maxLength: 6 }),
+  query: corpusText,
   withEmbedding: fc.boolean(),
   fullText: fc.double({ min: 0.05, max: 4, noNaN: true }),
   semantic: fc.double({ min: 0.05, max: 4, noNaN: true }),

@@ -225,6 +225,9 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
       // An id whose job now holds a slot (parked, then woken and running) is dropped, not handed out.
       expect(await slots.acquire('t1', 'job-5')).toBe(true);
       expect(await slots.parked('t1')).toEqual({ free: 0, ids: [] });
+      // A limit lowered while jobs run (a redeploy): more held than allowed still means no free slot, not fewer.
+      const lowered = createTenantSlots(client, { queueName, limit: 1, ttlMs: 600 });
+      expect(await lowered.parked('t1')).toEqual({ free: 0, ids: [] });
       // With nothing parked, the tenant leaves the set of parked tenants.
       expect(await slots.parkedTenants(10)).toEqual(['t2']);
     } finally {

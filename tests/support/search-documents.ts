@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import type { DbClient } from '../../src/infra/db/database.js';
 import { replaceDocumentChunks } from '../../src/knowledge/chunks.repo.js';
 import { insertDocument, insertVersion } from '../../src/knowledge/documents.repo.js';
@@ -56,3 +57,20 @@ export async function storeTextCorpus(
   if (corpus.notEmbedded.length)
     await storeSearchableDocument(c, tenantId, 'plain', chunks(corpus.notEmbedded), { embed: false });
 }
+
+// A small vocabulary, so generated questions and chunks share words and both lists have several candidates.
+const CORPUS_WORDS = [
+  'leave',
+  'expenses',
+  'vpn',
+  'laptop',
+  'holiday',
+  'receipt',
+  'travel',
+  'parking',
+  'badge',
+];
+/** One generated chunk text or question for the RRF property tests: 1 to 8 words of the small vocabulary. */
+export const corpusText = fc
+  .array(fc.constantFrom(...CORPUS_WORDS), { minLength: 1, maxLength: 8 })
+  .map((w) => w.join(' '));

@@ -229,8 +229,10 @@ export function createBullmqQueue(opts: {
         if (fair) {
           const sweep = setInterval(() => {
             sweepParked(fair).then(
-              // Seen now and then when workers are busy (a woken job not yet started); often, wake-ups are lost.
-              (woken) => woken > 0 && logger.info({ queue: q.name, woken }, 'parked jobs woken by the sweep'),
+              (woken) => {
+                // Seen now and then when workers are busy (a woken job not yet started); often: wake-ups are lost.
+                if (woken > 0) logger.info({ queue: q.name, woken }, 'parked jobs woken by the sweep');
+              },
               (err: unknown) => logger.warn({ err, queue: q.name }, 'could not sweep parked jobs'),
             );
           }, timings.sweepMs);

@@ -18,7 +18,11 @@ import { runEvaluation } from './run-evaluation.js';
 /** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
 const SHIPPED = ['tests/fixtures/eval', 'tests/fixtures/eval-slack'];
 /** Questions over the shipped corpora that no change is tuned on (tests/fixtures/eval-heldout/README.md). */
-const HELD_OUT = ['tests/fixtures/eval-heldout/fernhill', 'tests/fixtures/eval-heldout/kestrel'];
+const HELD_OUT = [
+  'tests/fixtures/eval-heldout/fernhill',
+  'tests/fixtures/eval-heldout/kestrel',
+  'tests/fixtures/eval-heldout/tidewater',
+];
 
 /**
  * `npm run eval [-- --dataset <dir>] [--max-docs <n>] [--full-text-mode all|any|all_then_any] [--json <file>]

@@ -13,6 +13,7 @@ import type {
 } from './answer.types.js';
 import { citationUrl } from './citation-url.js';
 import type { LlmFor } from './llm-for-tenant.js';
+import { passagesForPrompt } from './prompt-passages.js';
 import { buildAnswerMessages } from './prompts.js';
 import { rewriteFollowUp } from './rewrite-question.js';
 import { trimThread } from './thread-context.js';
@@ -39,7 +40,13 @@ export interface AnswerInput {
   channelInstructions?: string;
 }
 
-const PASSAGES_FOR_LLM = 6;
+/**
+ * Sources in the model's prompt, and the tokens their text may take: 8 rather than 6 put the answer in the
+ * prompt more often on every held-out set (BENCHMARKS.md, "Answer quality", 2026-12-05); the budget does not bind
+ * on the evaluation sets (their prompts hold about 1,300 tokens of sources) and bounds long passages.
+ */
+const PASSAGES_FOR_LLM = 8;
+const SOURCE_TOKEN_BUDGET = 3_000;
 export const PASSAGES_FOR_EXTRACT = 3;
 const THREAD_TOKEN_BUDGET = 1_500;
 const MAX_ANSWER_TOKENS = 700;
@@ -149,7 +156,7 @@ export async function answerQuestion(
       trace: trace(null),
     };
   }
-  const passages = retrieval.passages.slice(0, PASSAGES_FOR_LLM);
+  const passages = passagesForPrompt(retrieval.passages, PASSAGES_FOR_LLM, SOURCE_TOKEN_BUDGET);
   const messages = buildAnswerMessages({
     question: input.question,
     thread: trimThread(input.thread, THREAD_TOKEN_BUDGET),

@@ -13,7 +13,11 @@ export interface RetrieverDeps {
   embedderFor: (tenantId: string) => Promise<{ llm: Embedder } | null>;
   embeddingModel: string;
   logger: Logger;
-  /** Chunks fetched per question (default 12): neighbours among them are merged into passages. */
+  /**
+   * Chunks fetched per question (default 20): neighbours among them are merged into passages. 20 rather than 12
+   * gives the model's prompt more of the sections around the best hits (BENCHMARKS.md, "Answer quality",
+   * 2026-12-05); the quoted reply without a model and its gate read the same top hits either way.
+   */
   k?: number;
 }
 
@@ -44,7 +48,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       query,
       embedding,
       embeddingModel: embedding ? deps.embeddingModel : null,
-      k: deps.k ?? 12,
+      k: deps.k ?? 20,
       collectionIds: scope.collectionIds,
     });
     // Web pages and saved threads are cited with a link to where they came from.

@@ -16,12 +16,12 @@ import { formatBreakdown } from './miss-reasons.js';
 import { runEvaluation } from './run-evaluation.js';
 
 /** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
-const SHIPPED = ['tests/fixtures/eval', 'tests/fixtures/eval-slack'];
+const SHIPPED = ['tests/fixtures/eval', 'tests/fixtures/eval-slack', 'tests/fixtures/eval-tidewater'];
 /** Questions over the shipped corpora that no change is tuned on (tests/fixtures/eval-heldout/README.md). */
 const HELD_OUT = [
   'tests/fixtures/eval-heldout/fernhill',
   'tests/fixtures/eval-heldout/kestrel',
-  'tests/fixtures/eval-heldout/tidewater',
+  'tests/fixtures/eval-heldout/quillmark',
 ];
 
 /**

@@ -22,11 +22,25 @@ interface Sentence {
   heading: boolean;
   /** Index of the heading line this sentence sits under, or -1. */
   under: number;
+  /** For a table row, the index of its table's first row (the column names), or -1. */
+  header: number;
 }
 
-/** A line that reads as a heading: one short sentence without closing punctuation, followed by more text. */
+/** A table row as the parsers write one: Markdown's "| a | b |", or an HTML or DOCX row's "a | b". */
+const isTableRow = (line: string) => line.startsWith('|') || line.includes(' | ');
+const isListItem = (line: string) => /^(?:[-*+•]|\d{1,9}[.)])\s/.test(line);
+
+/**
+ * A line that reads as a heading: one short sentence without closing punctuation, followed by more text, and
+ * neither a table row nor a list item (short ones end without punctuation too, and hold answers).
+ */
 const isHeading = (line: string, last: boolean) =>
-  !last && line.length <= 80 && !/[.!?:;…,)"”]$/.test(line) && splitSentences(line).length === 1;
+  !last &&
+  line.length <= 80 &&
+  !isTableRow(line) &&
+  !isListItem(line) &&
+  !/[.!?:;…,)"”]$/.test(line) &&
+  splitSentences(line).length === 1;
 
 /**
  * A query-focused snippet of a passage: its sentences that best match the question, in reading order, with
@@ -46,11 +60,23 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
     .filter(Boolean);
   const sentences: Sentence[] = [];
   let under = -1;
+  let header = -1;
   lines.forEach((line, li) => {
     const heading = isHeading(line, li === lines.length - 1);
-    for (const text of heading ? [line] : splitSentences(line)) {
+    // A table row is one unit, read with its table's first row (the column names).
+    const row = !heading && isTableRow(line);
+    if (!row) header = -1;
+    else if (header < 0) header = sentences.length;
+    for (const text of heading || row ? [line] : splitSentences(line)) {
       const i = sentences.length;
-      sentences.push({ i, text, terms: new Set(contentTerms(text)), heading, under: heading ? -1 : under });
+      sentences.push({
+        i,
+        text,
+        terms: new Set(contentTerms(text)),
+        heading,
+        under: heading ? -1 : under,
+        header: row && header !== i ? header : -1,
+      });
       if (heading) under = i;
     }
   });
@@ -64,10 +90,11 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   }
   const score = (s: Sentence) => {
     const head = sentences[s.under]?.terms;
+    const columns = sentences[s.header]?.terms;
     let sum = 0;
     for (const [t, w] of weight) {
       if (s.terms.has(t)) sum += w;
-      else if (head?.has(t)) sum += HEADING_SHARE * w;
+      else if (head?.has(t) || columns?.has(t)) sum += HEADING_SHARE * w;
     }
     return sum;
   };
@@ -85,11 +112,15 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
     used += s.text.length + 2;
     return true;
   };
+  // Headings and column names shown for a sentence do not count as one of its matched sentences.
+  let matched = 0;
   for (const { s } of ranked) {
-    if (picked.size >= o.maxSentences) break;
+    if (matched >= o.maxSentences) break;
     if (!take(s)) continue;
+    matched++;
     const head = sentences[s.under];
     if (head && [...weight.keys()].some((t) => head.terms.has(t) && !s.terms.has(t))) take(head);
+    take(sentences[s.header]);
   }
   // The sentence after the best match, when it fits and is not a new section.
   const best = ranked[0]?.s;

@@ -101,6 +101,49 @@ describe('query-focused snippets', () => {
     expect(s).toBe('… When you leave: … You can buy your laptop at its depreciated value.');
   });
 
+  it("quotes the table row that answers with its table's column names (a row is never read as a heading)", () => {
+    const notice = [
+      'Notice periods',
+      'How much notice you give depends on your contract.',
+      '| Your role | Notice you give |',
+      '| Hourly staff | 2 weeks |',
+      '| Salaried staff | 1 calendar month |',
+      '| Directors | 3 calendar months |',
+      'If your contract says otherwise, the contract wins.',
+    ].join('\n');
+    const s = querySnippet("i'm salaried, how much notice do i give?", notice);
+    expect(s).toContain('| Your role | Notice you give | … | Salaried staff | 1 calendar month |');
+    expect(s).not.toContain('| Salaried staff | 1 calendar month |:');
+    // A row from an HTML or DOCX table ("a | b") reads the same.
+    const html = notice.replace(/^\| (.*) \|$/gm, '$1');
+    expect(querySnippet("i'm salaried, how much notice do i give?", html)).toContain(
+      'Your role | Notice you give … Salaried staff | 1 calendar month',
+    );
+  });
+
+  it('quotes a short list item that answers (an item without a full stop is not a heading)', () => {
+    const claims = [
+      'What you can claim',
+      '- Train tickets in standard class',
+      '- Taxis after 22:00',
+      '- Meals up to 25 euros a day',
+      'Submit claims in Spendwise.',
+    ].join('\n');
+    expect(querySnippet('can I claim a taxi home', claims)).toContain('- Taxis after 22:00');
+  });
+
+  it('shows a heading for a sentence without it taking the place of another matched sentence', () => {
+    const licences = [
+      'Forklift licences',
+      'Only holders of a valid company licence card may drive a forklift on site.',
+      'A licence from a previous employer needs a conversion check with our instructor before you drive.',
+      'To get a licence, ask your team lead.',
+    ].join('\n');
+    const s = querySnippet('how do I get a forklift licence', licences);
+    expect(s).toContain('Forklift licences:');
+    expect(s).toContain('To get a licence, ask your team lead.');
+  });
+
   it('falls back to the start of the passage when no sentence matches', () => {
     expect(querySnippet('parking', passage, { maxChars: 40 })).toMatch(/^Business travel Book all business/);
   });

@@ -48,6 +48,12 @@ export interface AnswerInput {
 const PASSAGES_FOR_LLM = 8;
 const SOURCE_TOKEN_BUDGET = 3_000;
 export const PASSAGES_FOR_EXTRACT = 3;
+/**
+ * Without a model, the best passage is quoted at more length than the other two (which keep querySnippet's
+ * 420 characters and 3 matched sentences): its answer is often a sentence or two past the words that matched.
+ * Measured against longer quotes for every passage (BENCHMARKS.md, "Answer quality", 2026-12-05).
+ */
+const BEST_PASSAGE_QUOTE = { maxChars: 800, maxSentences: 5 };
 const THREAD_TOKEN_BUDGET = 1_500;
 const MAX_ANSWER_TOKENS = 700;
 
@@ -125,7 +131,9 @@ export async function answerQuestion(
   // kind of thing asked for ("how many…": a count of it).
   const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
   const snippets =
-    !provider && retrieval.confident ? top.map((p) => querySnippet(input.question, p.content)) : [];
+    !provider && retrieval.confident
+      ? top.map((p, i) => querySnippet(input.question, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}))
+      : [];
   const enough = provider
     ? retrieval.relevant
     : retrieval.confident && snippetsFitAnswerType(input.question, snippets);

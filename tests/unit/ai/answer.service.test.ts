@@ -176,6 +176,26 @@ describe('answerQuestion', () => {
     expect(r.usage.keySource).toBe('none');
   });
 
+  it('without a model, quotes the best passage at more length than the others', async () => {
+    // Ten sentences about vacation per passage, each about 50 characters: only how much of each is quoted differs.
+    const long = (n: number) =>
+      passage(
+        n,
+        Array.from({ length: 10 }, (_, k) => `Vacation rule ${n}.${k} applies to vacation days.`).join(' '),
+      );
+    const r = await answerQuestion(
+      deps({ passages: [long(1), long(2), long(3)], confident: true, relevant: true }, null),
+      input,
+    );
+    const quotes = r.text.split('\n\n').filter((l) => l.startsWith('>'));
+    const rules = (quote: string) => quote.match(/Vacation rule/g)?.length ?? 0;
+    expect(quotes).toHaveLength(3);
+    expect(rules(quotes[0] ?? '')).toBeGreaterThanOrEqual(5);
+    expect(rules(quotes[1] ?? '')).toBeLessThanOrEqual(4);
+    expect(rules(quotes[2] ?? '')).toBeLessThanOrEqual(4);
+    expect((quotes[0] ?? '').length).toBeLessThanOrEqual(860);
+  });
+
   it('without a model, declines a "how many" question when no quoted passage counts what it asks about', async () => {
     const r = await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true }, null), {
       ...input,

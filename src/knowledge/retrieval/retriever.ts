@@ -16,7 +16,8 @@ export interface RetrieverDeps {
   /**
    * Chunks fetched per question (default 20): neighbours among them are merged into passages. 20 rather than 12
    * gives the model's prompt more of the sections around the best hits (BENCHMARKS.md, "Answer quality",
-   * 2026-12-05); the quoted reply without a model and its gate read the same top hits either way.
+   * 2026-12-05). Without a model the same three passages are quoted; the gate reads a hit with its retrieved
+   * neighbours, of which there can now be more.
    */
   k?: number;
 }

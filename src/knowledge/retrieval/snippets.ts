@@ -49,7 +49,8 @@ const isHeading = (line: string, last: boolean) =>
  * (word-rarity.ts) times its rarity among the passage's sentences (idf within the passage), so the sentence with
  * the rare, specific word wins over the one repeating the topic. Headings are never quoted alone; a heading
  * that matched is shown before its sentence, and the sentence after the best one is added when it fits (answers
- * often run on). Lines are sentences too (lists, table rows). Falls back to the passage's start when nothing
+ * often run on). Lines are sentences too (list items); a table row is one, read and shown with its table's column
+ * names. Falls back to the passage's start when nothing
  * matches.
  */
 export function querySnippet(question: string, passage: string, opts: Partial<SnippetOptions> = {}): string {

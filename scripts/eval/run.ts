@@ -17,7 +17,7 @@ import { runEvaluation } from './run-evaluation.js';
 
 /** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
 const SHIPPED = ['tests/fixtures/eval', 'tests/fixtures/eval-slack', 'tests/fixtures/eval-tidewater'];
-/** Questions over the shipped corpora that no change is tuned on (tests/fixtures/eval-heldout/README.md). */
+/** Questions no change is tuned on, over the shipped corpora and one of their own (tests/fixtures/eval-heldout/README.md). */
 const HELD_OUT = [
   'tests/fixtures/eval-heldout/fernhill',
   'tests/fixtures/eval-heldout/kestrel',
@@ -27,7 +27,7 @@ const HELD_OUT = [
 /**
  * `npm run eval [-- --dataset <dir>] [--max-docs <n>] [--full-text-mode all|any|all_then_any] [--json <file>]
  *   [--fake-embeddings] [--no-answers] [--misses]`
- * Retrieval evaluation on BEIR-layout datasets (default: both shipped sets, then the held-out questions), then the answer step's four
+ * Retrieval evaluation on BEIR-layout datasets (default: the shipped sets, then the held-out ones), then the answer step's four
  * figures in both modes (no model; with a model), always in a fresh in-memory database, never the
  * configured one. Hybrid and the with-a-model figures use OpenAI embeddings when OPENAI_API_KEY is set, else
  * the deterministic fake embedder on the shipped sets (or with --fake-embeddings), labelled as such. Without a

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { answerQuestion, NO_SOURCES_TEXT, searchQueryFor } from '../../../src/ai/answer.service.js';
-import type { Retrieval, RetrievedPassage } from '../../../src/ai/answer.types.js';
+import type { Retrieval } from '../../../src/ai/answer.types.js';
 import type { ChatMessage, LlmClient } from '../../../src/ai/llm-client.js';
 import { buildAnswerMessages } from '../../../src/ai/prompts.js';
 import { trimThread } from '../../../src/ai/thread-context.js';
+import { retrievedPassage as passage } from '../../support/search-hits.js';
 
-const passage = (n: number, content: string): RetrievedPassage => ({
-  chunkId: String(n),
-  documentId: `00000000-0000-0000-0000-00000000000${n}`,
-  title: `Doc ${n}`,
-  section: `Section ${n}`,
-  pageStart: n,
-  ordinal: n,
-  content,
-  score: 1 / n,
-  termCoverage: 0.5,
-  similarity: null,
-});
 const PASSAGES = [
   passage(1, 'Employees get 25 days of paid leave per year.'),
   passage(2, 'Leave requests go through the HR portal.'),
@@ -194,6 +183,17 @@ describe('answerQuestion', () => {
     expect(rules(quotes[1] ?? '')).toBeLessThanOrEqual(4);
     expect(rules(quotes[2] ?? '')).toBeLessThanOrEqual(4);
     expect((quotes[0] ?? '').length).toBeLessThanOrEqual(860);
+  });
+
+  it('gives the model up to eight retrieved passages as numbered sources', async () => {
+    const model = scriptedModel(['Ten days [1].']);
+    const policy = (n: number) => `Policy ${n} says the allowance is ${n} days a year.`;
+    const passages = Array.from({ length: 10 }, (_, i) => passage(i + 1, policy(i + 1)));
+    await answerQuestion(deps({ passages, confident: true, relevant: true }, model), input);
+    const system = model.sent[0]?.[0]?.content ?? '';
+    expect(system).toContain(`[8] Doc 8 — Section 8 (p. 8)\n${policy(8)}`);
+    expect(system).not.toContain('[9]');
+    expect(system).not.toContain(policy(9));
   });
 
   it('without a model, declines a "how many" question when no quoted passage counts what it asks about', async () => {

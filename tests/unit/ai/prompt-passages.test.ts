@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { answerQuestion } from '../../../src/ai/answer.service.js';
-import type { RetrievedPassage } from '../../../src/ai/answer.types.js';
-import type { ChatMessage, LlmClient } from '../../../src/ai/llm-client.js';
 import { passagesForPrompt } from '../../../src/ai/prompt-passages.js';
 import { countTokens } from '../../../src/knowledge/ingestion/tokens.js';
+import { retrievedPassage as passage } from '../../support/search-hits.js';
 
-const passage = (n: number, content: string): RetrievedPassage => ({
-  chunkId: String(n),
-  documentId: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
-  title: `Doc ${n}`,
-  section: '',
-  pageStart: null,
-  ordinal: 0,
-  content,
-  score: 1 / n,
-  termCoverage: 0.5,
-  similarity: null,
-});
 const sentence = (n: number) => `Policy ${n} says the allowance is ${n} days a year.`;
 const longText = (n: number, sentences: number) =>
   Array.from({ length: sentences }, () => sentence(n)).join(' ');
@@ -39,39 +25,5 @@ describe('passagesForPrompt', () => {
   it('always gives the model the best passage, even one longer than the budget', () => {
     const kept = passagesForPrompt([passage(1, longText(1, 40)), passage(2, sentence(2))], 8, 20);
     expect(kept.map((p) => p.chunkId)).toEqual(['1']);
-  });
-});
-
-describe('the answer prompt', () => {
-  it('numbers up to eight retrieved passages as sources for the model', async () => {
-    const sent: ChatMessage[][] = [];
-    const model: LlmClient = {
-      embed: async () => ({ vectors: [], promptTokens: 0, model: 'x' }),
-      async streamChat(messages, opts) {
-        sent.push(messages);
-        return { text: 'Ten days [1].', promptTokens: 1, completionTokens: 1, model: opts.model };
-      },
-    };
-    const passages = Array.from({ length: 10 }, (_, i) => passage(i + 1, sentence(i + 1)));
-    await answerQuestion(
-      {
-        retrieve: async () => ({ passages, confident: true, relevant: true }),
-        llmFor: async () => ({ llm: model, keySource: 'platform' as const }),
-        chatModel: 'gpt-4o-mini',
-        publicUrl: 'https://lore.example.com',
-      },
-      {
-        tenantId: 't',
-        question: 'How many days is the allowance?',
-        thread: [],
-        style: 'concise',
-        instructions: '',
-        scope: { collectionIds: null },
-      },
-    );
-    const system = sent[0]?.[0]?.content ?? '';
-    expect(system).toContain(`[8] Doc 8\n${sentence(8)}`);
-    expect(system).not.toContain('[9]');
-    expect(system).not.toContain(sentence(9));
   });
 });

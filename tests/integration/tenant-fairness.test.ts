@@ -225,6 +225,12 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
       // An id whose job now holds a slot (parked, then woken and running) is dropped, not handed out.
       expect(await slots.acquire('t1', 'job-5')).toBe(true);
       expect(await slots.parked('t1')).toEqual({ free: 0, ids: [] });
+      // Woken, then parked again before its waker forgot it (its slot was taken meanwhile): the later note stays.
+      expect(await slots.acquire('t1', 'job-6')).toBe(false);
+      expect(await slots.acquire('t1', 'job-6')).toBe(false);
+      await slots.forget('t1', 'job-6');
+      expect(await slots.parked('t1')).toEqual({ free: 0, ids: ['job-6'] });
+      await slots.forget('t1', 'job-6');
       // A limit lowered while jobs run (a redeploy): more held than allowed still means no free slot, not fewer.
       const lowered = createTenantSlots(client, { queueName, limit: 1, ttlMs: 600 });
       expect(await lowered.parked('t1')).toEqual({ free: 0, ids: [] });

@@ -22,7 +22,10 @@ export interface TenantSlots {
    * running); a tenant with none parked leaves the set of parked tenants.
    */
   parked(tenantId: string): Promise<{ free: number; ids: string[] }>;
-  /** Drops a parked id (woken, or its job gone); a tenant with none left leaves the set of parked tenants. */
+  /**
+   * Drops a parked id's oldest entry (woken, or its job gone), keeping a later one (parked again since); a tenant
+   * with none left leaves the set of parked tenants.
+   */
   forget(tenantId: string, jobId: string): Promise<void>;
   /** Up to `max` tenants with parked jobs, those whose parked jobs were looked at longest ago first. */
   parkedTenants(max: number): Promise<string[]>;
@@ -70,8 +73,10 @@ else redis.call('ZADD', KEYS[3], 'XX', now, ARGV[3]) end
 return out`;
 
 // KEYS: parked, parked tenants. ARGV: job id, tenant id.
+// Only the oldest entry: a job woken and at once parked again (its slot taken meanwhile) was noted a second time,
+// at the back, before its waker forgets it; removing every entry would leave it to its fallback delay.
 const FORGET_LUA = `
-redis.call('LREM', KEYS[1], 0, ARGV[1])
+redis.call('LREM', KEYS[1], 1, ARGV[1])
 if redis.call('LLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[2]) end
 return 0`;
 

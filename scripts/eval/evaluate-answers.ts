@@ -18,6 +18,11 @@ export interface AnswerEvalResult {
   answerReached: number;
   /** Share of answerable questions declined ("I couldn't find this") before any model. */
   falseIdk: number;
+  /**
+   * No model: share of answerable questions declined whose answer was still in the closest passages shown
+   * under "I couldn't find a clear answer", and share of unanswerable questions that were shown such passages.
+   */
+  closest: { answerShown: number; unanswerableShown: number | null } | null;
   /** Share of unanswerable questions declined before any model (with a model, the model judges the rest). */
   abstained: number | null;
   /** How "reached" was judged: the exact answer text, or (sets without one) a passage of a relevant document. */
@@ -28,7 +33,15 @@ export interface AnswerEvalResult {
    */
   perQuery: Map<
     string,
-    { reached: boolean; declined: boolean; outcome?: NoModelOutcome; question?: string; coverage?: number }
+    {
+      reached: boolean;
+      declined: boolean;
+      outcome?: NoModelOutcome;
+      /** Declined, but the answer was among the closest passages shown under "I couldn't find a clear answer". */
+      inClosest?: boolean;
+      question?: string;
+      coverage?: number;
+    }
   >;
 }
 
@@ -99,32 +112,35 @@ export async function evaluateAnswers(
   };
   const judgedBy = dataset.queries.every((q) => q.answer) ? 'answer text' : 'relevant document';
   const perQuery: AnswerEvalResult['perQuery'] = new Map();
+  let closestShown = 0;
   for (const q of dataset.queries) {
     const result = await ask(q);
     const declined = result.outcome === 'no_sources';
     const judged = dataset.qrels.get(q.id);
     const relevantDoc = (documentId: string) => (judged?.get(corpusIdOf.get(documentId) ?? '') ?? 0) > 0;
     const answer = comparable(q.answer ?? '');
-    let reached = false;
-    if (!declined) {
-      if (judgedBy === 'answer text') {
-        const shown = opts.withModel ? model.lastPrompt : result.text;
-        reached = comparable(shown).includes(answer);
-      } else {
-        reached = result.sources.some((s) => relevantDoc(s.documentId));
-      }
-    }
+    const holdsAnswer = (shown: string) =>
+      judgedBy === 'answer text'
+        ? comparable(shown).includes(answer)
+        : result.sources.some((s) => relevantDoc(s.documentId));
+    const reached = !declined && holdsAnswer(opts.withModel ? model.lastPrompt : result.text);
+    // Declined, but shown the closest passages (no model): did the answer come along?
+    const inClosest = declined && !opts.withModel && result.sources.length > 0 && holdsAnswer(result.text);
+    if (inClosest) closestShown++;
     const outcome = opts.withModel
       ? undefined
       : noModelOutcome(reached, declined, last.passages, PASSAGES_FOR_EXTRACT, (p) =>
           judgedBy === 'answer text' ? comparable(p.content).includes(answer) : relevantDoc(p.documentId),
         );
-    perQuery.set(q.id, { reached, declined, outcome, question: q.text });
+    perQuery.set(q.id, { reached, declined, outcome, inClosest, question: q.text });
   }
   let abstainedCount = 0;
+  let unanswerableClosest = 0;
   for (const q of dataset.unanswerable) {
-    const declined = (await ask(q)).outcome === 'no_sources';
+    const result = await ask(q);
+    const declined = result.outcome === 'no_sources';
     if (declined) abstainedCount++;
+    if (declined && result.sources.length > 0) unanswerableClosest++;
     const coverage = Math.max(0, ...last.passages.slice(0, PASSAGES_FOR_EXTRACT).map((p) => p.termCoverage));
     perQuery.set(q.id, { reached: false, declined, question: q.text, coverage });
   }
@@ -135,6 +151,14 @@ export async function evaluateAnswers(
     answerReached: share(answerable.filter((r) => r?.reached).length, answerable.length),
     falseIdk: share(answerable.filter((r) => r?.declined).length, answerable.length),
     abstained: dataset.unanswerable.length ? abstainedCount / dataset.unanswerable.length : null,
+    closest: opts.withModel
+      ? null
+      : {
+          answerShown: share(closestShown, answerable.length),
+          unanswerableShown: dataset.unanswerable.length
+            ? unanswerableClosest / dataset.unanswerable.length
+            : null,
+        },
     judgedBy,
     perQuery,
   };
@@ -147,14 +171,18 @@ export function formatAnswerResult(r: AnswerEvalResult, embedderLabel: string): 
   const abstained = r.abstained === null ? 'n/a' : pct(r.abstained);
   const declined =
     r.mode === 'no model' ? 'abstained on unanswerable' : 'declined before the model on unanswerable';
-  return `${r.mode.padEnd(12)} ${reached} ${pct(r.answerReached)} | false "I don't know" ${pct(r.falseIdk)} | ${declined} ${abstained} | judged by ${r.judgedBy}; retrieval: ${embedderLabel}`;
+  const line = `${r.mode.padEnd(12)} ${reached} ${pct(r.answerReached)} | false "I don't know" ${pct(r.falseIdk)} | ${declined} ${abstained} | judged by ${r.judgedBy}; retrieval: ${embedderLabel}`;
+  if (!r.closest) return line;
+  const unanswerable = r.closest.unanswerableShown === null ? 'n/a' : pct(r.closest.unanswerableShown);
+  return `${line}\n${''.padEnd(12)} declined but the answer among the closest passages shown ${pct(r.closest.answerShown)} (answer reached the member in all ${pct(r.answerReached + r.closest.answerShown)}) | unanswerable shown closest passages ${unanswerable}`;
 }
 
 /** The no-model misses, one line each: where the answer was lost, or what let an unanswerable one through. */
 export function formatMisses(r: AnswerEvalResult): string[] {
   const lines: string[] = [];
   for (const [id, q] of r.perQuery) {
-    if (q.outcome && q.outcome !== 'shown') lines.push(`  ${id} [${q.outcome}] ${q.question}`);
+    const closest = q.inClosest ? '; among the closest passages shown' : '';
+    if (q.outcome && q.outcome !== 'shown') lines.push(`  ${id} [${q.outcome}${closest}] ${q.question}`);
     if (q.coverage !== undefined && !q.declined) {
       lines.push(`  ${id} [unanswerable, quoted; coverage ${q.coverage.toFixed(2)}] ${q.question}`);
     }

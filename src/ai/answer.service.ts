@@ -60,6 +60,19 @@ const MAX_ANSWER_TOKENS = 700;
 export const NO_SOURCES_TEXT =
   "I couldn't find this in your workspace's documents, so I won't guess. I've noted the question for your admins: adding a document that covers it lets me answer next time.";
 
+/**
+ * Without a model, a question whose passages are related but not confidently the answer (often a member's own
+ * words for what the handbook says otherwise: "my grandad died" for bereavement leave) still gets "I couldn't
+ * find this", with the passages that come closest under it, so a member whose answer is there is not sent
+ * away empty-handed. Below this share of the question's topic words nothing is close enough to show: 0.3
+ * brought the answer to 55–90% of the members declined on every set, held-out ones included, where 0.35 lost
+ * a third of that and 0.25 added little but more passages under unanswerable questions (BENCHMARKS.md,
+ * "Answer quality", 2026-12-05). The gate that decides between this and a quoted answer is unchanged.
+ */
+const MIN_CLOSEST_COVERAGE = 0.3;
+export const CLOSEST_PASSAGES_TEXT =
+  "I couldn't find a clear answer to this in your workspace's documents, so I won't guess. These passages come closest: check whether they cover your case. I've noted the question for your admins.";
+
 function toSource(publicUrl: string, p: RetrievedPassage, position: number): AnswerSource {
   return {
     position,
@@ -130,13 +143,24 @@ export async function answerQuestion(
   // are the answer, so they must be confidently relevant, and what the member would see must hold the
   // kind of thing asked for ("how many…": a count of it).
   const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
-  const snippets =
-    !provider && retrieval.confident
-      ? top.map((p, i) => querySnippet(input.question, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}))
-      : [];
+  const snippets = provider
+    ? []
+    : top.map((p, i) => querySnippet(input.question, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}));
   const enough = provider
     ? retrieval.relevant
     : retrieval.confident && snippetsFitAnswerType(input.question, snippets);
+  const closest = Math.max(0, ...top.map((p) => p.termCoverage));
+  if (!enough && !provider && top.length > 0 && closest >= MIN_CLOSEST_COVERAGE) {
+    const text = [CLOSEST_PASSAGES_TEXT, ...snippets.map((s, i) => `>${s} [${i + 1}]`)].join('\n\n');
+    await onDelta(text);
+    return {
+      outcome: 'no_sources',
+      text,
+      sources: top.map((p, i) => toSource(deps.publicUrl, p, i + 1)),
+      usage: none,
+      trace: trace('retrieval'),
+    };
+  }
   if (!enough || retrieval.passages.length === 0) {
     return {
       outcome: 'no_sources',

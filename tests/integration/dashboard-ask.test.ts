@@ -93,6 +93,31 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(body.trace).toMatchObject({ declinedBy: 'retrieval', rewritten: false, confident: false });
   });
 
+  it('shows the closest passages under "I couldn\'t find a clear answer" when a question is only partly covered', async () => {
+    // The member's own words ("never took", "the year is over") are not the handbook's, but its answer is there.
+    const { body } = await admin.json('/api/ask', {
+      method: 'POST',
+      json: { question: 'what happens to vacation i never took when the year is over?' },
+    });
+    expect(body.outcome).toBe('no_sources');
+    expect(body.trace).toMatchObject({ declinedBy: 'retrieval', confident: false });
+    expect(body.text).toMatch(/^I couldn't find a clear answer/);
+    expect(body.text).toContain('Unused vacation days carry over until the end of March.');
+    expect(body.sources[0]).toMatchObject({ position: 1, documentId: docId });
+    // In Slack: the passages' sources and a way to read them in full; nothing to rate, and no "Quoted passages"
+    // label, since they are not offered as the answer.
+    const blocks = JSON.stringify(body.blocks);
+    expect(blocks).toContain('answer_view_sources');
+    expect(blocks).not.toContain('answer_feedback');
+    expect(blocks).not.toContain('Quoted passages');
+    // Still a question the documents did not clearly answer: the admins see it as a knowledge gap.
+    const gaps = await app.container.db.pool.query(
+      'SELECT reason FROM lore.knowledge_gaps WHERE answer_id = $1',
+      [body.answerId],
+    );
+    expect(gaps.rows).toEqual([{ reason: 'no_sources' }]);
+  });
+
   it("never answers from another workspace's documents", async () => {
     const { body } = await other.json('/api/ask', {
       method: 'POST',

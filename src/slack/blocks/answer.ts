@@ -118,16 +118,18 @@ export function buildAnswerBlocks(
       elements: sources.map((s) => ({ type: 'mrkdwn' as const, text: sourceLine(s) })),
     });
   }
-  if (result.outcome !== 'no_sources') {
-    const elements = [
-      button('👍 Helpful', ACTION_IDS.feedbackUp, answerId),
-      button('👎 Not helpful', ACTION_IDS.feedbackDown, answerId),
-    ];
-    // The passages themselves, in a modal any member can open (the links need the dashboard).
-    if (sources.length > 0) elements.push(button('📄 View sources', ACTION_IDS.viewSources, answerId));
-    if (opts.shareable)
-      elements.push(button('Share in channel', ACTION_IDS.shareAnswer, answerId, 'primary'));
-    blocks.push({ type: 'actions', block_id: BLOCK_IDS.answerActions, elements });
-  }
+  // "Not found" has nothing to rate or share, but the closest passages shown under it can be read in full.
+  const found = result.outcome !== 'no_sources';
+  const elements = found
+    ? [
+        button('👍 Helpful', ACTION_IDS.feedbackUp, answerId),
+        button('👎 Not helpful', ACTION_IDS.feedbackDown, answerId),
+      ]
+    : [];
+  // The passages themselves, in a modal any member can open (the links need the dashboard).
+  if (sources.length > 0) elements.push(button('📄 View sources', ACTION_IDS.viewSources, answerId));
+  if (found && opts.shareable)
+    elements.push(button('Share in channel', ACTION_IDS.shareAnswer, answerId, 'primary'));
+  if (elements.length > 0) blocks.push({ type: 'actions', block_id: BLOCK_IDS.answerActions, elements });
   return { text: answerFallbackText(result), blocks };
 }

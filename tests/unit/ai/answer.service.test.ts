@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { answerQuestion, NO_SOURCES_TEXT, searchQueryFor } from '../../../src/ai/answer.service.js';
+import {
+  answerQuestion,
+  CLOSEST_PASSAGES_TEXT,
+  NO_SOURCES_TEXT,
+  searchQueryFor,
+} from '../../../src/ai/answer.service.js';
 import type { Retrieval } from '../../../src/ai/answer.types.js';
 import type { ChatMessage, LlmClient } from '../../../src/ai/llm-client.js';
 import { buildAnswerMessages } from '../../../src/ai/prompts.js';
@@ -63,12 +68,28 @@ describe('answerQuestion', () => {
     expect(model.sent).toHaveLength(1);
   });
 
-  it('without a model, quotes nothing unless retrieval is confident', async () => {
+  it('without a model and not confident, says it could not find this and shows the passages that come closest', async () => {
+    const streamed: string[] = [];
     const r = await answerQuestion(
       deps({ passages: PASSAGES, confident: false, relevant: true }, null),
       input,
+      (d) => {
+        streamed.push(d);
+      },
     );
-    expect(r).toMatchObject({ outcome: 'no_sources', sources: [] });
+    // Still "not found" (a knowledge gap, no feedback buttons), never presented as the answer.
+    expect(r.outcome).toBe('no_sources');
+    expect(r.trace?.declinedBy).toBe('retrieval');
+    expect(r.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
+    expect(r.text).toContain('>Employees get 25 days of paid leave per year. [1]');
+    expect(r.sources.map((s) => s.title)).toEqual(['Doc 1', 'Doc 2', 'Doc 3']);
+    expect(streamed.join('')).toBe(r.text);
+  });
+
+  it('without a model, shows no passages when none holds enough of the question to be worth reading', async () => {
+    const faint = PASSAGES.map((p) => ({ ...p, termCoverage: 0.2 }));
+    const r = await answerQuestion(deps({ passages: faint, confident: false, relevant: true }, null), input);
+    expect(r).toMatchObject({ outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [] });
   });
 
   it('streams a cited answer and lists only the sources it cited, linking to the passage', async () => {
@@ -196,12 +217,13 @@ describe('answerQuestion', () => {
     expect(system).not.toContain(policy(9));
   });
 
-  it('without a model, declines a "how many" question when no quoted passage counts what it asks about', async () => {
+  it('without a model, does not present passages as the answer to a "how many" question when none counts what it asks about', async () => {
     const r = await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true }, null), {
       ...input,
       question: 'How many employees does the company have?',
     });
-    expect(r).toMatchObject({ outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [] });
+    expect(r.outcome).toBe('no_sources');
+    expect(r.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
     expect(r.trace?.declinedBy).toBe('retrieval');
   });
 

@@ -96,10 +96,16 @@ describe('buildAnswerBlocks', () => {
     ]);
   });
 
-  it('has no buttons when nothing was found, and Share only where asked for', () => {
+  it('has no buttons when nothing was found, only View sources under the closest passages, and Share only where asked for', () => {
     expect(JSON.stringify(blocksOf(result({ outcome: 'no_sources', sources: [] })))).not.toContain(
       'action_id',
     );
+    // Not found, with the closest passages shown: they can be read in full, but not rated or shared.
+    const closest = blocksOf(result({ outcome: 'no_sources' }), { shareable: true });
+    expect(closest.at(-1).elements.map((e: { action_id: string }) => e.action_id)).toEqual([
+      ACTION_IDS.viewSources,
+    ]);
+    expect(JSON.stringify(closest)).toContain('Travel policy');
     expect(JSON.stringify(blocksOf(result()))).not.toContain(ACTION_IDS.shareAnswer);
     expect(JSON.stringify(blocksOf(result(), { shareable: true }))).toContain(ACTION_IDS.shareAnswer);
   });

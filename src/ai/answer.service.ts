@@ -141,7 +141,8 @@ export async function answerQuestion(
   });
   // With a model, retrieval only declines when nothing related came back; without one, quoted passages
   // are the answer, so they must be confidently relevant, and what the member would see must hold the
-  // kind of thing asked for ("how many…": a count of it).
+  // kind of thing asked for ("how many…": a count of it). Short of that, close passages are still shown,
+  // as the closest rather than as the answer.
   const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
   const snippets = provider
     ? []
@@ -149,17 +150,20 @@ export async function answerQuestion(
   const enough = provider
     ? retrieval.relevant
     : retrieval.confident && snippetsFitAnswerType(input.question, snippets);
-  const closest = Math.max(0, ...top.map((p) => p.termCoverage));
-  if (!enough && !provider && top.length > 0 && closest >= MIN_CLOSEST_COVERAGE) {
-    const text = [CLOSEST_PASSAGES_TEXT, ...snippets.map((s, i) => `>${s} [${i + 1}]`)].join('\n\n');
+  const quoted = async (header: string, outcome: 'extractive' | 'no_sources'): Promise<AnswerResult> => {
+    const text = [header, ...snippets.map((s, i) => `>${s} [${i + 1}]`)].join('\n\n');
     await onDelta(text);
     return {
-      outcome: 'no_sources',
+      outcome,
       text,
       sources: top.map((p, i) => toSource(deps.publicUrl, p, i + 1)),
       usage: none,
-      trace: trace('retrieval'),
+      trace: trace(outcome === 'extractive' ? null : 'retrieval'),
     };
+  };
+  const closest = Math.max(0, ...top.map((p) => p.termCoverage));
+  if (!enough && !provider && closest >= MIN_CLOSEST_COVERAGE) {
+    return quoted(CLOSEST_PASSAGES_TEXT, 'no_sources');
   }
   if (!enough || retrieval.passages.length === 0) {
     return {
@@ -175,18 +179,10 @@ export async function answerQuestion(
     };
   }
   if (!provider) {
-    const text = [
+    return quoted(
       '_No AI model is set up for this workspace, so here are the most relevant passages from your documents:_',
-      ...snippets.map((s, i) => `>${s} [${i + 1}]`),
-    ].join('\n\n');
-    await onDelta(text);
-    return {
-      outcome: 'extractive',
-      text,
-      sources: top.map((p, i) => toSource(deps.publicUrl, p, i + 1)),
-      usage: none,
-      trace: trace(null),
-    };
+      'extractive',
+    );
   }
   const passages = passagesForPrompt(retrieval.passages, PASSAGES_FOR_LLM, SOURCE_TOKEN_BUDGET);
   const messages = buildAnswerMessages({

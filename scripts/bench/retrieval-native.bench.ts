@@ -9,7 +9,7 @@ import { benchBaseUrl, benchDatabase } from './bench-database.js';
 import { buildIndex, type CorpusTenant, indexDefinitions, loadCorpus } from './native-corpus.js';
 import { measureIngestion } from './native-ingest.js';
 import { type BenchRow, reportBench } from './report.js';
-import { measureTenant } from './retrieval-native-queries.js';
+import { ANSWER_K, measureTenant } from './retrieval-native-queries.js';
 
 /**
  * retrieval.bench.ts on native PostgreSQL + pgvector shaped like Supabase (pgvector in `extensions`,
@@ -141,6 +141,17 @@ async function measure(db: Database, k: string, deadline: number, label: string,
       baseline: m.p('exactHybrid', 0.95),
       lore: m.p('loreHybrid', 0.95),
     },
+    { metric: `${name} hybrid recall@${ANSWER_K} at k ${ANSWER_K}`, baseline: 1, lore: m.answerKRecall },
+    {
+      metric: `${name} hybrid p50 ms at k ${ANSWER_K}, as the answer step asks (baseline: k 10)`,
+      baseline: m.p('loreHybrid', 0.5),
+      lore: m.p('loreHybridAnswerK', 0.5),
+    },
+    {
+      metric: `${name} hybrid p95 ms at k ${ANSWER_K}, as the answer step asks (baseline: k 10)`,
+      baseline: m.p('loreHybrid', 0.95),
+      lore: m.p('loreHybridAnswerK', 0.95),
+    },
     {
       metric: `${name} hybrid p95 ms, Lore's questions alone (baseline: interleaved)`,
       baseline: m.p('loreHybrid', 0.95),
@@ -160,6 +171,7 @@ async function measure(db: Database, k: string, deadline: number, label: string,
   log(
     `${name}: recall@10 vector ${m.vectorRecall.toFixed(3)}, hybrid ${m.hybridRecall.toFixed(3)}; ` +
       `hybrid p50/p95 ${m.p('loreHybrid', 0.5).toFixed(1)}/${m.p('loreHybrid', 0.95).toFixed(1)} ms ` +
+      `(k ${ANSWER_K}: recall@${ANSWER_K} ${m.answerKRecall.toFixed(3)}, ${m.p('loreHybridAnswerK', 0.5).toFixed(1)}/${m.p('loreHybridAnswerK', 0.95).toFixed(1)} ms) ` +
       `(alone ${m.p('loreHybridAlone', 0.5).toFixed(1)}/${m.p('loreHybridAlone', 0.95).toFixed(1)}, ` +
       `in one call ${m.p('loreHybridAloneOneCall', 0.5).toFixed(1)}/${m.p('loreHybridAloneOneCall', 0.95).toFixed(1)}); ` +
       `checkpoints while they ran: ${during}`,

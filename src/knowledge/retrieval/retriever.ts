@@ -13,14 +13,17 @@ export interface RetrieverDeps {
   embedderFor: (tenantId: string) => Promise<{ llm: Embedder } | null>;
   embeddingModel: string;
   logger: Logger;
-  /**
-   * Chunks fetched per question (default 20): neighbours among them are merged into passages. 20 rather than 12
-   * gives the model's prompt more of the sections around the best hits (BENCHMARKS.md, "Answer quality",
-   * 2026-12-05). Without a model the same three passages are quoted; the gate reads a hit with its retrieved
-   * neighbours, of which there can now be more.
-   */
+  /** Chunks fetched per question (default ANSWER_CHUNKS). */
   k?: number;
 }
+
+/**
+ * Chunks the answer step fetches per question: neighbours among them are merged into passages. 20 rather than 12
+ * gives the model's prompt more of the sections around the best hits (BENCHMARKS.md, "Answer quality",
+ * 2026-12-05). Without a model the same three passages are quoted; the gate reads a hit with its retrieved
+ * neighbours, of which there can now be more. Its cost at scale: `npm run bench -- retrieval-native`.
+ */
+export const ANSWER_CHUNKS = 20;
 
 /**
  * The answer step's Retriever: embeds the question (outside any transaction, so no connection waits on
@@ -49,7 +52,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       query,
       embedding,
       embeddingModel: embedding ? deps.embeddingModel : null,
-      k: deps.k ?? 20,
+      k: deps.k ?? ANSWER_CHUNKS,
       collectionIds: scope.collectionIds,
     });
     // Web pages and saved threads are cited with a link to where they came from.

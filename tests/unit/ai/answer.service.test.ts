@@ -87,7 +87,7 @@ describe('answerQuestion', () => {
   });
 
   it('without a model, shows no passages when none holds enough of the question to be worth reading', async () => {
-    const faint = PASSAGES.map((p) => ({ ...p, termCoverage: 0.2 }));
+    const faint = PASSAGES.map((p) => ({ ...p, termCoverage: 0.1 }));
     const r = await answerQuestion(deps({ passages: faint, confident: false, relevant: true }, null), input);
     expect(r).toMatchObject({ outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [] });
   });

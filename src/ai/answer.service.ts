@@ -62,8 +62,8 @@ export const NO_SOURCES_TEXT =
 
 /**
  * Without a model, a question whose passages are related but not confidently the answer (often a member's own
- * words for what the handbook says otherwise: "my grandad died" for bereavement leave) still gets "I couldn't
- * find this", with the passages that come closest under it, so a member whose answer is there is not sent
+ * words for what the handbook says otherwise: "my grandad died" for bereavement leave) gets "I couldn't find
+ * a clear answer" with the passages that come closest under it, so a member whose answer is there is not sent
  * away empty-handed. Below this share of the question's topic words (about one of five) nothing is close
  * enough to be worth reading. Passages under a question the documents do not answer cost the member little (the
  * reply says it found no clear answer); a member sent away without the answer that was there costs more. 0.2

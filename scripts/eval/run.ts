@@ -22,6 +22,7 @@ const HELD_OUT = [
   'tests/fixtures/eval-heldout/fernhill',
   'tests/fixtures/eval-heldout/kestrel',
   'tests/fixtures/eval-heldout/quillmark',
+  'tests/fixtures/eval-heldout/brightwater-clinic',
 ];
 
 /**

@@ -66,7 +66,7 @@ const SETS = [
       reachedNoModel: 0.86,
       falseIdkNoModel: 0.22,
       abstainedNoModel: 0.55,
-      inPromptWithModel: 0.9,
+      inPromptWithModel: 0.92,
       declinedBeforeModel: 0.05,
     },
   },

@@ -18,12 +18,12 @@ export interface RetrieverDeps {
 }
 
 /**
- * Chunks the answer step fetches per question: neighbours among them are merged into passages. 20 rather than 12
- * gives the model's prompt more of the sections around the best hits (BENCHMARKS.md, "Answer quality",
+ * Chunks the answer step fetches per question: neighbours among them are merged into passages. 30 (was 12, then
+ * 20) gives the model's prompt more of the sections around the best hits (BENCHMARKS.md, "Answer quality",
  * 2026-12-05). Without a model the same three passages are quoted; the gate reads a hit with its retrieved
  * neighbours, of which there can now be more. Its cost at scale: `npm run bench -- retrieval-native`.
  */
-export const ANSWER_CHUNKS = 20;
+export const ANSWER_CHUNKS = 30;
 
 /**
  * The answer step's Retriever: embeds the question (outside any transaction, so no connection waits on

@@ -206,15 +206,15 @@ describe('answerQuestion', () => {
     expect((quotes[0] ?? '').length).toBeLessThanOrEqual(860);
   });
 
-  it('gives the model up to eight retrieved passages as numbered sources', async () => {
+  it('gives the model up to ten retrieved passages as numbered sources', async () => {
     const model = scriptedModel(['Ten days [1].']);
     const policy = (n: number) => `Policy ${n} says the allowance is ${n} days a year.`;
-    const passages = Array.from({ length: 10 }, (_, i) => passage(i + 1, policy(i + 1)));
+    const passages = Array.from({ length: 12 }, (_, i) => passage(i + 1, policy(i + 1)));
     await answerQuestion(deps({ passages, confident: true, relevant: true }, model), input);
     const system = model.sent[0]?.[0]?.content ?? '';
-    expect(system).toContain(`[8] Doc 8 — Section 8 (p. 8)\n${policy(8)}`);
-    expect(system).not.toContain('[9]');
-    expect(system).not.toContain(policy(9));
+    expect(system).toContain(`[10] Doc 10 — Section 10 (p. 10)\n${policy(10)}`);
+    expect(system).not.toContain('[11]');
+    expect(system).not.toContain(policy(11));
   });
 
   it('without a model, does not present passages as the answer to a "how many" question when none counts what it asks about', async () => {

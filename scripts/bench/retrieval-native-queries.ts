@@ -65,8 +65,6 @@ async function lore(
   return hits.map((h) => h.chunkId);
 }
 
-/** What the answer step asks for (20 chunks, so 80 candidates per list), where the rest measure 10. */
-export const ANSWER_K = ANSWER_CHUNKS;
 const KINDS = [
   'exactVector',
   'loreVector',
@@ -85,7 +83,7 @@ type Kind = Interleaved | 'loreHybridAlone' | 'loreHybridAloneOneCall';
 export interface TenantMeasurement {
   vectorRecall: number;
   hybridRecall: number;
-  /** recall@ANSWER_K of Lore's hybrid call at the answer step's k against the exact-vector hybrid at that k. */
+  /** recall@k of Lore's hybrid call at the answer step's k (ANSWER_CHUNKS) against the exact-vector hybrid at that k. */
   answerKRecall: number;
   /** Sorted latencies in ms per kind. */
   times: Record<Kind, number[]>;
@@ -121,8 +119,8 @@ export async function measureTenant(
       loreVector: () => lore(db, t.id, '', embedding),
       exactHybrid: () => exactHybrid(db, t.id, question, text, 10),
       loreHybrid: () => lore(db, t.id, question, embedding),
-      exactHybridAnswerK: () => exactHybrid(db, t.id, question, text, ANSWER_K),
-      loreHybridAnswerK: () => lore(db, t.id, question, embedding, { k: ANSWER_K }),
+      exactHybridAnswerK: () => exactHybrid(db, t.id, question, text, ANSWER_CHUNKS),
+      loreHybridAnswerK: () => lore(db, t.id, question, embedding, { k: ANSWER_CHUNKS }),
     };
     const got = {} as Record<Interleaved, string[]>;
     for (let j = 0; j < KINDS.length; j++) {
@@ -152,7 +150,7 @@ export async function measureTenant(
   return {
     vectorRecall: vectorFound / (queries * 10),
     hybridRecall: hybridFound / (queries * 10),
-    answerKRecall: answerKFound / (queries * ANSWER_K),
+    answerKRecall: answerKFound / (queries * ANSWER_CHUNKS),
     times,
     p: (kind, q) => quantile(times[kind], q),
   };

@@ -89,7 +89,7 @@ export async function evaluateAnswers(
     embedderFor: async () => (embedder ? { llm: embedder } : null),
   });
   // The last retrieval, kept to tell where a missed answer was lost.
-  let last: Retrieval = { passages: [], confident: false, relevant: false };
+  let last: Retrieval = { passages: [], confident: false, relevant: false, close: false };
   const deps = {
     retrieve: async (tenantId: string, query: string, scope: RetrievalScope) => {
       last = await inner(tenantId, query, scope);

@@ -63,17 +63,11 @@ export const NO_SOURCES_TEXT =
   "I couldn't find this in your workspace's documents, so I won't guess. I've noted the question for your admins: adding a document that covers it lets me answer next time.";
 
 /**
- * Without a model, a question whose passages are related but not confidently the answer (often a member's own
- * words for what the handbook says otherwise: "my grandad died" for bereavement leave) gets "I couldn't find
- * a clear answer" with the passages that come closest under it, so a member whose answer is there is not sent
- * away empty-handed. Below this share of the question's topic words (about one of five) nothing is close
- * enough to be worth reading. Passages under a question the documents do not answer cost the member little (the
- * reply says it found no clear answer); a member sent away without the answer that was there costs more. 0.2
- * brought the answer to 8 of 12 to 8 of 9 of the members declined on the shipped sets, 0.3 to fewer on every
- * set, and 0.1 to few more, with passages under nearly every unanswerable question (BENCHMARKS.md, "Answer
- * quality", 2026-12-05). The gate that decides between this and a quoted answer is unchanged.
+ * Without a model, a question whose passages are close but not confidently the answer (often a member's own
+ * words for what the handbook says otherwise: "my grandad died" for bereavement leave) gets this, with the
+ * passages that come closest under it, so a member whose answer is there is not sent away empty-handed
+ * (confidence.ts `minCloseCoverage`).
  */
-const MIN_CLOSEST_COVERAGE = 0.2;
 export const CLOSEST_PASSAGES_TEXT =
   "I couldn't find a clear answer to this in your workspace's documents, so I won't guess. These passages come closest: check whether they cover your case. I've noted the question for your admins.";
 
@@ -148,9 +142,10 @@ export async function answerQuestion(
   // kind of thing asked for ("how many…": a count of it). Short of that, close passages are still shown,
   // as the closest rather than as the answer.
   const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
-  const snippets = provider
-    ? []
-    : top.map((p, i) => querySnippet(input.question, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}));
+  const snippets =
+    !provider && (retrieval.confident || retrieval.close)
+      ? top.map((p, i) => querySnippet(input.question, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}))
+      : [];
   const enough = provider
     ? retrieval.relevant
     : retrieval.confident && snippetsFitAnswerType(input.question, snippets);
@@ -165,8 +160,7 @@ export async function answerQuestion(
       trace: trace(outcome === 'extractive' ? null : 'retrieval'),
     };
   };
-  const closest = Math.max(0, ...top.map((p) => p.termCoverage));
-  if (!enough && !provider && closest >= MIN_CLOSEST_COVERAGE) {
+  if (!enough && !provider && retrieval.close && top.length > 0) {
     return quoted(CLOSEST_PASSAGES_TEXT, 'no_sources');
   }
   if (!enough || retrieval.passages.length === 0) {

@@ -24,6 +24,8 @@ export interface Retrieval {
   confident: boolean;
   /** Anything related came back at all (the only gate before a model). */
   relevant: boolean;
+  /** Close enough, short of confident, to show as the closest passages when no model judges them. */
+  close: boolean;
 }
 
 /** Which documents a question may draw on: its channel's collections, or every collection (null). */

@@ -16,6 +16,14 @@ export interface ConfidenceThresholds {
    */
   minTermCoverage: number;
   /**
+   * Least weighted share of the question's topic words a top hit must hold for its passage to be shown, without a
+   * model, as the closest under "I couldn't find a clear answer" when it is not confident (`close`). 0.2, about one
+   * of five topic words: passages under a question the documents do not answer cost the member a glance; a member
+   * sent away without an answer that was there loses it. 0.3 reached fewer members on every set, 0.1 few more,
+   * with passages under nearly every unanswerable question (BENCHMARKS.md, "Answer quality", 2026-12-05).
+   */
+  minCloseCoverage: number;
+  /**
    * Least cosine similarity of the nearest chunk. Not calibrated on a real embedding model here (no key in
    * CI): 0.4 is a conservative prior for text-embedding-3-small, where unrelated text scores ≈ 0.1–0.25.
    */
@@ -31,6 +39,7 @@ export interface ConfidenceThresholds {
 
 export const DEFAULT_CONFIDENCE: ConfidenceThresholds = {
   minTermCoverage: 0.5,
+  minCloseCoverage: 0.2,
   minSimilarity: 0.4,
   topHits: 3,
   minRelatedSimilarity: 0.3,
@@ -45,6 +54,8 @@ export interface Relevance {
    * With a model, this is the only gate before it: the model judges whether the passages answer.
    */
   relevant: boolean;
+  /** Not necessarily confident, but a top hit is close enough to show as the closest (no model). */
+  close: boolean;
   /** What made it confident (or 'none'). */
   basis: 'terms' | 'similarity' | 'none';
   bestTermCoverage: number;
@@ -60,11 +71,13 @@ export function assessRelevance(hits: SearchHit[], t: ConfidenceThresholds = DEF
   const relevant = hits.some(
     (h) => h.termCoverage > 0 || (h.similarity !== null && h.similarity >= t.minRelatedSimilarity),
   );
+  const close = top.length > 0 && bestTermCoverage >= t.minCloseCoverage;
+  const signals = { relevant, close, bestTermCoverage, bestSimilarity };
   if (top.length > 0 && bestTermCoverage >= t.minTermCoverage) {
-    return { confident: true, relevant, basis: 'terms', bestTermCoverage, bestSimilarity };
+    return { confident: true, basis: 'terms', ...signals };
   }
   if (bestSimilarity !== null && bestSimilarity >= t.minSimilarity) {
-    return { confident: true, relevant, basis: 'similarity', bestTermCoverage, bestSimilarity };
+    return { confident: true, basis: 'similarity', ...signals };
   }
-  return { confident: false, relevant, basis: 'none', bestTermCoverage, bestSimilarity };
+  return { confident: false, basis: 'none', ...signals };
 }

@@ -62,6 +62,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     return {
       confident: result.relevance.confident,
       relevant: result.relevance.relevant,
+      close: result.relevance.close,
       passages: result.passages.map((p) => ({
         chunkId: p.chunkIds[0] as string,
         documentId: p.documentId,

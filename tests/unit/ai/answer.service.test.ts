@@ -50,7 +50,7 @@ describe('answerQuestion', () => {
   it('with a model, declines without calling it only when nothing related came back', async () => {
     const model = scriptedModel(['should not be called']);
     const r = await answerQuestion(
-      deps({ passages: PASSAGES, confident: false, relevant: false }, model),
+      deps({ passages: PASSAGES, confident: false, relevant: false, close: false }, model),
       input,
     );
     expect(r).toMatchObject({ outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [] });
@@ -61,7 +61,7 @@ describe('answerQuestion', () => {
   it('with a model, lets the model judge passages retrieval is not confident about', async () => {
     const model = scriptedModel(['You get 25 days [1].']);
     const r = await answerQuestion(
-      deps({ passages: PASSAGES, confident: false, relevant: true }, model),
+      deps({ passages: PASSAGES, confident: false, relevant: true, close: true }, model),
       input,
     );
     expect(r.outcome).toBe('answered');
@@ -71,7 +71,7 @@ describe('answerQuestion', () => {
   it('without a model and not confident, says it could not find this and shows the passages that come closest', async () => {
     const streamed: string[] = [];
     const r = await answerQuestion(
-      deps({ passages: PASSAGES, confident: false, relevant: true }, null),
+      deps({ passages: PASSAGES, confident: false, relevant: true, close: true }, null),
       input,
       (d) => {
         streamed.push(d);
@@ -87,8 +87,10 @@ describe('answerQuestion', () => {
   });
 
   it('without a model, shows no passages when none holds enough of the question to be worth reading', async () => {
-    const faint = PASSAGES.map((p) => ({ ...p, termCoverage: 0.1 }));
-    const r = await answerQuestion(deps({ passages: faint, confident: false, relevant: true }, null), input);
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: false, relevant: true, close: false }, null),
+      input,
+    );
     expect(r).toMatchObject({ outcome: 'no_sources', text: NO_SOURCES_TEXT, sources: [] });
   });
 
@@ -96,7 +98,7 @@ describe('answerQuestion', () => {
     const streamed: string[] = [];
     const r = await answerQuestion(
       deps(
-        { passages: PASSAGES, confident: true, relevant: true },
+        { passages: PASSAGES, confident: true, relevant: true, close: true },
         scriptedModel([
           'You get *25 days*',
           ' of paid leave a year [1].',
@@ -127,7 +129,10 @@ describe('answerQuestion', () => {
   it('turns the model saying NO_ANSWER into "I don\'t know" and never streams part of it', async () => {
     const streamed: string[] = [];
     const r = await answerQuestion(
-      deps({ passages: PASSAGES, confident: true, relevant: true }, scriptedModel(['NO_', 'ANS', 'WER'])),
+      deps(
+        { passages: PASSAGES, confident: true, relevant: true, close: true },
+        scriptedModel(['NO_', 'ANS', 'WER']),
+      ),
       input,
       (d) => {
         streamed.push(d);
@@ -148,7 +153,7 @@ describe('answerQuestion', () => {
   ])('detects the marker however the model dresses it (%j), streaming none of it', async (pieces) => {
     const streamed: string[] = [];
     const r = await answerQuestion(
-      deps({ passages: PASSAGES, confident: true, relevant: true }, scriptedModel(pieces)),
+      deps({ passages: PASSAGES, confident: true, relevant: true, close: true }, scriptedModel(pieces)),
       input,
       (d) => {
         streamed.push(d);
@@ -162,7 +167,7 @@ describe('answerQuestion', () => {
     const streamed: string[] = [];
     const r = await answerQuestion(
       deps(
-        { passages: PASSAGES, confident: true, relevant: true },
+        { passages: PASSAGES, confident: true, relevant: true, close: true },
         scriptedModel(['N', 'o, ', 'never [1].']),
       ),
       input,
@@ -176,7 +181,7 @@ describe('answerQuestion', () => {
 
   it('quotes the best passages, labelled as such, when no model is configured', async () => {
     const r = await answerQuestion(
-      deps({ passages: PASSAGES, confident: true, relevant: true }, null),
+      deps({ passages: PASSAGES, confident: true, relevant: true, close: true }, null),
       input,
     );
     expect(r.outcome).toBe('extractive');
@@ -194,7 +199,7 @@ describe('answerQuestion', () => {
         Array.from({ length: 10 }, (_, k) => `Vacation rule ${n}.${k} applies to vacation days.`).join(' '),
       );
     const r = await answerQuestion(
-      deps({ passages: [long(1), long(2), long(3)], confident: true, relevant: true }, null),
+      deps({ passages: [long(1), long(2), long(3)], confident: true, relevant: true, close: true }, null),
       input,
     );
     const quotes = r.text.split('\n\n').filter((l) => l.startsWith('>'));
@@ -210,7 +215,7 @@ describe('answerQuestion', () => {
     const model = scriptedModel(['Ten days [1].']);
     const policy = (n: number) => `Policy ${n} says the allowance is ${n} days a year.`;
     const passages = Array.from({ length: 12 }, (_, i) => passage(i + 1, policy(i + 1)));
-    await answerQuestion(deps({ passages, confident: true, relevant: true }, model), input);
+    await answerQuestion(deps({ passages, confident: true, relevant: true, close: true }, model), input);
     const system = model.sent[0]?.[0]?.content ?? '';
     expect(system).toContain(`[10] Doc 10 — Section 10 (p. 10)\n${policy(10)}`);
     expect(system).not.toContain('[11]');
@@ -218,10 +223,13 @@ describe('answerQuestion', () => {
   });
 
   it('without a model, does not present passages as the answer to a "how many" question when none counts what it asks about', async () => {
-    const r = await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true }, null), {
-      ...input,
-      question: 'How many employees does the company have?',
-    });
+    const r = await answerQuestion(
+      deps({ passages: PASSAGES, confident: true, relevant: true, close: true }, null),
+      {
+        ...input,
+        question: 'How many employees does the company have?',
+      },
+    );
     expect(r.outcome).toBe('no_sources');
     expect(r.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
     expect(r.trace?.declinedBy).toBe('retrieval');
@@ -229,7 +237,7 @@ describe('answerQuestion', () => {
 
   it('sends the sources, the rules and the thread to the model, with admin instructions after the rules', async () => {
     const model = scriptedModel(['Yes [1].']);
-    await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true }, model), {
+    await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true, close: true }, model), {
       ...input,
       instructions: 'Always answer in French.',
       thread: [

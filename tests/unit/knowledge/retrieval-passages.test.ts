@@ -83,6 +83,19 @@ describe('the relevance signal behind "I don\'t know"', () => {
     expect(assessRelevance(buried).confident).toBe(false);
   });
 
+  it('counts a top hit holding a fifth of the question as close enough to show as the closest, short of confident', () => {
+    const close = assessRelevance([
+      hit({ documentId: 'a', ordinal: 0, termCoverage: DEFAULT_CONFIDENCE.minCloseCoverage }),
+    ]);
+    expect(close).toMatchObject({ confident: false, close: true });
+    expect(assessRelevance([hit({ documentId: 'a', ordinal: 0, termCoverage: 0.1 })]).close).toBe(false);
+    // Below the top few, a hit is not close either: nothing near the top would be shown.
+    const buried = [0, 1, 2].map((i) => hit({ documentId: 'a', ordinal: i, termCoverage: 0 }));
+    buried.push(hit({ documentId: 'b', ordinal: 0, termCoverage: 0.4 }));
+    expect(assessRelevance(buried).close).toBe(false);
+    expect(assessRelevance([]).close).toBe(false);
+  });
+
   it('counts anything sharing a word, or a near enough vector, as related (the gate before a model)', () => {
     expect(assessRelevance([hit({ documentId: 'a', ordinal: 0, termCoverage: 0.2 })]).relevant).toBe(true);
     expect(

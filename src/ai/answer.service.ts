@@ -16,6 +16,7 @@ import type { LlmFor } from './llm-for-tenant.js';
 import { passagesForPrompt } from './prompt-passages.js';
 import { buildAnswerMessages } from './prompts.js';
 import { rewriteFollowUp } from './rewrite-question.js';
+import { SMALL_TALK_REPLIES, type SmallTalk, smallTalkOf } from './small-talk.js';
 import { trimThread } from './thread-context.js';
 
 export interface AnswerDeps {
@@ -85,6 +86,17 @@ function toSource(publicUrl: string, p: RetrievedPassage, position: number): Ans
   };
 }
 
+const NO_USAGE = { model: '', promptTokens: 0, completionTokens: 0, keySource: 'none' as const };
+
+async function smallTalkReply(
+  talk: SmallTalk,
+  onDelta: (text: string) => Promise<void> | void,
+): Promise<AnswerResult> {
+  const text = SMALL_TALK_REPLIES[talk];
+  await onDelta(text);
+  return { outcome: 'small_talk', text, sources: [], usage: NO_USAGE };
+}
+
 /** A short follow-up ("and for contractors?") is searched together with the question before it. */
 export function searchQueryFor(question: string, thread: ThreadMessage[]): string {
   const words = question.trim().split(/\s+/).length;
@@ -103,6 +115,9 @@ export async function answerQuestion(
   input: AnswerInput,
   onDelta: (text: string) => Promise<void> | void = () => {},
 ): Promise<AnswerResult> {
+  // "hi", "thanks!", "what can you do?": a short reply of its own, before any search or model call.
+  const talk = smallTalkOf(input.question);
+  if (talk) return smallTalkReply(talk, onDelta);
   const provider = await deps.llmFor(input.tenantId);
   // In a thread, the model rewrites the follow-up into a standalone question for search; without a model
   // (or if that call fails) a short follow-up is searched together with the question before it.
@@ -122,7 +137,6 @@ export async function answerQuestion(
   }
   // The client found above embeds the search too: the tenant's key is looked up once per answer.
   const retrieval = await deps.retrieve(input.tenantId, searchQuery, input.scope, provider);
-  const none = { model: '', promptTokens: 0, completionTokens: 0, keySource: 'none' as const };
   const trace = (declinedBy: AnswerTrace['declinedBy']): AnswerTrace => ({
     searchQuery,
     rewritten,
@@ -156,7 +170,7 @@ export async function answerQuestion(
       outcome,
       text,
       sources: top.map((p, i) => toSource(deps.publicUrl, p, i + 1)),
-      usage: none,
+      usage: NO_USAGE,
       trace: trace(outcome === 'extractive' ? null : 'retrieval'),
     };
   };
@@ -172,7 +186,7 @@ export async function answerQuestion(
       usage:
         rewritten && provider
           ? { model: deps.chatModel, ...rewriteUsage, keySource: provider.keySource }
-          : none,
+          : NO_USAGE,
       trace: trace('retrieval'),
     };
   }

@@ -57,7 +57,7 @@ export interface AnswerSource {
   excerpt: string;
 }
 
-export type AnswerOutcome = 'answered' | 'extractive' | 'no_sources';
+export type AnswerOutcome = 'answered' | 'extractive' | 'no_sources' | 'small_talk';
 
 /** Why an answer came out as it did, for the playground: what was searched, found, and who declined. */
 export interface AnswerTrace {

@@ -175,7 +175,7 @@ export async function answerCountsSince(c: DbClient, since: Date): Promise<Answe
               count(*) FILTER (WHERE outcome IN ('answered', 'extractive'))::int AS answered,
               count(*) FILTER (WHERE outcome = 'no_sources')::int AS unanswered,
               (SELECT max(created_at) FROM lore.answers) AS "lastAnswerAt"
-       FROM lore.answers WHERE created_at >= $1`,
+       FROM lore.answers WHERE created_at >= $1 AND outcome <> 'small_talk'`,
     [since],
   );
   return rows[0];

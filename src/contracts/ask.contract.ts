@@ -25,6 +25,7 @@ export const askOutcome = z.enum([
   'answered',
   'extractive',
   'no_sources',
+  'small_talk',
   'rate_limited',
   'over_quota',
   'failed',

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const conversationsQuery = z.object({
   search: z.string().trim().max(200).optional(),
   outcome: z
-    .enum(['answered', 'extractive', 'no_sources', 'failed', 'rate_limited', 'over_quota'])
+    .enum(['answered', 'extractive', 'no_sources', 'small_talk', 'failed', 'rate_limited', 'over_quota'])
     .optional(),
   feedback: z.enum(['up', 'down']).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),

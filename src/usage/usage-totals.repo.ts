@@ -9,8 +9,9 @@
  * - `day_totals(tenant_id, day, questions, answered, unanswered, prompt_tokens, completion_tokens,
  *   embedding_tokens, cost_usd, latency_ms_sum, latency_count, p95_latency_ms, thumbs_up, thumbs_down)`;
  * - `breakdown_totals(tenant_id, day, slack_channel_id, slack_user_id, questions, tokens, cost_usd)`.
- * Questions, outcomes and latency come from answers (by `created_at`), tokens and cost from metered usage
- * events (by `created_at`; the breakdown only kind 'answer'), votes from feedback (by `updated_at`).
+ * Questions, outcomes and latency come from answers (by `created_at`; small talk such as "thanks" is not a
+ * question), tokens and cost from metered usage events (by `created_at`; the breakdown only kind 'answer'),
+ * votes from feedback (by `updated_at`).
  */
 
 const dayStart = (day: string) => `(${day})::timestamp AT TIME ZONE 'UTC'`;
@@ -29,7 +30,9 @@ function rowsCounted(table: string, at: string, columns: string): string {
 }
 
 export const USAGE_TOTALS_CTES = `
-  answers_counted AS (${rowsCounted('answers', 'created_at', 'x.slack_channel_id, x.slack_user_id, x.outcome, x.latency_ms')}),
+  answers_counted AS (
+    SELECT * FROM (${rowsCounted('answers', 'created_at', 'x.slack_channel_id, x.slack_user_id, x.outcome, x.latency_ms')}) a
+    WHERE a.outcome <> 'small_talk'),
   events_counted AS (${rowsCounted(
     'usage_events',
     'created_at',

@@ -118,6 +118,42 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(gaps.rows).toEqual([{ reason: 'no_sources' }]);
   });
 
+  it('replies to thanks and to "what can you do?" without searching, opening no knowledge gap and counting no question', async () => {
+    const questionsBefore = (await admin.json('/api/usage')).body.totals.questions;
+    const thanks = (
+      await admin.json('/api/ask', { method: 'POST', json: { question: 'thanks, that helped!' } })
+    ).body;
+    expect(thanks).toMatchObject({ outcome: 'small_talk', sources: [], trace: null });
+    expect(thanks.text).toMatch(/^Glad to help!/);
+    // In Slack: the reply alone, with nothing to rate, share or open.
+    expect(thanks.blocks.map((b: { type: string }) => b.type)).toEqual(['section']);
+    const about = (
+      await admin.json('/api/ask', { method: 'POST', json: { question: 'hey, what can you do?' } })
+    ).body;
+    expect(about.outcome).toBe('small_talk');
+    expect(about.text).toContain("I answer questions from your workspace's documents");
+    // Listed among the conversations as small talk; never a knowledge gap, never a question in the usage.
+    const listed = (await admin.json('/api/conversations?outcome=small_talk')).body;
+    expect(listed.items.map((c: { id: string }) => c.id).sort()).toEqual(
+      [thanks.answerId, about.answerId].sort(),
+    );
+    const gaps = await app.container.db.pool.query(
+      'SELECT count(*)::int AS n FROM lore.knowledge_gaps WHERE answer_id = ANY($1)',
+      [[thanks.answerId, about.answerId]],
+    );
+    expect(gaps.rows).toEqual([{ n: 0 }]);
+    expect((await admin.json('/api/usage')).body.totals.questions).toBe(questionsBefore);
+    // A question that opens with thanks is still a question.
+    const asked = (
+      await admin.json('/api/ask', {
+        method: 'POST',
+        json: { question: 'thanks! and how many vacation days do employees get?' },
+      })
+    ).body;
+    expect(asked.outcome).toBe('extractive');
+    expect((await admin.json('/api/usage')).body.totals.questions).toBe(questionsBefore + 1);
+  });
+
   it("never answers from another workspace's documents", async () => {
     const { body } = await other.json('/api/ask', {
       method: 'POST',

@@ -12,6 +12,7 @@ const OUTCOME: Record<AskResultDto['outcome'], { tone: 'ok' | 'warn' | 'error' |
   answered: { tone: 'ok', label: 'Answered with sources' },
   extractive: { tone: 'info', label: 'Quoted passages (no AI model set up)' },
   no_sources: { tone: 'warn', label: 'Not in your documents: logged as a knowledge gap' },
+  small_talk: { tone: 'info', label: 'Small talk: not a question for your documents' },
   rate_limited: { tone: 'warn', label: 'Rate limited' },
   over_quota: { tone: 'warn', label: 'Monthly quota reached' },
   failed: { tone: 'error', label: 'Failed' },

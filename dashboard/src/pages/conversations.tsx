@@ -15,6 +15,7 @@ const OUTCOMES: Record<string, { tone: 'ok' | 'warn' | 'error' | 'info' | 'muted
   answered: { tone: 'ok', label: 'Answered' },
   extractive: { tone: 'info', label: 'Quoted passages' },
   no_sources: { tone: 'warn', label: 'Not in documents' },
+  small_talk: { tone: 'muted', label: 'Small talk' },
   failed: { tone: 'error', label: 'Failed' },
   rate_limited: { tone: 'muted', label: 'Rate limited' },
   over_quota: { tone: 'muted', label: 'Over quota' },

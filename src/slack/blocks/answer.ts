@@ -118,8 +118,9 @@ export function buildAnswerBlocks(
       elements: sources.map((s) => ({ type: 'mrkdwn' as const, text: sourceLine(s) })),
     });
   }
-  // "Not found" has nothing to rate or share, but the closest passages shown under it can be read in full.
-  const found = result.outcome !== 'no_sources';
+  // Only an answer can be rated or shared: not "not found" (though the closest passages shown under it can be
+  // read in full), nor a reply to small talk ("thanks!").
+  const found = result.outcome === 'answered' || result.outcome === 'extractive';
   const elements = found
     ? [
         button('👍 Helpful', ACTION_IDS.feedbackUp, answerId),

@@ -58,6 +58,34 @@ describe('answerQuestion', () => {
     expect(model.sent).toEqual([]);
   });
 
+  it('replies to small talk ("thanks!") itself: no search, no model call, nothing cited', async () => {
+    const model = scriptedModel(['should not be called']);
+    let searched = false;
+    const streamed: string[] = [];
+    const r = await answerQuestion(
+      {
+        ...deps({ passages: PASSAGES, confident: true, relevant: true, close: true }, model),
+        retrieve: async () => {
+          searched = true;
+          return { passages: PASSAGES, confident: true, relevant: true, close: true };
+        },
+      },
+      { ...input, question: 'thanks!', thread: [{ role: 'user', text: 'How many vacation days do I get?' }] },
+      (d) => {
+        streamed.push(d);
+      },
+    );
+    expect(r).toMatchObject({
+      outcome: 'small_talk',
+      sources: [],
+      usage: { keySource: 'none', promptTokens: 0 },
+    });
+    expect(r.text).toMatch(/^Glad to help!/);
+    expect(streamed.join('')).toBe(r.text);
+    expect(searched).toBe(false);
+    expect(model.sent).toEqual([]);
+  });
+
   it('with a model, lets the model judge passages retrieval is not confident about', async () => {
     const model = scriptedModel(['You get 25 days [1].']);
     const r = await answerQuestion(

@@ -96,7 +96,7 @@ describe('buildAnswerBlocks', () => {
     ]);
   });
 
-  it('has no buttons when nothing was found, only View sources under the closest passages, and Share only where asked for', () => {
+  it('has no buttons when nothing was found or for small talk, only View sources under the closest passages, and Share only where asked for', () => {
     expect(JSON.stringify(blocksOf(result({ outcome: 'no_sources', sources: [] })))).not.toContain(
       'action_id',
     );
@@ -106,6 +106,9 @@ describe('buildAnswerBlocks', () => {
       ACTION_IDS.viewSources,
     ]);
     expect(JSON.stringify(closest)).toContain('Travel policy');
+    // A reply to small talk ("thanks!") is not an answer: nothing to rate or share, even on /ask.
+    const smallTalk = blocksOf(result({ outcome: 'small_talk', sources: [] }), { shareable: true });
+    expect(smallTalk.map((b: { type: string }) => b.type)).toEqual(['section']);
     expect(JSON.stringify(blocksOf(result()))).not.toContain(ACTION_IDS.shareAnswer);
     expect(JSON.stringify(blocksOf(result(), { shareable: true }))).toContain(ACTION_IDS.shareAnswer);
   });

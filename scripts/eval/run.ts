@@ -14,6 +14,7 @@ import { formatAnswerResult, formatMisses } from './evaluate-answers.js';
 import { fakeEmbedder } from './fake-embedder.js';
 import { formatBreakdown } from './miss-reasons.js';
 import { runEvaluation } from './run-evaluation.js';
+import { datasetWithTypos } from './typos.js';
 
 /** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
 const SHIPPED = ['tests/fixtures/eval', 'tests/fixtures/eval-slack', 'tests/fixtures/eval-tidewater'];
@@ -27,13 +28,13 @@ const HELD_OUT = [
 
 /**
  * `npm run eval [-- --dataset <dir>] [--max-docs <n>] [--full-text-mode all|any|all_then_any] [--json <file>]
- *   [--fake-embeddings] [--no-answers] [--misses]`
+ *   [--fake-embeddings] [--no-answers] [--misses] [--typos]`
  * Retrieval evaluation on BEIR-layout datasets (default: the shipped sets, then the held-out ones), then the answer step's four
  * figures in both modes (no model; with a model), always in a fresh in-memory database, never the
  * configured one. Hybrid and the with-a-model figures use OpenAI embeddings when OPENAI_API_KEY is set, else
  * the deterministic fake embedder on the shipped sets (or with --fake-embeddings), labelled as such. Without a
  * model, where each answerable question's answer was lost is counted; --misses lists those questions (never a
- * held-out set's).
+ * held-out set's). --typos asks every question with one typo in its rarest topic word (typos.ts).
  */
 const { values } = parseArgs({
   options: {
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     'fake-embeddings': { type: 'boolean', default: false },
     'no-answers': { type: 'boolean', default: false },
     misses: { type: 'boolean', default: false },
+    typos: { type: 'boolean', default: false },
   },
 });
 const mode = values['full-text-mode'];
@@ -55,13 +57,15 @@ const dirs = values.dataset ?? [...SHIPPED, ...HELD_OUT];
 const reports: Record<string, unknown> = {};
 
 for (const dir of dirs) {
-  const dataset = await loadBeirDataset(dir, {
+  const loaded = await loadBeirDataset(dir, {
     maxDocuments: values['max-docs'] ? Number(values['max-docs']) : undefined,
   });
+  const dataset = values.typos ? datasetWithTypos(loaded) : loaded;
   const subset = dataset.omittedDocuments ? ` (subset: ${dataset.omittedDocuments} documents left out)` : '';
   const heldOut = HELD_OUT.includes(dir) ? ' [held-out questions: measured, never tuned on]' : '';
+  const typos = values.typos ? ' [every question with one typo]' : '';
   process.stdout.write(
-    `\nDataset ${dataset.name}${heldOut}: ${dataset.corpus.length} documents${subset}, ${dataset.queries.length} judged queries, ${dataset.unanswerable.length} unanswerable\n`,
+    `\nDataset ${dataset.name}${heldOut}${typos}: ${dataset.corpus.length} documents${subset}, ${dataset.queries.length} judged queries, ${dataset.unanswerable.length} unanswerable\n`,
   );
   const fake = values['fake-embeddings'] || SHIPPED.includes(dir) || HELD_OUT.includes(dir);
   let embedder: Embedder | null = null;

@@ -1,6 +1,7 @@
 import { aiError } from '../errors.js';
 import { snippetsFitAnswerType } from '../knowledge/retrieval/answer-type.js';
 import { querySnippet } from '../knowledge/retrieval/snippets.js';
+import { applySpellingFixes } from '../knowledge/retrieval/spelling.js';
 import { holdBackMarker, isAbstention } from './abstention.js';
 import type {
   AnswerResult,
@@ -137,8 +138,11 @@ export async function answerQuestion(
   }
   // The client found above embeds the search too: the tenant's key is looked up once per answer.
   const retrieval = await deps.retrieve(input.tenantId, searchQuery, input.scope, provider);
+  // Typos retrieval read as the documents' words: quotes and the playground use the question as searched.
+  const spelling = retrieval.spelling ?? [];
+  const asked = applySpellingFixes(input.question, spelling);
   const trace = (declinedBy: AnswerTrace['declinedBy']): AnswerTrace => ({
-    searchQuery,
+    searchQuery: applySpellingFixes(searchQuery, spelling),
     rewritten,
     passages: retrieval.passages.map(({ title, section, score, termCoverage, similarity }) => ({
       title,
@@ -158,11 +162,11 @@ export async function answerQuestion(
   const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
   const snippets =
     !provider && (retrieval.confident || retrieval.close)
-      ? top.map((p, i) => querySnippet(input.question, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}))
+      ? top.map((p, i) => querySnippet(asked, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}))
       : [];
   const enough = provider
     ? retrieval.relevant
-    : retrieval.confident && snippetsFitAnswerType(input.question, snippets);
+    : retrieval.confident && snippetsFitAnswerType(asked, snippets);
   const quoted = async (header: string, outcome: 'extractive' | 'no_sources'): Promise<AnswerResult> => {
     const text = [header, ...snippets.map((s, i) => `>${s} [${i + 1}]`)].join('\n\n');
     await onDelta(text);

@@ -1,3 +1,4 @@
+import type { SpellingFix } from '../knowledge/retrieval/spelling.js';
 import type { Embedder } from './llm-client.js';
 
 /** A passage retrieval found for a question, with what a citation needs. */
@@ -26,6 +27,8 @@ export interface Retrieval {
   relevant: boolean;
   /** Close enough, short of confident, to show as the closest passages when no model judges them. */
   close: boolean;
+  /** Typos of the question read as the documents' words ("vaccation" → "vacation"): searched fixed. */
+  spelling?: SpellingFix[];
 }
 
 /** Which documents a question may draw on: its channel's collections, or every collection (null). */

@@ -82,6 +82,16 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(recorded.rows).toEqual([{ outcome: 'extractive', sources: body.sources.length, usage: 1 }]);
   });
 
+  it('reads a typo as the word the documents use, and shows what it searched', async () => {
+    const { body } = await admin.json('/api/ask', {
+      method: 'POST',
+      json: { question: 'how many vaccation days do employees get?' },
+    });
+    expect(body.outcome).toBe('extractive');
+    expect(body.text).toContain('27 vacation days');
+    expect(body.trace.searchQuery).toBe('how many vacation days do employees get?');
+  });
+
   it('says it does not know when the documents do not cover the question', async () => {
     const { body } = await admin.json('/api/ask', {
       method: 'POST',

@@ -63,6 +63,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       confident: result.relevance.confident,
       relevant: result.relevance.relevant,
       close: result.relevance.close,
+      spelling: result.spelling,
       passages: result.passages.map((p) => ({
         chunkId: p.chunkIds[0] as string,
         documentId: p.documentId,

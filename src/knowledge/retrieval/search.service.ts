@@ -16,6 +16,7 @@ import {
 } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords } from './question-terms.js';
+import { applySpellingFixes, type SpellingFix, spellingFixes } from './spelling.js';
 import { expandQuery } from './synonyms.js';
 import { hitCoverages, termsOfWords, termWeights } from './term-weights.js';
 
@@ -45,6 +46,8 @@ export interface SearchOptions {
   collectionIds?: string[] | null;
   /** Search the question's synonyms too (default true; false to measure without). */
   expandSynonyms?: boolean;
+  /** Read a typo as the documents' word and search again (spelling.ts; default true; false to measure without). */
+  fixSpelling?: boolean;
 }
 
 export interface SearchResult {
@@ -53,6 +56,8 @@ export interface SearchResult {
   passages: Passage[];
   /** With the question's topic terms, and those no hit holds (words the documents never use nearby). */
   relevance: Relevance & { terms: string[]; unmatchedTerms: string[] };
+  /** Typos read as the documents' words: the question was searched again with them fixed. */
+  spelling: SpellingFix[];
 }
 
 /** Longest question text searched; longer text is cut (a Slack message can be 40k characters). */
@@ -149,6 +154,15 @@ export async function searchKnowledgeWith(
   // Each hit's words are read once: its terms (weights, coverage) and its near words come from them.
   const hitWords = sqlHits.map((h) => contentWords(`${h.title}\n${h.section}\n${h.content}`));
   const hitTerms = hitWords.map(termsOfWords);
+  // A typo ("vaccation") matched nothing and weighed most against every passage: search again as the
+  // documents spell it, with the hits the question's other words found telling which word was meant.
+  if (opts.fixSpelling !== false) {
+    const spelling = spellingFixes(typed, hitTerms, hitWords);
+    if (spelling.length > 0) {
+      const fixed = { ...opts, query: applySpellingFixes(opts.query, spelling), fixSpelling: false };
+      return { ...(await searchKnowledgeWith(search, tenantId, fixed)), spelling };
+    }
+  }
   const wordWeights = termWeights(question, hitTerms);
   // A topic word a hit lacks counts in part for a near word it holds (soft-coverage.ts: "sunday", "weekend").
   // A hit is read with the retrieved chunks right next to it in its document: the chunker cuts a section
@@ -162,5 +176,6 @@ export async function searchKnowledgeWith(
     hits: covered,
     passages: mergeAdjacentHits(covered),
     relevance: { ...relevance, terms, unmatchedTerms: terms.filter((t) => !found.has(t)) },
+    spelling: [],
   };
 }

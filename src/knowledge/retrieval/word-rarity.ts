@@ -38,6 +38,10 @@ function load(): Counts {
  */
 export function wordRarity(word: string): number {
   if (/^\d+$/.test(word)) return 0;
-  const c = load();
-  return -Math.log(((c.byWord.get(word.replace(/’/g, "'")) ?? 0) + 1) / (c.total + 1));
+  return -Math.log((everydayCount(word) + 1) / (load().total + 1));
+}
+
+/** How many times SUBTLEX-US holds a lowercase word (0 for a word everyday English does not use). */
+export function everydayCount(word: string): number {
+  return load().byWord.get(word.replace(/’/g, "'")) ?? 0;
 }

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { topicWords } from '../../src/knowledge/retrieval/question-terms.js';
+import { wordRarity } from '../../src/knowledge/retrieval/word-rarity.js';
+import type { BeirDataset, BeirQuery } from './beir.js';
+
+/**
+ * `npm run eval -- --typos`: every question as if typed in a hurry, with one typo in its rarest topic word of
+ * six letters or more (the word that carries the question, and the one a typo costs most): two neighbouring
+ * letters swapped, one dropped, one doubled, or one replaced by its neighbour on a QWERTY keyboard, chosen from
+ * a hash of the question's id (the same typos every run). The first letter is kept, as in most real typos.
+ * Questions without such a word are left as typed.
+ */
+const NEIGHBOURS: Record<string, string> = {
+  a: 's',
+  b: 'v',
+  c: 'x',
+  d: 's',
+  e: 'r',
+  f: 'g',
+  g: 'h',
+  h: 'j',
+  i: 'o',
+  j: 'k',
+  k: 'l',
+  l: 'k',
+  m: 'n',
+  n: 'm',
+  o: 'i',
+  p: 'o',
+  q: 'w',
+  r: 't',
+  s: 'a',
+  t: 'r',
+  u: 'y',
+  v: 'c',
+  w: 'e',
+  x: 'z',
+  y: 't',
+  z: 'x',
+};
+
+export function withTypo(q: BeirQuery): BeirQuery {
+  const candidates = [...topicWords(q.text).values()].filter((w) => /^[a-z]{6,}$/.test(w));
+  const word = candidates.sort((a, b) => wordRarity(b) - wordRarity(a))[0];
+  if (!word) return q;
+  const h = createHash('sha256').update(q.id).digest();
+  // An interior position: never the first letter, never the last (swaps need a letter after it).
+  const at = 1 + ((h[1] as number) % (word.length - 2));
+  const c = word[at] as string;
+  const typo = [
+    word.slice(0, at) + word[at + 1] + c + word.slice(at + 2),
+    word.slice(0, at) + word.slice(at + 1),
+    word.slice(0, at) + c + word.slice(at),
+    word.slice(0, at) + (NEIGHBOURS[c] ?? c) + word.slice(at + 1),
+  ][(h[0] as number) % 4] as string;
+  const text = q.text.replace(new RegExp(`(?<![\\p{L}])${word}(?![\\p{L}])`, 'iu'), typo);
+  return { ...q, text };
+}
+
+export function datasetWithTypos(d: BeirDataset): BeirDataset {
+  return { ...d, queries: d.queries.map(withTypo), unanswerable: d.unanswerable.map(withTypo) };
+}

@@ -1,0 +1,77 @@
+import damerauLevenshtein from 'damerau-levenshtein';
+import type { ContentWords } from './question-terms.js';
+import { everydayCount } from './word-rarity.js';
+
+/**
+ * Typos in a question ("vaccation", "reimbursment", "freind"), read as the documents' own word. A typo matches
+ * nothing in full-text search and, being the rarest word of the question, weighs the most against every
+ * passage's coverage, so "how many vaccation days do i get" was declined where "vacation" is quoted. Only the
+ * tenant's own words near the question are candidates: the words of the passages its other words retrieved.
+ * A typed word is corrected only when all of these hold, so names and real words are left alone:
+ * - no retrieved passage holds it, and everyday English does not know it (SUBTLEX-US count at most
+ *   `MAX_TYPO_COUNT`: "fired" is never read as "hired");
+ * - it has at least `MIN_TYPO_LENGTH` letters ("wifi" is not "wife");
+ * - a passage word starting with the same letter ("figma" is not "sigma") is within one edit (a letter added,
+ *   dropped, changed, or two swapped), or two for words of `TWO_EDITS_FROM` letters or more.
+ * Measured on typed-with-a-typo copies of the evaluation sets (BENCHMARKS.md, "Answer quality").
+ */
+export interface SpellingFix {
+  typed: string;
+  corrected: string;
+}
+
+const MAX_TYPO_COUNT = 2;
+const MIN_TYPO_LENGTH = 5;
+const TWO_EDITS_FROM = 9;
+
+const isPlainWord = (w: string) => /^[a-z]+$/.test(w);
+
+/**
+ * The corrections for a question's topic words (`typed`: term → word as typed) that no hit holds, from the
+ * hits' own words (`hitWords`, one list per hit), best candidate first: fewest edits, then held by the most hits.
+ */
+export function spellingFixes(
+  typed: ReadonlyMap<string, string>,
+  hitTerms: ReadonlyArray<Set<string>>,
+  hitWords: ReadonlyArray<ContentWords>,
+): SpellingFix[] {
+  const fixes: SpellingFix[] = [];
+  let inHits: Map<string, number> | undefined;
+  for (const [term, word] of typed) {
+    if (word.length < MIN_TYPO_LENGTH || !isPlainWord(word) || hitTerms.some((t) => t.has(term))) continue;
+    if (everydayCount(word) > MAX_TYPO_COUNT) continue;
+    // Each distinct plain word of the hits, with how many hits hold it: read once, on the first typo.
+    inHits ??= countHitWords(hitWords);
+    const limit = word.length >= TWO_EDITS_FROM ? 2 : 1;
+    let best: { word: string; edits: number; hits: number } | null = null;
+    for (const [candidate, hits] of inHits) {
+      if (candidate[0] !== word[0] || Math.abs(candidate.length - word.length) > limit) continue;
+      const edits = damerauLevenshtein(word, candidate).steps;
+      if (edits === 0 || edits > limit) continue;
+      if (!best || edits < best.edits || (edits === best.edits && hits > best.hits))
+        best = { word: candidate, edits, hits };
+    }
+    if (best) fixes.push({ typed: word, corrected: best.word });
+  }
+  return fixes;
+}
+
+function countHitWords(hitWords: ReadonlyArray<ContentWords>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const words of hitWords) {
+    // A synonym phrase ("parental leave") is one read word: its words are candidates each.
+    for (const w of new Set(words.flatMap((x) => x.word.split(' ')))) {
+      if (w.length >= MIN_TYPO_LENGTH - 1 && isPlainWord(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** The text with each fixed word replaced, whole words only, whatever their case. */
+export function applySpellingFixes(text: string, fixes: ReadonlyArray<SpellingFix>): string {
+  return fixes.reduce(
+    (out, f) =>
+      out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${f.typed}(?![\\p{L}\\p{N}])`, 'giu'), f.corrected),
+    text,
+  );
+}

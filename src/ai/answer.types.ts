@@ -1,4 +1,3 @@
-import type { SpellingFix } from '../knowledge/retrieval/spelling.js';
 import type { Embedder } from './llm-client.js';
 
 /** A passage retrieval found for a question, with what a citation needs. */
@@ -27,8 +26,11 @@ export interface Retrieval {
   relevant: boolean;
   /** Close enough, short of confident, to show as the closest passages when no model judges them. */
   close: boolean;
-  /** Typos of the question read as the documents' words ("vaccation" → "vacation"): searched fixed. */
-  spelling?: SpellingFix[];
+  /**
+   * Typos of the question read as the documents' words ("vaccation" → "vacation"; retrieval/spelling.ts), and
+   * searched so. Its own shape here: the dashboard reads these types, and must not pull in the search code.
+   */
+  spelling?: Array<{ typed: string; corrected: string }>;
 }
 
 /** Which documents a question may draw on: its channel's collections, or every collection (null). */

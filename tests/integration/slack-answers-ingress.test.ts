@@ -215,4 +215,23 @@ describe('Slack ingress: signatures, de-duplication, acknowledgement and what is
     expect(await answersFor(asMessage.event_id)).toEqual([]);
     expect(repliesIn(slack, 'CMENTION1')).toHaveLength(1);
   });
+
+  it("reads a question as the member wrote it: Slack's escapes decoded, a link as its label", async () => {
+    fakeSlackWebApi();
+    fakeOpenAi('Fourteen days ahead [1].');
+    const mention = mentionEvent(
+      w,
+      'How many days ahead must flights &amp; trains be booked? <https://intranet.example/travel|travel page>',
+      { channel: 'CREADABLE1' },
+    );
+    expect((await postEvent(app.url, mention)).status).toBe(200);
+    await vi.waitFor(
+      async () => expect(await answersFor(mention.event_id)).toEqual([{ outcome: 'answered' }]),
+      { timeout: 10_000 },
+    );
+    // Recorded (and shown in the dashboard) as read: no "&amp;", no link markup.
+    expect(
+      await rowsOf(app, 'SELECT question FROM lore.answers WHERE idempotency_key = $1', [mention.event_id]),
+    ).toEqual([{ question: 'How many days ahead must flights & trains be booked? travel page' }]);
+  });
 });

@@ -27,12 +27,14 @@ const STOP = new Set(
 );
 
 /**
- * The question without chat filler: Slack mentions, channel links, emoji codes, and filler words are
- * removed; the rest keeps its order. A question made only of filler is returned as typed.
+ * The question without chat filler: Slack mentions, channel links, web links, emoji codes, and filler words
+ * are removed; the rest keeps its order. A question made only of filler is returned as typed.
  */
 export function searchableQuestion(question: string): string {
   const stripped = question
     .replace(/<[@#!][^>]*>/g, ' ')
+    // A pasted link points at something; its pieces ("https", "com") are no topic words.
+    .replace(/\bhttps?:\/\/\S+/gi, ' ')
     .replace(/:[a-z0-9_+-]+:/gi, ' ')
     .replace(/[\p{Extended_Pictographic}]/gu, ' ');
   const kept = stripped

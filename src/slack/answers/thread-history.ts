@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { ThreadMessage } from '../../ai/answer.types.js';
+import { readableSlackText } from './readable-text.js';
 
 /** How many earlier messages of a thread are offered as context (the answer job trims them to a token budget). */
 export const THREAD_HISTORY_LIMIT = 30;
@@ -45,7 +46,7 @@ export async function fetchThreadHistory(
       const own = Boolean(
         (bot.botId && m.bot_id === bot.botId) || (bot.botUserId && m.user === bot.botUserId),
       );
-      const text = (mention ? (m.text ?? '').replace(mention, '') : (m.text ?? '')).trim();
+      const text = readableSlackText(mention ? (m.text ?? '').replace(mention, '') : (m.text ?? '')).trim();
       return text ? { role: own ? 'assistant' : 'user', text } : null;
     })
     .filter((m): m is ThreadMessage => m !== null);

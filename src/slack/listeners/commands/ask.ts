@@ -1,5 +1,6 @@
 import { type AnswerListenerDeps, tenantIdOf } from '../../answers/listener-deps.js';
 import { enqueueQuestion } from '../../answers/question-intake.js';
+import { readableSlackText } from '../../answers/readable-text.js';
 import { isSlackResponseUrl } from '../../answers/response-url.js';
 import { escapeMrkdwn } from '../../blocks/answer.js';
 import { ASK_COMMAND } from '../../ids.js';
@@ -19,7 +20,8 @@ export const ASK_UNAVAILABLE =
  */
 export function registerAsk(interactions: SlackInteractions, deps: AnswerListenerDeps): void {
   interactions.command(ASK_COMMAND, async ({ command, ack, context }) => {
-    const question = command.text.trim();
+    // Slack escapes &, < and > in a command's text as in messages.
+    const question = readableSlackText(command.text).trim();
     const tenantId = tenantIdOf(context);
     if (!question || !tenantId) {
       await ack({ response_type: 'ephemeral', text: ASK_USAGE });

@@ -164,6 +164,13 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
       threadTs,
     });
     expect((await postEvent(app.url, aside)).status).toBe(200);
+    // Nor is a "thanks!" in the thread, unless it mentions Lore.
+    const thanks = messageEvent(a, 'thanks, that helped!', {
+      channel: 'CTHREAD01',
+      channelType: 'channel',
+      threadTs,
+    });
+    expect((await postEvent(app.url, thanks)).status).toBe(200);
     expect(enqueue).not.toHaveBeenCalled();
     enqueue.mockRestore();
   });

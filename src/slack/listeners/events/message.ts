@@ -1,4 +1,5 @@
 import type { Surface } from '../../../ai/answers.repo.js';
+import { smallTalkOf } from '../../../ai/small-talk.js';
 import {
   type AnswerListenerDeps,
   mentionsBot,
@@ -22,7 +23,7 @@ interface IncomingMessage {
 /**
  * `message` events (message.im, message.channels, message.groups): a direct message to the bot is a
  * question (surface `dm`); a reply in a channel thread Lore already answers in is a follow-up (surface
- * `thread`), without a mention, unless it addresses someone else (`<@U…>`). Ignored: any subtype (edits, deletions, joins, bot_message), messages from
+ * `thread`), without a mention, unless it addresses someone else (`<@U…>`) or is small talk ("thanks!"). Ignored: any subtype (edits, deletions, joins, bot_message), messages from
  * bots (the bot's own included), and channel messages that mention the bot (app_mention answers those).
  * Threads of DMs and of the assistant panel belong to the Assistant listener.
  */
@@ -47,6 +48,9 @@ export function registerMessage(events: SlackEvents, deps: AnswerListenerDeps): 
     }
     const question = stripBotMention(m.text, context.botUserId);
     if (!question) return;
+    // "thanks!", "ok cool" in a channel thread, not addressed to Lore: people talking to each other. In a DM,
+    // the assistant panel or with a mention, small talk gets its short reply (small-talk.ts).
+    if (surface === 'thread' && smallTalkOf(question)) return;
     await enqueueQuestion(
       deps,
       {

@@ -23,8 +23,10 @@ export interface SpellingFix {
 const MAX_TYPO_COUNT = 2;
 const MIN_TYPO_LENGTH = 5;
 const TWO_EDITS_FROM = 9;
+// No English word is longer; a longer "word" (pasted, or a hostile question) is not compared at all.
+const MAX_WORD_LENGTH = 30;
 
-const isPlainWord = (w: string) => /^[a-z]+$/.test(w);
+const isPlainWord = (w: string) => w.length <= MAX_WORD_LENGTH && /^[a-z]+$/.test(w);
 
 /**
  * The corrections for a question's topic words (`typed`: term → word as typed) that no hit holds, from the

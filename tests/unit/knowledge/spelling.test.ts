@@ -42,6 +42,8 @@ describe('spellingFixes: a typo read as the word the documents use', () => {
     // Names the passages never use stay as typed, even one edit from a passage word.
     expect(fixesFor('do we pay for figma', ['Design tools: sigma is our statistics tool.'])).toEqual([]);
     expect(fixesFor('what is the wifi password', ['Tell your wife about the password rules.'])).toEqual([]);
+    // A "word" longer than any English one is never compared (a pasted string, or a hostile question).
+    expect(fixesFor(`what is ${'b'.repeat(40)}`, [`It is ${'b'.repeat(41)}.`])).toEqual([]);
     // No passage word close enough: left as typed (and searched as typed).
     expect(fixesFor('is there a kubernetes budget', LEAVE)).toEqual([]);
   });

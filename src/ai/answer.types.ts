@@ -75,6 +75,8 @@ export interface AnswerTrace {
   relevant: boolean;
   /** 'retrieval': nothing (relevant enough) was found; 'model': the model said the sources do not answer. */
   declinedBy: 'retrieval' | 'model' | null;
+  /** Typos read as the documents' words before searching (`searchQuery` is the fixed question). */
+  spelling: Array<{ typed: string; corrected: string }>;
 }
 
 export interface AnswerResult {

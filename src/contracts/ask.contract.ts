@@ -61,6 +61,8 @@ export interface AskTraceDto {
   relevant: boolean;
   /** 'retrieval': declined before any model; 'model': the model said the passages do not answer. */
   declinedBy: 'retrieval' | 'model' | null;
+  /** Typos read as the documents' words before searching ("vaccation" → "vacation"). */
+  spelling: Array<{ typed: string; corrected: string }>;
 }
 
 export interface AskResultDto {

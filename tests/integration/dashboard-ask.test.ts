@@ -90,6 +90,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(body.outcome).toBe('extractive');
     expect(body.text).toContain('27 vacation days');
     expect(body.trace.searchQuery).toBe('how many vacation days do employees get?');
+    expect(body.trace.spelling).toEqual([{ typed: 'vaccation', corrected: 'vacation' }]);
   });
 
   it('says it does not know when the documents do not cover the question', async () => {

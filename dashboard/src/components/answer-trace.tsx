@@ -18,6 +18,12 @@ export function AnswerTrace({ trace }: { trace: AskTraceDto }) {
         <dd>
           {trace.searchQuery}
           {trace.rewritten ? <span className="muted"> (rewritten from the thread by the model)</span> : null}
+          {trace.spelling.length ? (
+            <span className="muted">
+              {' '}
+              (read {trace.spelling.map((f) => `“${f.typed}” as “${f.corrected}”`).join(', ')})
+            </span>
+          ) : null}
         </dd>
         <dt>Decision</dt>
         <dd>{DECISION[trace.declinedBy ?? 'none']}</dd>

@@ -21,6 +21,7 @@ describe('the playground shows why an answer came out as it did', () => {
           confident: false,
           relevant: true,
           declinedBy: 'model',
+          spelling: [],
         }}
       />,
     );
@@ -44,11 +45,29 @@ describe('the playground shows why an answer came out as it did', () => {
           confident: false,
           relevant: false,
           declinedBy: 'retrieval',
+          spelling: [],
         }}
       />,
     );
     expect(body.textContent).toContain('Declined before any model');
     expect(body.textContent).toContain('No passages were retrieved.');
     expect(body.textContent).not.toContain('rewritten');
+  });
+
+  it("says which typos were read as the documents' words", () => {
+    const { body } = render(
+      <AnswerTrace
+        trace={{
+          searchQuery: 'how many vacation days do I get',
+          rewritten: false,
+          passages: [passage],
+          confident: true,
+          relevant: true,
+          declinedBy: null,
+          spelling: [{ typed: 'vaccation', corrected: 'vacation' }],
+        }}
+      />,
+    );
+    expect(body.textContent).toContain('how many vacation days do I get (read “vaccation” as “vacation”)');
   });
 });

@@ -85,6 +85,7 @@ export function createPlaygroundAsk(
             confident: result.trace.confident,
             relevant: result.trace.relevant,
             declinedBy: result.trace.declinedBy,
+            spelling: result.trace.spelling.map((f) => ({ ...f })),
           }
         : null,
       usage: {

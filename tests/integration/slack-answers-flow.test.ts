@@ -265,6 +265,29 @@ describe('answers in Slack: mentions, threads, DMs and the assistant panel (real
     expect(slack.of('chat.startStream')[0].recipient_user_id).toBeUndefined();
   });
 
+  it('replies to a "thanks!" in the DM itself: no model call, nothing to rate, no knowledge gap', async () => {
+    const slack = fakeSlackWebApi();
+    const { prompts } = fakeOpenAi('should not be asked');
+    const dm = messageEvent(a, 'thanks so much!');
+    await postEvent(app.url, dm);
+    await vi.waitFor(() => expect(finalUpdate(slack, 'D024BE91L')).toBeDefined(), { timeout: 10_000 });
+    const blocks = JSON.stringify(finalUpdate(slack, 'D024BE91L').blocks);
+    expect(blocks).toContain('Glad to help!');
+    expect(blocks).not.toContain('answer_feedback');
+    expect(prompts).toEqual([]);
+    // Recorded once the reply is out: small talk, never a knowledge gap.
+    await vi.waitFor(async () =>
+      expect(
+        await rowsOf(
+          app,
+          `SELECT a.outcome, (SELECT count(*)::int FROM lore.knowledge_gaps g WHERE g.answer_id = a.id) AS gaps
+           FROM lore.answers a WHERE a.idempotency_key = $1`,
+          [dm.event_id],
+        ),
+      ).toEqual([{ outcome: 'small_talk', gaps: 0 }]),
+    );
+  });
+
   it('greets a new assistant thread with suggested prompts, then answers in it with status and title', async () => {
     const slack = fakeSlackWebApi();
     fakeOpenAi('Fourteen days [1].');

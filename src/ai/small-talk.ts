@@ -1,3 +1,4 @@
+import { withoutChatMarkup } from '../knowledge/retrieval/question-terms.js';
 import { words } from '../knowledge/retrieval/words.js';
 
 /**
@@ -60,12 +61,8 @@ const ABOUT = new Set(
 
 /** What kind of small talk a message is, or null when it is (or may be) a question for the documents. */
 export function smallTalkOf(message: string): SmallTalk | null {
-  const typed = words(
-    message
-      .replace(/<[@#!][^>]*>/g, ' ')
-      .replace(/:[a-z0-9_+-]+:/gi, ' ')
-      .replace(/[’']/g, ' '),
-  );
+  // "what's" as "what s": the phrases below are written so.
+  const typed = words(withoutChatMarkup(message).replace(/[’']/g, ' '));
   // A bare mention, "?", or only emoji: a nudge to say what Lore is for.
   if (typed.length === 0) return 'greeting';
   // Lore's name as an address ("hey lore, who are you?") is dropped; asked about ("what is lore?") it is kept.

@@ -243,4 +243,22 @@ describe('/ask, sharing, 👍/👎 feedback and the App Home (real app over HTTP
       'https://lore.example.test/app',
     );
   });
+
+  // Last: the App Home above counts this month's answers so far.
+  it("/ask reads Slack's escapes as the member typed them: the question is recorded with '&', not '&amp;'", async () => {
+    const slack = fakeSlackWebApi();
+    fakeOpenAi('At least 14 days ahead [1].');
+    const fields = ask('Must flights &amp; hotels be booked 14 days ahead?');
+    const res = await postCommand(app.url, fields);
+    // Echoed escaped again for Slack, so the member sees "&".
+    expect(await res.json()).toMatchObject({ text: expect.stringContaining('flights &amp; hotels') });
+    await vi.waitFor(() => expect(slack.responses).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(async () =>
+      expect(
+        await rowsOf(app, 'SELECT question FROM lore.answers WHERE idempotency_key = $1', [
+          fields.trigger_id,
+        ]),
+      ).toEqual([{ question: 'Must flights & hotels be booked 14 days ahead?' }]),
+    );
+  });
 });

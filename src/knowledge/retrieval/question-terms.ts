@@ -27,17 +27,23 @@ const STOP = new Set(
 );
 
 /**
+ * A message without what carries no words of its own: Slack mentions and channel links, web links (a pasted
+ * link points at something; its pieces, "https", "com", are no topic words), emoji codes and emoji.
+ */
+export function withoutChatMarkup(text: string): string {
+  return text
+    .replace(/<[@#!][^>]*>/g, ' ')
+    .replace(/\bhttps?:\/\/\S+/gi, ' ')
+    .replace(/:[a-z0-9_+-]+:/gi, ' ')
+    .replace(/[\p{Extended_Pictographic}]/gu, ' ');
+}
+
+/**
  * The question without chat filler: Slack mentions, channel links, web links, emoji codes, and filler words
  * are removed; the rest keeps its order. A question made only of filler is returned as typed.
  */
 export function searchableQuestion(question: string): string {
-  const stripped = question
-    .replace(/<[@#!][^>]*>/g, ' ')
-    // A pasted link points at something; its pieces ("https", "com") are no topic words.
-    .replace(/\bhttps?:\/\/\S+/gi, ' ')
-    .replace(/:[a-z0-9_+-]+:/gi, ' ')
-    .replace(/[\p{Extended_Pictographic}]/gu, ' ');
-  const kept = stripped
+  const kept = withoutChatMarkup(question)
     .split(/\s+/)
     .filter((token) => {
       const w = words(token);

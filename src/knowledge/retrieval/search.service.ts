@@ -154,10 +154,12 @@ export async function searchKnowledgeWith(
   // Each hit's words are read once: its terms (weights, coverage) and its near words come from them.
   const hitWords = sqlHits.map((h) => contentWords(`${h.title}\n${h.section}\n${h.content}`));
   const hitTerms = hitWords.map(termsOfWords);
+  // The topic terms some hit holds: the others are words the documents never use nearby (or typos).
+  const found = new Set(terms.filter((t) => hitTerms.some((have) => have.has(t))));
   // A typo ("vaccation") matched nothing and weighed most against every passage: search again as the
   // documents spell it, with the hits the question's other words found telling which word was meant.
   if (opts.fixSpelling !== false) {
-    const spelling = spellingFixes(typed, hitTerms, hitWords);
+    const spelling = spellingFixes(typed, found, hitWords);
     if (spelling.length > 0) {
       const fixed = { ...opts, query: applySpellingFixes(opts.query, spelling), fixSpelling: false };
       return { ...(await searchKnowledgeWith(search, tenantId, fixed)), spelling };
@@ -170,7 +172,6 @@ export async function searchKnowledgeWith(
   // topic word the chunk before or after holds counts for it.
   const coverages = hitCoverages(wordWeights, typed, hitWords, hitTerms, neighbourIndexes(sqlHits));
   const covered = sqlHits.map((h, i) => ({ ...h, termCoverage: coverages[i] as number }));
-  const found = new Set(terms.filter((t) => hitTerms.some((have) => have.has(t))));
   const relevance = assessRelevance(covered, { ...DEFAULT_CONFIDENCE, ...opts.confidence });
   return {
     hits: covered,

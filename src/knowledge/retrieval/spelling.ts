@@ -29,18 +29,18 @@ const MAX_WORD_LENGTH = 30;
 const isPlainWord = (w: string) => w.length <= MAX_WORD_LENGTH && /^[a-z]+$/.test(w);
 
 /**
- * The corrections for a question's topic words (`typed`: term → word as typed) that no hit holds, from the
- * hits' own words (`hitWords`, one list per hit), best candidate first: fewest edits, then held by the most hits.
+ * The corrections for a question's topic words (`typed`: term → word as typed) whose term no hit holds (not in
+ * `found`), from the hits' own words (`hitWords`, one list per hit): fewest edits, then held by the most hits.
  */
 export function spellingFixes(
   typed: ReadonlyMap<string, string>,
-  hitTerms: ReadonlyArray<Set<string>>,
+  found: ReadonlySet<string>,
   hitWords: ReadonlyArray<ContentWords>,
 ): SpellingFix[] {
   const fixes: SpellingFix[] = [];
   let inHits: Map<string, number> | undefined;
   for (const [term, word] of typed) {
-    if (word.length < MIN_TYPO_LENGTH || !isPlainWord(word) || hitTerms.some((t) => t.has(term))) continue;
+    if (found.has(term) || word.length < MIN_TYPO_LENGTH || !isPlainWord(word)) continue;
     if (everydayCount(word) > MAX_TYPO_COUNT) continue;
     // Each distinct plain word of the hits, with how many hits hold it: read once, on the first typo.
     inHits ??= countHitWords(hitWords);

@@ -10,6 +10,8 @@ describe('smallTalkOf: messages that are not questions for the documents', () =>
     // A bare mention, "?" or an emoji: what Lore is for.
     ['<@U0LORE>', 'greeting'],
     ['?', 'greeting'],
+    // A bare link: no words of its own to search.
+    ['<@U0LORE> https://intranet.example/page', 'greeting'],
     ['thanks!', 'thanks'],
     ['Thank you so much, Lore', 'thanks'],
     ['hey thanks', 'thanks'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerTrace } from '../../../dashboard/src/components/answer-trace';
+import type { AskTraceDto } from '../../../src/contracts/ask.contract';
 import { render, texts } from './render';
 
 const passage = {
@@ -10,19 +11,29 @@ const passage = {
   similarity: null,
 };
 
+/** A trace that declined before any model with nothing found, changed where a test says. */
+const trace = (over: Partial<AskTraceDto>): AskTraceDto => ({
+  searchQuery: 'wifi password',
+  rewritten: false,
+  passages: [],
+  confident: false,
+  relevant: false,
+  declinedBy: 'retrieval',
+  spelling: [],
+  ...over,
+});
+
 describe('the playground shows why an answer came out as it did', () => {
   it('shows the rewritten search, the passages with their scores, and that the model declined', () => {
     const { body } = render(
       <AnswerTrace
-        trace={{
+        trace={trace({
           searchQuery: 'What is the hotel limit in London?',
           rewritten: true,
           passages: [passage, { ...passage, title: 'Expenses', section: '', similarity: 0.41 }],
-          confident: false,
           relevant: true,
           declinedBy: 'model',
-          spelling: [],
-        }}
+        })}
       />,
     );
     const text = body.textContent ?? '';
@@ -36,19 +47,7 @@ describe('the playground shows why an answer came out as it did', () => {
   });
 
   it('says when retrieval declined before any model, with no passages', () => {
-    const { body } = render(
-      <AnswerTrace
-        trace={{
-          searchQuery: 'wifi password',
-          rewritten: false,
-          passages: [],
-          confident: false,
-          relevant: false,
-          declinedBy: 'retrieval',
-          spelling: [],
-        }}
-      />,
-    );
+    const { body } = render(<AnswerTrace trace={trace({})} />);
     expect(body.textContent).toContain('Declined before any model');
     expect(body.textContent).toContain('No passages were retrieved.');
     expect(body.textContent).not.toContain('rewritten');
@@ -57,15 +56,14 @@ describe('the playground shows why an answer came out as it did', () => {
   it("says which typos were read as the documents' words", () => {
     const { body } = render(
       <AnswerTrace
-        trace={{
+        trace={trace({
           searchQuery: 'how many vacation days do I get',
-          rewritten: false,
           passages: [passage],
           confident: true,
           relevant: true,
           declinedBy: null,
           spelling: [{ typed: 'vaccation', corrected: 'vacation' }],
-        }}
+        })}
       />,
     );
     expect(body.textContent).toContain('how many vacation days do I get (read “vaccation” as “vacation”)');

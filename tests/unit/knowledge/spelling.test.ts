@@ -6,7 +6,8 @@ import { termsOfWords } from '../../../src/knowledge/retrieval/term-weights.js';
 /** The fixes for a question against retrieved passages' texts, as the search service reads both. */
 function fixesFor(question: string, passages: string[]) {
   const hitWords = passages.map((p) => contentWords(p));
-  return spellingFixes(topicWords(question), hitWords.map(termsOfWords), hitWords);
+  const held = new Set(hitWords.flatMap((w) => [...termsOfWords(w)]));
+  return spellingFixes(topicWords(question), held, hitWords);
 }
 
 const LEAVE = [

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { americanSpelling } from './spelling-variants.js';
 
 /**
  * How rare a word is in everyday English: its information content, −ln of its share of the 51 million words of
@@ -41,7 +42,10 @@ export function wordRarity(word: string): number {
   return -Math.log((everydayCount(word) + 1) / (load().total + 1));
 }
 
-/** How many times SUBTLEX-US holds a lowercase word (0 for a word everyday English does not use). */
+/**
+ * How many times SUBTLEX-US holds a lowercase word (0 for a word everyday English does not use). A British
+ * spelling counts as its American form: American subtitles rarely spell "colour", which is no rarer for that.
+ */
 export function everydayCount(word: string): number {
-  return load().byWord.get(word.replace(/’/g, "'")) ?? 0;
+  return load().byWord.get(americanSpelling(word.replace(/’/g, "'"))) ?? 0;
 }

@@ -1,4 +1,5 @@
 import porter2 from 'wink-porter2-stemmer';
+import { americanSpelling } from './spelling-variants.js';
 
 /**
  * The word level of question reading, shared by coverage, synonyms and snippets: how text splits into words
@@ -27,11 +28,13 @@ export function withoutClitic(word: string): string {
 /**
  * The Porter2 (Snowball English) stem of a lowercase word: the stemmer Postgres's 'english' text search
  * configuration uses, so the words counted here and the lexemes full-text search matched agree ("making" and
- * "make" → "make", "travelling" → "travel", "projects" → "project").
+ * "make" → "make", "travelling" → "travel", "projects" → "project"). A British spelling is stemmed in its
+ * American form ("licences" and "licenses" → "licens"), so a question and a passage spelled the other way agree
+ * (spelling-variants.ts; full-text search looks for both spellings).
  */
 export function stem(word: string): string {
   const w = withoutClitic(word);
-  return /^[a-z]+$/.test(w) ? porter2(w) : w;
+  return /^[a-z]+$/.test(w) ? porter2(americanSpelling(w)) : w;
 }
 
 /**

@@ -85,6 +85,16 @@ export const contentWords = (text: string) =>
 /** What `contentWords` reads from a text: a hit's are read once and serve its terms and its near words. */
 export type ContentWords = ReturnType<typeof contentWords>;
 
+// Words that ask for a degree right after "how" ("how fast", "how early", "how big"): the answer is a time, a
+// date or a size, which the passage states without the word. Elsewhere they name the topic ("late arrivals",
+// "early retirement"), so only right after "how".
+const HOW_DEGREE =
+  /\bhow\s+(?:fast|quick|quickly|early|late|big|large|small|old|high|low|frequently|close|near)\b/giu;
+
+// Nouns that ask for a quantity the way "how long" does ("parental leave length?", "deadline for expense
+// claims"): the passage answers with the number or date.
+const QUANTITY = new Set(['length', 'duration', 'deadline'].map((w) => stem(w)));
+
 /** The words naming a question's topic: content words without framing, synonyms read as one meaning. */
 export function topicTerms(question: string): string[] {
   return [...topicWords(question).keys()];
@@ -93,8 +103,9 @@ export function topicTerms(question: string): string[] {
 /** Each topic term of a question with the word (or synonym phrase) the question typed for it, first use. */
 export function topicWords(question: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const w of contentWords(question))
-    if (!FRAMING.has(w.term) && !out.has(w.term)) out.set(w.term, w.word);
+  for (const w of contentWords(question.replace(HOW_DEGREE, 'how'))) {
+    if (!FRAMING.has(w.term) && !QUANTITY.has(w.term) && !out.has(w.term)) out.set(w.term, w.word);
+  }
   return out;
 }
 

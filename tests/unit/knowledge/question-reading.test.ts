@@ -43,6 +43,16 @@ describe('reading a question the way a person means it', () => {
     expect(topicCoverage(topicTerms('who is making the travelling rules'), 'Who makes travel rules')).toBe(1);
   });
 
+  it('reads "how quickly", "how early" and "length?" as asking for an amount, not as the topic', () => {
+    const passage = 'Critical security updates must be merged within 48 hours.';
+    expect(topicCoverage(topicTerms('how quickly must we merge critical security updates'), passage)).toBe(1);
+    expect(topicTerms('quick q - parental leave length?')).toEqual(['syn1']);
+    expect(topicTerms('deadline for expense claims?')).toEqual(['syn11']);
+    // Elsewhere the same words name the topic: "late arrivals", "early retirement".
+    expect(topicTerms('rules for late arrivals')).toContain('late');
+    expect(topicTerms('how early can I take early retirement')).toEqual(['earli', 'syn6']);
+  });
+
   it('does not count clitics and negations as topic words', () => {
     expect(topicTerms("where's the list of holidays")).toEqual(['list', 'holiday']);
     expect(topicTerms("do I get paid for vacation I didn't take")).not.toContain("didn't");

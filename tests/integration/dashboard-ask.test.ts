@@ -11,6 +11,9 @@ const HANDBOOK = `# Leave policy
 
 ## Vacation
 Every employee gets 27 vacation days per year. Unused vacation days carry over until the end of March.
+
+## Company vans
+Staff who drive a company van need a full driving licence. Penalty points on your licence must be reported to the fleet team within seven days.
 `;
 
 describe('POST /api/ask: the playground (no OpenAI key: extractive answers with sources)', () => {
@@ -91,6 +94,26 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(body.text).toContain('27 vacation days');
     expect(body.trace.searchQuery).toBe('how many vacation days do employees get?');
     expect(body.trace.spelling).toEqual([{ typed: 'vaccation', corrected: 'vacation' }]);
+  });
+
+  it('reads a question in American spelling against a handbook in British spelling', async () => {
+    // The handbook says "licence"; the member types "license": no word in common for search before.
+    const { body } = await admin.json('/api/ask', {
+      method: 'POST',
+      json: { question: 'got penalty points on my license, who do I tell?' },
+    });
+    expect(body.outcome).toBe('extractive');
+    expect(body.text).toContain('must be reported to the fleet team within seven days');
+    expect(body.trace.spelling).toEqual([]);
+  });
+
+  it('reads "deadline?" and "how early" as asking for a date, not as words the passage must hold', async () => {
+    // Each was declined before: the passage answers with the date and never says "deadline" or "early".
+    for (const question of ['carry over deadline?', 'how early do unused vacation days expire?']) {
+      const { body } = await admin.json('/api/ask', { method: 'POST', json: { question } });
+      expect(body.outcome).toBe('extractive');
+      expect(body.text).toContain('carry over until the end of March');
+    }
   });
 
   it('says it does not know when the documents do not cover the question', async () => {

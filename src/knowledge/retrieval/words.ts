@@ -30,7 +30,7 @@ export function withoutClitic(word: string): string {
  * configuration uses, so the words counted here and the lexemes full-text search matched agree ("making" and
  * "make" → "make", "travelling" → "travel", "projects" → "project"). A British spelling is stemmed in its
  * American form ("licences" and "licenses" → "licens"), so a question and a passage spelled the other way agree
- * (spelling-variants.ts; full-text search looks for both spellings).
+ * (spelling-variants.ts; full-text search matches the documents' own spelling).
  */
 export function stem(word: string): string {
   const w = withoutClitic(word);

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, DbClient } from '../../src/infra/db/database.js';
+import { withTenant } from '../../src/infra/db/transaction.js';
+import { replaceDocumentChunks } from '../../src/knowledge/chunks.repo.js';
+import { insertCollection } from '../../src/knowledge/collections/collections.repo.js';
+import { deleteDocumentRow } from '../../src/knowledge/documents.repo.js';
+import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
+import { createTenant } from '../support/factories.js';
+import { storeSearchableDocument } from '../support/search-documents.js';
+import { createTestDatabase } from '../support/test-db.js';
+
+/** The tenant's words as the database holds them, read as that tenant (row-level security applies). */
+const wordsOf = (db: Database, tenantId: string) =>
+  withTenant(db, tenantId, async (c: DbClient) => {
+    const { rows } = await c.query<{ word: string; chunks: number }>(
+      'SELECT word, chunks FROM lore.tenant_words ORDER BY word',
+    );
+    return Object.fromEntries(rows.map((r) => [r.word, r.chunks]));
+  });
+
+describe("lore.tenant_words: each tenant's vocabulary, kept by the database as chunks come and go", () => {
+  let db: Database;
+  let acme: string;
+  let globex: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    acme = (await createTenant(db, { slackTeamId: 'TWORDS1', name: 'Acme' })).id;
+    globex = (await createTenant(db, { slackTeamId: 'TWORDS2', name: 'Globex' })).id;
+  });
+  afterAll(() => db.close());
+
+  it('counts the chunks holding each word of 4 to 30 letters, follows a new version, and forgets a deleted document', async () => {
+    const { documentId, versionId } = await withTenant(db, acme, (c) =>
+      storeSearchableDocument(c, acme, 'Leave', [
+        { content: 'Every employee gets 27 vacation days. Vacation carries over.' },
+        { content: 'Parental leave is 20 weeks; ask HR (x2y) about vacation too.' },
+      ]),
+    );
+    const first = await wordsOf(db, acme);
+    // Counted once per chunk that holds it, whatever the case; short words and numbers are no words here.
+    expect(first).toMatchObject({ vacation: 2, leave: 2, parental: 1, employee: 1, every: 1 });
+    expect(Object.keys(first).filter((w) => w.length < 4 || /[^a-z]/.test(w))).toEqual([]);
+    // Another tenant's words are not visible, and its own are its own.
+    expect(await wordsOf(db, globex)).toEqual({});
+
+    // A new version replaces the chunks: words only the old one had are gone, counts follow.
+    await withTenant(db, acme, (c) =>
+      replaceDocumentChunks(c, {
+        tenantId: acme,
+        documentId,
+        versionId,
+        embeddingModel: null,
+        chunks: [0, 1, 2].map((ordinal) => ({
+          ordinal,
+          title: 'Leave',
+          section: '',
+          pageStart: null,
+          pageEnd: null,
+          content: `Sabbatical rules, part ${ordinal}.`,
+          tokenCount: 4,
+          embedding: null,
+        })),
+      }),
+    );
+    expect(await wordsOf(db, acme)).toEqual({ leave: 3, rules: 3, part: 3, sabbatical: 3 });
+
+    await withTenant(db, acme, (c) => deleteDocumentRow(c, documentId));
+    expect(await wordsOf(db, acme)).toEqual({});
+  });
+
+  it('reads a typo the question alone cannot place as a word of the documents, never one outside the searched collections', async () => {
+    await withTenant(db, globex, async (c) => {
+      await storeSearchableDocument(c, globex, 'Time off', [
+        { content: 'Every employee gets 27 vacation days per year.' },
+      ]);
+      const secret = await storeSearchableDocument(c, globex, 'Board', [
+        { content: 'The reorganisation plan is confidential.' },
+      ]);
+      const board = (await insertCollection(c, globex, { name: 'Board', description: '' })) as string;
+      await c.query('UPDATE lore.documents SET collection_id = $1 WHERE id = $2', [board, secret.documentId]);
+    });
+    const search = (query: string, collectionIds: string[] | null = null) =>
+      withTenant(db, globex, (c) => searchKnowledge(c, globex, { query, k: 5, collectionIds }));
+
+    // "vaccation?" shares no word with any passage, so no passage says what was meant: the tenant's words do.
+    const typo = await search('vaccation?');
+    expect(typo.spelling).toEqual([{ typed: 'vaccation', corrected: 'vacation' }]);
+    expect(typo.hits[0]?.content).toContain('27 vacation days');
+
+    // Searched in the default collection only: the word only the board's document holds is not put in the
+    // question (and not shown as read), so the question stays as typed.
+    const everyone = await withTenant(db, globex, async (c) => {
+      const { rows } = await c.query<{ id: string }>('SELECT id FROM lore.collections WHERE is_default');
+      return rows[0]?.id as string;
+    });
+    const scoped = await search('reorganisaton plan', [everyone]);
+    expect(scoped.spelling).toEqual([]);
+    const unscoped = await search('reorganisaton plan');
+    expect(unscoped.spelling).toEqual([{ typed: 'reorganisaton', corrected: 'reorganisation' }]);
+  });
+});

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.js';
 import { findSourceUrls } from '../documents.repo.js';
 import { hybridSearch } from './hybrid-search.repo.js';
 import { hybridSearchRunner, searchKnowledgeWith } from './search.service.js';
+import { tenantWordsNear } from './tenant-words.repo.js';
 
 export interface RetrieverDeps {
   db: Database;
@@ -48,13 +49,19 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       (p) => withTenant(deps.db, tenantId, (c) => hybridSearch(c, p)),
       deps.db.kind !== 'pglite',
     );
-    const result = await searchKnowledgeWith(search, tenantId, {
-      query,
-      embedding,
-      embeddingModel: embedding ? deps.embeddingModel : null,
-      k: deps.k ?? ANSWER_CHUNKS,
-      collectionIds: scope.collectionIds,
-    });
+    const result = await searchKnowledgeWith(
+      search,
+      tenantId,
+      {
+        query,
+        embedding,
+        embeddingModel: embedding ? deps.embeddingModel : null,
+        k: deps.k ?? ANSWER_CHUNKS,
+        collectionIds: scope.collectionIds,
+      },
+      (word, maxEdits) =>
+        withTenant(deps.db, tenantId, (c) => tenantWordsNear(c, { tenantId, word, maxEdits })),
+    );
     // Web pages and saved threads are cited with a link to where they came from.
     const sourceUrls = await withTenant(deps.db, tenantId, (c) =>
       findSourceUrls(c, [...new Set(result.passages.map((p) => p.documentId))]),

@@ -16,8 +16,9 @@ import {
 } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords } from './question-terms.js';
-import { applySpellingFixes, type SpellingFix, spellingFixes } from './spelling.js';
+import { applySpellingFixes, type SpellingFix, spellingFixes, type TenantWordsLookup } from './spelling.js';
 import { expandQuery } from './synonyms.js';
+import { tenantWordsNear } from './tenant-words.repo.js';
 import { hitCoverages, termsOfWords, termWeights } from './term-weights.js';
 
 /** Fusion weights: RRF adds weight / (rrfK + rank) from each list (Supabase's hybrid-search defaults). */
@@ -76,7 +77,12 @@ export function searchKnowledge(
   tenantId: string,
   opts: SearchOptions,
 ): Promise<SearchResult> {
-  return searchKnowledgeWith((p) => hybridSearch(client, p), tenantId, opts);
+  return searchKnowledgeWith(
+    (p) => hybridSearch(client, p),
+    tenantId,
+    opts,
+    (word, maxEdits) => tenantWordsNear(client, { tenantId, word, maxEdits }),
+  );
 }
 
 /**
@@ -110,11 +116,15 @@ export function hybridSearchRunner(run: HybridSearchRunner, halvesAtOnce: boolea
   };
 }
 
-/** `searchKnowledge` with the SQL call made by `search` (hybridSearchRunner: one call, or the halves at once). */
+/**
+ * `searchKnowledge` with the SQL call made by `search` (hybridSearchRunner: one call, or the halves at once),
+ * and the tenant's words for typos looked up by `tenantWords` (none: only the hits' words are candidates).
+ */
 export async function searchKnowledgeWith(
   search: HybridSearchRunner,
   tenantId: string,
   opts: SearchOptions,
+  tenantWords?: TenantWordsLookup,
 ): Promise<SearchResult> {
   if (!Number.isInteger(opts.k) || opts.k < 1 || opts.k > MAX_K) {
     throw badRequest(`k must be a whole number from 1 to ${MAX_K}.`);
@@ -157,12 +167,18 @@ export async function searchKnowledgeWith(
   // The topic terms some hit holds: the others are words the documents never use nearby (or typos).
   const found = new Set(terms.filter((t) => hitTerms.some((have) => have.has(t))));
   // A typo ("vaccation") matched nothing and weighed most against every passage: search again as the
-  // documents spell it, with the hits the question's other words found telling which word was meant.
+  // documents spell it, with the hits the question's other words found (else the tenant's words) telling which
+  // word was meant.
   if (opts.fixSpelling !== false) {
-    const spelling = spellingFixes(typed, found, hitWords);
+    const spelling = await spellingFixes(typed, found, hitWords, tenantWords);
     if (spelling.length > 0) {
       const fixed = { ...opts, query: applySpellingFixes(opts.query, spelling), fixSpelling: false };
-      return { ...(await searchKnowledgeWith(search, tenantId, fixed)), spelling };
+      const again = await searchKnowledgeWith(search, tenantId, fixed);
+      // Kept only if a passage now holds each word read: a tenant word only documents outside the searched
+      // collections hold is never put in the member's question.
+      const unmatched = new Set(again.relevance.unmatchedTerms);
+      const held = (f: SpellingFix) => [...topicWords(f.corrected).keys()].every((t) => !unmatched.has(t));
+      if (spelling.every(held)) return { ...again, spelling };
     }
   }
   const wordWeights = termWeights(question, hitTerms);

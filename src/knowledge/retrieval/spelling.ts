@@ -6,13 +6,17 @@ import { everydayCount } from './word-rarity.js';
  * Typos in a question ("vaccation", "reimbursment", "freind"), read as the documents' own word. A typo matches
  * nothing in full-text search and, being the rarest word of the question, weighs the most against every
  * passage's coverage, so "how many vaccation days do i get" was declined where "vacation" is quoted. Only the
- * tenant's own words near the question are candidates: the words of the passages its other words retrieved.
+ * tenant's own words are candidates: first the words of the passages the question's other words retrieved, then
+ * (when none is near) the words of all its documents (lore.tenant_words). A general dictionary would "correct"
+ * the tenant's names and jargon toward words its documents do not use.
  * A typed word is corrected only when all of these hold, so names and real words are left alone:
  * - no retrieved passage holds it, and everyday English does not know it (SUBTLEX-US count at most
  *   `MAX_TYPO_COUNT`: "fired" is never read as "hired");
  * - it has at least `MIN_TYPO_LENGTH` letters ("wifi" is not "wife");
  * - a passage word starting with the same letter ("figma" is not "sigma") is within one edit (a letter added,
- *   dropped, changed, or two swapped), or two for words of `TWO_EDITS_FROM` letters or more.
+ *   dropped, changed, or two swapped), or two for words of `TWO_EDITS_FROM` letters or more; of the tenant's
+ *   other words, only one may be that near.
+ * The search service searches again with the fixes and keeps them only if a passage then holds the word.
  * Measured on typed-with-a-typo copies of the evaluation sets (BENCHMARKS.md, "Answer quality").
  */
 export interface SpellingFix {
@@ -28,34 +32,68 @@ const MAX_WORD_LENGTH = 30;
 
 const isPlainWord = (w: string) => w.length <= MAX_WORD_LENGTH && /^[a-z]+$/.test(w);
 
+/** The tenant's words near a typed word (tenant-words.repo.ts, through the retriever): word → chunks holding it. */
+export type TenantWordsLookup = (word: string, maxEdits: number) => Promise<ReadonlyMap<string, number>>;
+
+// Most typed words looked up in the tenant's words per question (a question has few topic words; a hostile
+// one of many rare words costs no more than this).
+const MAX_LOOKUPS = 3;
+
 /**
  * The corrections for a question's topic words (`typed`: term → word as typed) whose term no hit holds (not in
  * `found`), from the hits' own words (`hitWords`, one list per hit): fewest edits, then held by the most hits.
+ * A typed word no hit word is near (the question's other words found nothing about it: "vaccation?" alone) is
+ * looked up in the tenant's words (`tenantWords`), and corrected only when one of them is nearest.
  */
-export function spellingFixes(
+export async function spellingFixes(
   typed: ReadonlyMap<string, string>,
   found: ReadonlySet<string>,
   hitWords: ReadonlyArray<ContentWords>,
-): SpellingFix[] {
+  tenantWords?: TenantWordsLookup,
+): Promise<SpellingFix[]> {
   const fixes: SpellingFix[] = [];
   let inHits: Map<string, number> | undefined;
+  let lookups = 0;
   for (const [term, word] of typed) {
     if (found.has(term) || word.length < MIN_TYPO_LENGTH || !isPlainWord(word)) continue;
     if (everydayCount(word) > MAX_TYPO_COUNT) continue;
     // Each distinct plain word of the hits, with how many hits hold it: read once, on the first typo.
     inHits ??= countHitWords(hitWords);
     const limit = word.length >= TWO_EDITS_FROM ? 2 : 1;
-    let best: { word: string; edits: number; hits: number } | null = null;
-    for (const [candidate, hits] of inHits) {
-      if (candidate[0] !== word[0] || Math.abs(candidate.length - word.length) > limit) continue;
-      const edits = damerauLevenshtein(word, candidate).steps;
-      if (edits === 0 || edits > limit) continue;
-      if (!best || edits < best.edits || (edits === best.edits && hits > best.hits))
-        best = { word: candidate, edits, hits };
+    let corrected = nearest(word, inHits, limit, false);
+    if (!corrected && tenantWords && lookups++ < MAX_LOOKUPS) {
+      corrected = nearest(word, await tenantWords(word, limit), limit, true);
     }
-    if (best) fixes.push({ typed: word, corrected: best.word });
+    if (corrected) fixes.push({ typed: word, corrected });
   }
   return fixes;
+}
+
+/**
+ * The candidate with the same first letter fewest edits away (at most `limit`), ties to the one held most;
+ * `unique`: none when two are equally near.
+ */
+function nearest(
+  word: string,
+  candidates: ReadonlyMap<string, number>,
+  limit: number,
+  unique: boolean,
+): string | undefined {
+  let best: { word: string; edits: number; held: number } | null = null;
+  let tied = false;
+  for (const [candidate, held] of candidates) {
+    if (candidate[0] !== word[0] || Math.abs(candidate.length - word.length) > limit) continue;
+    const edits = damerauLevenshtein(word, candidate).steps;
+    if (edits === 0 || edits > limit) continue;
+    if (!best || edits < best.edits) {
+      best = { word: candidate, edits, held };
+      tied = false;
+    } else if (edits === best.edits) {
+      tied = true;
+      if (held > best.held) best = { word: candidate, edits, held };
+    }
+  }
+  return best && !(unique && tied) ? best.word : undefined;
 }
 
 function countHitWords(hitWords: ReadonlyArray<ContentWords>): Map<string, number> {

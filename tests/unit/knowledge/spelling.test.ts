@@ -4,7 +4,7 @@ import { applySpellingFixes, spellingFixes } from '../../../src/knowledge/retrie
 import { termsOfWords } from '../../../src/knowledge/retrieval/term-weights.js';
 
 /** The fixes for a question against retrieved passages' texts, as the search service reads both. */
-function fixesFor(question: string, passages: string[]) {
+async function fixesFor(question: string, passages: string[]) {
   const hitWords = passages.map((p) => contentWords(p));
   const held = new Set(hitWords.flatMap((w) => [...termsOfWords(w)]));
   return spellingFixes(topicWords(question), held, hitWords);
@@ -17,36 +17,72 @@ const LEAVE = [
 ];
 
 describe('spellingFixes: a typo read as the word the documents use', () => {
-  it('reads a dropped, doubled, swapped or wrong letter as the passages’ word', () => {
-    expect(fixesFor('how many vacaton days do I get?', LEAVE)).toEqual([
+  it('reads a dropped, doubled, swapped or wrong letter as the passages’ word', async () => {
+    expect(await fixesFor('how many vacaton days do I get?', LEAVE)).toEqual([
       { typed: 'vacaton', corrected: 'vacation' },
     ]);
-    expect(fixesFor('how many vaccation days?', LEAVE)).toEqual([
+    expect(await fixesFor('how many vaccation days?', LEAVE)).toEqual([
       { typed: 'vaccation', corrected: 'vacation' },
     ]);
-    expect(fixesFor('how long is parnetal leave', LEAVE)).toEqual([
+    expect(await fixesFor('how long is parnetal leave', LEAVE)).toEqual([
       { typed: 'parnetal', corrected: 'parental' },
     ]);
-    expect(fixesFor('do unused days carry ovet', LEAVE)).toEqual([]); // "ovet": too short to be sure
+    expect(await fixesFor('do unused days carry ovet', LEAVE)).toEqual([]); // "ovet": too short to be sure
     // Two edits for a long word.
-    expect(fixesFor('does the emplyoeee discount apply to parental laeve', LEAVE)).toEqual([
+    expect(await fixesFor('does the emplyoeee discount apply to parental laeve', LEAVE)).toEqual([
       { typed: 'emplyoeee', corrected: 'employee' },
       { typed: 'laeve', corrected: 'leave' },
     ]);
   });
 
-  it('leaves alone words everyday English knows, words the passages hold, short words and other first letters', () => {
+  it('leaves alone words everyday English knows, words the passages hold, short words and other first letters', async () => {
     // "fired" is a word, not a typo of "hired".
-    expect(fixesFor('who gets fired for missing shifts', ['New staff are hired in spring.'])).toEqual([]);
+    expect(await fixesFor('who gets fired for missing shifts', ['New staff are hired in spring.'])).toEqual(
+      [],
+    );
     // The passages hold it: nothing to fix.
-    expect(fixesFor('how many vacation days', LEAVE)).toEqual([]);
+    expect(await fixesFor('how many vacation days', LEAVE)).toEqual([]);
     // Names the passages never use stay as typed, even one edit from a passage word.
-    expect(fixesFor('do we pay for figma', ['Design tools: sigma is our statistics tool.'])).toEqual([]);
-    expect(fixesFor('what is the wifi password', ['Tell your wife about the password rules.'])).toEqual([]);
+    expect(await fixesFor('do we pay for figma', ['Design tools: sigma is our statistics tool.'])).toEqual(
+      [],
+    );
+    expect(await fixesFor('what is the wifi password', ['Tell your wife about the password rules.'])).toEqual(
+      [],
+    );
     // A "word" longer than any English one is never compared (a pasted string, or a hostile question).
-    expect(fixesFor(`what is ${'b'.repeat(40)}`, [`It is ${'b'.repeat(41)}.`])).toEqual([]);
+    expect(await fixesFor(`what is ${'b'.repeat(40)}`, [`It is ${'b'.repeat(41)}.`])).toEqual([]);
     // No passage word close enough: left as typed (and searched as typed).
-    expect(fixesFor('is there a kubernetes budget', LEAVE)).toEqual([]);
+    expect(await fixesFor('is there a kubernetes budget', LEAVE)).toEqual([]);
+  });
+
+  it("looks a typo up in the tenant's words when no passage word is near, and takes only a single nearest one", async () => {
+    const asked: string[] = [];
+    const tenantWords = async (word: string) => {
+      asked.push(word);
+      return new Map([
+        ['vacation', 12],
+        ['batcher', 3],
+        ['batches', 5],
+      ]);
+    };
+    const fixes = (question: string, passages: string[]) => {
+      const hitWords = passages.map((p) => contentWords(p));
+      const held = new Set(hitWords.flatMap((w) => [...termsOfWords(w)]));
+      return spellingFixes(topicWords(question), held, hitWords, tenantWords);
+    };
+    // The question's other words found nothing about it: the tenant's words say what was meant.
+    expect(await fixes('vaccation?', [])).toEqual([{ typed: 'vaccation', corrected: 'vacation' }]);
+    // Two of the tenant's words equally near: left as typed.
+    expect(await fixes('how big are the batchez', [])).toEqual([]);
+    // A passage word near it: the passages decide, the tenant's words are not asked.
+    asked.length = 0;
+    expect(await fixes('how many vacaton days', LEAVE)).toEqual([
+      { typed: 'vacaton', corrected: 'vacation' },
+    ]);
+    expect(asked).toEqual([]);
+    // A question of many unknown words asks about three at most.
+    await fixes('zqxwvu yqxwvu xqxwvu wqxwvu vqxwvu', []);
+    expect(asked).toHaveLength(3);
   });
 
   it('replaces whole words only, whatever their case', () => {

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { contentWords, topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
-import { applySpellingFixes, spellingFixes } from '../../../src/knowledge/retrieval/spelling.js';
+import {
+  applySpellingFixes,
+  spellingFixes,
+  type TenantWordsLookup,
+} from '../../../src/knowledge/retrieval/spelling.js';
 import { termsOfWords } from '../../../src/knowledge/retrieval/term-weights.js';
 
 /** The fixes for a question against retrieved passages' texts, as the search service reads both. */
-async function fixesFor(question: string, passages: string[]) {
+async function fixesFor(question: string, passages: string[], tenantWords?: TenantWordsLookup) {
   const hitWords = passages.map((p) => contentWords(p));
   const held = new Set(hitWords.flatMap((w) => [...termsOfWords(w)]));
-  return spellingFixes(topicWords(question), held, hitWords);
+  return spellingFixes(topicWords(question), held, hitWords, tenantWords);
 }
 
 const LEAVE = [
@@ -65,11 +69,7 @@ describe('spellingFixes: a typo read as the word the documents use', () => {
         ['batches', 5],
       ]);
     };
-    const fixes = (question: string, passages: string[]) => {
-      const hitWords = passages.map((p) => contentWords(p));
-      const held = new Set(hitWords.flatMap((w) => [...termsOfWords(w)]));
-      return spellingFixes(topicWords(question), held, hitWords, tenantWords);
-    };
+    const fixes = (question: string, passages: string[]) => fixesFor(question, passages, tenantWords);
     // The question's other words found nothing about it: the tenant's words say what was meant.
     expect(await fixes('vaccation?', [])).toEqual([{ typed: 'vaccation', corrected: 'vacation' }]);
     // Two of the tenant's words equally near: left as typed.

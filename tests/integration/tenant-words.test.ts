@@ -24,7 +24,7 @@ describe("lore.tenant_words: each tenant's vocabulary, kept by the database as c
   let globex: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ connections: 4 });
     acme = (await createTenant(db, { slackTeamId: 'TWORDS1', name: 'Acme' })).id;
     globex = (await createTenant(db, { slackTeamId: 'TWORDS2', name: 'Globex' })).id;
   });
@@ -67,6 +67,27 @@ describe("lore.tenant_words: each tenant's vocabulary, kept by the database as c
 
     await withTenant(db, acme, (c) => deleteDocumentRow(c, documentId));
     expect(await wordsOf(db, acme)).toEqual({});
+  });
+
+  it('keeps exact counts when one tenant ingests several documents at once (each in its own transaction)', async () => {
+    const initech = (await createTenant(db, { slackTeamId: 'TWORDS3', name: 'Initech' })).id;
+    // Every document shares "handbook" and "policy"; each has a word of its own.
+    const own = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
+    const docs = await Promise.all(
+      own.map((word) =>
+        withTenant(db, initech, (c) =>
+          storeSearchableDocument(c, initech, `Doc ${word}`, [
+            { content: `Handbook policy ${word}.` },
+            { content: `More of the handbook policy about ${word}.` },
+          ]),
+        ),
+      ),
+    );
+    const words = await wordsOf(db, initech);
+    expect(words).toMatchObject({ handbook: 12, policy: 12, alpha: 2, foxtrot: 2, more: 6 });
+    // Deleted at once too: nothing is left over.
+    await Promise.all(docs.map((d) => withTenant(db, initech, (c) => deleteDocumentRow(c, d.documentId))));
+    expect(await wordsOf(db, initech)).toEqual({});
   });
 
   it('reads a typo the question alone cannot place as a word of the documents, never one outside the searched collections', async () => {

@@ -3,6 +3,8 @@ import { createEmbeddedDatabase } from '../../src/infra/db/database.js';
 import { migrate } from '../../src/infra/db/migrate.js';
 import { withTenant } from '../../src/infra/db/transaction.js';
 import { type ChunkToStore, replaceDocumentChunks } from '../../src/knowledge/chunks.repo.js';
+import { insertDocument, insertVersion } from '../../src/knowledge/documents.repo.js';
+import { buildDocument } from '../../tests/support/factories.js';
 import { createSyntheticDocument } from '../../tests/support/synthetic-chunks.js';
 import { reportBench } from './report.js';
 
@@ -34,17 +36,18 @@ const ms = { with: 0, without: 0 };
 for (let doc = 0; doc < 2 * DOCUMENTS; doc++) {
   const mode = doc % 2 === 0 ? 'with' : 'without';
   await db.pool.query(`ALTER TABLE lore.chunks ${mode === 'with' ? 'ENABLE' : 'DISABLE'} TRIGGER ${TRIGGER}`);
-  // A document and its version of the one tenant, as an upload makes them.
-  const { rows } = await db.pool.query<{ documentId: string; versionId: string }>(
-    `WITH d AS (INSERT INTO lore.documents (tenant_id, title, source_name, status)
-                VALUES ($1, 'Handbook', $2, 'ready') RETURNING id, tenant_id)
-     INSERT INTO lore.document_versions (tenant_id, document_id, version, checksum_sha256, byte_size, media_type,
-       blob_key, status)
-     SELECT tenant_id, id, 1, repeat('0', 64), 0, 'text/markdown', 'bench', 'ready' FROM d
-     RETURNING document_id AS "documentId", id AS "versionId"`,
-    [tenantId, `handbook-${doc}.md`],
-  );
-  const { documentId, versionId } = rows[0] as { documentId: string; versionId: string };
+  // A document and its version of the one tenant, as an upload makes them (the repo functions an upload calls).
+  const { documentId, versionId } = await withTenant(db, tenantId, async (c) => {
+    const document = await insertDocument(c, buildDocument(tenantId, { sourceName: `handbook-${doc}.md` }));
+    const version = await insertVersion(c, {
+      tenantId,
+      documentId: document.id,
+      checksum: String(doc).padStart(64, '0'),
+      byteSize: 1,
+      mediaType: 'text/markdown',
+    });
+    return { documentId: document.id, versionId: version.id };
+  });
   const chunks: ChunkToStore[] = Array.from({ length: CHUNKS }, (_, ordinal) => ({
     ordinal,
     title: `Handbook part ${doc}`,

@@ -47,11 +47,11 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
   });
   afterAll(() => app.cleanup());
 
+  /** Asks the playground as the signed-in admin. */
+  const ask = (question: string) => admin.json('/api/ask', { method: 'POST', json: { question } });
+
   it('answers from the workspace’s documents with numbered sources that link to the passage', async () => {
-    const { status, body } = await admin.json('/api/ask', {
-      method: 'POST',
-      json: { question: 'How many vacation days do employees get?' },
-    });
+    const { status, body } = await ask('How many vacation days do employees get?');
     expect(status).toBe(200);
     expect(body.outcome).toBe('extractive');
     expect(body.text).toContain('27 vacation days');
@@ -86,10 +86,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
   });
 
   it('reads a typo as the word the documents use, and shows what it searched', async () => {
-    const { body } = await admin.json('/api/ask', {
-      method: 'POST',
-      json: { question: 'how many vaccation days do employees get?' },
-    });
+    const { body } = await ask('how many vaccation days do employees get?');
     expect(body.outcome).toBe('extractive');
     expect(body.text).toContain('27 vacation days');
     expect(body.trace.searchQuery).toBe('how many vacation days do employees get?');
@@ -98,10 +95,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
 
   it('reads a question in American spelling against a handbook in British spelling', async () => {
     // The handbook says "licence"; the member types "license": no word in common for search before.
-    const { body } = await admin.json('/api/ask', {
-      method: 'POST',
-      json: { question: 'got penalty points on my license, who do I tell?' },
-    });
+    const { body } = await ask('got penalty points on my license, who do I tell?');
     expect(body.outcome).toBe('extractive');
     expect(body.text).toContain('must be reported to the fleet team within seven days');
     expect(body.trace.spelling).toEqual([]);
@@ -110,17 +104,14 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
   it('reads "deadline?" and "how early" as asking for a date, not as words the passage must hold', async () => {
     // Each was declined before: the passage answers with the date and never says "deadline" or "early".
     for (const question of ['carry over deadline?', 'how early do unused vacation days expire?']) {
-      const { body } = await admin.json('/api/ask', { method: 'POST', json: { question } });
+      const { body } = await ask(question);
       expect(body.outcome).toBe('extractive');
       expect(body.text).toContain('carry over until the end of March');
     }
   });
 
   it('says it does not know when the documents do not cover the question', async () => {
-    const { body } = await admin.json('/api/ask', {
-      method: 'POST',
-      json: { question: 'What is the wifi password in the Berlin office?' },
-    });
+    const { body } = await ask('What is the wifi password in the Berlin office?');
     expect(body.outcome).toBe('no_sources');
     expect(body.sources).toEqual([]);
     // The playground says why: no model here, so the quoting gate declined.
@@ -129,10 +120,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
 
   it('shows the closest passages under "I couldn\'t find a clear answer" when a question is only partly covered', async () => {
     // The member's own words ("never took", "the year is over") are not the handbook's, but its answer is there.
-    const { body } = await admin.json('/api/ask', {
-      method: 'POST',
-      json: { question: 'what happens to vacation i never took when the year is over?' },
-    });
+    const { body } = await ask('what happens to vacation i never took when the year is over?');
     expect(body.outcome).toBe('no_sources');
     expect(body.trace).toMatchObject({ declinedBy: 'retrieval', confident: false });
     expect(body.text).toMatch(/^I couldn't find a clear answer/);
@@ -154,16 +142,12 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
 
   it('replies to thanks and to "what can you do?" without searching, opening no knowledge gap and counting no question', async () => {
     const questionsBefore = (await admin.json('/api/usage')).body.totals.questions;
-    const thanks = (
-      await admin.json('/api/ask', { method: 'POST', json: { question: 'thanks, that helped!' } })
-    ).body;
+    const thanks = (await ask('thanks, that helped!')).body;
     expect(thanks).toMatchObject({ outcome: 'small_talk', sources: [], trace: null });
     expect(thanks.text).toMatch(/^Glad to help!/);
     // In Slack: the reply alone, with nothing to rate, share or open.
     expect(thanks.blocks.map((b: { type: string }) => b.type)).toEqual(['section']);
-    const about = (
-      await admin.json('/api/ask', { method: 'POST', json: { question: 'hey, what can you do?' } })
-    ).body;
+    const about = (await ask('hey, what can you do?')).body;
     expect(about.outcome).toBe('small_talk');
     expect(about.text).toContain("I answer questions from your workspace's documents");
     // Listed among the conversations as small talk; never a knowledge gap, never a question in the usage.
@@ -178,12 +162,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(gaps.rows).toEqual([{ n: 0 }]);
     expect((await admin.json('/api/usage')).body.totals.questions).toBe(questionsBefore);
     // A question that opens with thanks is still a question.
-    const asked = (
-      await admin.json('/api/ask', {
-        method: 'POST',
-        json: { question: 'thanks! and how many vacation days do employees get?' },
-      })
-    ).body;
+    const asked = (await ask('thanks! and how many vacation days do employees get?')).body;
     expect(asked.outcome).toBe('extractive');
     expect((await admin.json('/api/usage')).body.totals.questions).toBe(questionsBefore + 1);
   });
@@ -198,7 +177,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
   });
 
   it('refuses a too-short question (400), a missing CSRF token (403) and an API key (403)', async () => {
-    expect((await admin.json('/api/ask', { method: 'POST', json: { question: 'hi' } })).status).toBe(400);
+    expect((await ask('hi')).status).toBe(400);
     expect(
       (await admin.json('/api/ask', { method: 'POST', json: { question: 'a real question' }, csrf: false }))
         .status,

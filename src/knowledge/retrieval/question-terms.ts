@@ -55,11 +55,13 @@ export function searchableQuestion(question: string): string {
 }
 
 // Words that frame a question ("how much", "how long", "can I get", "am I allowed") rather than name its
-// topic: a passage that answers need not contain them, so they do not count against its coverage.
+// topic: a passage that answers need not contain them, so they do not count against its coverage. The nouns
+// "length", "duration" and "deadline" ask for an amount the way "how long" does ("parental leave length?"): the
+// passage answers with the number or date.
 const FRAMING = new Set(
   `much many long often far soon get gets got getting need needs want wants take use allowed allow allowing
   happen happens exist exists whats what m d s ll ve re tmrw today tomorrow anything something somewhere someone
-  anyone ok go going able possible way still also else ever even`
+  anyone ok go going able possible way still also else ever even length duration deadline`
     .split(/\s+/)
     .map((w) => stem(w)),
 );
@@ -91,10 +93,6 @@ export type ContentWords = ReturnType<typeof contentWords>;
 const HOW_DEGREE =
   /\bhow\s+(?:fast|quick|quickly|early|late|big|large|small|old|high|low|frequently|close|near)\b/giu;
 
-// Nouns that ask for a quantity the way "how long" does ("parental leave length?", "deadline for expense
-// claims"): the passage answers with the number or date.
-const QUANTITY = new Set(['length', 'duration', 'deadline'].map((w) => stem(w)));
-
 /** The words naming a question's topic: content words without framing, synonyms read as one meaning. */
 export function topicTerms(question: string): string[] {
   return [...topicWords(question).keys()];
@@ -104,7 +102,7 @@ export function topicTerms(question: string): string[] {
 export function topicWords(question: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const w of contentWords(question.replace(HOW_DEGREE, 'how'))) {
-    if (!FRAMING.has(w.term) && !QUANTITY.has(w.term) && !out.has(w.term)) out.set(w.term, w.word);
+    if (!FRAMING.has(w.term) && !out.has(w.term)) out.set(w.term, w.word);
   }
   return out;
 }

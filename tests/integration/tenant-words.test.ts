@@ -7,7 +7,7 @@ import { deleteDocumentRow } from '../../src/knowledge/documents.repo.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
 import { createTenant } from '../support/factories.js';
 import { storeSearchableDocument } from '../support/search-documents.js';
-import { createTestDatabase } from '../support/test-db.js';
+import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
 
 /** The tenant's words as the database holds them, read as that tenant (row-level security applies). */
 const wordsOf = (db: Database, tenantId: string) =>
@@ -89,6 +89,51 @@ describe("lore.tenant_words: each tenant's vocabulary, kept by the database as c
     await Promise.all(docs.map((d) => withTenant(db, initech, (c) => deleteDocumentRow(c, d.documentId))));
     expect(await wordsOf(db, initech)).toEqual({});
   });
+
+  // Two ingests of one tenant, each storing its documents in several statements, reach shared words in opposite
+  // orders: A counts "alpha" then "bravo", B "bravo" then "alpha". Row locks alone would deadlock (Postgres
+  // aborts one ingest); the trigger's per-tenant advisory lock makes B wait for A instead. Native only: PGlite
+  // has one connection, so two transactions never overlap there.
+  it.runIf(onNativePostgres)(
+    'lets two ingests of one tenant that reach shared words in opposite orders both finish (no deadlock)',
+    async () => {
+      const umbrella = (await createTenant(db, { slackTeamId: 'TWORDS4', name: 'Umbrella' })).id;
+      const store = (c: DbClient, word: string) =>
+        storeSearchableDocument(c, umbrella, `Doc ${word} ${Math.random()}`, [{ content: `Shared ${word}.` }]);
+      let aStoredFirst!: () => void;
+      const aFirst = new Promise<void>((resolve) => {
+        aStoredFirst = resolve;
+      });
+      let bPid = 0;
+      let bStoredFirst = false;
+      // Until B has stored its first document or waits on a lock held by A: then A's second store meets B.
+      const bBusy = async () => {
+        for (;;) {
+          const { rows } = await db.pool.query<{ waiting: boolean }>(
+            `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
+            [bPid],
+          );
+          if (bStoredFirst || rows[0]?.waiting) return;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const a = withTenant(db, umbrella, async (c) => {
+        await store(c, 'alpha');
+        aStoredFirst();
+        await bBusy();
+        await store(c, 'bravo');
+      });
+      const b = withTenant(db, umbrella, async (c) => {
+        await aFirst;
+        bPid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
+        await store(c, 'bravo');
+        bStoredFirst = true;
+        await store(c, 'alpha');
+      });
+      await expect(Promise.all([a, b])).resolves.toBeDefined();
+      expect(await wordsOf(db, umbrella)).toMatchObject({ shared: 4, alpha: 2, bravo: 2 });
+    },
+  );
 
   it('reads a typo the question alone cannot place as a word of the documents, never one outside the searched collections', async () => {
     await withTenant(db, globex, async (c) => {

@@ -83,4 +83,33 @@ describe('full-text ranking (BM25)', () => {
     const officeBefore = before.find(([title]) => title === 'Office animals')?.[1];
     expect(score(after, 'Office animals')).toBeLessThan(Number(officeBefore));
   });
+
+  it('finds the parts of names joined by dots, slashes and @ (Node.js, package.json, CI/CD, an email), and 401(k) as 401k', async () => {
+    const t = await newTenant();
+    await handbook(t);
+    await store(t, 'Runtime', ['Services run on Node.js 20; pin it in package.json under "engines".']);
+    await store(t, 'Pipelines', ['Every merge runs the CI/CD pipeline defined in deploy/pipeline.yml.']);
+    await store(t, 'Contacts', ['Questions about payroll go to payroll-team@acme.example.']);
+    await store(t, 'Release notes', ['Version v1.2.3 shipped on 24/7 support rotas.']);
+    await store(t, 'Retirement', ['Lore matches 401(k) contributions up to 4% of salary.']);
+
+    const top = async (query: string) => (await search(t, query)).hits[0]?.title;
+    // Postgres alone reads "Node.js", "package.json", "CI/CD" and the address as one token each: none of
+    // these questions found its passage.
+    expect(await top('which node version do we run?')).toBe('Runtime');
+    expect(await top('where do I pin the engines in package json')).toBe('Runtime');
+    expect(await top('what does the CI pipeline run on merge?')).toBe('Pipelines');
+    expect(await top('pipeline yml location')).toBe('Pipelines');
+    expect(await top('who do I email about payroll?')).toBe('Contacts');
+    // "401(k)" is read as people type it, and as Lore reads it elsewhere (words.ts).
+    expect(await top('401k?')).toBe('Retirement');
+    expect(await top('401(k) match')).toBe('Retirement');
+    // Typed the way the document writes it, they still meet.
+    expect(await top('Node.js')).toBe('Runtime');
+    expect(await top('payroll-team@acme.example')).toBe('Contacts');
+    // A version and "24/7" keep their form (a digit on one side): matched whole, never as loose numbers.
+    expect(await top('v1.2.3')).toBe('Release notes');
+    expect((await search(t, '2')).hits).toEqual([]);
+    expect((await search(t, '7')).hits).toEqual([]);
+  });
 });

@@ -83,6 +83,42 @@ describe('migrations', { timeout: 120_000 }, () => {
     expect(publicTables.rows).toEqual([]);
   });
 
+  it('20261211000100 re-reads the chunks already stored: their dotted names are searchable and counted as words', async () => {
+    const { copyFile, mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { withTenant } = await import('../../src/infra/db/transaction.js');
+    const { deleteDocumentRow } = await import('../../src/knowledge/documents.repo.js');
+    const { createTenant } = await import('../support/factories.js');
+    const { storeSearchableDocument } = await import('../support/search-documents.js');
+    const files = await listMigrationFiles();
+    const at = files.findIndex((f) => f.version === '20261211000100');
+    const before = await mkdtemp(`${tmpdir()}/lore-mig-`);
+    for (const f of files.slice(0, at)) await copyFile(f.file, `${before}/${f.version}_${f.name}.sql`);
+    db = await createBlankTestDatabase();
+    await migrate(db, before);
+    const tenant = (await createTenant(db, { slackTeamId: 'TMIGSPLIT', name: 'Split' })).id;
+    const stored = await withTenant(db, tenant, (c) =>
+      storeSearchableDocument(c, tenant, 'Runtime', [{ content: 'Services run on Node.js 20.' }], {
+        embed: false,
+      }),
+    );
+    const read = () =>
+      withTenant(db as Database, tenant, async (c) => ({
+        matches: (await c.query(`SELECT 1 FROM lore.chunks WHERE fts @@ to_tsquery('english', 'node')`))
+          .rowCount,
+        words: (await c.query<{ word: string }>('SELECT word FROM lore.tenant_words ORDER BY word')).rows.map(
+          (r) => r.word,
+        ),
+      }));
+    expect(await read()).toEqual({ matches: 0, words: ['runtime', 'services'] });
+
+    await migrate(db);
+    expect(await read()).toEqual({ matches: 1, words: ['node', 'runtime', 'services'] });
+    // Counted down by the words it was counted up by: nothing is left behind.
+    await withTenant(db, tenant, (c) => deleteDocumentRow(c, stored.documentId));
+    expect(await read()).toEqual({ matches: 0, words: [] });
+  });
+
   it('rolls back a failing migration completely and names the file', async () => {
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

@@ -33,13 +33,15 @@ describe("lore.tenant_words: each tenant's vocabulary, kept by the database as c
   it('counts the chunks holding each word of 4 to 30 letters, follows a new version, and forgets a deleted document', async () => {
     const { documentId, versionId } = await withTenant(db, acme, (c) =>
       storeSearchableDocument(c, acme, 'Leave', [
-        { content: 'Every employee gets 27 vacation days. Vacation carries over.' },
+        { content: 'Every employee gets 27 vacation days. Vacation carries over (see rules.json).' },
         { content: 'Parental leave is 20 weeks; ask HR (x2y) about vacation too.' },
       ]),
     );
     const first = await wordsOf(db, acme);
     // Counted once per chunk that holds it, whatever the case; short words and numbers are no words here.
     expect(first).toMatchObject({ vacation: 2, leave: 2, parental: 1, employee: 1, every: 1 });
+    // The parts of a name joined by a dot are words too ("rules.json": rules, json).
+    expect(first).toMatchObject({ rules: 1, json: 1 });
     expect(Object.keys(first).filter((w) => w.length < 4 || /[^a-z]/.test(w))).toEqual([]);
     // Another tenant's words are not visible, and its own are its own.
     expect(await wordsOf(db, globex)).toEqual({});
@@ -99,7 +101,9 @@ describe("lore.tenant_words: each tenant's vocabulary, kept by the database as c
     async () => {
       const umbrella = (await createTenant(db, { slackTeamId: 'TWORDS4', name: 'Umbrella' })).id;
       const store = (c: DbClient, word: string) =>
-        storeSearchableDocument(c, umbrella, `Doc ${word} ${Math.random()}`, [{ content: `Shared ${word}.` }]);
+        storeSearchableDocument(c, umbrella, `Doc ${word} ${Math.random()}`, [
+          { content: `Shared ${word}.` },
+        ]);
       let aStoredFirst!: () => void;
       const aFirst = new Promise<void>((resolve) => {
         aStoredFirst = resolve;

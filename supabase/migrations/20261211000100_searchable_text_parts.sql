@@ -6,7 +6,9 @@
 -- lore.searchable_text puts a space after a letter or digit when a dot, slash or @ joins it to a letter:
 -- the parser then reads each part as a word. Versions ("v1.2.3", "3.5"), times ("24/7") and paths that start
 -- with a slash keep their form (a digit or nothing on one side). "401(k)" becomes "401k", as words.ts reads it
--- and as people type it (the parser made it '401' and 'k'). The chunks' tsvector is rebuilt over it,
+-- and as people type it (the parser made it '401' and 'k'). "IT", in capitals and not beside another word in
+-- capitals ("IT IS", "READ IT"), is written "information technology": as "it" it is a stop word, so "who do I
+-- ask in IT?" and "IT portal" had no word in common. The chunks' tsvector is rebuilt over it,
 -- and lore.hybrid_search's caller passes the question through the same function (hybrid-search.repo.ts), so
 -- a question typed "Node.js" and a passage saying "Node.js" still meet ('node' & 'js').
 --
@@ -21,7 +23,12 @@
 CREATE FUNCTION lore.searchable_text(p_text text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN pg_catalog.regexp_replace(
-  pg_catalog.regexp_replace(p_text, '([A-Za-z0-9])[./@](?=[A-Za-z])', '\1 ', 'g'),
+  pg_catalog.regexp_replace(
+    -- words.ts IT_DEPARTMENT, the same expression, on the text as written (as words.ts reads it: "IT/HR" is
+    -- the department beside HR, not "IT HR").
+    pg_catalog.regexp_replace(p_text,
+      '(?<![A-Z]{2} )(?<![A-Za-z0-9])IT(?![A-Za-z0-9])(?! [A-Z]{2})', 'information technology', 'g'),
+    '([A-Za-z0-9])[./@](?=[A-Za-z])', '\1 ', 'g'),
   '([0-9])\(([A-Za-z])\)', '\1\2', 'g');
 
 GRANT EXECUTE ON FUNCTION lore.searchable_text(text) TO lore_app;

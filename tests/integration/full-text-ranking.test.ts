@@ -84,7 +84,7 @@ describe('full-text ranking (BM25)', () => {
     expect(score(after, 'Office animals')).toBeLessThan(Number(officeBefore));
   });
 
-  it('finds the parts of names joined by dots, slashes and @ (Node.js, package.json, CI/CD, an email), and 401(k) as 401k', async () => {
+  it('finds the parts of names joined by dots, slashes and @ (Node.js, package.json, CI/CD, an email), 401(k) as 401k, and IT', async () => {
     const t = await newTenant();
     await handbook(t);
     await store(t, 'Runtime', ['Services run on Node.js 20; pin it in package.json under "engines".']);
@@ -92,6 +92,7 @@ describe('full-text ranking (BM25)', () => {
     await store(t, 'Contacts', ['Questions about payroll go to payroll-team@acme.example.']);
     await store(t, 'Release notes', ['Version v1.2.3 shipped on 24/7 support rotas.']);
     await store(t, 'Retirement', ['Lore matches 401(k) contributions up to 4% of salary.']);
+    await store(t, 'Support', ['If your laptop breaks, open a ticket in the IT portal.']);
 
     const top = async (query: string) => (await search(t, query)).hits[0]?.title;
     // Postgres alone reads "Node.js", "package.json", "CI/CD" and the address as one token each: none of
@@ -104,6 +105,8 @@ describe('full-text ranking (BM25)', () => {
     // "401(k)" is read as people type it, and as Lore reads it elsewhere (words.ts).
     expect(await top('401k?')).toBe('Retirement');
     expect(await top('401(k) match')).toBe('Retirement');
+    // "IT" the department is no stop word: the question's only topic finds the page that names it.
+    expect(await top('who do I ask in IT?')).toBe('Support');
     // Typed the way the document writes it, they still meet.
     expect(await top('Node.js')).toBe('Runtime');
     expect(await top('payroll-team@acme.example')).toBe('Contacts');

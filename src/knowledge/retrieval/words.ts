@@ -6,10 +6,21 @@ import { americanSpelling } from './spelling-variants.js';
  * and what each word's stem is.
  */
 
-/** Lowercase words of a text (letters, digits, apostrophes inside words; "401(k)" → "401k"). */
+/**
+ * "IT" in capitals, not beside another word in capitals ("IT IS", "READ IT"): the department, which lowercased is
+ * the stop word "it". Read as "information technology", as lore.searchable_text writes it for full-text search
+ * (migration 20261211000100, the same expression), so "who do I ask in IT?" and "the IT portal" share words.
+ */
+export const IT_DEPARTMENT = /(?<![A-Z]{2} )(?<![A-Za-z0-9])IT(?![A-Za-z0-9])(?! [A-Z]{2})/g;
+
+/**
+ * Lowercase words of a text (letters, digits, apostrophes inside words; "401(k)" → "401k"; "IT" the department →
+ * "information technology").
+ */
 export function words(text: string): string[] {
   return (
     text
+      .replace(IT_DEPARTMENT, 'information technology')
       .toLowerCase()
       .replace(/(\d)\((\w)\)/g, '$1$2')
       .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? []

@@ -53,6 +53,20 @@ describe('reading a question the way a person means it', () => {
     expect(topicTerms('how early can I take early retirement')).toEqual(['earli', 'syn6']);
   });
 
+  it('reads "IT" in capitals as the department, not the stop word "it"', () => {
+    const passage = 'If your laptop breaks, open a ticket in the IT portal.';
+    expect(topicTerms('who do I ask in IT?')).toEqual(['ask', 'inform', 'technolog']);
+    expect(topicCoverage(topicTerms('where is the IT portal'), passage)).toBe(1);
+    expect(topicCoverage(topicTerms('where is the information technology portal'), passage)).toBe(1);
+    // A passage without the department does not cover it.
+    expect(
+      topicCoverage(topicTerms('where is the IT portal'), 'The benefits portal opens in May.'),
+    ).toBeCloseTo(1 / 3);
+    // "it" in lower case, and "IT" beside another word in capitals, stay the pronoun.
+    expect(topicTerms('where do I find it')).toEqual(['find']);
+    expect(topicTerms('READ IT BEFORE YOU SIGN')).toEqual(['read', 'sign']);
+  });
+
   it('does not count clitics and negations as topic words', () => {
     expect(topicTerms("where's the list of holidays")).toEqual(['list', 'holiday']);
     expect(topicTerms("do I get paid for vacation I didn't take")).not.toContain("didn't");

@@ -86,8 +86,8 @@ export const toVectorLiteral = (v: number[]): string => `[${v.join(',')}]`;
 export async function hybridSearch(c: Queryable, p: HybridSearchParams): Promise<SearchHit[]> {
   const { rows } = await c.query<HitRow>(
     `SELECT * FROM lore.hybrid_search(
-       p_tenant => $1, p_query => lore.searchable_text($2), p_embedding => $3::halfvec, p_k => $4, p_full_text_weight => $5,
-       p_semantic_weight => $6, p_rrf_k => $7, p_embedding_model => $8, p_candidates => $9,
+       p_tenant => $1, p_query => lore.searchable_text($2), p_embedding => $3::halfvec, p_k => $4,
+       p_full_text_weight => $5, p_semantic_weight => $6, p_rrf_k => $7, p_embedding_model => $8, p_candidates => $9,
        p_full_text_mode => $10, p_collections => $11::uuid[])`,
     [
       p.tenantId,

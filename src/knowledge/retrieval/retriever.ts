@@ -59,8 +59,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         k: deps.k ?? ANSWER_CHUNKS,
         collectionIds: scope.collectionIds,
       },
-      (word, maxEdits) =>
-        withTenant(deps.db, tenantId, (c) => tenantWordsNear(c, { tenantId, word, maxEdits })),
+      (typed) => withTenant(deps.db, tenantId, (c) => tenantWordsNear(c, { tenantId, typed })),
     );
     // Web pages and saved threads are cited with a link to where they came from.
     const sourceUrls = await withTenant(deps.db, tenantId, (c) =>

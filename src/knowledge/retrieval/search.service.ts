@@ -81,7 +81,7 @@ export function searchKnowledge(
     (p) => hybridSearch(client, p),
     tenantId,
     opts,
-    (word, maxEdits) => tenantWordsNear(client, { tenantId, word, maxEdits }),
+    (typed) => tenantWordsNear(client, { tenantId, typed }),
   );
 }
 

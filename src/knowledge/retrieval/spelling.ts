@@ -32,8 +32,19 @@ const MAX_WORD_LENGTH = 30;
 
 const isPlainWord = (w: string) => w.length <= MAX_WORD_LENGTH && /^[a-z]+$/.test(w);
 
-/** The tenant's words near a typed word (tenant-words.repo.ts, through the retriever): word → chunks holding it. */
-export type TenantWordsLookup = (word: string, maxEdits: number) => Promise<ReadonlyMap<string, number>>;
+/** A typed word to look up, and how many edits away its candidates may be. */
+export interface TypedWord {
+  word: string;
+  maxEdits: number;
+}
+
+/**
+ * The tenant's words near each typed word (tenant-words.repo.ts, through the retriever), in one query: typed
+ * word → (word → chunks holding it).
+ */
+export type TenantWordsLookup = (
+  typed: ReadonlyArray<TypedWord>,
+) => Promise<ReadonlyMap<string, ReadonlyMap<string, number>>>;
 
 // Most typed words looked up in the tenant's words per question (a question has few topic words; a hostile
 // one of many rare words costs no more than this).
@@ -52,19 +63,25 @@ export async function spellingFixes(
   tenantWords?: TenantWordsLookup,
 ): Promise<SpellingFix[]> {
   const fixes: SpellingFix[] = [];
+  const unplaced: TypedWord[] = [];
   let inHits: Map<string, number> | undefined;
-  let lookups = 0;
   for (const [term, word] of typed) {
     if (found.has(term) || word.length < MIN_TYPO_LENGTH || !isPlainWord(word)) continue;
     if (everydayCount(word) > MAX_TYPO_COUNT) continue;
     // Each distinct plain word of the hits, with how many hits hold it: read once, on the first typo.
     inHits ??= countHitWords(hitWords);
-    const limit = word.length >= TWO_EDITS_FROM ? 2 : 1;
-    let corrected = nearest(word, inHits, limit, false);
-    if (!corrected && tenantWords && lookups++ < MAX_LOOKUPS) {
-      corrected = nearest(word, await tenantWords(word, limit), limit, true);
-    }
+    const maxEdits = word.length >= TWO_EDITS_FROM ? 2 : 1;
+    const corrected = nearest(word, inHits, maxEdits, false);
     if (corrected) fixes.push({ typed: word, corrected });
+    else if (unplaced.length < MAX_LOOKUPS) unplaced.push({ word, maxEdits });
+  }
+  if (tenantWords && unplaced.length > 0) {
+    // One query for all of them: on a pooled connection to a remote database, each is a round trip or more.
+    const near = await tenantWords(unplaced);
+    for (const { word, maxEdits } of unplaced) {
+      const corrected = nearest(word, near.get(word) ?? new Map(), maxEdits, true);
+      if (corrected) fixes.push({ typed: word, corrected });
+    }
   }
   return fixes;
 }

@@ -4,27 +4,27 @@ import type { Queryable } from '../../infra/db/migrate.js';
 const MAX_CANDIDATES = 2_000;
 
 /**
- * The tenant's words (lore.tenant_words, kept by a trigger on lore.chunks) that could be what a typed word
- * meant: the same first letter, a length within `maxEdits` of it, each with how many chunks hold it. A range
- * of the primary key (tenant, word), so a large vocabulary is not read whole.
+ * The tenant's words (lore.tenant_words, kept by a trigger on lore.chunks) that could be what each typed word
+ * meant: the same first letter, a length within its `maxEdits`, each with how many chunks hold it. One query
+ * for every typed word; for each, a range of the primary key (tenant, word), so a large vocabulary is not read
+ * whole.
  */
 export async function tenantWordsNear(
   c: Queryable,
-  p: { tenantId: string; word: string; maxEdits: number },
-): Promise<Map<string, number>> {
-  const first = p.word[0] as string;
-  const { rows } = await c.query<{ word: string; chunks: number }>(
-    `SELECT word, chunks FROM lore.tenant_words
-     WHERE tenant_id = $1 AND word >= $2 AND word < $3 AND length(word) BETWEEN $4 AND $5
-     ORDER BY chunks DESC LIMIT $6`,
-    [
-      p.tenantId,
-      first,
-      String.fromCharCode(first.charCodeAt(0) + 1),
-      p.word.length - p.maxEdits,
-      p.word.length + p.maxEdits,
-      MAX_CANDIDATES,
-    ],
+  p: { tenantId: string; typed: ReadonlyArray<{ word: string; maxEdits: number }> },
+): Promise<Map<string, Map<string, number>>> {
+  const { rows } = await c.query<{ typed: string; word: string; chunks: number }>(
+    `SELECT q.typed, w.word, w.chunks
+     FROM unnest($2::text[], $3::int[]) AS q(typed, max_edits)
+     CROSS JOIN LATERAL (
+       SELECT t.word, t.chunks FROM lore.tenant_words t
+       WHERE t.tenant_id = $1 AND t.word >= left(q.typed, 1) AND t.word < chr(ascii(q.typed) + 1)
+         AND length(t.word) BETWEEN length(q.typed) - q.max_edits AND length(q.typed) + q.max_edits
+       ORDER BY t.chunks DESC LIMIT $4
+     ) w`,
+    [p.tenantId, p.typed.map((t) => t.word), p.typed.map((t) => t.maxEdits), MAX_CANDIDATES],
   );
-  return new Map(rows.map((r) => [r.word, r.chunks]));
+  const near = new Map(p.typed.map((t) => [t.word, new Map<string, number>()]));
+  for (const r of rows) near.get(r.typed)?.set(r.word, r.chunks);
+  return near;
 }

@@ -60,14 +60,15 @@ describe('spellingFixes: a typo read as the word the documents use', () => {
   });
 
   it("looks a typo up in the tenant's words when no passage word is near, and takes only a single nearest one", async () => {
-    const asked: string[] = [];
-    const tenantWords = async (word: string) => {
-      asked.push(word);
-      return new Map([
-        ['vacation', 12],
-        ['batcher', 3],
-        ['batches', 5],
-      ]);
+    const asked: string[][] = [];
+    const words = new Map([
+      ['vacation', 12],
+      ['batcher', 3],
+      ['batches', 5],
+    ]);
+    const tenantWords: TenantWordsLookup = async (typed) => {
+      asked.push(typed.map((t) => t.word));
+      return new Map(typed.map((t) => [t.word, words]));
     };
     const fixes = (question: string, passages: string[]) => fixesFor(question, passages, tenantWords);
     // The question's other words found nothing about it: the tenant's words say what was meant.
@@ -80,9 +81,14 @@ describe('spellingFixes: a typo read as the word the documents use', () => {
       { typed: 'vacaton', corrected: 'vacation' },
     ]);
     expect(asked).toEqual([]);
-    // A question of many unknown words asks about three at most.
+    // A question of many unknown words asks about three at most, all in one lookup; two typos, both fixed.
     await fixes('zqxwvu yqxwvu xqxwvu wqxwvu vqxwvu', []);
-    expect(asked).toHaveLength(3);
+    expect(asked).toEqual([['zqxwvu', 'yqxwvu', 'xqxwvu']]);
+    expect(await fixes('vaccation batchesz', [])).toEqual([
+      { typed: 'vaccation', corrected: 'vacation' },
+      { typed: 'batchesz', corrected: 'batches' },
+    ]);
+    expect(asked.at(-1)).toEqual(['vaccation', 'batchesz']);
   });
 
   it('replaces whole words only, whatever their case', () => {

@@ -16,9 +16,10 @@
 -- counts are rebuilt here, since a chunk stored before would otherwise be counted down by words it was never
 -- counted up by.
 --
--- Cost: one table rewrite of lore.chunks (the stored column is generated again) and its full-text index
--- built again; the regular expression adds about a third to the tsvector's own parse of a chunk (measured in
--- BENCHMARKS.md, "Compound words").
+-- Cost: one table rewrite of lore.chunks (the stored column is generated again), its full-text index built
+-- again and the tenants' words counted again, all while lore.chunks is locked: 100,000 chunks of 1,500
+-- characters took 67-79 s on native Postgres (docs/deploy-supabase.md). Afterwards the regular expression
+-- adds about a third to the tsvector's own parse of each chunk stored (BENCHMARKS.md, "Compound words").
 
 CREATE FUNCTION lore.searchable_text(p_text text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

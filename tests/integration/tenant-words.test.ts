@@ -5,6 +5,7 @@ import { replaceDocumentChunks } from '../../src/knowledge/chunks.repo.js';
 import { insertCollection } from '../../src/knowledge/collections/collections.repo.js';
 import { deleteDocumentRow } from '../../src/knowledge/documents.repo.js';
 import { searchKnowledge } from '../../src/knowledge/retrieval/search.service.js';
+import { tenantWordsNear } from '../../src/knowledge/retrieval/tenant-words.repo.js';
 import { createTenant } from '../support/factories.js';
 import { storeSearchableDocument } from '../support/search-documents.js';
 import { createTestDatabase, onNativePostgres } from '../support/test-db.js';
@@ -45,6 +46,21 @@ describe("lore.tenant_words: each tenant's vocabulary, kept by the database as c
     expect(Object.keys(first).filter((w) => w.length < 4 || /[^a-z]/.test(w))).toEqual([]);
     // Another tenant's words are not visible, and its own are its own.
     expect(await wordsOf(db, globex)).toEqual({});
+    // Looked up for typos all at once: each typed word gets the words of its first letter and about its length.
+    const typed = [
+      { word: 'vaccation', maxEdits: 2 },
+      { word: 'parentl', maxEdits: 1 },
+      { word: 'zebra', maxEdits: 1 },
+    ];
+    const near = await withTenant(db, acme, (c) => tenantWordsNear(c, { tenantId: acme, typed }));
+    expect(Object.fromEntries([...near].map(([w, m]) => [w, Object.fromEntries(m)]))).toEqual({
+      vaccation: { vacation: 2 },
+      parentl: { parental: 1 },
+      zebra: {},
+    });
+    // Asked as another tenant, nothing.
+    const theirs = await withTenant(db, globex, (c) => tenantWordsNear(c, { tenantId: acme, typed }));
+    expect([...theirs.values()].every((m) => m.size === 0)).toBe(true);
 
     // A new version replaces the chunks: words only the old one had are gone, counts follow.
     await withTenant(db, acme, (c) =>

@@ -107,6 +107,14 @@ describe('full-text ranking (BM25)', () => {
     expect(await top('401(k) match')).toBe('Retirement');
     // "IT" the department is no stop word: the question's only topic finds the page that names it.
     expect(await top('who do I ask in IT?')).toBe('Support');
+    // The SQL function itself reads the question so, whoever calls it (benchmarks, operators), not only Lore's repo.
+    const direct = await withTenant(db, t, (c) =>
+      c.query<{ title: string }>(
+        'SELECT title FROM lore.hybrid_search(p_tenant => $1, p_query => $2, p_k => 1)',
+        [t, 'who do I ask in IT?'],
+      ),
+    );
+    expect(direct.rows.map((r) => r.title)).toEqual(['Support']);
     // Typed the way the document writes it, they still meet.
     expect(await top('Node.js')).toBe('Runtime');
     expect(await top('payroll-team@acme.example')).toBe('Contacts');

@@ -78,15 +78,15 @@ export const toVectorLiteral = (v: number[]): string => `[${v.join(',')}]`;
  * BM25 since 20261124008000_bm25_full_text.sql, scoped to collections since 20261204000300_collections.sql;
  * ef_search sized by the tenant, the HNSW nearest neighbours in a statement of their own and full-text
  * candidates through lore.full_text_chunk_ids since 20261206000100_hybrid_search_ann_statement_full_text_ids.sql).
- * The question goes through lore.searchable_text, as the chunks' tsvector does (20261211000100), so "Node.js"
- * and "node" meet the passage's parts alike. Run it on a client from withTenant: the function is
+ * The function reads the question through lore.searchable_text, as the chunks' tsvector reads their text, since
+ * 20261211000100_searchable_text_parts.sql. Run it on a client from withTenant: the function is
  * SECURITY INVOKER, so row-level security fences it to that tenant, and only there does its full-text half
  * get the GIN index (the helper answers for app.tenant_id only).
  */
 export async function hybridSearch(c: Queryable, p: HybridSearchParams): Promise<SearchHit[]> {
   const { rows } = await c.query<HitRow>(
     `SELECT * FROM lore.hybrid_search(
-       p_tenant => $1, p_query => lore.searchable_text($2), p_embedding => $3::halfvec, p_k => $4,
+       p_tenant => $1, p_query => $2, p_embedding => $3::halfvec, p_k => $4,
        p_full_text_weight => $5, p_semantic_weight => $6, p_rrf_k => $7, p_embedding_model => $8, p_candidates => $9,
        p_full_text_mode => $10, p_collections => $11::uuid[])`,
     [

@@ -27,10 +27,11 @@ export interface Retrieval {
   /** Close enough, short of confident, to show as the closest passages when no model judges them. */
   close: boolean;
   /**
-   * Typos of the question read as the documents' words ("vaccation" → "vacation"; retrieval/spelling.ts), and
-   * searched so. Its own shape here: the dashboard reads these types, and must not pull in the search code.
+   * Typos of the question read as the documents' words ("vaccation" → "vacation"; retrieval/spelling.ts) or,
+   * when they hold nothing near, as an English word (`english`: "advnace" → "advance"), and searched so. Its own
+   * shape here: the dashboard reads these types, and must not pull in the search code.
    */
-  spelling?: Array<{ typed: string; corrected: string }>;
+  spelling?: Array<{ typed: string; corrected: string; english?: true }>;
 }
 
 /** Which documents a question may draw on: its channel's collections, or every collection (null). */
@@ -75,8 +76,8 @@ export interface AnswerTrace {
   relevant: boolean;
   /** 'retrieval': nothing (relevant enough) was found; 'model': the model said the sources do not answer. */
   declinedBy: 'retrieval' | 'model' | null;
-  /** Typos read as the documents' words before searching (`searchQuery` is the fixed question). */
-  spelling: Array<{ typed: string; corrected: string }>;
+  /** Typos read as the documents' (or English) words before searching (`searchQuery` is the fixed question). */
+  spelling: Array<{ typed: string; corrected: string; english?: true }>;
 }
 
 export interface AnswerResult {

@@ -93,6 +93,16 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(body.trace.spelling).toEqual([{ typed: 'vaccation', corrected: 'vacation' }]);
   });
 
+  it('reads a typo of a word the handbook never uses as the English word, and says so', async () => {
+    // The handbook never says "mandatory": typed "mnadatory", the word nobody uses weighed the most against the
+    // passage and the question was declined, though the same question typed clean is answered.
+    const { body } = await ask('is it mnadatory to report penalty points?');
+    expect(body.outcome).toBe('extractive');
+    expect(body.text).toContain('must be reported to the fleet team within seven days');
+    expect(body.trace.searchQuery).toBe('is it mandatory to report penalty points?');
+    expect(body.trace.spelling).toEqual([{ typed: 'mnadatory', corrected: 'mandatory', english: true }]);
+  });
+
   it('reads a question in American spelling against a handbook in British spelling', async () => {
     // The handbook says "licence"; the member types "license": no word in common for search before.
     const { body } = await ask('got penalty points on my license, who do I tell?');

@@ -174,10 +174,12 @@ export async function searchKnowledgeWith(
     if (spelling.length > 0) {
       const fixed = { ...opts, query: applySpellingFixes(opts.query, spelling), fixSpelling: false };
       const again = await searchKnowledgeWith(search, tenantId, fixed);
-      // Kept only if a passage now holds each word read: a tenant word only documents outside the searched
-      // collections hold is never put in the member's question.
+      // Kept only if a passage now holds each of the tenant's words read: a tenant word only documents outside
+      // the searched collections hold is never put in the member's question. An English word tells nothing of
+      // the tenant's documents.
       const unmatched = new Set(again.relevance.unmatchedTerms);
-      const held = (f: SpellingFix) => [...topicWords(f.corrected).keys()].every((t) => !unmatched.has(t));
+      const held = (f: SpellingFix) =>
+        f.english === true || [...topicWords(f.corrected).keys()].every((t) => !unmatched.has(t));
       if (spelling.every(held)) return { ...again, spelling };
     }
   }

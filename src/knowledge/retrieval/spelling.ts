@@ -1,14 +1,17 @@
 import damerauLevenshtein from 'damerau-levenshtein';
+import { englishWordsNear } from './english-words.js';
 import type { ContentWords } from './question-terms.js';
 import { everydayCount } from './word-rarity.js';
+import { stem } from './words.js';
 
 /**
  * Typos in a question ("vaccation", "reimbursment", "freind"), read as the documents' own word. A typo matches
  * nothing in full-text search and, being the rarest word of the question, weighs the most against every
  * passage's coverage, so "how many vaccation days do i get" was declined where "vacation" is quoted. Only the
  * tenant's own words are candidates: first the words of the passages the question's other words retrieved, then
- * (when none is near) the words of all its documents (lore.tenant_words). A general dictionary would "correct"
- * the tenant's names and jargon toward words its documents do not use.
+ * (when none is near) the words of all its documents (lore.tenant_words), and only when neither has a word near
+ * it, English's (english-words.ts: "advnace" in a handbook that never says "advance"). A dictionary first would
+ * "correct" the tenant's names and jargon toward words its documents do not use.
  * A typed word is corrected only when all of these hold, so names and real words are left alone:
  * - no retrieved passage holds it, and everyday English does not know it (SUBTLEX-US count at most
  *   `MAX_TYPO_COUNT`: "fired" is never read as "hired");
@@ -16,12 +19,15 @@ import { everydayCount } from './word-rarity.js';
  * - a passage word starting with the same letter ("figma" is not "sigma") is within one edit (a letter added,
  *   dropped, changed, or two swapped), or two for words of `TWO_EDITS_FROM` letters or more; of the tenant's
  *   other words, only one may be that near.
- * The search service searches again with the fixes and keeps them only if a passage then holds the word.
+ * The search service searches again with the fixes and keeps a fix from the tenant's words only if a passage
+ * then holds the word (a word only another collection holds stays out of the member's question).
  * Measured on typed-with-a-typo copies of the evaluation sets (BENCHMARKS.md, "Answer quality").
  */
 export interface SpellingFix {
   typed: string;
   corrected: string;
+  /** An English word the documents need not hold (english-words.ts), not one of the tenant's words. */
+  english?: true;
 }
 
 const MAX_TYPO_COUNT = 2;
@@ -71,46 +77,68 @@ export async function spellingFixes(
     // Each distinct plain word of the hits, with how many hits hold it: read once, on the first typo.
     inHits ??= countHitWords(hitWords);
     const maxEdits = word.length >= TWO_EDITS_FROM ? 2 : 1;
-    const corrected = nearest(word, inHits, maxEdits, false);
+    const corrected = nearest(word, inHits, maxEdits)?.word;
     if (corrected) fixes.push({ typed: word, corrected });
     else if (unplaced.length < MAX_LOOKUPS) unplaced.push({ word, maxEdits });
   }
-  if (tenantWords && unplaced.length > 0) {
-    // One query for all of them: on a pooled connection to a remote database, each is a round trip or more.
-    const near = await tenantWords(unplaced);
-    for (const { word, maxEdits } of unplaced) {
-      const corrected = nearest(word, near.get(word) ?? new Map(), maxEdits, true);
-      if (corrected) fixes.push({ typed: word, corrected });
+  if (unplaced.length === 0) return fixes;
+  // One query for all of them: on a pooled connection to a remote database, each is a round trip or more.
+  const near = tenantWords ? await tenantWords(unplaced) : new Map<string, ReadonlyMap<string, number>>();
+  for (const { word, maxEdits } of unplaced) {
+    const tenant = near.get(word) ?? new Map<string, number>();
+    // A word the tenant's documents use is no typo, though no passage the question found holds it.
+    if (tenant.has(word)) continue;
+    const inDocuments = nearest(word, tenant, maxEdits);
+    // Two of the tenant's words equally near: which one was meant is a guess, so neither (nor English's).
+    if (inDocuments) {
+      if (!inDocuments.tied) fixes.push({ typed: word, corrected: inDocuments.word });
+      continue;
     }
+    const english = nearestEnglish(word, maxEdits, [...(inHits?.keys() ?? []), ...tenant.keys()]);
+    if (english) fixes.push({ typed: word, corrected: english, english: true });
   }
   return fixes;
 }
 
 /**
- * The candidate with the same first letter fewest edits away (at most `limit`), ties to the one held most;
- * `unique`: none when two are equally near.
+ * The English word nearest a typo, of those equally near: first one whose stem the documents' words near it
+ * hold, then the one everyday English uses most. "strated" is "started" rather than "stated", but "stated" in a
+ * handbook that says "states".
+ */
+function nearestEnglish(word: string, maxEdits: number, documentWords: string[]): string | undefined {
+  const held = new Set(documentWords.map(stem));
+  // Stems only for the candidates that come to a tie, not for each of the thousand or so compared.
+  return nearest(word, englishWordsNear(word, maxEdits), maxEdits, (candidate, count) =>
+    held.has(stem(candidate)) ? Number.POSITIVE_INFINITY : count,
+  )?.word;
+}
+
+/**
+ * The candidate with the same first letter fewest edits away (at most `limit`), ties to the one `preferred`
+ * most (by default the one held most: the number each candidate comes with), and whether another was as near.
  */
 function nearest(
   word: string,
   candidates: ReadonlyMap<string, number>,
   limit: number,
-  unique: boolean,
-): string | undefined {
-  let best: { word: string; edits: number; held: number } | null = null;
+  preferred: (candidate: string, held: number) => number = (_, held) => held,
+): { word: string; tied: boolean } | undefined {
+  let best: { word: string; edits: number; rank: number } | null = null;
   let tied = false;
   for (const [candidate, held] of candidates) {
     if (candidate[0] !== word[0] || Math.abs(candidate.length - word.length) > limit) continue;
     const edits = damerauLevenshtein(word, candidate).steps;
     if (edits === 0 || edits > limit) continue;
     if (!best || edits < best.edits) {
-      best = { word: candidate, edits, held };
+      best = { word: candidate, edits, rank: preferred(candidate, held) };
       tied = false;
     } else if (edits === best.edits) {
       tied = true;
-      if (held > best.held) best = { word: candidate, edits, held };
+      const rank = preferred(candidate, held);
+      if (rank > best.rank) best = { word: candidate, edits, rank };
     }
   }
-  return best && !(unique && tied) ? best.word : undefined;
+  return best ? { word: best.word, tied } : undefined;
 }
 
 function countHitWords(hitWords: ReadonlyArray<ContentWords>): Map<string, number> {

@@ -50,6 +50,11 @@ for (const p of [...PHRASES].sort((a, b) => b.forms.length - a.forms.length)) {
   BY_FIRST.set(first, [...(BY_FIRST.get(first) ?? []), p]);
 }
 
+/** Every word the map's phrases are made of ("maternity", "onboarding", "diem"): words members type. */
+export function synonymWords(): string[] {
+  return [...new Set(GROUPS.flat().flatMap(words))];
+}
+
 /** One word of a text as search reads it: the word as written, and its stem or synonym-group token. */
 export interface ReadWord {
   word: string;

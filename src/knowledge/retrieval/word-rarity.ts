@@ -49,3 +49,8 @@ export function wordRarity(word: string): number {
 export function everydayCount(word: string): number {
   return load().byWord.get(americanSpelling(word.replace(/’/g, "'"))) ?? 0;
 }
+
+/** Every word SUBTLEX-US holds (lowercase) with its count: the English words a typo may have meant. */
+export function everydayWords(): ReadonlyMap<string, number> {
+  return load().byWord;
+}

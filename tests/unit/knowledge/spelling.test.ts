@@ -14,6 +14,12 @@ async function fixesFor(question: string, passages: string[], tenantWords?: Tena
   return spellingFixes(topicWords(question), held, hitWords, tenantWords);
 }
 
+/** The tenant's words a lookup returns, whatever was typed. */
+const tenant =
+  (words: Record<string, number>): TenantWordsLookup =>
+  async (typed) =>
+    new Map(typed.map((t) => [t.word, new Map(Object.entries(words))]));
+
 const LEAVE = [
   'Every employee gets 27 vacation days per year.',
   'Unused vacation days carry over until the end of March.',
@@ -89,6 +95,43 @@ describe('spellingFixes: a typo read as the word the documents use', () => {
       { typed: 'batchesz', corrected: 'batches' },
     ]);
     expect(asked.at(-1)).toEqual(['vaccation', 'batchesz']);
+  });
+
+  it("reads a typo as an English word when neither the passages nor the tenant's words hold one near it", async () => {
+    const none = tenant({});
+    // The handbook never says "advance" or "mandatory": the typo weighed as a word nobody uses until read as one.
+    expect(await fixesFor('how far in advnace do I book leave', LEAVE, none)).toEqual([
+      { typed: 'advnace', corrected: 'advance', english: true },
+    ]);
+    expect(await fixesFor('is the exit interview mnadatory', [], none)).toEqual([
+      { typed: 'mnadatory', corrected: 'mandatory', english: true },
+    ]);
+    // A word the synonym map knows ("maternity" for "parental leave"), though no handbook word is near it.
+    expect(await fixesFor('how long is matternity leave', [], none)).toEqual([
+      { typed: 'matternity', corrected: 'maternity', english: true },
+    ]);
+    // Equally near English words: the one everyday English uses most ("started", not "stated")...
+    expect(await fixesFor('I strated in June, how many days do I get', [], none)).toEqual([
+      { typed: 'strated', corrected: 'started', english: true },
+    ]);
+    // ...unless the documents hold the other's stem ("stated", where a handbook says "states").
+    expect(await fixesFor('I strated in June, how many days do I get', [], tenant({ states: 2 }))).toEqual([
+      { typed: 'strated', corrected: 'stated', english: true },
+    ]);
+  });
+
+  it('leaves alone names English rarely uses and words the tenant’s documents hold', async () => {
+    // Short words and rare ones are a name's neighbours more often than a typo's: "figma" is not "firma", nor
+    // "redis" "reds".
+    expect(await fixesFor('do we pay for figma', [], tenant({}))).toEqual([]);
+    expect(await fixesFor('which redis version do we run', [], tenant({}))).toEqual([]);
+    // Two of the tenant's words equally near: a guess either way, so English does not pick one either.
+    expect(await fixesFor('what are the statez', [], tenant({ stated: 1, states: 1 }))).toEqual([]);
+    // A name the word vectors know is no typo, though one letter from a word ("clause").
+    expect(await fixesFor('can I use claude for work', [], tenant({}))).toEqual([]);
+    // A word of the tenant's documents is no typo, though no passage the question found holds it and a
+    // commoner word is one edit away.
+    expect(await fixesFor('who runs the bakehouse', [], tenant({ bakehouse: 1, bakehouses: 1 }))).toEqual([]);
   });
 
   it('replaces whole words only, whatever their case', () => {

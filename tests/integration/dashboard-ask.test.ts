@@ -103,6 +103,20 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(body.trace.spelling).toEqual([{ typed: 'mnadatory', corrected: 'mandatory', english: true }]);
   });
 
+  it('reads a short word typed with two letters swapped ("hwo", "teh") as the word it is', async () => {
+    // "hwo" and "teh" were topic words nobody uses, weighing the most against the passage: declined.
+    const { body } = await ask('hwo many vacation days do we get');
+    expect(body.outcome).toBe('extractive');
+    expect(body.text).toContain('27 vacation days');
+    expect(body.trace.spelling).toEqual([{ typed: 'hwo', corrected: 'how', english: true }]);
+    const again = await ask('waht is teh deadline to report penalty points?');
+    expect(again.body.outcome).toBe('extractive');
+    expect(again.body.text).toContain('within seven days');
+    // "AWS" in capitals is an acronym, not "was" mistyped: the handbook never mentions it, so nothing is quoted.
+    const acronym = await ask('is AWS vacation policy the same?');
+    expect(acronym.body.trace.spelling).toEqual([]);
+  });
+
   it('reads a question in American spelling against a handbook in British spelling', async () => {
     // The handbook says "licence"; the member types "license": no word in common for search before.
     const { body } = await ask('got penalty points on my license, who do I tell?');

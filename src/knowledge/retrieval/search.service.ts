@@ -15,7 +15,7 @@ import {
   type SearchHit,
 } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
-import { contentWords, searchableQuestion, topicWords } from './question-terms.js';
+import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
 import { applySpellingFixes, type SpellingFix, spellingFixes, type TenantWordsLookup } from './spelling.js';
 import { expandQuery } from './synonyms.js';
 import { tenantWordsNear } from './tenant-words.repo.js';
@@ -170,7 +170,10 @@ export async function searchKnowledgeWith(
   // documents spell it, with the hits the question's other words found (else the tenant's words) telling which
   // word was meant.
   if (opts.fixSpelling !== false) {
-    const spelling = await spellingFixes(typed, found, hitWords, tenantWords);
+    // A word typed in capitals ("AWS", "HSA") is an acronym, whatever it is one letter from.
+    const capitals = wordsInCapitals(question);
+    const typos = new Map([...typed].filter(([, word]) => !capitals.has(word)));
+    const spelling = await spellingFixes(typos, found, hitWords, tenantWords);
     if (spelling.length > 0) {
       const fixed = { ...opts, query: applySpellingFixes(opts.query, spelling), fixSpelling: false };
       const again = await searchKnowledgeWith(search, tenantId, fixed);

@@ -134,6 +134,22 @@ describe('spellingFixes: a typo read as the word the documents use', () => {
     expect(await fixesFor('who runs the bakehouse', [], tenant({ bakehouse: 1, bakehouses: 1 }))).toEqual([]);
   });
 
+  it('reads a short word with two letters swapped back as the word that names no topic ("hwo", "waht\'s", "teh")', async () => {
+    expect(await fixesFor('hwo long is parental leave', LEAVE)).toEqual([
+      { typed: 'hwo', corrected: 'how', english: true },
+    ]);
+    expect(await fixesFor("waht's teh deadline fro unused vacation days", LEAVE)).toEqual([
+      { typed: "waht's", corrected: "what's", english: true },
+      { typed: 'teh', corrected: 'the', english: true },
+      { typed: 'fro', corrected: 'for', english: true },
+    ]);
+    // A word the passages hold is never looked at, whatever it is a swap of ("aws" and "was").
+    expect(await fixesFor('which aws region', ['We run everything in one AWS region.'])).toEqual([]);
+    // A word English uses is left alone ("form" is not "from"), and so is one the word vectors know ("os").
+    expect(await fixesFor('where is the expense form', LEAVE)).toEqual([]);
+    expect(await fixesFor('which os do laptops run', LEAVE)).toEqual([]);
+  });
+
   it('replaces whole words only, whatever their case', () => {
     const fixes = [{ typed: 'vacaton', corrected: 'vacation' }];
     expect(applySpellingFixes('Vacaton days? vacatons are not vacaton', fixes)).toBe(

@@ -14,7 +14,7 @@ import { formatAnswerResult, formatMisses } from './evaluate-answers.js';
 import { fakeEmbedder } from './fake-embedder.js';
 import { formatBreakdown } from './miss-reasons.js';
 import { runEvaluation } from './run-evaluation.js';
-import { datasetWithTypos } from './typos.js';
+import { datasetWithSwappedLetters, datasetWithTypos } from './typos.js';
 
 /** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
 const SHIPPED = ['tests/fixtures/eval', 'tests/fixtures/eval-slack', 'tests/fixtures/eval-tidewater'];
@@ -29,13 +29,14 @@ const HELD_OUT = [
 
 /**
  * `npm run eval [-- --dataset <dir>] [--max-docs <n>] [--full-text-mode all|any|all_then_any] [--json <file>]
- *   [--fake-embeddings] [--no-answers] [--misses] [--typos]`
+ *   [--fake-embeddings] [--no-answers] [--misses] [--typos] [--swaps]`
  * Retrieval evaluation on BEIR-layout datasets (default: the shipped sets, then the held-out ones), then the answer step's four
  * figures in both modes (no model; with a model), always in a fresh in-memory database, never the
  * configured one. Hybrid and the with-a-model figures use OpenAI embeddings when OPENAI_API_KEY is set, else
  * the deterministic fake embedder on the shipped sets (or with --fake-embeddings), labelled as such. Without a
  * model, where each answerable question's answer was lost is counted; --misses lists those questions (never a
- * held-out set's). --typos asks every question with one typo in its rarest topic word (typos.ts).
+ * held-out set's). --typos asks every question with one typo in its rarest topic word, --swaps with two letters
+ * swapped in one of its words that name no topic ("hwo", "teh"; typos.ts).
  */
 const { values } = parseArgs({
   options: {
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     'no-answers': { type: 'boolean', default: false },
     misses: { type: 'boolean', default: false },
     typos: { type: 'boolean', default: false },
+    swaps: { type: 'boolean', default: false },
   },
 });
 const mode = values['full-text-mode'];
@@ -61,10 +63,11 @@ for (const dir of dirs) {
   const loaded = await loadBeirDataset(dir, {
     maxDocuments: values['max-docs'] ? Number(values['max-docs']) : undefined,
   });
-  const dataset = values.typos ? datasetWithTypos(loaded) : loaded;
+  const typod = values.typos ? datasetWithTypos(loaded) : loaded;
+  const dataset = values.swaps ? datasetWithSwappedLetters(typod) : typod;
   const subset = dataset.omittedDocuments ? ` (subset: ${dataset.omittedDocuments} documents left out)` : '';
   const heldOut = HELD_OUT.includes(dir) ? ' [held-out questions: measured, never tuned on]' : '';
-  const typos = values.typos ? ' [every question with one typo]' : '';
+  const typos = `${values.typos ? ' [every question with one typo]' : ''}${values.swaps ? ' [letters swapped in a short word]' : ''}`;
   process.stdout.write(
     `\nDataset ${dataset.name}${heldOut}${typos}: ${dataset.corpus.length} documents${subset}, ${dataset.queries.length} judged queries, ${dataset.unanswerable.length} unanswerable\n`,
   );

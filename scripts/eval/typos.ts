@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { topicWords } from '../../src/knowledge/retrieval/question-terms.js';
+import { namesNoTopic, topicWords } from '../../src/knowledge/retrieval/question-terms.js';
 import { wordRarity } from '../../src/knowledge/retrieval/word-rarity.js';
+import { words } from '../../src/knowledge/retrieval/words.js';
 import type { BeirDataset, BeirQuery } from './beir.js';
 
 /**
@@ -59,4 +60,29 @@ export function withTypo(q: BeirQuery): BeirQuery {
 
 export function datasetWithTypos(d: BeirDataset): BeirDataset {
   return { ...d, queries: d.queries.map(withTypo), unanswerable: d.unanswerable.map(withTypo) };
+}
+
+/**
+ * `npm run eval -- --swaps`: every question with two neighbouring letters swapped in one of its words of three
+ * letters or more that name no topic ("how" → "hwo", "the" → "teh", "what" → "waht"), the commonest typo of fast
+ * typing, where `--typos` puts one in the topic. The word and the letters are chosen from a hash of the
+ * question's id; a swap that changes nothing ("too") leaves the question as typed.
+ */
+export function withSwappedLetters(q: BeirQuery): BeirQuery {
+  const candidates = [...new Set(words(q.text))].filter((w) => /^[a-z]{3,}$/.test(w) && namesNoTopic(w));
+  const h = createHash('sha256').update(`swap:${q.id}`).digest();
+  const word = candidates[(h[0] as number) % Math.max(1, candidates.length)];
+  if (!word) return q;
+  const at = (h[1] as number) % (word.length - 1);
+  const swapped = `${word.slice(0, at)}${word[at + 1]}${word[at]}${word.slice(at + 2)}`;
+  const text = q.text.replace(new RegExp(`(?<![\\p{L}])${word}(?![\\p{L}])`, 'iu'), swapped);
+  return { ...q, text };
+}
+
+export function datasetWithSwappedLetters(d: BeirDataset): BeirDataset {
+  return {
+    ...d,
+    queries: d.queries.map(withSwappedLetters),
+    unanswerable: d.unanswerable.map(withSwappedLetters),
+  };
 }

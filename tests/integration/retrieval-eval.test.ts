@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBeirDataset } from '../../scripts/eval/beir.js';
+import { type BeirDataset, loadBeirDataset } from '../../scripts/eval/beir.js';
 import { formatResult } from '../../scripts/eval/evaluate.js';
 import { formatAnswerResult } from '../../scripts/eval/evaluate-answers.js';
 import { type RunReport, runEvaluation } from '../../scripts/eval/run-evaluation.js';
-import { datasetWithTypos } from '../../scripts/eval/typos.js';
+import { datasetWithSwappedLetters, datasetWithTypos } from '../../scripts/eval/typos.js';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createLogger } from '../../src/logger.js';
@@ -22,7 +22,7 @@ import { createTestDatabase } from '../support/test-db.js';
 const SETS = [
   {
     dir: 'tests/fixtures/eval',
-    typos: false,
+    typing: 'clean',
     documents: 57,
     queries: 76,
     floors: {
@@ -40,7 +40,7 @@ const SETS = [
   },
   {
     dir: 'tests/fixtures/eval-slack',
-    typos: false,
+    typing: 'clean',
     documents: 23,
     queries: 125,
     floors: {
@@ -59,7 +59,7 @@ const SETS = [
     // Written blind to Lore's code, then studied (its README): tables and lists, short sections. Its abstention
     // floor guards against regressions; it is below the 80% target (BENCHMARKS.md, "Answer quality").
     dir: 'tests/fixtures/eval-tidewater',
-    typos: false,
+    typing: 'clean',
     documents: 16,
     queries: 50,
     floors: {
@@ -77,28 +77,51 @@ const SETS = [
   {
     // The Slack-like questions typed in a hurry: one typo in each one's rarest topic word (scripts/eval/typos.ts).
     // Read as the documents' words (spelling.ts); without that, shown 28.8% and false "I don't know" 69.6%; with
-    // the passages' words only (not the tenant's), shown 66.4%, full-text nDCG@10 0.840.
+    // the passages' words only (not the tenant's), shown 66.4%, full-text nDCG@10 0.840; with the tenant's words
+    // but no English ones (english-words.ts), shown 74.4%, false "I don't know" 22.4%, reached 88.0%.
     dir: 'tests/fixtures/eval-slack',
-    typos: true,
+    typing: 'typos',
     documents: 23,
     queries: 125,
     floors: {
       fullTextRecallAt10: 0.95,
-      fullTextNdcgAt10: 0.89,
+      fullTextNdcgAt10: 0.91,
       hybridNdcgAt10: 0.85,
-      shownNoModel: 0.71,
-      reachedNoModel: 0.85,
-      falseIdkNoModel: 0.26,
+      shownNoModel: 0.82,
+      reachedNoModel: 0.9,
+      falseIdkNoModel: 0.14,
       abstainedNoModel: 0.78,
       inPromptWithModel: 0.95,
       declinedBeforeModel: 0.05,
     },
   },
-];
+  {
+    // The Slack-like questions with two letters swapped in one of their short words ("hwo", "teh", "waht"):
+    // read back as the words they are (spelling.ts). Before that, shown 45.6%, false "I don't know" 52.0%.
+    dir: 'tests/fixtures/eval-slack',
+    typing: 'swaps',
+    documents: 23,
+    queries: 125,
+    floors: {
+      fullTextRecallAt10: 0.97,
+      fullTextNdcgAt10: 0.9,
+      hybridNdcgAt10: 0.88,
+      shownNoModel: 0.84,
+      reachedNoModel: 0.9,
+      falseIdkNoModel: 0.15,
+      abstainedNoModel: 0.78,
+      inPromptWithModel: 0.95,
+      declinedBeforeModel: 0.05,
+    },
+  },
+] as const;
+
+/** How each set's questions are typed: as written, with a typo in the topic, or letters swapped in a short word. */
+const TYPED = { clean: (d: BeirDataset) => d, typos: datasetWithTypos, swaps: datasetWithSwappedLetters };
 
 describe.each(SETS)(
-  'evaluation on the shipped set $dir (every question with a typo: $typos)',
-  ({ dir, typos, documents, queries, floors }) => {
+  'evaluation on the shipped set $dir (questions typed: $typing)',
+  ({ dir, typing, documents, queries, floors }) => {
     let db: Database;
     let blobDir: string;
     let report: RunReport;
@@ -113,7 +136,7 @@ describe.each(SETS)(
         maxRetries: 0,
       });
       const loaded = await loadBeirDataset(dir);
-      const dataset = typos ? datasetWithTypos(loaded) : loaded;
+      const dataset = TYPED[typing](loaded);
       report = await runEvaluation(db, dataset, {
         embedder,
         embeddingModel: 'text-embedding-3-small',
@@ -147,7 +170,12 @@ describe.each(SETS)(
       const hybrid = report.hybrid;
       expect(hybrid).not.toBeNull();
       const message = `${formatResult(report.fullText)}\n${hybrid && formatResult(hybrid)}`;
-      expect(hybrid?.metrics.recallAt10, message).toBeGreaterThanOrEqual(report.fullText.metrics.recallAt10);
+      // A typo in the topic: the question is embedded once, as typed (retriever.ts), so the fake embedder's half
+      // never sees the word the typo is read as, which full-text then searches. One question's worth of recall.
+      const slack = typing === 'typos' ? 1 / queries : 0;
+      expect(hybrid?.metrics.recallAt10, message).toBeGreaterThanOrEqual(
+        report.fullText.metrics.recallAt10 - slack - 1e-9,
+      );
       expect(hybrid?.metrics.ndcgAt10, message).toBeGreaterThanOrEqual(floors.hybridNdcgAt10);
     });
 

@@ -38,16 +38,34 @@ export function withoutChatMarkup(text: string): string {
     .replace(/[\p{Extended_Pictographic}]/gu, ' ');
 }
 
+// Contractions typed without their apostrophe, as Slack messages often are ("dont", "thats", "doesnt"): stop
+// words, as "don't" is. Not those that are words of their own ("ill", "wed", "well", "hell", "shell", "id").
+const BARE_CONTRACTIONS = new Set(
+  `dont cant doesnt isnt wont didnt arent wasnt werent havent hasnt hadnt shouldnt wouldnt couldnt mustnt
+  im ive youre whats thats theres hows wheres whos whens whys youve youll youd theyre theyve theyll weve hes shes
+  lets`.split(/\s+/),
+);
+
 /**
- * The question without chat filler: Slack mentions, channel links, web links, emoji codes, and filler words
- * are removed; the rest keeps its order. A question made only of filler is returned as typed.
+ * A contraction of words that name no topic, with its apostrophe or without ("don't", "doesnt", "I'm"):
+ * Postgres's parser reads "doesn't" as "doesn" and "t", "I'm" as "i" and "m", and "dont" as itself, none of
+ * them a stop word to it, so each had to be in a passage for the question's words all to match.
+ */
+const isFunctionContraction = (word: string) =>
+  BARE_CONTRACTIONS.has(word) || (/['’]/.test(word) && STOP.has(withoutClitic(word)));
+
+/**
+ * The question without chat filler: Slack mentions, channel links, web links, emoji codes, filler words and
+ * contractions of stop words are removed; the rest keeps its order. A question made only of filler is returned
+ * as typed.
  */
 export function searchableQuestion(question: string): string {
   const kept = withoutChatMarkup(question)
     .split(/\s+/)
     .filter((token) => {
       const w = words(token);
-      return w.length === 0 ? /[\p{L}\p{N}]/u.test(token) : !w.every((x) => FILLER.has(x));
+      if (w.length === 0) return /[\p{L}\p{N}]/u.test(token);
+      return !w.every((x) => FILLER.has(x) || isFunctionContraction(x));
     })
     .join(' ')
     .trim();
@@ -70,11 +88,12 @@ const FRAMING_SET = new Set(FRAMING_WORDS);
 /** A word that carries no topic: a stop word or chat filler (clitics and negations read as their word). */
 const isFunctionWord = (word: string) => {
   const w = withoutClitic(word);
-  return STOP.has(w) || FILLER.has(w);
+  return STOP.has(w) || FILLER.has(w) || BARE_CONTRACTIONS.has(w);
 };
 
 /** A word that names no topic in a question, as spelled: a stop word, chat filler or framing word ("long"). */
-export const namesNoTopic = (word: string) => STOP.has(word) || FILLER.has(word) || FRAMING_SET.has(word);
+export const namesNoTopic = (word: string) =>
+  STOP.has(word) || FILLER.has(word) || BARE_CONTRACTIONS.has(word) || FRAMING_SET.has(word);
 
 /** The words of a question typed in capitals ("AWS", "HSA"), lowercase: acronyms (or shouting), never typos. */
 export function wordsInCapitals(question: string): Set<string> {

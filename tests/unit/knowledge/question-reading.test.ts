@@ -71,6 +71,19 @@ describe('reading a question the way a person means it', () => {
     expect(topicTerms("where's the list of holidays")).toEqual(['list', 'holiday']);
     expect(topicTerms("do I get paid for vacation I didn't take")).not.toContain("didn't");
   });
+
+  it('reads contractions typed without an apostrophe as the stop words they are, and searches neither form', () => {
+    expect(topicTerms('why doesnt my badge work, thats weird')).toEqual(['badg', 'work', 'weird']);
+    expect(topicTerms('im new, cant log in')).toEqual(['new', 'log']);
+    // Postgres reads "doesn't" as "doesn" and "t", "I'm" as "i" and "m", "dont" as itself: none of them a stop
+    // word there, so each would have to be in a passage for all the question's words to match.
+    expect(searchableQuestion("why doesn't my badge work? I'm new and dont know")).toBe(
+      'why my badge work? new and know',
+    );
+    // A possessive is not a contraction, and words like "ill" and "well" are words.
+    expect(searchableQuestion("the company's policy if I'm ill")).toBe("the company's policy if ill");
+    expect(topicTerms('feeling ill, well not great')).toEqual(['feel', 'syn4', 'well', 'great']); // syn4: sick
+  });
 });
 
 describe('weighing the words of a question', () => {

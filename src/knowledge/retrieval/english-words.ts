@@ -20,18 +20,19 @@ let byStart: Map<string, Map<string, number>> | null = null;
 /** The candidates by first letter and length ("m9"), built once on first use (about 28,000 words). */
 function index(): Map<string, Map<string, number>> {
   if (byStart) return byStart;
-  byStart = new Map();
+  const built = new Map<string, Map<string, number>>();
   const add = (word: string, count: number) => {
-    if (word.length < MIN_ENGLISH_LENGTH || !/^[a-z]{1,30}$/.test(word)) return;
+    if (word.length < MIN_ENGLISH_LENGTH || !/^[a-z]+$/.test(word)) return;
     const key = `${word[0]}${word.length}`;
-    const words = byStart?.get(key) ?? new Map<string, number>();
+    const words = built.get(key) ?? new Map<string, number>();
     words.set(word, Math.max(count, words.get(word) ?? 0));
-    byStart?.set(key, words);
+    built.set(key, words);
   };
-  for (const [word, count] of everydayWords()) if (count >= MIN_ENGLISH_COUNT) add(word, count);
   const counts = everydayWords();
+  for (const [word, count] of counts) if (count >= MIN_ENGLISH_COUNT) add(word, count);
   for (const word of synonymWords()) add(word, Math.max(counts.get(word) ?? 0, MIN_ENGLISH_COUNT));
-  return byStart;
+  byStart = built;
+  return built;
 }
 
 /**

@@ -20,6 +20,8 @@ import { stem } from './words.js';
  * - a passage word starting with the same letter ("figma" is not "sigma") is within one edit (a letter added,
  *   dropped, changed, or two swapped), or two for words of `TWO_EDITS_FROM` letters or more; of the tenant's
  *   other words, only one may be that near.
+ * Before any of that, a short word with two letters swapped that is a stop word swapped back ("hwo", "teh") is
+ * read as that word (`swappedFunctionWord`).
  * The search service searches again with the fixes and keeps a fix from the tenant's words only if a passage
  * then holds the word (a word only another collection holds stays out of the member's question).
  * Measured on typed-with-a-typo copies of the evaluation sets (BENCHMARKS.md, "Answer quality").

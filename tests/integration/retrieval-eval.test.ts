@@ -13,12 +13,6 @@ import { createLogger } from '../../src/logger.js';
 import { mockOpenAiEmbeddings } from '../support/fake-embeddings.js';
 import { createTestDatabase } from '../support/test-db.js';
 
-/**
- * The quality gate: both shipped evaluation sets through the real ingestion pipeline, the real search
- * function and the real answer step. Floors sit a little under the measured values (BENCHMARKS.md): a
- * change that makes retrieval or answering worse fails CI. "With a model" uses the fake embedder (a fuzzy
- * lexical matcher) for the vector half and a stand-in chat model that records its prompt.
- */
 /** The Slack-like set's floors, typed clean and with letters swapped in a short word alike. */
 const SLACK_LIKE_FLOORS = {
   fullTextRecallAt10: 0.97,
@@ -32,6 +26,12 @@ const SLACK_LIKE_FLOORS = {
   declinedBeforeModel: 0.05,
 };
 
+/**
+ * The quality gate: both shipped evaluation sets through the real ingestion pipeline, the real search
+ * function and the real answer step. Floors sit a little under the measured values (BENCHMARKS.md): a
+ * change that makes retrieval or answering worse fails CI. "With a model" uses the fake embedder (a fuzzy
+ * lexical matcher) for the vector half and a stand-in chat model that records its prompt.
+ */
 const SETS = [
   {
     dir: 'tests/fixtures/eval',

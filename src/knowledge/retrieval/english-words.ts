@@ -12,8 +12,8 @@ import { vectorRow } from './word-vectors.js';
  * of `MIN_ENGLISH_LENGTH` letters or more. Short words and rare ones are more often a name's neighbour than what
  * a typo meant ("reds" for "redis", "firma" for "figma", "mango" for "mongo").
  */
-export const MIN_ENGLISH_COUNT = 20;
-export const MIN_ENGLISH_LENGTH = 6;
+const MIN_ENGLISH_COUNT = 20;
+const MIN_ENGLISH_LENGTH = 6;
 
 let byStart: Map<string, Map<string, number>> | null = null;
 

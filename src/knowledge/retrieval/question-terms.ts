@@ -76,14 +76,12 @@ export function searchableQuestion(question: string): string {
 // topic: a passage that answers need not contain them, so they do not count against its coverage. The nouns
 // "length", "duration" and "deadline" ask for an amount the way "how long" does ("parental leave length?"): the
 // passage answers with the number or date.
-const FRAMING_WORDS =
-  `much many long often far soon get gets got getting need needs want wants take use allowed allow
-  allowing happen happens exist exists whats what m d s ll ve re tmrw today tomorrow anything something somewhere
-  someone anyone ok go going able possible way still also else ever even length duration deadline`.split(
-    /\s+/,
-  );
-const FRAMING = new Set(FRAMING_WORDS.map((w) => stem(w)));
-const FRAMING_SET = new Set(FRAMING_WORDS);
+const FRAMING_WORDS = new Set(
+  `much many long often far soon get gets got getting need needs want wants take use allowed allow allowing
+  happen happens exist exists whats what m d s ll ve re tmrw today tomorrow anything something somewhere someone
+  anyone ok go going able possible way still also else ever even length duration deadline`.split(/\s+/),
+);
+const FRAMING = new Set([...FRAMING_WORDS].map((w) => stem(w)));
 
 /** A word that carries no topic: a stop word or chat filler (clitics and negations read as their word). */
 const isFunctionWord = (word: string) => {
@@ -93,7 +91,7 @@ const isFunctionWord = (word: string) => {
 
 /** A word that names no topic in a question, as spelled: a stop word, chat filler or framing word ("long"). */
 export const namesNoTopic = (word: string) =>
-  STOP.has(word) || FILLER.has(word) || BARE_CONTRACTIONS.has(word) || FRAMING_SET.has(word);
+  STOP.has(word) || FILLER.has(word) || BARE_CONTRACTIONS.has(word) || FRAMING_WORDS.has(word);
 
 /** The words of a question typed in capitals ("AWS", "HSA"), lowercase: acronyms (or shouting), never typos. */
 export function wordsInCapitals(question: string): Set<string> {

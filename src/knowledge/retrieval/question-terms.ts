@@ -48,8 +48,8 @@ const BARE_CONTRACTIONS = new Set(
 
 /**
  * A contraction of words that name no topic, with its apostrophe or without ("don't", "doesnt", "I'm"):
- * Postgres's parser reads "doesn't" as "doesn" and "t", "I'm" as "i" and "m", and "dont" as itself, none of
- * them a stop word to it, so each had to be in a passage for the question's words all to match.
+ * Postgres's parser reads "doesn't" as "doesn" (and the stop word "t"), "I'm" as "m", "won't" as "won" and
+ * "dont" as itself, none of them a stop word to it, so each had to be in a passage for the question's words all to match.
  */
 const isFunctionContraction = (word: string) =>
   BARE_CONTRACTIONS.has(word) || (/['’]/.test(word) && STOP.has(withoutClitic(word)));

@@ -75,8 +75,8 @@ describe('reading a question the way a person means it', () => {
   it('reads contractions typed without an apostrophe as the stop words they are, and searches neither form', () => {
     expect(topicTerms('why doesnt my badge work, thats weird')).toEqual(['badg', 'work', 'weird']);
     expect(topicTerms('im new, cant log in')).toEqual(['new', 'log']);
-    // Postgres reads "doesn't" as "doesn" and "t", "I'm" as "i" and "m", "dont" as itself: none of them a stop
-    // word there, so each would have to be in a passage for all the question's words to match.
+    // Postgres reads "doesn't" as "doesn", "I'm" as "m", "dont" as itself: none of them a stop word there, so
+    // each would have to be in a passage for all the question's words to match.
     expect(searchableQuestion("why doesn't my badge work? I'm new and dont know")).toBe(
       'why my badge work? new and know',
     );

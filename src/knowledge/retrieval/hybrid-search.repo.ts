@@ -78,8 +78,8 @@ export const toVectorLiteral = (v: number[]): string => `[${v.join(',')}]`;
  * BM25 since 20261124008000_bm25_full_text.sql, scoped to collections since 20261204000300_collections.sql;
  * ef_search sized by the tenant, the HNSW nearest neighbours in a statement of their own and full-text
  * candidates through lore.full_text_chunk_ids since 20261206000100_hybrid_search_ann_statement_full_text_ids.sql).
- * The function reads the question through lore.searchable_text, as the chunks' tsvector reads their text, since
- * 20261211000100_searchable_text_parts.sql. Run it on a client from withTenant: the function is
+ * The function reads the question through lore.searchable_text, as the chunks' tsvector reads their text
+ * (20261211000100_searchable_text_parts.sql), since 20261212000100_hybrid_search_reads_searchable_text.sql. Run it on a client from withTenant: the function is
  * SECURITY INVOKER, so row-level security fences it to that tenant, and only there does its full-text half
  * get the GIN index (the helper answers for app.tenant_id only).
  */

@@ -169,7 +169,8 @@ export async function searchKnowledgeWith(
   // A typo ("vaccation") matched nothing and weighed most against every passage: search again as the
   // documents spell it, with the hits the question's other words found (else the tenant's words) telling which
   // word was meant.
-  if (opts.fixSpelling !== false) {
+  // Only when some topic word is held by no hit: then it may be a typo (most questions skip this).
+  if (opts.fixSpelling !== false && found.size < typed.size) {
     // A word typed in capitals ("AWS", "HSA") is an acronym, whatever it is one letter from.
     const capitals = wordsInCapitals(question);
     const typos = new Map([...typed].filter(([, word]) => !capitals.has(word)));

@@ -4,6 +4,7 @@ import {
   searchableQuestion,
   topicCoverage,
   topicTerms,
+  wordsInCapitals,
 } from '../../../src/knowledge/retrieval/question-terms.js';
 import { querySnippet } from '../../../src/knowledge/retrieval/snippets.js';
 import { expandQuery } from '../../../src/knowledge/retrieval/synonyms.js';
@@ -70,6 +71,17 @@ describe('reading a question the way a person means it', () => {
   it('does not count clitics and negations as topic words', () => {
     expect(topicTerms("where's the list of holidays")).toEqual(['list', 'holiday']);
     expect(topicTerms("do I get paid for vacation I didn't take")).not.toContain("didn't");
+  });
+
+  it('takes words typed in capitals for acronyms, never for typos: "AWS", "HSA", not "I" or a capitalised word', () => {
+    expect([...wordsInCapitals('Is AWS or HSA ok? I need IT, Figma and the OKR doc')]).toEqual([
+      'aws',
+      'hsa',
+      'it',
+      'okr',
+    ]);
+    // A question shouted in capitals: every word is left as typed (none is read as a typo).
+    expect(wordsInCapitals('HWO MANY DAYS').size).toBe(3);
   });
 
   it('reads contractions typed without an apostrophe as the stop words they are, and searches neither form', () => {

@@ -16,10 +16,12 @@ import {
 } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
+import { situationTerms } from './situation-words.js';
+import type { CosineCache } from './soft-coverage.js';
 import { applySpellingFixes, type SpellingFix, spellingFixes, type TenantWordsLookup } from './spelling.js';
 import { expandQuery } from './synonyms.js';
 import { tenantWordsNear } from './tenant-words.repo.js';
-import { hitCoverages, termsOfWords, termWeights } from './term-weights.js';
+import { hitCoverages, termsOfWords, termWeights, withoutTerms } from './term-weights.js';
 
 /** Fusion weights: RRF adds weight / (rrfK + rank) from each list (Supabase's hybrid-search defaults). */
 export interface SearchWeights {
@@ -192,8 +194,20 @@ export async function searchKnowledgeWith(
   // A hit is read with the retrieved chunks right next to it in its document: the chunker cuts a section
   // across chunks, and the answer step quotes such neighbours joined into one passage (merge-adjacent.ts), so a
   // topic word the chunk before or after holds counts for it.
-  const coverages = hitCoverages(wordWeights, typed, hitWords, hitTerms, neighbourIndexes(sqlHits));
-  const covered = sqlHits.map((h, i) => ({ ...h, termCoverage: coverages[i] as number }));
+  const groups = neighbourIndexes(sqlHits);
+  const cosines: CosineCache = new Map();
+  const coverages = hitCoverages(wordWeights, typed, hitWords, hitTerms, groups, cosines);
+  // The member's situation told around the question ("my grandad died yesterday.") is rarely in the passage
+  // that answers it: a hit covers the question when it covers the whole message or what is asked
+  // (situation-words.ts).
+  const situation = situationTerms(question);
+  const asked = situation.size
+    ? hitCoverages(withoutTerms(wordWeights, situation), typed, hitWords, hitTerms, groups, cosines)
+    : coverages;
+  const covered = sqlHits.map((h, i) => ({
+    ...h,
+    termCoverage: Math.max(coverages[i] as number, asked[i] as number),
+  }));
   const relevance = assessRelevance(covered, { ...DEFAULT_CONFIDENCE, ...opts.confidence });
   return {
     hits: covered,

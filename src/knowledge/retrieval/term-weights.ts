@@ -35,6 +35,10 @@ export function termWeights(question: string, hitTerms: ReadonlyArray<Set<string
   return weights;
 }
 
+/** The weights with the given terms weighing nothing (they count neither for nor against a passage). */
+export const withoutTerms = (weights: TermWeights, terms: ReadonlySet<string>): TermWeights =>
+  new Map([...weights].map(([t, w]) => [t, terms.has(t) ? 0 : w]));
+
 /**
  * The weighted share (0..1) of the question's topic words a text holds; a word it lacks counts the share
  * `partial` gives it (soft-coverage.ts: a near word the text holds), none by default. Questions whose words

@@ -155,6 +155,7 @@ export async function answerQuestion(
     relevant: retrieval.relevant,
     declinedBy,
     spelling,
+    situation: retrieval.situation ?? [],
   });
   // With a model, retrieval only declines when nothing related came back; without one, quoted passages
   // are the answer, so they must be confidently relevant, and what the member would see must hold the

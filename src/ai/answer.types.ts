@@ -32,6 +32,11 @@ export interface Retrieval {
    * shape here: the dashboard reads these types, and must not pull in the search code.
    */
   spelling?: Array<{ typed: string; corrected: string; english?: true }>;
+  /**
+   * The words of the member's situation told around what they ask ("my grandad died yesterday."): a passage
+   * covers the question without them (retrieval/situation-words.ts).
+   */
+  situation?: string[];
 }
 
 /** Which documents a question may draw on: its channel's collections, or every collection (null). */
@@ -78,6 +83,8 @@ export interface AnswerTrace {
   declinedBy: 'retrieval' | 'model' | null;
   /** Typos read as the documents' (or English) words before searching (`searchQuery` is the fixed question). */
   spelling: Array<{ typed: string; corrected: string; english?: true }>;
+  /** Words of the member's situation, which a passage need not hold to cover the question. */
+  situation: string[];
 }
 
 export interface AnswerResult {

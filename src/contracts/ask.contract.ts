@@ -63,6 +63,8 @@ export interface AskTraceDto {
   declinedBy: 'retrieval' | 'model' | null;
   /** Typos read as the documents' words before searching ("vaccation" → "vacation"). */
   spelling: Array<{ typed: string; corrected: string }>;
+  /** Words of the member's situation told around the question, which a passage need not hold. */
+  situation: string[];
 }
 
 export interface AskResultDto {

@@ -134,6 +134,17 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     }
   });
 
+  it('answers what is asked when the member tells their situation first, and shows which words were read so', async () => {
+    // The situation's words are rare and the handbook never uses them: they weighed the most against the
+    // passage, and the question was declined though its answer was the top passage.
+    const { body } = await ask(
+      'my sister is getting married in portugal in may. how many vacation days do we get?',
+    );
+    expect(body.outcome).toBe('extractive');
+    expect(body.text).toContain('27 vacation days');
+    expect(body.trace.situation).toEqual(['sister', 'married', 'portugal', 'may']);
+  });
+
   it('says it does not know when the documents do not cover the question', async () => {
     const { body } = await ask('What is the wifi password in the Berlin office?');
     expect(body.outcome).toBe('no_sources');

@@ -96,6 +96,21 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     ).toEqual([]);
   });
 
+  it('does not count the situation a member tells around the question against a passage; what is asked must be covered', async () => {
+    const told = 'my sister is getting married in portugal in may.';
+    const asked = await search(a, `${told} how many days of paid leave do we get each year?`);
+    expect(asked.hits[0]?.content).toMatch(/25 days of paid annual leave/);
+    expect(asked.relevance.confident).toBe(true);
+    expect(asked.situation).toEqual(['sister', 'married', 'portugal', 'may']);
+    // The same words as part of what is asked: the handbook says nothing of weddings abroad.
+    const inQuestion = await search(a, 'how many days of paid leave for a wedding in portugal in may?');
+    expect(inQuestion.relevance.confident).toBe(false);
+    expect(inQuestion.situation).toEqual([]);
+    // What is asked, not covered by any passage: declined whatever the situation.
+    const uncovered = await search(a, `${told} can i get a relocation bonus?`);
+    expect(uncovered.relevance.confident).toBe(false);
+  });
+
   it('returns nothing, without an error, for stop words, punctuation or an empty question', async () => {
     for (const q of ['the of and', '?!... --', '', '   ', '"" OR -']) {
       const res = await search(a, q);

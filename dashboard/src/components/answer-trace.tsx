@@ -25,6 +25,15 @@ export function AnswerTrace({ trace }: { trace: AskTraceDto }) {
             </span>
           ) : null}
         </dd>
+        {trace.situation.length ? (
+          <>
+            <dt>Your situation</dt>
+            <dd>
+              {trace.situation.map((w) => `“${w}”`).join(', ')}{' '}
+              <span className="muted">(told around the question: a passage need not hold these words)</span>
+            </dd>
+          </>
+        ) : null}
         <dt>Decision</dt>
         <dd>{DECISION[trace.declinedBy ?? 'none']}</dd>
         <dt>Retrieval</dt>

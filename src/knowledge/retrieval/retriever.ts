@@ -70,6 +70,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       relevant: result.relevance.relevant,
       close: result.relevance.close,
       spelling: result.spelling,
+      situation: result.situation,
       passages: result.passages.map((p) => ({
         chunkId: p.chunkIds[0] as string,
         documentId: p.documentId,

@@ -61,6 +61,8 @@ export interface SearchResult {
   relevance: Relevance & { terms: string[]; unmatchedTerms: string[] };
   /** Typos read as the documents' words: the question was searched again with them fixed. */
   spelling: SpellingFix[];
+  /** The words of the member's situation (situation-words.ts), as typed: a passage need not hold them. */
+  situation: string[];
 }
 
 /** Longest question text searched; longer text is cut (a Slack message can be 40k characters). */
@@ -214,5 +216,6 @@ export async function searchKnowledgeWith(
     passages: mergeAdjacentHits(covered),
     relevance: { ...relevance, terms, unmatchedTerms: terms.filter((t) => !found.has(t)) },
     spelling: [],
+    situation: [...situation].map((t) => typed.get(t) ?? t),
   };
 }

@@ -20,6 +20,7 @@ const trace = (over: Partial<AskTraceDto>): AskTraceDto => ({
   relevant: false,
   declinedBy: 'retrieval',
   spelling: [],
+  situation: [],
   ...over,
 });
 
@@ -67,5 +68,25 @@ describe('the playground shows why an answer came out as it did', () => {
       />,
     );
     expect(body.textContent).toContain('how many vacation days do I get (read “vaccation” as “vacation”)');
+  });
+
+  it('names the words of the member’s situation, which the passages need not hold', () => {
+    const situation = (words: string[]) =>
+      render(
+        <AnswerTrace
+          trace={trace({
+            searchQuery: 'my grandad died yesterday. how much time off can i have?',
+            passages: [passage],
+            confident: true,
+            relevant: true,
+            declinedBy: null,
+            situation: words,
+          })}
+        />,
+      ).body.textContent ?? '';
+    expect(situation(['grandad', 'died', 'yesterday'])).toContain(
+      'Your situation“grandad”, “died”, “yesterday” (told around the question: a passage need not hold these words)',
+    );
+    expect(situation([])).not.toContain('Your situation');
   });
 });

@@ -86,6 +86,7 @@ export function createPlaygroundAsk(
             relevant: result.trace.relevant,
             declinedBy: result.trace.declinedBy,
             spelling: result.trace.spelling.map((f) => ({ ...f })),
+            situation: [...result.trace.situation],
           }
         : null,
       usage: {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
+import { situationTerms } from '../../../src/knowledge/retrieval/situation-words.js';
+
+/** The situation's words as typed, for readable expectations. */
+const situation = (question: string) => {
+  const typed = topicWords(question);
+  return [...situationTerms(question)].map((t) => typed.get(t));
+};
+
+describe('the member’s situation, told around what they ask', () => {
+  it('is the statements before or after the question, when the question names a topic of its own', () => {
+    expect(situation('my grandad died yesterday. how much time off can i have?')).toEqual([
+      'grandad',
+      'died',
+      'yesterday',
+    ]);
+    expect(situation('feeling awful today, who do I tell that I am out sick?')).toEqual(['feeling', 'awful']);
+    // After the question too; a leading "and" or "so" does not hide a question.
+    expect(situation('can I expense a taxi? I landed at 2am')).toEqual(['landed', '2am']);
+    expect(situation('I changed banks, so how do I update my salary account')).toEqual(['changed', 'banks']);
+  });
+
+  it('keeps a word the question also uses in what is asked', () => {
+    // "vacation" is in both: it is asked about, so it still counts.
+    expect(situation('I have vacation left over. does vacation carry over to next year?')).toEqual(['left']);
+  });
+
+  it('is empty when the message is one clause, or when no clause asks', () => {
+    expect(situation('how long is paternity leave')).toEqual([]);
+    expect(situation('can I split my parental leave in chunks')).toEqual([]);
+    expect(situation('I wonder whether contractors get parental leave')).toEqual([]);
+    expect(situation('my laptop broke, need a new one')).toEqual([]);
+  });
+
+  it('is empty when what is asked names no topic: then the situation is the question', () => {
+    // "is that ok" only points back at the situation.
+    expect(situation('want to work from spain for 2 months this summer, is that ok')).toEqual([]);
+    expect(situation('a vendor sent me champagne, is that allowed?')).toEqual([]);
+  });
+
+  it('reads every clause that ends with "?" as asking, and does not split numbers', () => {
+    // Two questions: both are what is asked.
+    expect(situation('the dress code at head office? can i wear jeans?')).toEqual([]);
+    expect(situation('Can I expense a taxi, and what is the limit?')).toEqual([]);
+    // "3.5" and "£1,500" are not clause ends.
+    expect(situation('is the allowance 3.5 days?')).toEqual([]);
+    expect(situation('I paid £1,500 for a course. do i pay it back if i leave?')).toEqual([
+      'paid',
+      '1',
+      '500',
+      'course',
+    ]);
+  });
+});

@@ -24,6 +24,7 @@ interface Sentence {
   under: number;
   /** For a table row, the index of its table's first row (the column names), or -1. */
   header: number;
+  row: boolean;
 }
 
 /** A table row as the parsers write one: Markdown's "| a | b |", or an HTML or DOCX row's "a | b". */
@@ -49,9 +50,9 @@ const isHeading = (line: string, last: boolean) =>
  * (word-rarity.ts) times its rarity among the passage's sentences (idf within the passage), so the sentence with
  * the rare, specific word wins over the one repeating the topic. Headings are never quoted alone; a heading
  * that matched is shown before its sentence, and the sentence after the best one is added when it fits (answers
- * often run on). Lines are sentences too (list items); a table row is one, read and shown with its table's column
- * names. Falls back to the passage's start when nothing
- * matches.
+ * often run on), then the sentences around the matched ones while they fit (`fillAround`). Lines are sentences
+ * too (list items); a table row is one, read and shown with its table's column names. Falls back to the passage's
+ * start when nothing matches.
  */
 export function querySnippet(question: string, passage: string, opts: Partial<SnippetOptions> = {}): string {
   const o = { ...DEFAULTS, ...opts };
@@ -77,6 +78,7 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
         heading,
         under: heading ? -1 : under,
         header: row && header !== i ? header : -1,
+        row,
       });
       if (heading) under = i;
     }
@@ -127,6 +129,7 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   const best = ranked[0]?.s;
   const next = best && sentences[best.i + 1];
   if (next && !next.heading) take(next);
+  fillAround(picked, ranked, sentences, take);
   if (picked.size === 0) return cut(passage.replace(/\s+/g, ' ').trim(), o.maxChars);
   const order = [...picked].sort((a, b) => a - b);
   let out = '';
@@ -139,6 +142,30 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   const last = order.at(-1);
   if (last !== undefined && last < sentences.length - 1) out += ' …';
   return cut(out.replace(/\s+/g, ' '), o.maxChars + 40);
+}
+
+/**
+ * Room left after the matched sentences goes to the sentences around them, nearest first (before, then after),
+ * best match first, within the same section: a short passage reads whole, and the sentence that answers without
+ * the question's words ("Salaries are reviewed once a year, in March." before "Raises take effect on 1 April.")
+ * comes with the one that matched. Never a table row: the other rows are other cases, not context.
+ */
+function fillAround(
+  picked: Set<number>,
+  ranked: Array<{ s: Sentence }>,
+  sentences: Sentence[],
+  take: (s: Sentence) => boolean,
+): void {
+  if (picked.size === 0) return;
+  const around = ranked.map((x) => x.s).filter((s) => picked.has(s.i));
+  for (let k = 0; k < around.length; k++) {
+    const at = around[k] as Sentence;
+    for (const n of [sentences[at.i - 1], sentences[at.i + 1]]) {
+      if (n && !n.heading && !n.row && !picked.has(n.i) && n.under === at.under && take(n)) {
+        around.push(n);
+      }
+    }
+  }
 }
 
 function cut(text: string, max: number): string {

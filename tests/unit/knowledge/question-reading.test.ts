@@ -133,10 +133,31 @@ describe('query-focused snippets', () => {
   ].join('\n\n');
 
   it('shows the sentence that answers, even far down the passage, with "…" where text is skipped', () => {
-    const s = querySnippet("what's the hotel limit in london", passage);
+    const s = querySnippet("what's the hotel limit in london", passage, { maxChars: 150 });
     expect(s).toContain('in London, Paris and Zurich the limit is 220 euros.');
     expect(s.startsWith('…')).toBe(true);
     expect(s).not.toContain('Book all business trips');
+  });
+
+  it('fills the room left with the sentences around the match: a short passage reads whole', () => {
+    // The sentence that answers "when" holds none of the question's words; it sits just before the match.
+    const reviews = [
+      'Salary reviews',
+      'Salaries are reviewed once a year, in March, using our salary bands. Raises take effect on 1 April.',
+      'A promotion outside the review cycle comes with its raise in the month it is approved.',
+    ].join('\n');
+    expect(querySnippet('when are raises', reviews)).toBe(
+      '… Salaries are reviewed once a year, in March, using our salary bands. Raises take effect on 1 April. A promotion outside the review cycle comes with its raise in the month it is approved.',
+    );
+    // Only within the room: the other sentences of a longer passage stay out, marked "…".
+    expect(querySnippet('when are raises', reviews, { maxChars: 150 })).toBe(
+      '… Raises take effect on 1 April. A promotion outside the review cycle comes with its raise in the month it is approved.',
+    );
+    // Never the other rows of a table: they are other cases, not context.
+    const table = ['Pay days', '| Team | Pay day |', '| Office | The 25th |', '| Warehouse | Every Friday |'];
+    expect(querySnippet('when does the warehouse get paid', table.join('\n'))).toBe(
+      '… | Team | Pay day | … | Warehouse | Every Friday |',
+    );
   });
 
   it('reads a sentence with its section heading, and shows the heading that made it match', () => {
@@ -147,7 +168,9 @@ describe('query-focused snippets', () => {
       'Return all equipment on your last day. You can buy your laptop at its depreciated value.',
     ].join('\n');
     const s = querySnippet('can I keep my laptop when I leave', laptops, { maxSentences: 1 });
-    expect(s).toBe('… When you leave: … You can buy your laptop at its depreciated value.');
+    expect(s).toBe(
+      '… When you leave: Return all equipment on your last day. You can buy your laptop at its depreciated value.',
+    );
   });
 
   it("quotes the table row that answers with its table's column names (a row is never read as a heading)", () => {

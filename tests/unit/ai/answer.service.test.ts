@@ -220,11 +220,11 @@ describe('answerQuestion', () => {
   });
 
   it('without a model, quotes the best passage at more length than the others', async () => {
-    // Ten sentences about vacation per passage, each about 50 characters: only how much of each is quoted differs.
+    // Twenty sentences about vacation per passage, each about 50 characters: only how much of each is quoted differs.
     const long = (n: number) =>
       passage(
         n,
-        Array.from({ length: 10 }, (_, k) => `Vacation rule ${n}.${k} applies to vacation days.`).join(' '),
+        Array.from({ length: 20 }, (_, k) => `Vacation rule ${n}.${k} applies to vacation days.`).join(' '),
       );
     const r = await answerQuestion(
       deps({ passages: [long(1), long(2), long(3)], confident: true, relevant: true, close: true }, null),
@@ -233,10 +233,12 @@ describe('answerQuestion', () => {
     const quotes = r.text.split('\n\n').filter((l) => l.startsWith('>'));
     const rules = (quote: string) => quote.match(/Vacation rule/g)?.length ?? 0;
     expect(quotes).toHaveLength(3);
-    expect(rules(quotes[0] ?? '')).toBeGreaterThanOrEqual(5);
-    expect(rules(quotes[1] ?? '')).toBeLessThanOrEqual(4);
-    expect(rules(quotes[2] ?? '')).toBeLessThanOrEqual(4);
+    // The best passage's 800 characters against the others' 420, filled with the sentences around the match.
+    expect(rules(quotes[0] ?? '')).toBeGreaterThanOrEqual(14);
+    expect(rules(quotes[1] ?? '')).toBeLessThanOrEqual(9);
+    expect(rules(quotes[2] ?? '')).toBeLessThanOrEqual(9);
     expect((quotes[0] ?? '').length).toBeLessThanOrEqual(860);
+    expect((quotes[1] ?? '').length).toBeLessThanOrEqual(480);
   });
 
   it('gives the model up to ten retrieved passages as numbered sources', async () => {

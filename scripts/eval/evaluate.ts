@@ -67,6 +67,7 @@ export async function evaluateRetrieval(
   opts: EvalOptions,
 ): Promise<EvalResult> {
   const all: BeirQuery[] = [...dataset.queries, ...dataset.unanswerable];
+  const embedder = opts.embedder;
   const vectors = opts.embedder
     ? await embedAll(
         opts.embedder,
@@ -84,6 +85,10 @@ export async function evaluateRetrieval(
         query: q.text,
         embedding: vectors?.[i] ?? null,
         embeddingModel: opts.embedder ? opts.embeddingModel : null,
+        // As the answer step's retriever does: a question whose typos were read is embedded again.
+        embedQuery: embedder
+          ? async (text) => (await embedAll(embedder, opts.embeddingModel, [text]))[0] ?? null
+          : undefined,
         k: CHUNKS_PER_QUERY,
         weights: opts.weights,
         fullTextMode: opts.fullTextMode,

@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiClient } from '../../src/ai/openai-client.js';
 import type { Database } from '../../src/infra/db/database.js';
@@ -265,6 +266,41 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(r.confident).toBe(true);
     expect(r.passages[0]).toMatchObject({ title: 'Leave policy', ordinal: 0 });
     expect(r.passages[0]?.content).toMatch(/25 days[\s\S]*Request leave in Harbor/);
+  });
+
+  it('the retriever embeds a question again once its typo is read, so the vector half searches it fixed', async () => {
+    const stats = mockOpenAiEmbeddings('https://api.openai.test/v1');
+    const r = await openAiRetriever()(a, 'how many days of anual leave per year?', { collectionIds: null });
+    expect(r.spelling).toEqual([{ typed: 'anual', corrected: 'annual' }]);
+    expect(stats.texts).toEqual([
+      'how many days of anual leave per year?',
+      'how many days of annual leave per year?',
+    ]);
+    expect(r.passages[0]?.content).toMatch(/25 days of paid annual leave/);
+    // A question typed clean is embedded once.
+    await openAiRetriever()(a, 'how many days of annual leave per year?', { collectionIds: null });
+    expect(stats.requests).toBe(3);
+  });
+
+  it('keeps the embedding as typed when embedding the fixed question fails', async () => {
+    // The first embedding is served; the second (the fixed question) fails, as in a provider outage.
+    const first = nock('https://api.openai.test')
+      .post('/v1/embeddings')
+      .reply(200, (_uri, body) => ({
+        object: 'list',
+        model: (body as { model: string }).model,
+        data: [{ object: 'embedding', index: 0, embedding: fakeEmbedding('how many days of anual leave') }],
+        usage: { prompt_tokens: 8, total_tokens: 8 },
+      }));
+    const failed = nock('https://api.openai.test')
+      .post('/v1/embeddings')
+      .reply(500, { error: { message: 'down' } });
+    const r = await openAiRetriever()(a, 'how many days of anual leave per year?', { collectionIds: null });
+    expect(first.isDone() && failed.isDone()).toBe(true);
+    expect(r.spelling).toEqual([{ typed: 'anual', corrected: 'annual' }]);
+    expect(r.confident).toBe(true);
+    expect(r.passages[0]?.similarity).not.toBeNull();
+    expect(r.passages[0]?.content).toMatch(/25 days of paid annual leave/);
   });
 
   it('the retriever falls back to full-text search when the embedding provider fails', async () => {

@@ -92,7 +92,8 @@ const SETS = [
     floors: {
       fullTextRecallAt10: 0.95,
       fullTextNdcgAt10: 0.91,
-      hybridNdcgAt10: 0.85,
+      // 0.878 when the question was embedded only as typed.
+      hybridNdcgAt10: 0.9,
       shownNoModel: 0.86,
       reachedNoModel: 0.94,
       falseIdkNoModel: 0.12,
@@ -166,11 +167,10 @@ describe.each(SETS)(
       const hybrid = report.hybrid;
       expect(hybrid).not.toBeNull();
       const message = `${formatResult(report.fullText)}\n${hybrid && formatResult(hybrid)}`;
-      // A typo in the topic: the question is embedded once, as typed (retriever.ts), so the fake embedder's half
-      // never sees the word the typo is read as, which full-text then searches. One question's worth of recall.
-      const slack = typing === 'typos' ? 1 / queries : 0;
+      // A question whose typo was read is embedded again as fixed (retriever.ts); embedded only as typed, the
+      // typo'd set's hybrid recall@10 was 0.984 against full-text's 0.992.
       expect(hybrid?.metrics.recallAt10, message).toBeGreaterThanOrEqual(
-        report.fullText.metrics.recallAt10 - slack - 1e-9,
+        report.fullText.metrics.recallAt10 - 1e-9,
       );
       expect(hybrid?.metrics.ndcgAt10, message).toBeGreaterThanOrEqual(floors.hybridNdcgAt10);
     });

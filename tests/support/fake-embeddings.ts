@@ -54,6 +54,8 @@ export function fakeEmbedding(text: string): number[] {
 export interface FakeEmbeddingsStats {
   requests: number;
   inputs: number;
+  /** Every text embedded, in order. */
+  texts: string[];
 }
 
 /**
@@ -62,7 +64,7 @@ export interface FakeEmbeddingsStats {
  */
 export function mockOpenAiEmbeddings(baseUrl = 'https://api.openai.com/v1'): FakeEmbeddingsStats {
   const url = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  const stats: FakeEmbeddingsStats = { requests: 0, inputs: 0 };
+  const stats: FakeEmbeddingsStats = { requests: 0, inputs: 0, texts: [] };
   nock(url.origin)
     .persist()
     .post(`${url.pathname}embeddings`)
@@ -71,6 +73,7 @@ export function mockOpenAiEmbeddings(baseUrl = 'https://api.openai.com/v1'): Fak
       const inputs = Array.isArray(req.input) ? req.input : [req.input];
       stats.requests++;
       stats.inputs += inputs.length;
+      stats.texts.push(...inputs);
       const tokens = inputs.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
       return {
         object: 'list',

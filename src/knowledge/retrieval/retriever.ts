@@ -35,14 +35,27 @@ export const ANSWER_CHUNKS = 30;
 export function createRetriever(deps: RetrieverDeps): Retriever {
   return async (tenantId, query, scope, known): Promise<Retrieval> => {
     let embedding: number[] | null = null;
+    let embed: ((text: string) => Promise<number[] | null>) | null = null;
     try {
       const embedder = known === undefined ? await deps.embedderFor(tenantId) : known;
       if (embedder && query.trim()) {
-        embedding = (await embedder.llm.embed([query], { model: deps.embeddingModel })).vectors[0] ?? null;
+        embed = async (text) =>
+          (await embedder.llm.embed([text], { model: deps.embeddingModel })).vectors[0] ?? null;
+        embedding = await embed(query);
       }
     } catch (err) {
       deps.logger.warn({ err, tenantId }, 'query embedding failed: searching full-text only');
     }
+    // A question whose typos were read is embedded again, as fixed (outside any transaction, as above); should
+    // that fail, the embedding as typed is kept.
+    const embedAgain = embedding ? embed : null;
+    const embedQuery = embedAgain
+      ? (text: string) =>
+          embedAgain(text).catch((err: unknown) => {
+            deps.logger.warn({ err, tenantId }, 'embedding the fixed question failed: kept as typed');
+            return null;
+          })
+      : undefined;
     // Each half of the search on a connection of its own, at once, on Postgres (search.service.ts
     // `hybridSearchRunner`); embedded PGlite has one connection, so one call there.
     const search = hybridSearchRunner(
@@ -58,6 +71,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         embeddingModel: embedding ? deps.embeddingModel : null,
         k: deps.k ?? ANSWER_CHUNKS,
         collectionIds: scope.collectionIds,
+        embedQuery,
       },
       (typed) => withTenant(deps.db, tenantId, (c) => tenantWordsNear(c, { tenantId, typed })),
     );

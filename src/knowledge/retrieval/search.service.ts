@@ -51,6 +51,12 @@ export interface SearchOptions {
   expandSynonyms?: boolean;
   /** Read a typo as the documents' word and search again (spelling.ts; default true; false to measure without). */
   fixSpelling?: boolean;
+  /**
+   * Embeds the question again once its typos are read, so the vector half searches the fixed question too (a
+   * second embedding call, only for such questions). Resolves to null when it fails (never rejects): then, as
+   * without it, the embedding as typed is kept.
+   */
+  embedQuery?: (text: string) => Promise<number[] | null>;
 }
 
 export interface SearchResult {
@@ -63,6 +69,13 @@ export interface SearchResult {
   spelling: SpellingFix[];
   /** The words of the member's situation (situation-words.ts), as typed: a passage need not hold them. */
   situation: string[];
+}
+
+/** The fixed question's embedding (`embedQuery`), or, without one or should it fail, the one typed. */
+async function embeddingOf(query: string, opts: SearchOptions): Promise<number[] | null> {
+  const typed = opts.embedding ?? null;
+  if (!typed || !opts.embedQuery) return typed;
+  return (await opts.embedQuery(query)) ?? typed;
 }
 
 /** Longest question text searched; longer text is cut (a Slack message can be 40k characters). */
@@ -180,7 +193,8 @@ export async function searchKnowledgeWith(
     const typos = new Map([...typed].filter(([, word]) => !capitals.has(word)));
     const spelling = await spellingFixes(typos, found, hitWords, tenantWords);
     if (spelling.length > 0) {
-      const fixed = { ...opts, query: applySpellingFixes(opts.query, spelling), fixSpelling: false };
+      const query = applySpellingFixes(opts.query, spelling);
+      const fixed = { ...opts, query, embedding: await embeddingOf(query, opts), fixSpelling: false };
       const again = await searchKnowledgeWith(search, tenantId, fixed);
       // Kept only if a passage now holds each of the tenant's words read: a tenant word only documents outside
       // the searched collections hold is never put in the member's question. An English word tells nothing of

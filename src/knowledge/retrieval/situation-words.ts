@@ -6,8 +6,9 @@ import { withoutClitic, words } from './words.js';
  * have?", "a supplier sent me a bottle of wine, can I keep it?". The passage that answers names what is asked
  * (time off, gifts) but rarely the member's own circumstances ("grandad", "yesterday", "wine"), and those words,
  * rare and specific, weighed the most against it: such questions were declined with the answer in the top
- * passage. Retrieval still searches every word (the situation finds the right policy); only the gate's coverage
- * leaves the situation out (term-weights.ts).
+ * passage. Retrieval still searches every word (the situation finds the right policy), and so do the quotes
+ * (snippets.ts: the situation finds the right sentence); a hit covers the question when it covers the whole
+ * message or the clauses that ask (search.service.ts).
  */
 
 // A clause asks when it ends with "?" or opens (after "and", "so"…) with a question word or the verb that

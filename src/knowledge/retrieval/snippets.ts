@@ -24,6 +24,7 @@ interface Sentence {
   under: number;
   /** For a table row, the index of its table's first row (the column names), or -1. */
   header: number;
+  /** A table row (the column names included): shown when it matched, never as context around another. */
   row: boolean;
 }
 

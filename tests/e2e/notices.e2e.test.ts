@@ -93,6 +93,8 @@ describe('notices in the dashboard (headless Chromium, real server): banners, th
     // The banner links to PUBLIC_URL/app/plans (a placeholder host in tests): open the same page here.
     await page.goto('/app/plans');
     await page.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
+    // The heading renders before the plans are fetched: wait for the table's last column.
+    await page.locator('table.plans-table thead th', { hasText: 'Business' }).waitFor();
     const headers = await page.locator('table.plans-table thead th').allTextContents();
     // The demo workspace is on the Team plan.
     expect(headers).toEqual(['Limit', 'Free', 'Team (yours)', 'Business']);

@@ -5,7 +5,7 @@ import { withTenant } from '../../infra/db/transaction.js';
 import type { Logger } from '../../logger.js';
 import { findSourceUrls } from '../documents.repo.js';
 import { hybridSearch } from './hybrid-search.repo.js';
-import { hybridSearchRunner, searchKnowledgeWith } from './search.service.js';
+import { hybridSearchRunner, type SearchOptions, searchKnowledgeWith } from './search.service.js';
 import { tenantWordsNear } from './tenant-words.repo.js';
 
 export interface RetrieverDeps {
@@ -35,27 +35,24 @@ export const ANSWER_CHUNKS = 30;
 export function createRetriever(deps: RetrieverDeps): Retriever {
   return async (tenantId, query, scope, known): Promise<Retrieval> => {
     let embedding: number[] | null = null;
-    let embed: ((text: string) => Promise<number[] | null>) | null = null;
+    let embedQuery: SearchOptions['embedQuery'];
     try {
       const embedder = known === undefined ? await deps.embedderFor(tenantId) : known;
       if (embedder && query.trim()) {
-        embed = async (text) =>
+        const embed = async (text: string) =>
           (await embedder.llm.embed([text], { model: deps.embeddingModel })).vectors[0] ?? null;
         embedding = await embed(query);
+        // A question whose typos were read is embedded again, as fixed (outside any transaction, as above);
+        // should that fail, the embedding as typed is kept.
+        embedQuery = (text) =>
+          embed(text).catch((err: unknown) => {
+            deps.logger.warn({ err, tenantId }, 'embedding the fixed question failed: kept as typed');
+            return null;
+          });
       }
     } catch (err) {
       deps.logger.warn({ err, tenantId }, 'query embedding failed: searching full-text only');
     }
-    // A question whose typos were read is embedded again, as fixed (outside any transaction, as above); should
-    // that fail, the embedding as typed is kept.
-    const embedAgain = embedding ? embed : null;
-    const embedQuery = embedAgain
-      ? (text: string) =>
-          embedAgain(text).catch((err: unknown) => {
-            deps.logger.warn({ err, tenantId }, 'embedding the fixed question failed: kept as typed');
-            return null;
-          })
-      : undefined;
     // Each half of the search on a connection of its own, at once, on Postgres (search.service.ts
     // `hybridSearchRunner`); embedded PGlite has one connection, so one call there.
     const search = hybridSearchRunner(

@@ -64,6 +64,8 @@ describe('followed web pages in the dashboard (headless Chromium, real server an
       .getByRole('button', { name: 'Stop following' })
       .click();
     await page.getByText(`Stopped following ${site.origin}/sitemap.xml.`).waitFor();
+    // The notice shows as soon as the request succeeds; the list refetches after it, so wait for the card to go.
+    await followedCard().waitFor({ state: 'detached', timeout: 10_000 });
     expect(await followedCard().count()).toBe(0);
     expect(await page.getByRole('cell', { name: 'Travel' }).count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);

@@ -22,7 +22,8 @@ const SLACK_LIKE_FLOORS = {
   shownNoModel: 0.87,
   reachedNoModel: 0.94,
   falseIdkNoModel: 0.11,
-  abstainedNoModel: 0.78,
+  // "who is the …" needing someone named for the role (answer-type.ts `identityAsked`): before, 82.1%.
+  abstainedNoModel: 0.82,
   inPromptWithModel: 0.95,
   declinedBeforeModel: 0.05,
 };
@@ -47,7 +48,8 @@ const SETS = [
       shownNoModel: 0.74,
       reachedNoModel: 0.85,
       falseIdkNoModel: 0.24,
-      abstainedNoModel: 0.8,
+      // "who is the head of the marketing team?" needing a name: before, 83.3%.
+      abstainedNoModel: 0.9,
       inPromptWithModel: 0.9,
       declinedBeforeModel: 0.05,
     },
@@ -75,7 +77,8 @@ const SETS = [
       shownNoModel: 0.84,
       reachedNoModel: 0.86,
       falseIdkNoModel: 0.08,
-      abstainedNoModel: 0.55,
+      // "who's the warehouse manager at brackley road?" needing a name: before, 60.0%.
+      abstainedNoModel: 0.6,
       inPromptWithModel: 0.92,
       declinedBeforeModel: 0.05,
     },
@@ -97,7 +100,7 @@ const SETS = [
       shownNoModel: 0.86,
       reachedNoModel: 0.94,
       falseIdkNoModel: 0.12,
-      abstainedNoModel: 0.78,
+      abstainedNoModel: 0.82,
       inPromptWithModel: 0.95,
       declinedBeforeModel: 0.05,
     },

@@ -1,14 +1,18 @@
 import { splitSentences } from '../ingestion/sentences.js';
+import { topicWords } from './question-terms.js';
 import { readWords } from './synonyms.js';
 import { words } from './words.js';
 
 /**
  * Answer-type checking (classic question answering) for the no-model gate: what a question asks for sets what
- * its answer must contain. Only counting is enforced: "how many employees does Kestrel have?" is answered by a
- * number counting employees ("120 employees", "a team of 14 people"), so quoted passages that mention employees
- * but count none of them do not answer it. The other types are recognised, but a check on them (a number, a
- * date, a role or a place in a sentence holding the question's topic) cost as many answers as it gained:
- * measured in BENCHMARKS.md, "Answer quality".
+ * its answer must contain. Two checks are enforced, each where the answer names the very thing asked about:
+ * - counting: "how many employees does Kestrel have?" is answered by a number counting employees ("120
+ *   employees", "a team of 14 people"), so quoted passages that mention employees but count none do not answer it;
+ * - identity: "who is the head of the marketing team?" is answered by someone named beside the role, so a
+ *   handbook's "ask the marketing team for a review" does not answer it ("who do I call", answered by a role, is
+ *   not asked this way).
+ * The other types are recognised, but a check on them (a number, a date, a role or a place in a sentence holding
+ * the question's topic) cost as many answers as it gained: measured in BENCHMARKS.md, "Answer quality".
  */
 export type AnswerType = 'count' | 'amount' | 'duration' | 'frequency' | 'time' | 'person' | 'place';
 
@@ -88,10 +92,56 @@ export function countsAny(text: string, counted: Set<string>): boolean {
 
 /**
  * Whether the quoted snippets can answer the question, as far as its answer type tells: a "how many" question
- * needs one of them to count what it asks about; any other question passes.
+ * needs one of them to count what it asks about, and a question about who holds a role (`identityAsked`) needs
+ * one of them to name someone beside the role; any other question passes.
  */
 export function snippetsFitAnswerType(question: string, snippets: string[]): boolean {
+  const role = identityAsked(question);
+  if (role) return snippets.some((s) => namesSomeoneFor(s, role, question));
   if (expectedAnswerType(question) !== 'count') return true;
   const counted = countedTerms(question);
   return counted.size === 0 || snippets.some((s) => countsAny(s, counted));
 }
+
+// "who is the head of marketing", "who's our insurer": the identity of whoever holds a role.
+const IDENTITY = /^\s*who(?:\s+is|\s+are|['’]s|['’]re)\s+(?:the|our)\s+(.+)$/i;
+// Not an identity but where to turn: "who is our insurance with", "the person to ask", "the right contact".
+const NOT_A_ROLE = list(`with to for from about by person people one contact someone somebody right best`);
+
+/**
+ * The topic terms of the role a question asks the holder of ("who is the head of the marketing team?" → head,
+ * marketing, team), or null when it asks something else ("who do I call", "who is our insurance with").
+ */
+export function identityAsked(question: string): Set<string> | null {
+  for (const clause of question.split(/[,;:?!.()\n]+|\s[-–—]\s/)) {
+    const role = clause.match(IDENTITY)?.[1];
+    if (role === undefined) continue;
+    if (words(role).some((w) => NOT_A_ROLE.has(w))) return null;
+    const terms = new Set(topicWords(role).keys());
+    return terms.size > 0 ? terms : null;
+  }
+  return null;
+}
+
+// Two or more capitalised words in a row ("Priya Shah", "Meridian Health"), or an address to write to.
+const CAPITALISED_RUN = /\p{Lu}[\p{Ll}'’.-]*(?:\s+\p{Lu}[\p{Ll}'’.-]*)+/gu;
+const EMAIL = /[\w.+-]+@[\w-]+\.\w/;
+
+/**
+ * Whether a sentence of the text holds a word of the role and names someone for it: an email address, or a name
+ * of two capitalised words that are not all the question's own ("Our warehouse at Brackley Road" names a place
+ * the question gave, nobody in it).
+ */
+export function namesSomeoneFor(text: string, role: Set<string>, question: string): boolean {
+  const asked = new Set(words(question));
+  return splitSentences(text.replace(/…/g, '\n')).some((sentence) => {
+    if (!readWords(sentence).some((x) => role.has(x.term))) return false;
+    if (EMAIL.test(sentence)) return true;
+    return [...sentence.matchAll(CAPITALISED_RUN)].some((m) =>
+      words(m[0]).some((w) => !asked.has(w) && !NAME_OPENERS.has(w)),
+    );
+  });
+}
+
+// Words that open a sentence capitalised before a name or a title ("Our Head of People", "The Finance team").
+const NAME_OPENERS = list(`the our your a an for if in on at when each every all please ask contact`);

@@ -265,6 +265,20 @@ describe('answerQuestion', () => {
     expect(r.trace?.declinedBy).toBe('retrieval');
   });
 
+  it('without a model, answers "who is the …" only from a passage that names someone for the role', async () => {
+    const ask = (text: string) =>
+      answerQuestion(
+        deps({ passages: [passage(1, text)], confident: true, relevant: true, close: true }, null),
+        { ...input, question: 'who is the head of the marketing team?' },
+      );
+    const unnamed = await ask('Customer-facing material is reviewed by the marketing team.');
+    expect(unnamed.outcome).toBe('no_sources');
+    expect(unnamed.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
+    const named = await ask('Dana Okafor is the head of the marketing team.');
+    expect(named.outcome).toBe('extractive');
+    expect(named.text).toContain('Dana Okafor is the head of the marketing team.');
+  });
+
   it('sends the sources, the rules and the thread to the model, with admin instructions after the rules', async () => {
     const model = scriptedModel(['Yes [1].']);
     await answerQuestion(deps({ passages: PASSAGES, confident: true, relevant: true, close: true }, model), {

@@ -3,6 +3,7 @@ import {
   countedTerms,
   countsAny,
   expectedAnswerType,
+  identityAsked,
   snippetsFitAnswerType,
 } from '../../../src/knowledge/retrieval/answer-type.js';
 
@@ -63,7 +64,7 @@ describe('answer types: what a "how many" question accepts and refuses', () => {
     expect(countsAny('within 18 months … employees are welcome', employees)).toBe(false);
   });
 
-  it('lets through every question that does not count, whatever the snippets hold', () => {
+  it('lets through every question that neither counts nor asks who holds a role, whatever the snippets hold', () => {
     const snippets = ['Parental leave: talk to People Ops.'];
     expect(snippetsFitAnswerType('How many employees does Kestrel have?', snippets)).toBe(false);
     expect(snippetsFitAnswerType('How many employees does Kestrel have?', ['We are 120 employees.'])).toBe(
@@ -73,11 +74,64 @@ describe('answer types: what a "how many" question accepts and refuses', () => {
       'how long is parental leave?',
       'how much is the referral bonus?',
       'when is payday?',
-      'who is the head of marketing?',
+      'who do I tell that I am sick?',
       'where is the office?',
       'can I get a company car?',
     ]) {
       expect(snippetsFitAnswerType(q, snippets)).toBe(true);
     }
+  });
+});
+
+describe('answer types: a question about who holds a role needs someone named for it', () => {
+  it('reads the role of "who is the / our …", and nothing of questions about whom to turn to', () => {
+    expect([...(identityAsked('Who is the head of the marketing team?') ?? [])]).toHaveLength(3);
+    expect(identityAsked("hey, who's the warehouse manager at brackley road?")?.size).toBe(4);
+    expect(identityAsked('who are our first aiders')?.size).toBe(2);
+    expect(identityAsked('who is the data protection officer?')?.size).toBe(3);
+    for (const q of [
+      'who is our health insurance with?',
+      'who is the right person to ask about expenses?',
+      'who is the contact for payroll?',
+      'who do I call if my flight is cancelled?',
+      'who approves a 20% discount?',
+      'what is the head office address?',
+    ]) {
+      expect(identityAsked(q), q).toBeNull();
+    }
+  });
+
+  const headOfMarketing = 'Who is the head of the marketing team?';
+  it('accepts a name or an email address in a sentence that holds the role', () => {
+    expect(snippetsFitAnswerType(headOfMarketing, ['Priya Shah leads the marketing team.'])).toBe(true);
+    expect(
+      snippetsFitAnswerType('who is the data protection officer?', [
+        'Questions about personal data go to our data protection officer at dpo@example.com.',
+      ]),
+    ).toBe(true);
+    expect(
+      snippetsFitAnswerType('who is our health insurer', ['Our health insurer is Meridian Health.']),
+    ).toBe(true);
+  });
+
+  it('refuses a role mentioned with nobody named for it, or a name that is the question’s own or elsewhere', () => {
+    // The role without its holder: what a handbook usually says.
+    expect(
+      snippetsFitAnswerType(headOfMarketing, [
+        'For anything customer-facing that is not based on a template, ask the marketing team for a review.',
+      ]),
+    ).toBe(false);
+    // A place the question named is nobody.
+    expect(
+      snippetsFitAnswerType("who's the warehouse manager at brackley road?", [
+        'Our warehouse at Brackley Road is a busy place, with forklifts, reach trucks and HGVs moving around people.',
+      ]),
+    ).toBe(false);
+    // A name in another sentence, or one capitalised tool name, names nobody for the role.
+    expect(
+      snippetsFitAnswerType('who is the data protection officer?', [
+        'You complete the data protection training in Learnwell. Ask Priya Shah for a desk.',
+      ]),
+    ).toBe(false);
   });
 });

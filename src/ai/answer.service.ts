@@ -156,6 +156,7 @@ export async function answerQuestion(
     declinedBy,
     spelling,
     situation: retrieval.situation ?? [],
+    askedAbout: retrieval.askedAbout ?? null,
   });
   // With a model, retrieval only declines when nothing related came back; without one, quoted passages
   // are the answer, so they must be confidently relevant, and what the member would see must hold the

@@ -37,6 +37,11 @@ export interface Retrieval {
    * covers the question without them (retrieval/situation-words.ts).
    */
   situation?: string[];
+  /**
+   * The thing the question asks whether there is ("is there a bonus…": "bonus"): without a model, a passage is
+   * quoted as the answer only if it holds it (retrieval/asked-object.ts).
+   */
+  askedAbout?: string | null;
 }
 
 /** Which documents a question may draw on: its channel's collections, or every collection (null). */
@@ -85,6 +90,8 @@ export interface AnswerTrace {
   spelling: Array<{ typed: string; corrected: string; english?: true }>;
   /** Words of the member's situation, which a passage need not hold to cover the question. */
   situation: string[];
+  /** The thing asked about, which a passage quoted as the answer must hold. */
+  askedAbout: string | null;
 }
 
 export interface AnswerResult {

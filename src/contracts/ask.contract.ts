@@ -65,6 +65,8 @@ export interface AskTraceDto {
   spelling: Array<{ typed: string; corrected: string }>;
   /** Words of the member's situation told around the question, which a passage need not hold. */
   situation: string[];
+  /** The thing the question asks whether there is, which a passage quoted as the answer must hold. */
+  askedAbout: string | null;
 }
 
 export interface AskResultDto {

@@ -17,6 +17,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   let db: Database;
   let a: string;
   let b: string;
+  let c: string;
   const search = (
     tenantId: string,
     query: string,
@@ -61,6 +62,15 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     await withTenant(db, b, (c) =>
       storeSearchableDocument(c, b, 'B secrets', [
         { content: 'Tenant B annual leave is 40 days and the launch code is 1234.' },
+      ]),
+    );
+    c = (await createTenant(db, { slackTeamId: 'TC', name: 'C' })).id;
+    await withTenant(db, c, (x) =>
+      storeSearchableDocument(x, c, 'Benefits', [
+        {
+          content:
+            'Our health insurance covers dental care and physiotherapy for every employee. Sales staff drive a company vehicle.',
+        },
       ]),
     );
   });
@@ -110,6 +120,20 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     // What is asked, not covered by any passage: declined whatever the situation.
     const uncovered = await search(a, `${told} can i get a relocation bonus?`);
     expect(uncovered.relevance.confident).toBe(false);
+  });
+
+  it('quotes a passage as the answer to "is there / does it cover / can I get …" only if it holds the thing asked about', async () => {
+    const ivf = await search(c, 'does our health insurance cover IVF for every employee?');
+    // The passage holds most of the question's words, and is still shown as the closest.
+    expect(ivf.hits[0]?.termCoverage).toBeGreaterThanOrEqual(0.5);
+    expect(ivf.relevance).toMatchObject({ confident: false, close: true });
+    expect(ivf.askedAbout).toBe('ivf');
+    const covered = await search(c, 'does health insurance cover physiotherapy?');
+    expect(covered.relevance.confident).toBe(true);
+    expect(covered.askedAbout).toBe('physiotherapy');
+    // A near word stands for the thing: "vehicle" for "car".
+    expect((await search(c, 'can I get a company car?')).relevance.confident).toBe(true);
+    expect((await search(a, 'how many days of paid leave do we get?')).askedAbout).toBeNull();
   });
 
   it('returns nothing, without an error, for stop words, punctuation or an empty question', async () => {

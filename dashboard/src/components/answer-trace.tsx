@@ -34,6 +34,17 @@ export function AnswerTrace({ trace }: { trace: AskTraceDto }) {
             </dd>
           </>
         ) : null}
+        {trace.askedAbout ? (
+          <>
+            <dt>Asked about</dt>
+            <dd>
+              “{trace.askedAbout}”{' '}
+              <span className="muted">
+                (without a model, a passage is quoted as the answer only if it holds this)
+              </span>
+            </dd>
+          </>
+        ) : null}
         <dt>Decision</dt>
         <dd>{DECISION[trace.declinedBy ?? 'none']}</dd>
         <dt>Retrieval</dt>

@@ -62,10 +62,19 @@ export interface Relevance {
   bestSimilarity: number | null;
 }
 
-/** Judges a ranked list of hits: confident when a top hit covers enough of the question or is near enough. */
-export function assessRelevance(hits: SearchHit[], t: ConfidenceThresholds = DEFAULT_CONFIDENCE): Relevance {
+/**
+ * Judges a ranked list of hits: confident when a top hit covers enough of the question or is near enough.
+ * `quotable[i]` false: hit i may not make the reply confident by its words (it lacks the thing asked about,
+ * asked-object.ts), though it still counts as close and relevant.
+ */
+export function assessRelevance(
+  hits: SearchHit[],
+  t: ConfidenceThresholds = DEFAULT_CONFIDENCE,
+  quotable: ReadonlyArray<boolean> = [],
+): Relevance {
   const top = hits.slice(0, t.topHits);
   const bestTermCoverage = Math.max(0, ...top.map((h) => h.termCoverage));
+  const coveredEnough = top.some((h, i) => h.termCoverage >= t.minTermCoverage && quotable[i] !== false);
   const sims = top.map((h) => h.similarity).filter((s): s is number => s !== null);
   const bestSimilarity = sims.length ? Math.max(...sims) : null;
   const relevant = hits.some(
@@ -73,7 +82,7 @@ export function assessRelevance(hits: SearchHit[], t: ConfidenceThresholds = DEF
   );
   const close = top.length > 0 && bestTermCoverage >= t.minCloseCoverage;
   const signals = { relevant, close, bestTermCoverage, bestSimilarity };
-  if (top.length > 0 && bestTermCoverage >= t.minTermCoverage) {
+  if (coveredEnough) {
     return { confident: true, basis: 'terms', ...signals };
   }
   if (bestSimilarity !== null && bestSimilarity >= t.minSimilarity) {

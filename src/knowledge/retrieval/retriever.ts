@@ -82,6 +82,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       close: result.relevance.close,
       spelling: result.spelling,
       situation: result.situation,
+      askedAbout: result.askedAbout,
       passages: result.passages.map((p) => ({
         chunkId: p.chunkIds[0] as string,
         documentId: p.documentId,

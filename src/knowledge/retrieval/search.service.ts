@@ -1,6 +1,7 @@
 import { EMBEDDING_DIMENSIONS } from '../../ai/llm-client.js';
 import { badRequest, embeddingInvalid } from '../../errors.js';
 import type { DbClient } from '../../infra/db/database.js';
+import { askedObject } from './asked-object.js';
 import {
   assessRelevance,
   type ConfidenceThresholds,
@@ -17,7 +18,7 @@ import {
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
 import { situationTerms } from './situation-words.js';
-import type { CosineCache } from './soft-coverage.js';
+import { type CosineCache, nearWordCredit } from './soft-coverage.js';
 import { applySpellingFixes, type SpellingFix, spellingFixes, type TenantWordsLookup } from './spelling.js';
 import { expandQuery } from './synonyms.js';
 import { tenantWordsNear } from './tenant-words.repo.js';
@@ -69,6 +70,8 @@ export interface SearchResult {
   spelling: SpellingFix[];
   /** The words of the member's situation (situation-words.ts), as typed: a passage need not hold them. */
   situation: string[];
+  /** The thing the question asks whether there is (asked-object.ts), as typed: a quoted answer must hold it. */
+  askedAbout: string | null;
 }
 
 /** The fixed question's embedding (`embedQuery`), or, without one or should it fail, the one typed. */
@@ -224,12 +227,24 @@ export async function searchKnowledgeWith(
     ...h,
     termCoverage: Math.max(coverages[i] as number, asked[i] as number),
   }));
-  const relevance = assessRelevance(covered, { ...DEFAULT_CONFIDENCE, ...opts.confidence });
+  // "is there a bonus…": a hit is quoted as the answer only if it (or a chunk next to it) holds the thing asked
+  // about or a near word for it (asked-object.ts).
+  const object = askedObject(question);
+  const quotable = sqlHits.map(
+    (_, i) =>
+      !object ||
+      (groups[i] ?? [i]).some(
+        (j) =>
+          hitTerms[j]?.has(object.term) || nearWordCredit(typed, hitWords[j] ?? [], cosines)(object.term) > 0,
+      ),
+  );
+  const relevance = assessRelevance(covered, { ...DEFAULT_CONFIDENCE, ...opts.confidence }, quotable);
   return {
     hits: covered,
     passages: mergeAdjacentHits(covered),
     relevance: { ...relevance, terms, unmatchedTerms: terms.filter((t) => !found.has(t)) },
     spelling: [],
     situation: [...situation].map((t) => typed.get(t) ?? t),
+    askedAbout: object?.word ?? null,
   };
 }

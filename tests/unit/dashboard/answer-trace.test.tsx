@@ -21,6 +21,7 @@ const trace = (over: Partial<AskTraceDto>): AskTraceDto => ({
   declinedBy: 'retrieval',
   spelling: [],
   situation: [],
+  askedAbout: null,
   ...over,
 });
 
@@ -88,5 +89,23 @@ describe('the playground shows why an answer came out as it did', () => {
       'Your situation“grandad”, “died”, “yesterday” (told around the question: a passage need not hold these words)',
     );
     expect(situation([])).not.toContain('Your situation');
+  });
+
+  it('names the thing asked about, which a passage quoted as the answer must hold', () => {
+    const asked = (askedAbout: string | null) =>
+      render(
+        <AnswerTrace
+          trace={trace({
+            searchQuery: 'does health insurance cover IVF?',
+            passages: [passage],
+            relevant: true,
+            askedAbout,
+          })}
+        />,
+      ).body.textContent ?? '';
+    expect(asked('IVF')).toContain(
+      'Asked about“IVF” (without a model, a passage is quoted as the answer only if it holds this)',
+    );
+    expect(asked(null)).not.toContain('Asked about');
   });
 });

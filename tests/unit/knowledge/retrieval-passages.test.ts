@@ -83,6 +83,20 @@ describe('the relevance signal behind "I don\'t know"', () => {
     expect(assessRelevance(buried).confident).toBe(false);
   });
 
+  it('is confident by words only on a hit allowed to be quoted (one holding the thing asked about), still close otherwise', () => {
+    const hits = [
+      hit({ documentId: 'a', ordinal: 0, termCoverage: 0.6 }),
+      hit({ documentId: 'b', ordinal: 0, termCoverage: 0.55 }),
+    ];
+    expect(assessRelevance(hits, DEFAULT_CONFIDENCE, [false, false])).toMatchObject({
+      confident: false,
+      close: true,
+      relevant: true,
+      bestTermCoverage: 0.6,
+    });
+    expect(assessRelevance(hits, DEFAULT_CONFIDENCE, [false, true]).confident).toBe(true);
+  });
+
   it('counts a top hit holding a fifth of the question as close enough to show as the closest, short of confident', () => {
     const close = assessRelevance([
       hit({ documentId: 'a', ordinal: 0, termCoverage: DEFAULT_CONFIDENCE.minCloseCoverage }),

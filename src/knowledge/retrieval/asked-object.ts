@@ -1,0 +1,58 @@
+import { namesNoTopic, topicWords } from './question-terms.js';
+import { words } from './words.js';
+
+/**
+ * The thing a question asks whether there is, or whether the company pays for, covers or lets one have: "is there
+ * a **bonus** at the end of the year?", "does health insurance cover **IVF**?", "can I get a company **car**?". A
+ * passage that answers such a question names that thing (or a near word for it); one that holds the rest of the
+ * question's words without it ("health insurance covers…", "end of the year") is about something else the
+ * documents do say, and quoting it as the answer misleads. Measured in BENCHMARKS.md ("Answer quality",
+ * seventeenth session): abstention rose on six sets of eight, and every answer it cost was still shown among the
+ * closest passages.
+ */
+
+// Where the asked thing follows: "is there", "does the company pay for / cover / offer…", "can I get / bring…".
+const OPENERS = [
+  /\b(?:is|are) there (.+)/,
+  /\bdo(?:es)? (?:[\w']+ ){1,3}?(?:pay for|pay|cover|offer|provide|reimburse|allow|give|have|get) (.+)/,
+  /\bcan i (?:get|have|claim|expense|bring|keep) (.+)/,
+];
+const DETERMINERS = new Set('a an any some my our the your his her their'.split(' '));
+// Words that end the noun phrase: prepositions, conjunctions and particles ("a bonus | at the end of the year",
+// "the day | back", "therapy | or mental health support").
+const PHRASE_ENDS = new Set(
+  `at for in on to from with of about towards toward into onto over under by per via without within across
+  around near when if after before during instead or and while because so as out off back up too also anymore
+  now here there`.split(/\s+/),
+);
+
+export interface AskedObject {
+  /** Its term (stem, or synonym group), as coverage reads it. */
+  term: string;
+  /** The word the question typed. */
+  word: string;
+}
+
+/**
+ * The head of the noun phrase after the earliest opener (its last topic word: "company car" → car, "gym
+ * membership" → membership), or null: no opener, or no topic word before the phrase ends ("is there anything I
+ * should know", "do I have to…", "is there a way to…").
+ */
+export function askedObject(question: string): AskedObject | null {
+  const q = question.toLowerCase();
+  const opened = OPENERS.map((p) => q.match(p)).filter((m): m is RegExpMatchArray => m?.index !== undefined);
+  const first = opened.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))[0]?.[1];
+  if (first === undefined) return null;
+  const ws = words(first.split(/[?,.!;:]/)[0] ?? '');
+  let i = 0;
+  while (i < ws.length && DETERMINERS.has(ws[i] as string)) i++;
+  const phrase: string[] = [];
+  for (; i < ws.length; i++) {
+    const w = ws[i] as string;
+    // A verb form or an adverb after the noun ends it too ("my unused days | paid out").
+    if (PHRASE_ENDS.has(w) || namesNoTopic(w) || (phrase.length > 0 && /(?:ed|ing|ly)$/.test(w))) break;
+    phrase.push(w);
+  }
+  const head = [...topicWords(phrase.join(' '))].at(-1);
+  return head ? { term: head[0], word: head[1] } : null;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { askedObject } from '../../../src/knowledge/retrieval/asked-object.js';
+
+const word = (q: string) => askedObject(q)?.word ?? null;
+
+describe('the thing a question asks whether there is', () => {
+  it('is the head of the noun phrase after "is there", "does … pay for / cover", "can I get / bring"', () => {
+    expect(word('is there a bonus at the end of the year?')).toBe('bonus');
+    expect(word('does health insurance cover IVF?')).toBe('ivf');
+    expect(word('Can I get a company car?')).toBe('car');
+    expect(word('does the company pay for a gym membership')).toBe('membership');
+    expect(word('does tidewater pay for my visa if i’m sent abroad for work?')).toBe('visa');
+    expect(word('can i bring my dog into the office on fridays?')).toBe('dog');
+    expect(word('do we have a 401k match?')).toBe('match');
+    expect(word('is there any therapy or mental health support?')).toBe('therapy');
+  });
+
+  it('stops at a verb form or a particle after the noun', () => {
+    expect(word('can i get my unused days carried over?')).toBe('days');
+    expect(word('I have to work on a bank holiday, do I get the day back')).toBe('day');
+    expect(word('How do I get a new SaaS tool approved?')).toBe('tool');
+  });
+
+  it('takes the earliest opener of a message that tells its situation first', () => {
+    expect(word('my kid is sick and I need to stay home, is there leave for that')).toBe('leave');
+  });
+
+  it('is nothing when no thing is named, or the question is not of this kind', () => {
+    for (const q of [
+      'is there anyone I can talk to confidentially?',
+      'do we get anything for internet at home',
+      'is there a way to book rooms?',
+      'do I have to use vacation days to go to a conference',
+      'what levels do we have for engineers?',
+      'how long is parental leave?',
+      'who is the head of marketing?',
+      '',
+    ]) {
+      expect(askedObject(q), q).toBeNull();
+    }
+  });
+});

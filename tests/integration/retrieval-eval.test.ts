@@ -77,9 +77,9 @@ const SETS = [
       // Situation-first questions ("my grandad died yesterday. how much time off…"): with the situation counted
       // against the passage (situation-words.ts), shown 74.0%, false "I don't know" 18.0%.
       // The thing asked about held by the quoted passage: before, shown 88.0%, false "I don't know" 4.0%.
-      shownNoModel: 0.82,
+      shownNoModel: 0.86,
       reachedNoModel: 0.86,
-      falseIdkNoModel: 0.1,
+      falseIdkNoModel: 0.06,
       // "who's the warehouse manager at brackley road?" needing a name, then the thing asked about: before, 60.0%
       // and 66.7%.
       abstainedNoModel: 0.73,
@@ -103,9 +103,9 @@ const SETS = [
       hybridNdcgAt10: 0.9,
       // The thing asked about held by the quoted passage: before, shown 88.0%, false "I don't know" 9.6%, abstained
       // 85.7%.
-      shownNoModel: 0.83,
+      shownNoModel: 0.84,
       reachedNoModel: 0.94,
-      falseIdkNoModel: 0.14,
+      falseIdkNoModel: 0.13,
       abstainedNoModel: 0.92,
       inPromptWithModel: 0.95,
       declinedBeforeModel: 0.05,

@@ -1,4 +1,5 @@
-import { namesNoTopic, topicWords } from './question-terms.js';
+import { type ContentWords, namesNoTopic, topicWords } from './question-terms.js';
+import { type CosineCache, nearestWordCosine } from './soft-coverage.js';
 import { words } from './words.js';
 
 /**
@@ -55,4 +56,22 @@ export function askedObject(question: string): AskedObject | null {
   }
   const head = [...topicWords(phrase.join(' '))].at(-1);
   return head ? { term: head[0], word: head[1] } : null;
+}
+
+/**
+ * Least cosine (word-vectors.ts) of a passage word for it to stand for the thing asked about: "drinks" for "beer"
+ * (0.80), "weekend" for "monday" (0.78). Lower than coverage's near words (soft-coverage.ts, 0.85): the
+ * passage need only be about that kind of thing. 0.7: below it, unanswerable questions were quoted again
+ * ("bonus" and "salary" are 0.59); BENCHMARKS.md, seventeenth session.
+ */
+export const MIN_OBJECT_COSINE = 0.7;
+
+/** Whether a passage (its terms and content words) holds the thing asked about, or a word related to it. */
+export function holdsObject(
+  object: AskedObject,
+  terms: ReadonlySet<string>,
+  passageWords: ContentWords,
+  cache: CosineCache,
+): boolean {
+  return terms.has(object.term) || nearestWordCosine(object.word, passageWords, cache) >= MIN_OBJECT_COSINE;
 }

@@ -1,7 +1,7 @@
 import { EMBEDDING_DIMENSIONS } from '../../ai/llm-client.js';
 import { badRequest, embeddingInvalid } from '../../errors.js';
 import type { DbClient } from '../../infra/db/database.js';
-import { askedObject } from './asked-object.js';
+import { askedObject, holdsObject } from './asked-object.js';
 import {
   assessRelevance,
   type ConfidenceThresholds,
@@ -18,7 +18,7 @@ import {
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
 import { situationTerms } from './situation-words.js';
-import { type CosineCache, nearWordCredit } from './soft-coverage.js';
+import type { CosineCache } from './soft-coverage.js';
 import { applySpellingFixes, type SpellingFix, spellingFixes, type TenantWordsLookup } from './spelling.js';
 import { expandQuery } from './synonyms.js';
 import { tenantWordsNear } from './tenant-words.repo.js';
@@ -228,17 +228,18 @@ export async function searchKnowledgeWith(
     termCoverage: Math.max(coverages[i] as number, asked[i] as number),
   }));
   // "is there a bonus…": a hit is quoted as the answer only if it (or a chunk next to it) holds the thing asked
-  // about or a near word for it (asked-object.ts).
+  // about or a word related to it (asked-object.ts). Only the top hits are judged, so only they are read.
+  const thresholds = { ...DEFAULT_CONFIDENCE, ...opts.confidence };
   const object = askedObject(question);
   const quotable = sqlHits.map(
     (_, i) =>
       !object ||
-      (groups[i] ?? [i]).some(
-        (j) =>
-          hitTerms[j]?.has(object.term) || nearWordCredit(typed, hitWords[j] ?? [], cosines)(object.term) > 0,
+      i >= thresholds.topHits ||
+      (groups[i] ?? [i]).some((j) =>
+        holdsObject(object, hitTerms[j] ?? new Set(), hitWords[j] ?? [], cosines),
       ),
   );
-  const relevance = assessRelevance(covered, { ...DEFAULT_CONFIDENCE, ...opts.confidence }, quotable);
+  const relevance = assessRelevance(covered, thresholds, quotable);
   return {
     hits: covered,
     passages: mergeAdjacentHits(covered),

@@ -66,3 +66,7 @@ export function nearWordCredit(
     return near >= MIN_NEAR_COSINE ? near : 0;
   };
 }
+
+/** The best cosine of a word (as typed) with any word of a passage; 0 when the table does not hold it. */
+export const nearestWordCosine = (word: string, words: ContentWords, cache: CosineCache): number =>
+  nearestCosine(word, vectorRowsOf(words), cache);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { askedObject } from '../../../src/knowledge/retrieval/asked-object.js';
+import { askedObject, holdsObject } from '../../../src/knowledge/retrieval/asked-object.js';
+import { contentWords } from '../../../src/knowledge/retrieval/question-terms.js';
+import { termsOf } from '../../../src/knowledge/retrieval/term-weights.js';
 
 const word = (q: string) => askedObject(q)?.word ?? null;
 
@@ -38,5 +40,27 @@ describe('the thing a question asks whether there is', () => {
     ]) {
       expect(askedObject(q), q).toBeNull();
     }
+  });
+});
+
+describe('whether a passage holds the thing asked about', () => {
+  const holds = (question: string, passage: string) => {
+    const object = askedObject(question);
+    if (!object) throw new Error(`no object in ${question}`);
+    return holdsObject(object, termsOf(passage), contentWords(passage), new Map());
+  };
+
+  it('holds it by its word, in another form, or by a word of the same kind', () => {
+    expect(holds('is there a referral bonus?', 'Referral bonuses are paid after three months.')).toBe(true);
+    expect(
+      holds('can i expense a beer with my dinner on a work trip', 'Soft drinks with meals are fine.'),
+    ).toBe(true);
+  });
+
+  it('does not hold it by a word merely related to it', () => {
+    expect(
+      holds('is there a bonus at the end of the year?', 'Salaries are reviewed at the end of the year.'),
+    ).toBe(false);
+    expect(holds('does health insurance cover IVF?', 'Our health insurance covers dental care.')).toBe(false);
   });
 });

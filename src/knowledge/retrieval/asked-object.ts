@@ -50,7 +50,7 @@ export function askedObject(question: string): AskedObject | null {
   const phrase: string[] = [];
   for (; i < ws.length; i++) {
     const w = ws[i] as string;
-    // A verb form or an adverb after the noun ends it too ("my unused days | paid out").
+    // A verb form or an adverb after the noun ends it too ("my unused days | carried over").
     if (PHRASE_ENDS.has(w) || namesNoTopic(w) || (phrase.length > 0 && /(?:ed|ing|ly)$/.test(w))) break;
     phrase.push(w);
   }

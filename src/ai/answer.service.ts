@@ -73,6 +73,13 @@ export const NO_SOURCES_TEXT =
 export const CLOSEST_PASSAGES_TEXT =
   "I couldn't find a clear answer to this in your workspace's documents, so I won't guess. These passages come closest: check whether they cover your case. I've noted the question for your admins.";
 
+/**
+ * The same, when what was missing is known: the thing the question asks whether there is ("does health insurance
+ * cover IVF?"), which no top passage holds. Saying so tells the member why the passages below are not the answer.
+ */
+export const closestPassagesWithout = (thing: string) =>
+  `I couldn't find anything about “${thing}” in your workspace's documents, so I won't guess. These passages come closest: check whether they cover your case. I've noted the question for your admins.`;
+
 function toSource(publicUrl: string, p: RetrievedPassage, position: number): AnswerSource {
   return {
     position,
@@ -182,7 +189,8 @@ export async function answerQuestion(
     };
   };
   if (!enough && !provider && retrieval.close && top.length > 0) {
-    return quoted(CLOSEST_PASSAGES_TEXT, 'no_sources');
+    const missing = retrieval.askedAbout?.held === false ? retrieval.askedAbout.word : null;
+    return quoted(missing ? closestPassagesWithout(missing) : CLOSEST_PASSAGES_TEXT, 'no_sources');
   }
   if (!enough || retrieval.passages.length === 0) {
     return {

@@ -38,10 +38,16 @@ export interface Retrieval {
    */
   situation?: string[];
   /**
-   * The thing the question asks whether there is ("is there a bonus…": "bonus"): without a model, a passage is
-   * quoted as the answer only if it holds it (retrieval/asked-object.ts).
+   * The thing the question asks whether there is ("is there a bonus…": "bonus"), and whether a top passage holds
+   * it: without a model, a passage is quoted as the answer only if it does (retrieval/asked-object.ts).
    */
-  askedAbout?: string | null;
+  askedAbout?: AskedAbout | null;
+}
+
+/** The thing a question asks whether there is, as typed, and whether a top passage holds it. */
+export interface AskedAbout {
+  word: string;
+  held: boolean;
 }
 
 /** Which documents a question may draw on: its channel's collections, or every collection (null). */
@@ -90,8 +96,8 @@ export interface AnswerTrace {
   spelling: Array<{ typed: string; corrected: string; english?: true }>;
   /** Words of the member's situation, which a passage need not hold to cover the question. */
   situation: string[];
-  /** The thing asked about, which a passage quoted as the answer must hold. */
-  askedAbout: string | null;
+  /** The thing asked about, which a passage quoted as the answer must hold, and whether a top passage does. */
+  askedAbout: AskedAbout | null;
 }
 
 export interface AnswerResult {

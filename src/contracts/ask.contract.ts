@@ -65,8 +65,11 @@ export interface AskTraceDto {
   spelling: Array<{ typed: string; corrected: string }>;
   /** Words of the member's situation told around the question, which a passage need not hold. */
   situation: string[];
-  /** The thing the question asks whether there is, which a passage quoted as the answer must hold. */
-  askedAbout: string | null;
+  /**
+   * The thing the question asks whether there is, which a passage quoted as the answer must hold, and whether a top
+   * passage does.
+   */
+  askedAbout: { word: string; held: boolean } | null;
 }
 
 export interface AskResultDto {

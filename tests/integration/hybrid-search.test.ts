@@ -127,10 +127,10 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     // The passage holds most of the question's words, and is still shown as the closest.
     expect(ivf.hits[0]?.termCoverage).toBeGreaterThanOrEqual(0.5);
     expect(ivf.relevance).toMatchObject({ confident: false, close: true });
-    expect(ivf.askedAbout).toBe('ivf');
+    expect(ivf.askedAbout).toEqual({ word: 'IVF', held: false });
     const covered = await search(c, 'does health insurance cover physiotherapy?');
     expect(covered.relevance.confident).toBe(true);
-    expect(covered.askedAbout).toBe('physiotherapy');
+    expect(covered.askedAbout).toEqual({ word: 'physiotherapy', held: true });
     // A near word stands for the thing: "vehicle" for "car".
     expect((await search(c, 'can I get a company car?')).relevance.confident).toBe(true);
     expect((await search(a, 'how many days of paid leave do we get?')).askedAbout).toBeNull();

@@ -38,9 +38,11 @@ export function AnswerTrace({ trace }: { trace: AskTraceDto }) {
           <>
             <dt>Asked about</dt>
             <dd>
-              “{trace.askedAbout}”{' '}
+              “{trace.askedAbout.word}”{' '}
               <span className="muted">
-                (without a model, a passage is quoted as the answer only if it holds this)
+                {trace.askedAbout.held
+                  ? '(a top passage holds it: without a model, only such a passage is quoted as the answer)'
+                  : '(no top passage holds it, so without a model none is quoted as the answer)'}
               </span>
             </dd>
           </>

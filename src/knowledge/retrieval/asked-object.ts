@@ -30,8 +30,10 @@ const PHRASE_ENDS = new Set(
 export interface AskedObject {
   /** Its term (stem, or synonym group), as coverage reads it. */
   term: string;
-  /** The word the question typed. */
+  /** The word the question typed, lowercase (as the word vectors hold it). */
   word: string;
+  /** The word as the question typed it, its case kept ("IVF"), to show. */
+  typed: string;
 }
 
 /**
@@ -55,7 +57,11 @@ export function askedObject(question: string): AskedObject | null {
     phrase.push(w);
   }
   const head = [...topicWords(phrase.join(' '))].at(-1);
-  return head ? { term: head[0], word: head[1] } : null;
+  if (!head) return null;
+  const [term, word] = head;
+  // Words hold letters, digits and apostrophes only: nothing to escape.
+  const typed = question.match(new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'iu'))?.[0] ?? word;
+  return { term, word, typed };
 }
 
 /**

@@ -70,8 +70,11 @@ export interface SearchResult {
   spelling: SpellingFix[];
   /** The words of the member's situation (situation-words.ts), as typed: a passage need not hold them. */
   situation: string[];
-  /** The thing the question asks whether there is (asked-object.ts), as typed: a quoted answer must hold it. */
-  askedAbout: string | null;
+  /**
+   * The thing the question asks whether there is (asked-object.ts), as typed, and whether a top hit holds it (a
+   * passage quoted as the answer must).
+   */
+  askedAbout: { word: string; held: boolean } | null;
 }
 
 /** The fixed question's embedding (`embedQuery`), or, without one or should it fail, the one typed. */
@@ -246,6 +249,8 @@ export async function searchKnowledgeWith(
     relevance: { ...relevance, terms, unmatchedTerms: terms.filter((t) => !found.has(t)) },
     spelling: [],
     situation: [...situation].map((t) => typed.get(t) ?? t),
-    askedAbout: object?.word ?? null,
+    askedAbout: object
+      ? { word: object.typed, held: quotable.slice(0, thresholds.topHits).some((q) => q) }
+      : null,
   };
 }

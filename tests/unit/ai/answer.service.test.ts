@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   answerQuestion,
   CLOSEST_PASSAGES_TEXT,
+  closestPassagesWithout,
   NO_SOURCES_TEXT,
   searchQueryFor,
 } from '../../../src/ai/answer.service.js';
@@ -112,6 +113,25 @@ describe('answerQuestion', () => {
     expect(r.text).toContain('>Employees get 25 days of paid leave per year. [1]');
     expect(r.sources.map((s) => s.title)).toEqual(['Doc 1', 'Doc 2', 'Doc 3']);
     expect(streamed.join('')).toBe(r.text);
+  });
+
+  it('without a model, names the thing asked about when no top passage holds it, above the closest passages', async () => {
+    const retrieval = (held: boolean) => ({
+      passages: PASSAGES,
+      confident: false,
+      relevant: true,
+      close: true,
+      askedAbout: { word: 'IVF', held },
+    });
+    const question = { ...input, question: 'does health insurance cover IVF?' };
+    const missing = await answerQuestion(deps(retrieval(false), null), question);
+    expect(missing.outcome).toBe('no_sources');
+    expect(missing.text.startsWith(closestPassagesWithout('IVF'))).toBe(true);
+    expect(missing.text).toMatch(/^I couldn't find anything about “IVF” in your workspace's documents/);
+    expect(missing.trace?.askedAbout).toEqual({ word: 'IVF', held: false });
+    // Held, but declined for another reason: the plain wording, which claims nothing about the thing.
+    const held = await answerQuestion(deps(retrieval(true), null), question);
+    expect(held.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
   });
 
   it('without a model, shows no passages when none holds enough of the question to be worth reading', async () => {

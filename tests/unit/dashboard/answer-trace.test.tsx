@@ -92,7 +92,7 @@ describe('the playground shows why an answer came out as it did', () => {
   });
 
   it('names the thing asked about, which a passage quoted as the answer must hold', () => {
-    const asked = (askedAbout: string | null) =>
+    const asked = (askedAbout: AskTraceDto['askedAbout']) =>
       render(
         <AnswerTrace
           trace={trace({
@@ -103,8 +103,11 @@ describe('the playground shows why an answer came out as it did', () => {
           })}
         />,
       ).body.textContent ?? '';
-    expect(asked('IVF')).toContain(
-      'Asked about“IVF” (without a model, a passage is quoted as the answer only if it holds this)',
+    expect(asked({ word: 'IVF', held: false })).toContain(
+      'Asked about“IVF” (no top passage holds it, so without a model none is quoted as the answer)',
+    );
+    expect(asked({ word: 'physiotherapy', held: true })).toContain(
+      '“physiotherapy” (a top passage holds it: without a model, only such a passage is quoted as the answer)',
     );
     expect(asked(null)).not.toContain('Asked about');
   });

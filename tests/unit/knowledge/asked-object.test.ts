@@ -9,6 +9,8 @@ describe('the thing a question asks whether there is', () => {
   it('is the head of the noun phrase after "is there", "does … pay for / cover", "can I get / bring"', () => {
     expect(word('is there a bonus at the end of the year?')).toBe('bonus');
     expect(word('does health insurance cover IVF?')).toBe('ivf');
+    // Shown as typed.
+    expect(askedObject('does health insurance cover IVF?')?.typed).toBe('IVF');
     expect(word('Can I get a company car?')).toBe('car');
     expect(word('does the company pay for a gym membership')).toBe('membership');
     expect(word('does tidewater pay for my visa if i’m sent abroad for work?')).toBe('visa');

@@ -87,7 +87,7 @@ export function createPlaygroundAsk(
             declinedBy: result.trace.declinedBy,
             spelling: result.trace.spelling.map((f) => ({ ...f })),
             situation: [...result.trace.situation],
-            askedAbout: result.trace.askedAbout,
+            askedAbout: result.trace.askedAbout ? { ...result.trace.askedAbout } : null,
           }
         : null,
       usage: {

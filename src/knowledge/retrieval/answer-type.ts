@@ -75,13 +75,15 @@ const isNumber = (word: string) => /\d/.test(word) || NUMBER_WORDS.has(word);
 /** How many words before a counted word its number may stand ("23 days", "20 weeks of paid leave"). */
 const COUNT_GAP = 3;
 
+/** A snippet's sentences: "…" stands for skipped text, so what is on either side is not one sentence. */
+const snippetSentences = (text: string) => splitSentences(text.replace(/…/g, '\n'));
+
 /**
  * Whether a sentence of the text counts one of the counted terms: a number at most COUNT_GAP words before it,
  * within the sentence ("holds 14 people", "up to 5 unused vacation days"; not "18 months. Tell people…").
  */
 export function countsAny(text: string, counted: Set<string>): boolean {
-  // "…" stands for skipped text in a snippet: what is on either side is not one sentence.
-  return splitSentences(text.replace(/…/g, '\n')).some((sentence) => {
+  return snippetSentences(text).some((sentence) => {
     const read = readWords(sentence);
     return read.some(
       (x, i) =>
@@ -123,6 +125,8 @@ export function identityAsked(question: string): Set<string> | null {
   return null;
 }
 
+// Words that open a sentence capitalised before a name or a title ("Our Head of People", "The Finance team").
+const NAME_OPENERS = list(`the our your a an for if in on at when each every all please ask contact`);
 // Two or more capitalised words in a row ("Priya Shah", "Meridian Health"), or an address to write to.
 const CAPITALISED_RUN = /\p{Lu}[\p{Ll}'’.-]*(?:\s+\p{Lu}[\p{Ll}'’.-]*)+/gu;
 const EMAIL = /[\w.+-]+@[\w-]+\.\w/;
@@ -134,7 +138,7 @@ const EMAIL = /[\w.+-]+@[\w-]+\.\w/;
  */
 export function namesSomeoneFor(text: string, role: Set<string>, question: string): boolean {
   const asked = new Set(words(question));
-  return splitSentences(text.replace(/…/g, '\n')).some((sentence) => {
+  return snippetSentences(text).some((sentence) => {
     if (!readWords(sentence).some((x) => role.has(x.term))) return false;
     if (EMAIL.test(sentence)) return true;
     return [...sentence.matchAll(CAPITALISED_RUN)].some((m) =>
@@ -142,6 +146,3 @@ export function namesSomeoneFor(text: string, role: Set<string>, question: strin
     );
   });
 }
-
-// Words that open a sentence capitalised before a name or a title ("Our Head of People", "The Finance team").
-const NAME_OPENERS = list(`the our your a an for if in on at when each every all please ask contact`);

@@ -19,12 +19,10 @@ const OPENERS = [
   /\bcan i (?:get|have|claim|expense|bring|keep) (.+)/,
 ];
 const DETERMINERS = new Set('a an any some my our the your his her their'.split(' '));
-// Words that end the noun phrase: prepositions, conjunctions and particles ("a bonus | at the end of the year",
-// "the day | back", "therapy | or mental health support").
+// Words that end the noun phrase besides stop words and framing words (`namesNoTopic`: "at", "or", "off", "also"
+// already do): prepositions, conjunctions and particles those lists lack ("the day | back", "a bike | via …").
 const PHRASE_ENDS = new Set(
-  `at for in on to from with of about towards toward into onto over under by per via without within across
-  around near when if after before during instead or and while because so as out off back up too also anymore
-  now here there`.split(/\s+/),
+  'towards toward onto per via without within across around near instead because back anymore now'.split(' '),
 );
 
 export interface AskedObject {

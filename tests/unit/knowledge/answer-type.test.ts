@@ -96,6 +96,9 @@ describe('answer types: a question about who holds a role needs someone named fo
       'who do I call if my flight is cancelled?',
       'who approves a 20% discount?',
       'what is the head office address?',
+      // Nothing after the article, or a word that names no role.
+      'who is the?',
+      'who is the one?',
     ]) {
       expect(identityAsked(q), q).toBeNull();
     }

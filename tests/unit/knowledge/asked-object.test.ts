@@ -38,6 +38,8 @@ describe('the thing a question asks whether there is', () => {
       'what levels do we have for engineers?',
       'how long is parental leave?',
       'who is the head of marketing?',
+      'is there?',
+      'can i get a',
       '',
     ]) {
       expect(askedObject(q), q).toBeNull();

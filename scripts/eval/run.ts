@@ -17,7 +17,12 @@ import { runEvaluation } from './run-evaluation.js';
 import { datasetWithSwappedLetters, datasetWithTypos } from './typos.js';
 
 /** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
-const SHIPPED = ['tests/fixtures/eval', 'tests/fixtures/eval-slack', 'tests/fixtures/eval-tidewater'];
+const SHIPPED = [
+  'tests/fixtures/eval',
+  'tests/fixtures/eval-slack',
+  'tests/fixtures/eval-tidewater',
+  'tests/fixtures/eval-situations',
+];
 /** Questions no change is tuned on, over the shipped corpora and three of their own (tests/fixtures/eval-heldout/README.md). */
 const HELD_OUT = [
   'tests/fixtures/eval-heldout/fernhill',

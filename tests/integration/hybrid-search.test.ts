@@ -18,6 +18,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   let a: string;
   let b: string;
   let c: string;
+  let d: string;
   const search = (
     tenantId: string,
     query: string,
@@ -73,6 +74,15 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
         },
       ]),
     );
+    d = (await createTenant(db, { slackTeamId: 'TD', name: 'D' })).id;
+    await withTenant(db, d, async (x) => {
+      await storeSearchableDocument(x, d, 'Holidays', [
+        { content: 'If you work on a public holiday, you get a day off in lieu within three months.' },
+      ]);
+      await storeSearchableDocument(x, d, 'Team budget', [
+        { content: 'Team celebrations are paid from a budget of 25 euros per person per quarter.' },
+      ]);
+    });
   });
   afterAll(() => db.close());
 
@@ -134,6 +144,24 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     // A near word stands for the thing: "vehicle" for "car".
     expect((await search(c, 'can I get a company car?')).relevance.confident).toBe(true);
     expect((await search(a, 'how many days of paid leave do we get?')).askedAbout).toBeNull();
+  });
+
+  it('quotes a passage as the answer to "… for that?" only if it speaks to the situation it points back at', async () => {
+    // "a day off" is covered, but the passage gives one for working on a public holiday, not for moving house.
+    const moving = await search(d, "I'm moving house next month. do we get a day off for that?");
+    expect(moving.hits[0]?.content).toMatch(/day off in lieu/);
+    expect(moving.hits[0]?.termCoverage).toBeGreaterThanOrEqual(0.5);
+    expect(moving.relevance).toMatchObject({ confident: false, close: true });
+    // The passage holds a word of the situation ("celebrations"): it answers.
+    const party = await search(
+      d,
+      'my team shipped a big release and we want to celebrate. is there a budget for that?',
+    );
+    expect(party.hits[0]?.content).toMatch(/Team celebrations/);
+    expect(party.relevance.confident).toBe(true);
+    // The same passage, asked without pointing back, is the answer.
+    const asked = await search(d, 'I worked on a public holiday. do we get a day off?');
+    expect(asked.relevance.confident).toBe(true);
   });
 
   it('returns nothing, without an error, for stop words, punctuation or an empty question', async () => {

@@ -20,7 +20,9 @@ const SLACK_LIKE_FLOORS = {
   hybridNdcgAt10: 0.88,
   // Quotes filled with the sentences around the match (snippets.ts `fillAround`): before, shown 87.2%, reached 92.8%.
   // The thing asked about held by the quoted passage (asked-object.ts): before, shown 89.6%, false "I don't know"
-  // 8.0%, abstained 85.7% ("who is the …" needing a name, answer-type.ts: before that, 82.1%).
+  // 8.0%, abstained 85.7% ("who is the …" needing a name, answer-type.ts: before that, 82.1%). "… can I keep it"
+  // quoted only from a passage holding a word of the situation (situation-words.ts): before, shown 86.4%, false
+  // "I don't know" 11.2%.
   shownNoModel: 0.85,
   reachedNoModel: 0.94,
   falseIdkNoModel: 0.12,
@@ -87,6 +89,29 @@ const SETS = [
     },
   },
   {
+    // Situation-first questions over the Slack-like corpus ("I'm moving house next month. do we get a day off for
+    // that?"), 31 answered and 30 not: written to measure the situation reading's risk (its README). When it happens
+    // ("next month") weighing nothing, then "… for that?" quoted only from a passage holding a word of the
+    // situation (situation-words.ts): before, abstained 46.7% and 53.3%; shown unchanged. Without the situation
+    // reading: shown 29.0%, abstained 73.3%.
+    dir: 'tests/fixtures/eval-situations',
+    typing: 'clean',
+    documents: 23,
+    queries: 31,
+    floors: {
+      fullTextRecallAt10: 0.93,
+      fullTextNdcgAt10: 0.81,
+      hybridNdcgAt10: 0.78,
+      shownNoModel: 0.64,
+      reachedNoModel: 0.77,
+      falseIdkNoModel: 0.23,
+      abstainedNoModel: 0.63,
+      // 87.1% with the fake embedder (full-text only: 90.3%): below the 90% target, which is for real embeddings.
+      inPromptWithModel: 0.87,
+      declinedBeforeModel: 0.05,
+    },
+  },
+  {
     // The Slack-like questions typed in a hurry: one typo in each one's rarest topic word (scripts/eval/typos.ts).
     // Read as the documents' words (spelling.ts); without that, shown 28.8% and false "I don't know" 69.6%; with
     // the passages' words only (not the tenant's), shown 66.4%, full-text nDCG@10 0.840; with the tenant's words
@@ -101,10 +126,11 @@ const SETS = [
       // 0.878 when the question was embedded only as typed.
       hybridNdcgAt10: 0.9,
       // The thing asked about held by the quoted passage: before, shown 88.0%, false "I don't know" 9.6%, abstained
-      // 85.7%.
-      shownNoModel: 0.84,
+      // 85.7%. "… can I keep it" quoted only from a passage holding a word of the situation: before, shown 84.8%,
+      // false "I don't know" 12.8% (the vendor's champagne is now among the closest passages).
+      shownNoModel: 0.83,
       reachedNoModel: 0.94,
-      falseIdkNoModel: 0.13,
+      falseIdkNoModel: 0.14,
       abstainedNoModel: 0.92,
       inPromptWithModel: 0.95,
       declinedBeforeModel: 0.05,

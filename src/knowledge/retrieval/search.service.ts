@@ -17,7 +17,7 @@ import {
 } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
-import { situationTerms } from './situation-words.js';
+import { readSituation } from './situation-words.js';
 import type { CosineCache } from './soft-coverage.js';
 import { applySpellingFixes, type SpellingFix, spellingFixes, type TenantWordsLookup } from './spelling.js';
 import { expandQuery } from './synonyms.js';
@@ -211,7 +211,9 @@ export async function searchKnowledgeWith(
       if (spelling.every(held)) return { ...again, spelling };
     }
   }
-  const wordWeights = termWeights(question, hitTerms);
+  // When the member's situation happens ("next month", "yesterday") is never what the passage must hold.
+  const situation = readSituation(question);
+  const wordWeights = withoutTerms(termWeights(question, hitTerms), situation.when);
   // A topic word a hit lacks counts in part for a near word it holds (soft-coverage.ts: "sunday", "weekend").
   // A hit is read with the retrieved chunks right next to it in its document: the chunker cuts a section
   // across chunks, and the answer step quotes such neighbours joined into one passage (merge-adjacent.ts), so a
@@ -222,25 +224,32 @@ export async function searchKnowledgeWith(
   // The member's situation told around the question ("my grandad died yesterday.") is rarely in the passage
   // that answers it: a hit covers the question when it covers the whole message or what is asked
   // (situation-words.ts).
-  const situation = situationTerms(question);
-  const asked = situation.size
-    ? hitCoverages(withoutTerms(wordWeights, situation), typed, hitWords, hitTerms, groups, cosines)
+  const asked = situation.terms.size
+    ? hitCoverages(withoutTerms(wordWeights, situation.terms), typed, hitWords, hitTerms, groups, cosines)
     : coverages;
   const covered = sqlHits.map((h, i) => ({
     ...h,
     termCoverage: Math.max(coverages[i] as number, asked[i] as number),
   }));
   // "is there a bonus…": a hit is quoted as the answer only if it (or a chunk next to it) holds the thing asked
-  // about or a word related to it (asked-object.ts). Only the top hits are judged, so only they are read.
+  // about or a word related to it (asked-object.ts). "… do we get a day off for that?": when what is asked points
+  // back at the situation, a hit that covers only the asking clause is quoted only if it holds a word of the
+  // situation (situation-words.ts). Only the top hits are judged, so only they are read.
   const thresholds = { ...DEFAULT_CONFIDENCE, ...opts.confidence };
   const object = askedObject(question);
-  const quotable = sqlHits.map(
+  const situationWords = [...situation.terms].filter((t) => !situation.when.has(t));
+  const inGroup = (i: number, test: (j: number) => boolean) =>
+    i >= thresholds.topHits || (groups[i] ?? [i]).some(test);
+  const holdsThing = sqlHits.map(
     (_, i) =>
-      !object ||
-      i >= thresholds.topHits ||
-      (groups[i] ?? [i]).some((j) =>
-        holdsObject(object, hitTerms[j] ?? new Set(), hitWords[j] ?? [], cosines),
-      ),
+      !object || inGroup(i, (j) => holdsObject(object, hitTerms[j] ?? new Set(), hitWords[j] ?? [], cosines)),
+  );
+  const quotable = holdsThing.map(
+    (held, i) =>
+      held &&
+      (!situation.pointsBack ||
+        (coverages[i] as number) >= thresholds.minTermCoverage ||
+        inGroup(i, (j) => situationWords.some((t) => hitTerms[j]?.has(t)))),
   );
   const relevance = assessRelevance(covered, thresholds, quotable);
   return {
@@ -248,9 +257,9 @@ export async function searchKnowledgeWith(
     passages: mergeAdjacentHits(covered),
     relevance: { ...relevance, terms, unmatchedTerms: terms.filter((t) => !found.has(t)) },
     spelling: [],
-    situation: [...situation].map((t) => typed.get(t) ?? t),
+    situation: [...situation.terms].map((t) => typed.get(t) ?? t),
     askedAbout: object
-      ? { word: object.typed, held: quotable.slice(0, thresholds.topHits).some((q) => q) }
+      ? { word: object.typed, held: holdsThing.slice(0, thresholds.topHits).some((q) => q) }
       : null,
   };
 }

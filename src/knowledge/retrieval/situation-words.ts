@@ -41,17 +41,58 @@ const asks = (clause: { text: string; asked: boolean }) => {
   return first !== undefined && OPENS_A_QUESTION.has(first);
 };
 
+// When the situation happens ("next month", "yesterday", "in two weeks"): the passage that answers never says
+// it, and "month" or "week" is in many passages that do not answer.
+const TIME_UNITS =
+  `days? weeks? weekends? months? years? nights? mornings? afternoons? evenings? mondays? tuesdays?
+  wednesdays? thursdays? fridays? saturdays? sundays? summer winter spring autumn`
+    .split(/\s+/)
+    .join('|');
+const COUNTS = 'a|an|one|two|three|four|five|six|\\d+';
+const WHEN = new RegExp(
+  `\\b(?:(?:next|last|this|every|each|coming|past|in (?:${COUNTS})|for (?:${COUNTS})|${COUNTS})\\s+(?:${TIME_UNITS})|yesterday|today|tomorrow|tonight|lately|recently)\\b`,
+  'gi',
+);
+
+// An asking clause that ends by pointing back ("… for that?", "does insurance cover it?", "who do I report it
+// to?") asks about the situation itself.
+const POINTS_BACK =
+  /\b(?:it|that|this|them|those|these)(?:\s+(?:to|for|on|in|with|back|off|up|out|again|ok|okay|allowed|possible|fine))?$/i;
+
+export interface Situation {
+  /** The topic terms only the statements hold: a passage covers the question without them. */
+  terms: Set<string>;
+  /** Those of `terms` that say when it happens: they weigh nothing at all. */
+  when: Set<string>;
+  /**
+   * What is asked points back at the statements: a passage that covers it without them answers only if it holds
+   * one of their words ("I'm moving house. do we get a day off for that?" is not answered by "a day off in lieu"
+   * for working on a public holiday).
+   */
+  pointsBack: boolean;
+}
+
+const NO_SITUATION: Situation = { terms: new Set(), when: new Set(), pointsBack: false };
+
 /**
- * The topic terms that only the statements around a question hold: its situation. Empty when the message is one
- * clause, when no clause asks, or when the clauses that ask hold no topic word of their own ("…, is that ok?":
- * then the situation is what is asked about).
+ * The member's situation told around the question. None when the message is one clause, when no clause asks,
+ * or when the clauses that ask hold no topic word of their own ("…, is that ok?": then the situation is what is
+ * asked about).
  */
-export function situationTerms(question: string): Set<string> {
+export function readSituation(question: string): Situation {
   const clauses = clausesOf(question);
   const asking = clauses.filter(asks);
   const stating = clauses.filter((c) => !asks(c));
-  if (asking.length === 0 || stating.length === 0) return new Set();
+  if (asking.length === 0 || stating.length === 0) return NO_SITUATION;
   const asked = new Set(asking.flatMap((c) => [...topicWords(c.text).keys()]));
-  if (asked.size === 0) return new Set();
-  return new Set(stating.flatMap((c) => [...topicWords(c.text).keys()]).filter((t) => !asked.has(t)));
+  if (asked.size === 0) return NO_SITUATION;
+  const terms = new Set(stating.flatMap((c) => [...topicWords(c.text).keys()]).filter((t) => !asked.has(t)));
+  const times = stating.flatMap((c) =>
+    [...c.text.matchAll(WHEN)].flatMap((m) => [...topicWords(m[0]).keys()]),
+  );
+  return {
+    terms,
+    when: new Set(times.filter((t) => terms.has(t))),
+    pointsBack: asking.some((c) => POINTS_BACK.test(c.text)),
+  };
 }

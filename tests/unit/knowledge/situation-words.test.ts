@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
-import { situationTerms } from '../../../src/knowledge/retrieval/situation-words.js';
+import { readSituation } from '../../../src/knowledge/retrieval/situation-words.js';
 
 /** The situation's words as typed, for readable expectations. */
-const situation = (question: string) => {
+const typedWords = (question: string, terms: Set<string>) => {
   const typed = topicWords(question);
-  return [...situationTerms(question)].map((t) => typed.get(t));
+  return [...terms].map((t) => typed.get(t));
 };
+const situation = (question: string) => typedWords(question, readSituation(question).terms);
+const when = (question: string) => typedWords(question, readSituation(question).when);
+const pointsBack = (question: string) => readSituation(question).pointsBack;
 
 describe('the member’s situation, told around what they ask', () => {
   it('is the statements before or after the question, when the question names a topic of its own', () => {
@@ -51,5 +54,37 @@ describe('the member’s situation, told around what they ask', () => {
       '500',
       'course',
     ]);
+  });
+
+  it('reads when the situation happens, which no passage need hold, and only in what is told', () => {
+    expect(when('my grandad died yesterday. how much time off can i have?')).toEqual(['yesterday']);
+    expect(when("I'm moving house next month. do we get a day off for that?")).toEqual(['next', 'month']);
+    expect(when("I've been called for jury duty in two weeks. do I get paid while I'm away?")).toEqual([
+      'two',
+      'weeks',
+    ]);
+    expect(
+      when('I take the train every day and it costs 150 euros a month. is there a commuting allowance?'),
+    ).toEqual(['every', 'day', 'month']);
+    // In what is asked, a time is part of the question: "2 weeks off", "to next year".
+    expect(when('how far in advance do i need to book 2 weeks off?')).toEqual([]);
+    expect(when('I have days left. can I carry them over to next year?')).toEqual([]);
+    // Not a time: "a day off" is asked about; "this" alone is not a time.
+    expect(when('I worked this weekend. do I get a day off?')).toEqual(['weekend']);
+  });
+
+  it('knows when what is asked points back at the situation', () => {
+    expect(pointsBack("I'm moving house next month. do we get a day off for that?")).toBe(true);
+    expect(pointsBack('my bike was stolen outside the office. does the company insurance cover it?')).toBe(
+      true,
+    );
+    expect(pointsBack('the coffee machine broke. who do I report it to?')).toBe(true);
+    expect(pointsBack('a vendor sent me champagne, can I keep it')).toBe(true);
+    // "that" opening a clause, "her" and a named thing do not point back.
+    expect(pointsBack("feeling awful today, who do I tell that I'm out sick?")).toBe(false);
+    expect(pointsBack('my daughter has chickenpox. can I stay home with her?')).toBe(false);
+    expect(pointsBack('my team shipped a release. is there a budget for a party?')).toBe(false);
+    // One clause: no situation to point back at.
+    expect(pointsBack('can I keep it?')).toBe(false);
   });
 });

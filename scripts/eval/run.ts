@@ -30,6 +30,7 @@ const HELD_OUT = [
   'tests/fixtures/eval-heldout/quillmark',
   'tests/fixtures/eval-heldout/brightwater-clinic',
   'tests/fixtures/eval-heldout/pinecrest-engineering',
+  'tests/fixtures/eval-heldout/quillmark-situations',
 ];
 
 /**

@@ -164,6 +164,7 @@ export async function answerQuestion(
     spelling,
     situation: retrieval.situation ?? [],
     askedAbout: retrieval.askedAbout ?? null,
+    pointsBack: retrieval.pointsBack ?? null,
   });
   // With a model, retrieval only declines when nothing related came back; without one, quoted passages
   // are the answer, so they must be confidently relevant, and what the member would see must hold the

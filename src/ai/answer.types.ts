@@ -42,6 +42,11 @@ export interface Retrieval {
    * it: without a model, a passage is quoted as the answer only if it does (retrieval/asked-object.ts).
    */
   askedAbout?: AskedAbout | null;
+  /**
+   * What is asked points back at the situation ("… for that?"), and whether a top passage holds a word of it:
+   * without a model, a passage covering only what is asked is quoted as the answer only if it does.
+   */
+  pointsBack?: { held: boolean } | null;
 }
 
 /** The thing a question asks whether there is, as typed, and whether a top passage holds it. */
@@ -98,6 +103,8 @@ export interface AnswerTrace {
   situation: string[];
   /** The thing asked about, which a passage quoted as the answer must hold, and whether a top passage does. */
   askedAbout: AskedAbout | null;
+  /** What is asked points back at the situation, and whether a top passage holds a word of it. */
+  pointsBack: { held: boolean } | null;
 }
 
 export interface AnswerResult {

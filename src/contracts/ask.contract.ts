@@ -70,6 +70,8 @@ export interface AskTraceDto {
    * passage does.
    */
   askedAbout: { word: string; held: boolean } | null;
+  /** What is asked points back at the situation ("… for that?"), and whether a top passage holds a word of it. */
+  pointsBack: { held: boolean } | null;
 }
 
 export interface AskResultDto {

@@ -143,6 +143,7 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
     expect(body.outcome).toBe('extractive');
     expect(body.text).toContain('27 vacation days');
     expect(body.trace.situation).toEqual(['sister', 'married', 'portugal', 'may']);
+    expect(body.trace.pointsBack).toBeNull();
   });
 
   it('says it does not know when the documents do not cover the question', async () => {

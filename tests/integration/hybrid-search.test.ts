@@ -152,6 +152,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(moving.hits[0]?.content).toMatch(/day off in lieu/);
     expect(moving.hits[0]?.termCoverage).toBeGreaterThanOrEqual(0.5);
     expect(moving.relevance).toMatchObject({ confident: false, close: true });
+    expect(moving.pointsBack).toEqual({ held: false });
     // The passage holds a word of the situation ("celebrations"): it answers.
     const party = await search(
       d,
@@ -159,9 +160,11 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     );
     expect(party.hits[0]?.content).toMatch(/Team celebrations/);
     expect(party.relevance.confident).toBe(true);
+    expect(party.pointsBack).toEqual({ held: true });
     // The same passage, asked without pointing back, is the answer.
     const asked = await search(d, 'I worked on a public holiday. do we get a day off?');
     expect(asked.relevance.confident).toBe(true);
+    expect(asked.pointsBack).toBeNull();
   });
 
   it('returns nothing, without an error, for stop words, punctuation or an empty question', async () => {

@@ -6,6 +6,15 @@ const DECISION: Record<NonNullable<AskTraceDto['declinedBy']> | 'none', string> 
   none: 'Answered from the passages below.',
 };
 
+// "… for that?" points back at the situation: then a passage covering only what is asked must hold a word of it.
+const SITUATION_NOTE = {
+  apart: '(told around the question: a passage need not hold these words)',
+  held: '(what is asked points back at it: a top passage holds one of these words)',
+  missing:
+    '(what is asked points back at it, and no top passage holds any of these words: without a model none is quoted as the answer)',
+};
+const pointsBackNote = (p: AskTraceDto['pointsBack']) => (p === null ? 'apart' : p.held ? 'held' : 'missing');
+
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** The playground's "why": what was searched, the passages retrieval found with their scores, who declined. */
@@ -30,7 +39,7 @@ export function AnswerTrace({ trace }: { trace: AskTraceDto }) {
             <dt>Your situation</dt>
             <dd>
               {trace.situation.map((w) => `“${w}”`).join(', ')}{' '}
-              <span className="muted">(told around the question: a passage need not hold these words)</span>
+              <span className="muted">{SITUATION_NOTE[pointsBackNote(trace.pointsBack)]}</span>
             </dd>
           </>
         ) : null}

@@ -83,6 +83,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       spelling: result.spelling,
       situation: result.situation,
       askedAbout: result.askedAbout,
+      pointsBack: result.pointsBack,
       passages: result.passages.map((p) => ({
         chunkId: p.chunkIds[0] as string,
         documentId: p.documentId,

@@ -75,6 +75,11 @@ export interface SearchResult {
    * passage quoted as the answer must).
    */
   askedAbout: { word: string; held: boolean } | null;
+  /**
+   * What is asked points back at the situation ("… for that?", situation-words.ts), and whether a top hit holds a
+   * word of it (a passage quoted as the answer by what is asked alone must).
+   */
+  pointsBack: { held: boolean } | null;
 }
 
 /** The fixed question's embedding (`embedQuery`), or, without one or should it fail, the one typed. */
@@ -244,12 +249,12 @@ export async function searchKnowledgeWith(
     (_, i) =>
       !object || inGroup(i, (j) => holdsObject(object, hitTerms[j] ?? new Set(), hitWords[j] ?? [], cosines)),
   );
+  const holdsSituation = sqlHits.map(
+    (_, i) => !situation.pointsBack || inGroup(i, (j) => situationWords.some((t) => hitTerms[j]?.has(t))),
+  );
   const quotable = holdsThing.map(
     (held, i) =>
-      held &&
-      (!situation.pointsBack ||
-        (coverages[i] as number) >= thresholds.minTermCoverage ||
-        inGroup(i, (j) => situationWords.some((t) => hitTerms[j]?.has(t)))),
+      held && ((holdsSituation[i] as boolean) || (coverages[i] as number) >= thresholds.minTermCoverage),
   );
   const relevance = assessRelevance(covered, thresholds, quotable);
   return {
@@ -260,6 +265,9 @@ export async function searchKnowledgeWith(
     situation: [...situation.terms].map((t) => typed.get(t) ?? t),
     askedAbout: object
       ? { word: object.typed, held: holdsThing.slice(0, thresholds.topHits).some((q) => q) }
+      : null,
+    pointsBack: situation.pointsBack
+      ? { held: holdsSituation.slice(0, thresholds.topHits).some((q) => q) }
       : null,
   };
 }

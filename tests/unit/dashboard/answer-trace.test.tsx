@@ -22,6 +22,7 @@ const trace = (over: Partial<AskTraceDto>): AskTraceDto => ({
   spelling: [],
   situation: [],
   askedAbout: null,
+  pointsBack: null,
   ...over,
 });
 
@@ -89,6 +90,28 @@ describe('the playground shows why an answer came out as it did', () => {
       'Your situation“grandad”, “died”, “yesterday” (told around the question: a passage need not hold these words)',
     );
     expect(situation([])).not.toContain('Your situation');
+  });
+
+  it('says when what is asked points back at the situation, and whether a top passage holds a word of it', () => {
+    const asked = (pointsBack: AskTraceDto['pointsBack']) =>
+      render(
+        <AnswerTrace
+          trace={trace({
+            searchQuery: "I'm moving house next month. do we get a day off for that?",
+            passages: [passage],
+            relevant: true,
+            situation: ['moving', 'house', 'next', 'month'],
+            pointsBack,
+          })}
+        />,
+      ).body.textContent ?? '';
+    expect(asked({ held: false })).toContain(
+      '“month” (what is asked points back at it, and no top passage holds any of these words: without a model none is quoted as the answer)',
+    );
+    expect(asked({ held: true })).toContain(
+      '“month” (what is asked points back at it: a top passage holds one of these words)',
+    );
+    expect(asked(null)).toContain('(told around the question: a passage need not hold these words)');
   });
 
   it('names the thing asked about, which a passage quoted as the answer must hold', () => {

@@ -88,6 +88,7 @@ export function createPlaygroundAsk(
             spelling: result.trace.spelling.map((f) => ({ ...f })),
             situation: [...result.trace.situation],
             askedAbout: result.trace.askedAbout ? { ...result.trace.askedAbout } : null,
+            pointsBack: result.trace.pointsBack ? { ...result.trace.pointsBack } : null,
           }
         : null,
       usage: {

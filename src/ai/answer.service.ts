@@ -80,6 +80,10 @@ export const CLOSEST_PASSAGES_TEXT =
 export const closestPassagesWithout = (thing: string) =>
   `I couldn't find anything about “${thing}” in your workspace's documents, so I won't guess. These passages come closest: check whether they cover your case. I've noted the question for your admins.`;
 
+/** "… do we get a day off for that?": no passage speaks to what the member told (search.service.ts `pointsBack`). */
+export const closestPassagesForSituation = (told: string) =>
+  `I couldn't find anything in your workspace's documents that speaks to your situation (“${told}”), so I won't guess. These passages come closest: check whether they cover your case. I've noted the question for your admins.`;
+
 function toSource(publicUrl: string, p: RetrievedPassage, position: number): AnswerSource {
   return {
     position,
@@ -164,7 +168,7 @@ export async function answerQuestion(
     spelling,
     situation: retrieval.situation ?? [],
     askedAbout: retrieval.askedAbout ?? null,
-    pointsBack: retrieval.pointsBack ?? null,
+    pointsBack: retrieval.pointsBack ? { held: retrieval.pointsBack.held } : null,
   });
   // With a model, retrieval only declines when nothing related came back; without one, quoted passages
   // are the answer, so they must be confidently relevant, and what the member would see must hold the
@@ -191,7 +195,13 @@ export async function answerQuestion(
   };
   if (!enough && !provider && retrieval.close && top.length > 0) {
     const missing = retrieval.askedAbout?.held === false ? retrieval.askedAbout.word : null;
-    return quoted(missing ? closestPassagesWithout(missing) : CLOSEST_PASSAGES_TEXT, 'no_sources');
+    const untold = retrieval.pointsBack?.held === false ? retrieval.pointsBack.told : null;
+    const header = missing
+      ? closestPassagesWithout(missing)
+      : untold
+        ? closestPassagesForSituation(untold)
+        : CLOSEST_PASSAGES_TEXT;
+    return quoted(header, 'no_sources');
   }
   if (!enough || retrieval.passages.length === 0) {
     return {

@@ -46,7 +46,7 @@ export interface Retrieval {
    * What is asked points back at the situation ("… for that?"), and whether a top passage holds a word of it:
    * without a model, a passage covering only what is asked is quoted as the answer only if it does.
    */
-  pointsBack?: { held: boolean } | null;
+  pointsBack?: { held: boolean; told: string } | null;
 }
 
 /** The thing a question asks whether there is, as typed, and whether a top passage holds it. */

@@ -76,10 +76,10 @@ export interface SearchResult {
    */
   askedAbout: { word: string; held: boolean } | null;
   /**
-   * What is asked points back at the situation ("… for that?", situation-words.ts), and whether a top hit holds a
-   * word of it (a passage quoted as the answer by what is asked alone must).
+   * What is asked points back at the situation ("… for that?", situation-words.ts), the situation as told, and
+   * whether a top hit holds a word of it (a passage quoted as the answer by what is asked alone must).
    */
-  pointsBack: { held: boolean } | null;
+  pointsBack: { held: boolean; told: string } | null;
 }
 
 /** The fixed question's embedding (`embedQuery`), or, without one or should it fail, the one typed. */
@@ -267,7 +267,7 @@ export async function searchKnowledgeWith(
       ? { word: object.typed, held: holdsThing.slice(0, thresholds.topHits).some((q) => q) }
       : null,
     pointsBack: situation.pointsBack
-      ? { held: holdsSituation.slice(0, thresholds.topHits).some((q) => q) }
+      ? { held: holdsSituation.slice(0, thresholds.topHits).some((q) => q), told: situation.told }
       : null,
   };
 }

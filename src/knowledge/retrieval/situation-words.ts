@@ -70,9 +70,11 @@ export interface Situation {
    * for working on a public holiday).
    */
   pointsBack: boolean;
+  /** The statements as typed ("I'm moving house next month"), for a reply that names what it could not find. */
+  told: string;
 }
 
-const NO_SITUATION: Situation = { terms: new Set(), when: new Set(), pointsBack: false };
+const NO_SITUATION: Situation = { terms: new Set(), when: new Set(), pointsBack: false, told: '' };
 
 /**
  * The member's situation told around the question. None when the message is one clause, when no clause asks,
@@ -94,5 +96,6 @@ export function readSituation(question: string): Situation {
     terms,
     when: new Set(times.filter((t) => terms.has(t))),
     pointsBack: asking.some((c) => POINTS_BACK.test(c.text)),
+    told: stating.map((c) => c.text).join(', '),
   };
 }

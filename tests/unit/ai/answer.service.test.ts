@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   answerQuestion,
   CLOSEST_PASSAGES_TEXT,
+  closestPassagesForSituation,
   closestPassagesWithout,
   NO_SOURCES_TEXT,
   searchQueryFor,
@@ -132,6 +133,36 @@ describe('answerQuestion', () => {
     // Held, but declined for another reason: the plain wording, which claims nothing about the thing.
     const held = await answerQuestion(deps(retrieval(true), null), question);
     expect(held.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
+  });
+
+  it('without a model, says no passage speaks to the situation a "… for that?" points back at', async () => {
+    const told = "I'm moving house next month";
+    const retrieval = (held: boolean) => ({
+      passages: PASSAGES,
+      confident: false,
+      relevant: true,
+      close: true,
+      pointsBack: { held, told },
+    });
+    const question = { ...input, question: `${told}. do we get a day off for that?` };
+    const missing = await answerQuestion(deps(retrieval(false), null), question);
+    expect(missing.outcome).toBe('no_sources');
+    expect(missing.text.startsWith(closestPassagesForSituation(told))).toBe(true);
+    expect(missing.text).toMatch(
+      /^I couldn't find anything .* that speaks to your situation \(“I'm moving house next month”\)/,
+    );
+    expect(missing.text).toContain('>Employees get 25 days of paid leave per year. [1]');
+    // The trace says so without repeating the member's words.
+    expect(missing.trace?.pointsBack).toEqual({ held: false });
+    // A passage held a word of it, but the reply was declined for another reason: the plain wording.
+    const held = await answerQuestion(deps(retrieval(true), null), question);
+    expect(held.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
+    // The thing asked about, when also missing, is the more specific of the two.
+    const both = await answerQuestion(
+      deps({ ...retrieval(false), askedAbout: { word: 'IVF', held: false } }, null),
+      question,
+    );
+    expect(both.text.startsWith(closestPassagesWithout('IVF'))).toBe(true);
   });
 
   it('without a model, shows no passages when none holds enough of the question to be worth reading', async () => {

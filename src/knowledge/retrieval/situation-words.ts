@@ -74,7 +74,7 @@ export interface Situation {
   told: string;
 }
 
-const NO_SITUATION: Situation = { terms: new Set(), when: new Set(), pointsBack: false, told: '' };
+const noSituation = (): Situation => ({ terms: new Set(), when: new Set(), pointsBack: false, told: '' });
 
 /**
  * The member's situation told around the question. None when the message is one clause, when no clause asks,
@@ -85,9 +85,9 @@ export function readSituation(question: string): Situation {
   const clauses = clausesOf(question);
   const asking = clauses.filter(asks);
   const stating = clauses.filter((c) => !asks(c));
-  if (asking.length === 0 || stating.length === 0) return NO_SITUATION;
+  if (asking.length === 0 || stating.length === 0) return noSituation();
   const asked = new Set(asking.flatMap((c) => [...topicWords(c.text).keys()]));
-  if (asked.size === 0) return NO_SITUATION;
+  if (asked.size === 0) return noSituation();
   const terms = new Set(stating.flatMap((c) => [...topicWords(c.text).keys()]).filter((t) => !asked.has(t)));
   const times = stating.flatMap((c) =>
     [...c.text.matchAll(WHEN)].flatMap((m) => [...topicWords(m[0]).keys()]),

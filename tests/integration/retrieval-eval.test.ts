@@ -93,7 +93,8 @@ const SETS = [
     // that?"), 31 answered and 30 not: written to measure the situation reading's risk (its README). When it happens
     // ("next month") weighing nothing, then "… for that?" quoted only from a passage holding a word of the
     // situation (situation-words.ts): before, abstained 46.7% and 53.3%; shown unchanged. Without the situation
-    // reading: shown 29.0%, abstained 73.3%.
+    // reading: shown 29.0%, abstained 73.3%. "will the company pay for the repair?" read as asking about one thing
+    // (asked-object.ts): before, 63.3%.
     dir: 'tests/fixtures/eval-situations',
     typing: 'clean',
     documents: 23,
@@ -105,7 +106,7 @@ const SETS = [
       shownNoModel: 0.64,
       reachedNoModel: 0.77,
       falseIdkNoModel: 0.23,
-      abstainedNoModel: 0.63,
+      abstainedNoModel: 0.66,
       // 87.1% with the fake embedder (full-text only: 90.3%): below the 90% target, which is for real embeddings.
       inPromptWithModel: 0.87,
       declinedBeforeModel: 0.05,

@@ -12,10 +12,11 @@ import { words } from './words.js';
  * closest passages.
  */
 
-// Where the asked thing follows: "is there", "does the company pay for / cover / offer…", "can I get / bring…".
+// Where the asked thing follows: "is there", "does (will, can…) the company pay for / cover / offer…", "can I get /
+// bring…".
 const OPENERS = [
   /\b(?:is|are) there (.+)/,
-  /\bdo(?:es)? (?:[\w']+ ){1,3}?(?:pay for|pay|cover|offer|provide|reimburse|allow|give|have|get) (.+)/,
+  /\b(?:do|does|did|will|would|can|could) (?:[\w']+ ){1,3}?(?:pay for|pay|cover|offer|provide|reimburse|allow|give|have|get) (.+)/,
   /\bcan i (?:get|have|claim|expense|bring|keep) (.+)/,
 ];
 const DETERMINERS = new Set('a an any some my our the your his her their'.split(' '));

@@ -19,6 +19,15 @@ describe('the thing a question asks whether there is', () => {
     expect(word('is there any therapy or mental health support?')).toBe('therapy');
   });
 
+  it('reads "will / would / can / could … pay for / cover / reimburse" as "does …" is read', () => {
+    expect(word('my phone screen smashed. will the company pay for the repair?')).toBe('repair');
+    expect(word('would the insurance cover physiotherapy?')).toBe('physiotherapy');
+    expect(word('could the company reimburse a taxi after a late shift?')).toBe('taxi');
+    // "me" ends the phrase before it names anything, as after "does".
+    expect(askedObject('will insurance cover me after i leave?')).toBeNull();
+    expect(askedObject('can they give me access to figma')).toBeNull();
+  });
+
   it('stops at a verb form or a particle after the noun', () => {
     expect(word('can i get my unused days carried over?')).toBe('days');
     expect(word('I have to work on a bank holiday, do I get the day back')).toBe('day');

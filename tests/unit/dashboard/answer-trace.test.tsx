@@ -26,6 +26,10 @@ const trace = (over: Partial<AskTraceDto>): AskTraceDto => ({
   ...over,
 });
 
+/** The text the trace shows for a trace changed where a test says. */
+const shown = (over: Partial<AskTraceDto>) =>
+  render(<AnswerTrace trace={trace(over)} />).body.textContent ?? '';
+
 describe('the playground shows why an answer came out as it did', () => {
   it('shows the rewritten search, the passages with their scores, and that the model declined', () => {
     const { body } = render(
@@ -74,18 +78,14 @@ describe('the playground shows why an answer came out as it did', () => {
 
   it('names the words of the member’s situation, which the passages need not hold', () => {
     const situation = (words: string[]) =>
-      render(
-        <AnswerTrace
-          trace={trace({
-            searchQuery: 'my grandad died yesterday. how much time off can i have?',
-            passages: [passage],
-            confident: true,
-            relevant: true,
-            declinedBy: null,
-            situation: words,
-          })}
-        />,
-      ).body.textContent ?? '';
+      shown({
+        searchQuery: 'my grandad died yesterday. how much time off can i have?',
+        passages: [passage],
+        confident: true,
+        relevant: true,
+        declinedBy: null,
+        situation: words,
+      });
     expect(situation(['grandad', 'died', 'yesterday'])).toContain(
       'Your situation“grandad”, “died”, “yesterday” (told around the question: a passage need not hold these words)',
     );
@@ -94,17 +94,13 @@ describe('the playground shows why an answer came out as it did', () => {
 
   it('says when what is asked points back at the situation, and whether a top passage holds a word of it', () => {
     const asked = (pointsBack: AskTraceDto['pointsBack']) =>
-      render(
-        <AnswerTrace
-          trace={trace({
-            searchQuery: "I'm moving house next month. do we get a day off for that?",
-            passages: [passage],
-            relevant: true,
-            situation: ['moving', 'house', 'next', 'month'],
-            pointsBack,
-          })}
-        />,
-      ).body.textContent ?? '';
+      shown({
+        searchQuery: "I'm moving house next month. do we get a day off for that?",
+        passages: [passage],
+        relevant: true,
+        situation: ['moving', 'house', 'next', 'month'],
+        pointsBack,
+      });
     expect(asked({ held: false })).toContain(
       '“month” (what is asked points back at it, and no top passage holds any of these words: without a model none is quoted as the answer)',
     );
@@ -116,16 +112,12 @@ describe('the playground shows why an answer came out as it did', () => {
 
   it('names the thing asked about, which a passage quoted as the answer must hold', () => {
     const asked = (askedAbout: AskTraceDto['askedAbout']) =>
-      render(
-        <AnswerTrace
-          trace={trace({
-            searchQuery: 'does health insurance cover IVF?',
-            passages: [passage],
-            relevant: true,
-            askedAbout,
-          })}
-        />,
-      ).body.textContent ?? '';
+      shown({
+        searchQuery: 'does health insurance cover IVF?',
+        passages: [passage],
+        relevant: true,
+        askedAbout,
+      });
     expect(asked({ word: 'IVF', held: false })).toContain(
       'Asked about“IVF” (no top passage holds it, so without a model none is quoted as the answer)',
     );

@@ -86,5 +86,9 @@ describe('the member’s situation, told around what they ask', () => {
     expect(pointsBack('my team shipped a release. is there a budget for a party?')).toBe(false);
     // One clause: no situation to point back at.
     expect(pointsBack('can I keep it?')).toBe(false);
+    // Bad input reads as no situation at all, not an error.
+    for (const q of ['', '   ', '?!.,', 'it. that?']) {
+      expect(readSituation(q), q).toEqual({ terms: new Set(), when: new Set(), pointsBack: false, told: '' });
+    }
   });
 });

@@ -7,7 +7,7 @@ import { BULLMQ_PREFIX, createBullmqQueue } from '../../src/infra/queue/bullmq-q
 import { intakeKey } from '../../src/infra/queue/intake-stream.js';
 import type { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { createMemoryQueue } from '../../src/infra/queue/memory-queue.js';
-import { createTenantSlots } from '../../src/infra/queue/tenant-slots.js';
+import { createTenantSlots, type TenantSlots } from '../../src/infra/queue/tenant-slots.js';
 import { REDIS_KEY_PREFIX } from '../../src/infra/redis/redis-connection.js';
 import { createLogger } from '../../src/logger.js';
 import { testRedisUrl } from '../support/redis.js';
@@ -46,6 +46,19 @@ async function recordingWorker(queue: JobQueue, ms: number) {
     { concurrency: CONCURRENCY, tenantConcurrency: LIMIT },
   );
   return { runs, peak };
+}
+
+/** The tenant's free slots and the jobs its parked notes name, oldest first. */
+async function parkedIds(slots: TenantSlots, tenantId: string) {
+  const { free, notes } = await slots.parked(tenantId);
+  return { free, ids: notes.map((n) => n.jobId) };
+}
+
+/** The note of a job's oldest listed parking, as a waker reads it. */
+async function noteOf(slots: TenantSlots, tenantId: string, jobId: string): Promise<string> {
+  const found = (await slots.parked(tenantId)).notes.find((n) => n.jobId === jobId);
+  if (!found) throw new Error(`${jobId} is not parked`);
+  return found.note;
 }
 
 const enqueueFor = (queue: JobQueue, tenantId: string, n: number) =>
@@ -218,22 +231,28 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
       expect(await slots.acquire('t2', 'job-12')).toBe(false);
       expect(await slots.parkedTenants(10)).toEqual(['t1', 't2']);
       await sleep(5);
-      expect(await slots.parked('t1')).toEqual({ free: 1, ids: ['job-3', 'job-5'] });
+      expect(await parkedIds(slots, 't1')).toEqual({ free: 1, ids: ['job-3', 'job-5'] });
       // Looked at: t1 goes to the back of the sweep's turn.
       expect(await slots.parkedTenants(10)).toEqual(['t2', 't1']);
-      await slots.forget('t1', 'job-3');
-      // An id whose job now holds a slot (parked, then woken and running) is dropped, not handed out.
+      await slots.forget('t1', await noteOf(slots, 't1', 'job-3'));
+      // A job whose note is listed but now holds a slot (parked, then woken and running) is dropped, not handed out.
       expect(await slots.acquire('t1', 'job-5')).toBe(true);
-      expect(await slots.parked('t1')).toEqual({ free: 0, ids: [] });
-      // Woken, then parked again before its waker forgot it (its slot was taken meanwhile): the later note stays.
+      expect(await parkedIds(slots, 't1')).toEqual({ free: 0, ids: [] });
+      // Two wakers (a release's and the sweep's) read the same note of job-6. One wakes it and forgets the note;
+      // job-6 finds its slot taken again and parks anew; the other waker then forgets the note it read. The new
+      // parking stays listed: were it dropped, job-6 would wait out its fallback delay with no one to wake it.
       expect(await slots.acquire('t1', 'job-6')).toBe(false);
+      const readByRelease = await noteOf(slots, 't1', 'job-6');
+      const readBySweep = await noteOf(slots, 't1', 'job-6');
+      expect(readBySweep).toBe(readByRelease);
+      await slots.forget('t1', readBySweep);
       expect(await slots.acquire('t1', 'job-6')).toBe(false);
-      await slots.forget('t1', 'job-6');
-      expect(await slots.parked('t1')).toEqual({ free: 0, ids: ['job-6'] });
-      await slots.forget('t1', 'job-6');
+      await slots.forget('t1', readByRelease);
+      expect(await parkedIds(slots, 't1')).toEqual({ free: 0, ids: ['job-6'] });
+      await slots.forget('t1', await noteOf(slots, 't1', 'job-6'));
       // A limit lowered while jobs run (a redeploy): more held than allowed still means no free slot, not fewer.
       const lowered = createTenantSlots(client, { queueName, limit: 1, ttlMs: 600 });
-      expect(await lowered.parked('t1')).toEqual({ free: 0, ids: [] });
+      expect(await parkedIds(lowered, 't1')).toEqual({ free: 0, ids: [] });
       // With nothing parked, the tenant leaves the set of parked tenants.
       expect(await slots.parkedTenants(10)).toEqual(['t2']);
     } finally {
@@ -303,7 +322,7 @@ describe.skipIf(!redisUrl)('per-tenant limits, BullMQ on Redis', () => {
       expect(await sweepParked(lane)).toBe(2);
       const states = await Promise.all(parked.map((id) => queue.getJobState(id)));
       expect(states).toEqual(['waiting', 'waiting', 'delayed']);
-      expect((await slots.parked('t1')).ids).toEqual([parked[2]]);
+      expect((await parkedIds(slots, 't1')).ids).toEqual([parked[2]]);
     });
   });
 });

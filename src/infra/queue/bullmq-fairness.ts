@@ -79,7 +79,7 @@ export async function runInTenantSlot(
 }
 
 async function releaseAndWake(lane: FairLane, tenantId: string, jobId: string): Promise<void> {
-  // Each step waits out a Redis blip on its own. Nothing here loses a parked id: it leaves the list only
+  // Each step waits out a Redis blip on its own. Nothing here loses a parked note: it leaves the list only
   // once its job was woken or found gone, so a wake-up cut short is finished by the sweep.
   const patiently = <T>(step: () => Promise<T>) => throughOutage(step, lane.timings.slotTtlMs);
   await patiently(() => lane.slots.release(tenantId, jobId));
@@ -88,7 +88,7 @@ async function releaseAndWake(lane: FairLane, tenantId: string, jobId: string): 
 
 /**
  * Wakes up to `most` of the tenant's parked jobs, oldest first, and no more than it has free slots (a slot
- * another job took meanwhile wakes nobody: that job's end will); stale ids are dropped on the way.
+ * another job took meanwhile wakes nobody: that job's end will); stale notes are dropped on the way.
  */
 async function wakeParked(
   lane: FairLane,
@@ -96,15 +96,15 @@ async function wakeParked(
   most: number,
   patiently: <T>(step: () => Promise<T>) => Promise<T>,
 ): Promise<number> {
-  const { free, ids } = await patiently(() => lane.slots.parked(tenantId));
+  const { free, notes } = await patiently(() => lane.slots.parked(tenantId));
   const wanted = Math.min(most, free);
   let woken = 0;
-  for (const id of ids) {
+  for (const { jobId, note } of notes) {
     if (woken >= wanted) break;
-    const outcome = await patiently(() => wake(lane, id));
+    const outcome = await patiently(() => wake(lane, jobId));
     // 'busy': still being parked by its worker; it stays listed for the next release or sweep.
     if (outcome === 'busy') continue;
-    await patiently(() => lane.slots.forget(tenantId, id));
+    await patiently(() => lane.slots.forget(tenantId, note));
     if (outcome === 'woken') woken++;
   }
   return woken;

@@ -10,7 +10,7 @@ const GROUPS: string[][] = [
   ['vacation', 'pto', 'paid time off', 'time off', 'annual leave', 'days off', 'holiday allowance'],
   ['parental', 'maternity', 'paternity', 'parental leave', 'baby leave'],
   ['child', 'children', 'kid', 'kids', 'son', 'daughter'],
-  ['partner', 'spouse', 'husband', 'wife'],
+  ['partner', 'spouse', 'husband', 'wife', 'girlfriend', 'boyfriend', 'fiance', 'fiancee'],
   ['sick', 'ill', 'unwell'],
   ['remote', 'wfh', 'work from home', 'working from home', 'home office'],
   ['pension', '401k', 'retirement'],
@@ -36,6 +36,20 @@ const GROUPS: string[][] = [
   ['colleague', 'coworker', 'co-worker', 'teammate'],
   ['meal', 'meals', 'dinner', 'lunch'],
   ['new joiner', 'new hire', 'first day', 'onboarding'],
+  [
+    'grandparent',
+    'grandmother',
+    'grandfather',
+    'grandma',
+    'grandpa',
+    'granny',
+    'gran',
+    'nan',
+    'nana',
+    'grandad',
+    'granddad',
+  ],
+  ['die', 'dies', 'died', 'death', 'passed away', 'passes away', 'pass away'],
 ];
 
 // Each phrase as its sequence of singular words, so a group matches plural or not: "side projects" and "side

@@ -30,6 +30,13 @@ describe('reading a question the way a person means it', () => {
     expect(expandQuery('can I use SMS for 2FA')).toContain('text message');
     expect(expandQuery('can I use SMS for 2FA')).toContain('second factor');
     expect(expandQuery('where is the office')).toBe('where is the office');
+    // Family and bereavement as members say them: "my nan passed away" is the handbook's "a grandparent dies",
+    // "my girlfriend" its "partner"; "passed" alone ("I passed my probation") is not a death.
+    const bereavement = 'Bereavement leave: if a grandparent dies you can take five days off.';
+    expect(topicCoverage(topicTerms('my nan passed away, how many days off?'), bereavement)).toBe(1);
+    expect(topicCoverage(topicTerms('grandad died'), bereavement)).toBe(1);
+    expect(topicCoverage(topicTerms('I passed my probation'), bereavement)).toBe(0);
+    expect(topicCoverage(topicTerms('girlfriend'), 'Partners get four weeks at full pay.')).toBe(1);
   });
 
   it('matches words and synonym phrases whatever their inflection, as Postgres stems them', () => {

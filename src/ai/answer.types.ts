@@ -49,10 +49,14 @@ export interface Retrieval {
   pointsBack?: { held: boolean; told: string } | null;
 }
 
-/** The thing a question asks whether there is, as typed, and whether a top passage holds it. */
+/**
+ * What a question asks about, as typed, and whether a top passage holds it: the thing it asks whether there is
+ * ("is there a bonus…"; `named`), or in a message telling a situation the weightiest word of what is asked.
+ */
 export interface AskedAbout {
   word: string;
   held: boolean;
+  named: boolean;
 }
 
 /** Which documents a question may draw on: its channel's collections, or every collection (null). */

@@ -66,10 +66,11 @@ export interface AskTraceDto {
   /** Words of the member's situation told around the question, which a passage need not hold. */
   situation: string[];
   /**
-   * The thing the question asks whether there is, which a passage quoted as the answer must hold, and whether a top
-   * passage does.
+   * What the question asks about and whether a top passage holds it: the thing it asks whether there is (`named`;
+   * a passage quoted as the answer must hold it), or in a message telling a situation the weightiest word of what
+   * is asked (a passage quoted for what is asked alone must).
    */
-  askedAbout: { word: string; held: boolean } | null;
+  askedAbout: { word: string; held: boolean; named: boolean } | null;
   /** What is asked points back at the situation ("… for that?"), and whether a top passage holds a word of it. */
   pointsBack: { held: boolean } | null;
 }

@@ -82,6 +82,9 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
       await storeSearchableDocument(x, d, 'Team budget', [
         { content: 'Team celebrations are paid from a budget of 25 euros per person per quarter.' },
       ]);
+      await storeSearchableDocument(x, d, 'Phones', [
+        { content: 'Call charges on a company phone are paid back when you claim them in Ledgerly.' },
+      ]);
     });
   });
   afterAll(() => db.close());
@@ -137,10 +140,10 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     // The passage holds most of the question's words, and is still shown as the closest.
     expect(ivf.hits[0]?.termCoverage).toBeGreaterThanOrEqual(0.5);
     expect(ivf.relevance).toMatchObject({ confident: false, close: true });
-    expect(ivf.askedAbout).toEqual({ word: 'IVF', held: false });
+    expect(ivf.askedAbout).toEqual({ word: 'IVF', held: false, named: true });
     const covered = await search(c, 'does health insurance cover physiotherapy?');
     expect(covered.relevance.confident).toBe(true);
-    expect(covered.askedAbout).toEqual({ word: 'physiotherapy', held: true });
+    expect(covered.askedAbout).toEqual({ word: 'physiotherapy', held: true, named: true });
     // A near word stands for the thing: "vehicle" for "car".
     expect((await search(c, 'can I get a company car?')).relevance.confident).toBe(true);
     expect((await search(a, 'how many days of paid leave do we get?')).askedAbout).toBeNull();
@@ -166,6 +169,25 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     const asked = await search(d, 'I worked on a public holiday. do we get a day off?');
     expect(asked.relevance.confident).toBe(true);
     expect(asked.pointsBack).toBeNull();
+  });
+
+  it('quotes a passage for what a message telling a situation asks only if it holds the weightiest word asked', async () => {
+    // "charges … paid back" is covered, but the passage says nothing of roaming.
+    const roaming = await search(
+      d,
+      "i'll be on holiday in spain in july and will check work email on my phone. will the roaming charges be paid back?",
+    );
+    expect(roaming.hits[0]?.content).toMatch(/Call charges/);
+    expect(roaming.hits[0]?.termCoverage).toBeGreaterThanOrEqual(0.5);
+    expect(roaming.relevance).toMatchObject({ confident: false, close: true });
+    expect(roaming.askedAbout).toEqual({ word: 'roaming', held: false, named: false });
+    // The weightiest word asked held: the same passage answers.
+    const calls = await search(
+      d,
+      "i'm at a client site all week and ring customers a lot. are the call charges paid back?",
+    );
+    expect(calls.relevance.confident).toBe(true);
+    expect(calls.askedAbout).toMatchObject({ held: true, named: false });
   });
 
   it('returns nothing, without an error, for stop words, punctuation or an empty question', async () => {

@@ -47,12 +47,7 @@ export function AnswerTrace({ trace }: { trace: AskTraceDto }) {
           <>
             <dt>Asked about</dt>
             <dd>
-              “{trace.askedAbout.word}”{' '}
-              <span className="muted">
-                {trace.askedAbout.held
-                  ? '(a top passage holds it: without a model, only such a passage is quoted as the answer)'
-                  : '(no top passage holds it, so without a model none is quoted as the answer)'}
-              </span>
+              “{trace.askedAbout.word}” <span className="muted">{askedAboutNote(trace.askedAbout)}</span>
             </dd>
           </>
         ) : null}
@@ -100,4 +95,17 @@ export function AnswerTrace({ trace }: { trace: AskTraceDto }) {
       )}
     </details>
   );
+}
+
+/** Why the thing asked about matters: a thing named must be in the quoted passage; the weightiest word of what is
+ * asked must be, unless the passage speaks to the whole message. */
+function askedAboutNote({ held, named }: { held: boolean; named: boolean }): string {
+  if (named) {
+    return held
+      ? '(a top passage holds it: without a model, only such a passage is quoted as the answer)'
+      : '(no top passage holds it, so without a model none is quoted as the answer)';
+  }
+  return held
+    ? '(the weightiest word of what you asked; a top passage holds it or a word near it)'
+    : '(the weightiest word of what you asked; no top passage holds it or a word near it, so without a model none is quoted as the answer unless it speaks to your whole message)';
 }

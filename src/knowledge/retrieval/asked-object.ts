@@ -1,5 +1,6 @@
 import { type ContentWords, namesNoTopic, topicWords } from './question-terms.js';
 import { type CosineCache, nearestWordCosine } from './soft-coverage.js';
+import type { TermWeights } from './term-weights.js';
 import { words } from './words.js';
 
 /**
@@ -58,9 +59,27 @@ export function askedObject(question: string): AskedObject | null {
   const head = [...topicWords(phrase.join(' '))].at(-1);
   if (!head) return null;
   const [term, word] = head;
-  // Words hold letters, digits and apostrophes only: nothing to escape.
-  const typed = question.match(new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'iu'))?.[0] ?? word;
-  return { term, word, typed };
+  return { term, word, typed: asTyped(question, word) };
+}
+
+/**
+ * In a message that tells a situation, what is asked about when no opener names it: the weightiest topic word
+ * of what is asked, the situation's words left out ("roaming" in "i'll be on holiday in spain. will the roaming
+ * charges be paid back?"). `askedWeights`: the question's term weights with the situation's at zero.
+ */
+export function weightiestAsked(question: string, askedWeights: TermWeights): AskedObject | null {
+  const typed = topicWords(question);
+  let best: [string, number] | null = null;
+  for (const [term, weight] of askedWeights)
+    if (weight > 0 && (!best || weight > best[1])) best = [term, weight];
+  const word = best ? typed.get(best[0]) : undefined;
+  return best && word ? { term: best[0], word, typed: asTyped(question, word) } : null;
+}
+
+/** The word as the question typed it, its case kept ("IVF"). */
+function asTyped(question: string, word: string): string {
+  // Words hold letters, digits, spaces (a synonym phrase) and apostrophes only: nothing to escape.
+  return question.match(new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'iu'))?.[0] ?? word;
 }
 
 /**
@@ -77,6 +96,7 @@ export function holdsObject(
   terms: ReadonlySet<string>,
   passageWords: ContentWords,
   cache: CosineCache,
+  minCosine = MIN_OBJECT_COSINE,
 ): boolean {
-  return terms.has(object.term) || nearestWordCosine(object.word, passageWords, cache) >= MIN_OBJECT_COSINE;
+  return terms.has(object.term) || nearestWordCosine(object.word, passageWords, cache) >= minCosine;
 }

@@ -1,7 +1,7 @@
+import type { AskedAbout } from '../../ai/answer.types.js';
 import { EMBEDDING_DIMENSIONS } from '../../ai/llm-client.js';
 import { badRequest, embeddingInvalid } from '../../errors.js';
 import type { DbClient } from '../../infra/db/database.js';
-import { askedObject, holdsObject } from './asked-object.js';
 import {
   assessRelevance,
   type ConfidenceThresholds,
@@ -17,6 +17,7 @@ import {
 } from './hybrid-search.repo.js';
 import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
+import { quotableHits } from './quotable-hits.js';
 import { readSituation } from './situation-words.js';
 import type { CosineCache } from './soft-coverage.js';
 import { applySpellingFixes, type SpellingFix, spellingFixes, type TenantWordsLookup } from './spelling.js';
@@ -71,10 +72,11 @@ export interface SearchResult {
   /** The words of the member's situation (situation-words.ts), as typed: a passage need not hold them. */
   situation: string[];
   /**
-   * The thing the question asks whether there is (asked-object.ts), as typed, and whether a top hit holds it (a
-   * passage quoted as the answer must).
+   * What the question asks about (quotable-hits.ts), as typed, and whether a top hit holds it: the thing named
+   * ("is there a bonus…", a passage quoted as the answer must hold it), or, in a message telling a situation, the
+   * weightiest word of what is asked (a passage quoted for what is asked alone must).
    */
-  askedAbout: { word: string; held: boolean } | null;
+  askedAbout: AskedAbout | null;
   /**
    * What is asked points back at the situation ("… for that?", situation-words.ts), the situation as told, and
    * whether a top hit holds a word of it (a passage quoted as the answer by what is asked alone must).
@@ -236,26 +238,21 @@ export async function searchKnowledgeWith(
     ...h,
     termCoverage: Math.max(coverages[i] as number, asked[i] as number),
   }));
-  // "is there a bonus…": a hit is quoted as the answer only if it (or a chunk next to it) holds the thing asked
-  // about or a word related to it (asked-object.ts). "… do we get a day off for that?": when what is asked points
-  // back at the situation, a hit that covers only the asking clause is quoted only if it holds a word of the
-  // situation (situation-words.ts). Only the top hits are judged, so only they are read.
+  // Without a model, a hit that lacks what is asked about, or ignores a situation the question points back at,
+  // is not quoted as the answer (quotable-hits.ts).
   const thresholds = { ...DEFAULT_CONFIDENCE, ...opts.confidence };
-  const object = askedObject(question);
-  const situationWords = [...situation.terms].filter((t) => !situation.when.has(t));
-  const inGroup = (i: number, test: (j: number) => boolean) =>
-    i >= thresholds.topHits || (groups[i] ?? [i]).some(test);
-  const holdsThing = sqlHits.map(
-    (_, i) =>
-      !object || inGroup(i, (j) => holdsObject(object, hitTerms[j] ?? new Set(), hitWords[j] ?? [], cosines)),
-  );
-  const holdsSituation = sqlHits.map(
-    (_, i) => !situation.pointsBack || inGroup(i, (j) => situationWords.some((t) => hitTerms[j]?.has(t))),
-  );
-  const quotable = holdsThing.map(
-    (held, i) =>
-      held && ((holdsSituation[i] as boolean) || (coverages[i] as number) >= thresholds.minTermCoverage),
-  );
+  const { quotable, askedAbout, pointsBack } = quotableHits({
+    question,
+    situation,
+    weights: wordWeights,
+    hitTerms,
+    hitWords,
+    groups,
+    wholeCoverages: coverages,
+    cosines,
+    topHits: thresholds.topHits,
+    minTermCoverage: thresholds.minTermCoverage,
+  });
   const relevance = assessRelevance(covered, thresholds, quotable);
   return {
     hits: covered,
@@ -263,11 +260,7 @@ export async function searchKnowledgeWith(
     relevance: { ...relevance, terms, unmatchedTerms: terms.filter((t) => !found.has(t)) },
     spelling: [],
     situation: [...situation.terms].map((t) => typed.get(t) ?? t),
-    askedAbout: object
-      ? { word: object.typed, held: holdsThing.slice(0, thresholds.topHits).some((q) => q) }
-      : null,
-    pointsBack: situation.pointsBack
-      ? { held: holdsSituation.slice(0, thresholds.topHits).some((q) => q), told: situation.told }
-      : null,
+    askedAbout,
+    pointsBack,
   };
 }

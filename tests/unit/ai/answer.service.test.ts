@@ -122,14 +122,14 @@ describe('answerQuestion', () => {
       confident: false,
       relevant: true,
       close: true,
-      askedAbout: { word: 'IVF', held },
+      askedAbout: { word: 'IVF', held, named: true },
     });
     const question = { ...input, question: 'does health insurance cover IVF?' };
     const missing = await answerQuestion(deps(retrieval(false), null), question);
     expect(missing.outcome).toBe('no_sources');
     expect(missing.text.startsWith(closestPassagesWithout('IVF'))).toBe(true);
     expect(missing.text).toMatch(/^I couldn't find anything about “IVF” in your workspace's documents/);
-    expect(missing.trace?.askedAbout).toEqual({ word: 'IVF', held: false });
+    expect(missing.trace?.askedAbout).toEqual({ word: 'IVF', held: false, named: true });
     // Held, but declined for another reason: the plain wording, which claims nothing about the thing.
     const held = await answerQuestion(deps(retrieval(true), null), question);
     expect(held.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
@@ -159,7 +159,7 @@ describe('answerQuestion', () => {
     expect(held.text.startsWith(CLOSEST_PASSAGES_TEXT)).toBe(true);
     // The thing asked about, when also missing, is the more specific of the two.
     const both = await answerQuestion(
-      deps({ ...retrieval(false), askedAbout: { word: 'IVF', held: false } }, null),
+      deps({ ...retrieval(false), askedAbout: { word: 'IVF', held: false, named: true } }, null),
       question,
     );
     expect(both.text.startsWith(closestPassagesWithout('IVF'))).toBe(true);

@@ -118,11 +118,18 @@ describe('the playground shows why an answer came out as it did', () => {
         relevant: true,
         askedAbout,
       });
-    expect(asked({ word: 'IVF', held: false })).toContain(
+    expect(asked({ word: 'IVF', held: false, named: true })).toContain(
       'Asked about“IVF” (no top passage holds it, so without a model none is quoted as the answer)',
     );
-    expect(asked({ word: 'physiotherapy', held: true })).toContain(
+    expect(asked({ word: 'physiotherapy', held: true, named: true })).toContain(
       '“physiotherapy” (a top passage holds it: without a model, only such a passage is quoted as the answer)',
+    );
+    // Not named by the question, but the weightiest word of what a message telling a situation asks.
+    expect(asked({ word: 'roaming', held: false, named: false })).toContain(
+      'Asked about“roaming” (the weightiest word of what you asked; no top passage holds it or a word near it, so without a model none is quoted as the answer unless it speaks to your whole message)',
+    );
+    expect(asked({ word: 'swapping', held: true, named: false })).toContain(
+      '“swapping” (the weightiest word of what you asked; a top passage holds it or a word near it)',
     );
     expect(asked(null)).not.toContain('Asked about');
   });

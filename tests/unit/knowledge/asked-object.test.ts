@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { askedObject, holdsObject } from '../../../src/knowledge/retrieval/asked-object.js';
+import { askedObject, holdsObject, weightiestAsked } from '../../../src/knowledge/retrieval/asked-object.js';
 import { contentWords } from '../../../src/knowledge/retrieval/question-terms.js';
-import { termsOf } from '../../../src/knowledge/retrieval/term-weights.js';
+import { readSituation } from '../../../src/knowledge/retrieval/situation-words.js';
+import { termsOf, termWeights, withoutTerms } from '../../../src/knowledge/retrieval/term-weights.js';
 
 const word = (q: string) => askedObject(q)?.word ?? null;
 
@@ -75,5 +76,31 @@ describe('whether a passage holds the thing asked about', () => {
       holds('is there a bonus at the end of the year?', 'Salaries are reviewed at the end of the year.'),
     ).toBe(false);
     expect(holds('does health insurance cover IVF?', 'Our health insurance covers dental care.')).toBe(false);
+  });
+});
+
+describe('the weightiest word of what a message telling a situation asks', () => {
+  // As search reads it (quotable-hits.ts): only a message telling a situation has one, and the situation's words
+  // weigh nothing, so the word is one of what is asked.
+  const weightiest = (q: string) => {
+    const situation = readSituation(q).terms;
+    if (situation.size === 0) return null;
+    return weightiestAsked(q, withoutTerms(termWeights(q, []), situation))?.typed ?? null;
+  };
+
+  it('is the rarest topic word of the asking clause, never one of the situation, shown as typed', () => {
+    expect(
+      weightiest("i'll be on holiday in spain and need my phone. will the Roaming charges be paid back?"),
+    ).toBe('Roaming');
+    expect(weightiest('my landlord is selling the flat. can the company help with a deposit?')).toBe(
+      'deposit',
+    );
+  });
+
+  it('is nothing without a situation (no asking clause holds a topic word), or with weights empty or all nothing', () => {
+    expect(weightiest('my wife wants to ride along in the cab. is that ok?')).toBeNull();
+    expect(weightiestAsked('will the roaming charges be paid back?', new Map())).toBeNull();
+    expect(weightiestAsked('will the roaming charges be paid back?', new Map([['roam', 0]]))).toBeNull();
+    expect(weightiestAsked('', new Map())).toBeNull();
   });
 });

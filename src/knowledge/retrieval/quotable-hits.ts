@@ -1,0 +1,94 @@
+import type { AskedAbout } from '../../ai/answer.types.js';
+import { type AskedObject, askedObject, holdsObject, weightiestAsked } from './asked-object.js';
+import type { ContentWords } from './question-terms.js';
+import type { Situation } from './situation-words.js';
+import type { CosineCache } from './soft-coverage.js';
+import { type TermWeights, withoutTerms } from './term-weights.js';
+
+/**
+ * Least cosine of a passage word for it to stand for the weightiest word of what is asked: "deadline" may stand
+ * for "cutoff". Lower than for a thing named after "is there a …" (asked-object.ts, 0.7): this word is only the
+ * rarest one asked, often a paraphrase. 0.5 and 0.6 measured alike (BENCHMARKS.md, nineteenth session); 0.7 lost
+ * an answer ("can I stay home to look after her?").
+ */
+const MIN_WEIGHTIEST_COSINE = 0.6;
+
+export interface HitsRead {
+  question: string;
+  situation: Situation;
+  /** The question's term weights, times weighing nothing. */
+  weights: TermWeights;
+  /** Each hit's terms and content words, and the indexes of the hits next to it in its document. */
+  hitTerms: ReadonlyArray<ReadonlySet<string>>;
+  hitWords: ReadonlyArray<ContentWords>;
+  groups: ReadonlyArray<number[]>;
+  /** Each hit's coverage of the whole message, situation included. */
+  wholeCoverages: ReadonlyArray<number>;
+  cosines: CosineCache;
+  topHits: number;
+  minTermCoverage: number;
+}
+
+export interface QuotableHits {
+  /** `quotable[i]` false: hit i may not make the reply confident by its words (still close and relevant). */
+  quotable: boolean[];
+  /** What is asked about, and whether a top hit holds it; the one that kept the hits from being quoted first. */
+  askedAbout: AskedAbout | null;
+  /** What is asked points back at the situation, and whether a top hit holds a word of it. */
+  pointsBack: { held: boolean; told: string } | null;
+}
+
+/**
+ * Which hits may be quoted as the answer when no model judges them (only the top ones are judged, so only they
+ * are read):
+ * - "is there a bonus…": only a hit (or a chunk next to it) holding the thing named, or a word related to it
+ *   (asked-object.ts);
+ * - a message telling a situation, covered by what is asked alone: only a hit holding the weightiest word of
+ *   what is asked, or a near one ("will the roaming charges be paid back?" is not answered by a passage on phones
+ *   holding the rest), and, when what is asked points back at the situation ("… for that?"), a word of the
+ *   situation (situation-words.ts). A hit covering the whole message needs neither.
+ */
+export function quotableHits(read: HitsRead): QuotableHits {
+  const { situation, hitTerms, hitWords, cosines } = read;
+  const holds = (thing: AskedObject | null, minCosine?: number) =>
+    read.hitTerms.map(
+      (_, i) =>
+        !thing ||
+        inGroup(read, i, (j) =>
+          holdsObject(thing, hitTerms[j] ?? new Set(), hitWords[j] ?? [], cosines, minCosine),
+        ),
+    );
+  const named = askedObject(read.question);
+  const weightiest = situation.terms.size
+    ? weightiestAsked(read.question, withoutTerms(read.weights, situation.terms))
+    : null;
+  const holdsNamed = holds(named);
+  const holdsWeightiest = holds(weightiest, MIN_WEIGHTIEST_COSINE);
+  const situationWords = [...situation.terms].filter((t) => !situation.when.has(t));
+  const holdsSituation = hitTerms.map(
+    (_, i) =>
+      !situation.pointsBack || inGroup(read, i, (j) => situationWords.some((t) => hitTerms[j]?.has(t))),
+  );
+  const quotable = holdsNamed.map(
+    (held, i) =>
+      held &&
+      (((holdsSituation[i] as boolean) && (holdsWeightiest[i] as boolean)) ||
+        (read.wholeCoverages[i] as number) >= read.minTermCoverage),
+  );
+  const inTop = (held: boolean[]) => held.slice(0, read.topHits).some((h) => h);
+  const about = (thing: AskedObject | null, held: boolean[], isNamed: boolean) =>
+    thing ? { word: thing.typed, held: inTop(held), named: isNamed } : null;
+  const namedAbout = about(named, holdsNamed, true);
+  const weightiestAbout = about(weightiest, holdsWeightiest, false);
+  return {
+    quotable,
+    // The one no top hit holds is what the reply and the playground name; else the named one.
+    askedAbout: [namedAbout, weightiestAbout].find((a) => a?.held === false) ?? namedAbout ?? weightiestAbout,
+    pointsBack: situation.pointsBack ? { held: inTop(holdsSituation), told: situation.told } : null,
+  };
+}
+
+/** Whether `test` holds for hit i or a chunk next to it; hits past the top ones are not judged (true). */
+function inGroup(read: HitsRead, i: number, test: (j: number) => boolean): boolean {
+  return i >= read.topHits || (read.groups[i] ?? [i]).some(test);
+}

@@ -94,7 +94,8 @@ const SETS = [
     // ("next month") weighing nothing, then "… for that?" quoted only from a passage holding a word of the
     // situation (situation-words.ts): before, abstained 46.7% and 53.3%; shown unchanged. Without the situation
     // reading: shown 29.0%, abstained 73.3%. "will the company pay for the repair?" read as asking about one thing
-    // (asked-object.ts): before, 63.3%.
+    // (asked-object.ts): before, 63.3%. A passage covering only what is asked holding its weightiest word
+    // (quotable-hits.ts): before, 66.7%.
     dir: 'tests/fixtures/eval-situations',
     typing: 'clean',
     documents: 23,
@@ -106,7 +107,7 @@ const SETS = [
       shownNoModel: 0.64,
       reachedNoModel: 0.77,
       falseIdkNoModel: 0.23,
-      abstainedNoModel: 0.66,
+      abstainedNoModel: 0.73,
       // 87.1% with the fake embedder (full-text only: 90.3%): below the 90% target, which is for real embeddings.
       inPromptWithModel: 0.87,
       declinedBeforeModel: 0.05,
@@ -116,7 +117,9 @@ const SETS = [
     // Situation-first questions over the Tidewater corpus, 30 answered and 30 not, written by a helper blind to
     // Lore's code and to every other set's questions (its README); the set a stronger situation guard is decided
     // on. A grandparent, a death and a girlfriend as members name them (synonyms.ts): before, shown 56.7%, false
-    // "I don't know" 26.7%.
+    // "I don't know" 26.7%. A passage covering only what is asked holding its weightiest word (quotable-hits.ts):
+    // before, shown 63.3%, abstained 66.7% (the answer moved to the closest passages: "whats the cutoff for swapping
+    // a shift?", the passage saying "at least 48 hours before").
     dir: 'tests/fixtures/eval-situations-tidewater',
     typing: 'clean',
     documents: 16,
@@ -125,10 +128,10 @@ const SETS = [
       fullTextRecallAt10: 0.97,
       fullTextNdcgAt10: 0.86,
       hybridNdcgAt10: 0.8,
-      shownNoModel: 0.63,
+      shownNoModel: 0.59,
       reachedNoModel: 0.79,
-      falseIdkNoModel: 0.24,
-      abstainedNoModel: 0.66,
+      falseIdkNoModel: 0.27,
+      abstainedNoModel: 0.69,
       inPromptWithModel: 0.89,
       declinedBeforeModel: 0.05,
     },

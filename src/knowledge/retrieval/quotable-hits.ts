@@ -6,10 +6,10 @@ import type { CosineCache } from './soft-coverage.js';
 import { type TermWeights, withoutTerms } from './term-weights.js';
 
 /**
- * Least cosine of a passage word for it to stand for the weightiest word of what is asked: "deadline" may stand
- * for "cutoff". Lower than for a thing named after "is there a …" (asked-object.ts, 0.7): this word is only the
- * rarest one asked, often a paraphrase. 0.5 and 0.6 measured alike (BENCHMARKS.md, nineteenth session); 0.7 lost
- * an answer ("can I stay home to look after her?").
+ * Least cosine of a passage word for it to stand for the weightiest word of what is asked: "costs" for "fees"
+ * (0.74), "rent" not for "deposit" (0.44). Lower than for a thing named after "is there a …" (asked-object.ts,
+ * 0.7): this word is only the rarest one asked, often a paraphrase. 0.5 and 0.6 measured alike (BENCHMARKS.md,
+ * nineteenth session); 0.7 lost an answer ("can I stay home to look after her?").
  */
 const MIN_WEIGHTIEST_COSINE = 0.6;
 

@@ -2,20 +2,20 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { REDIS_KEY_PREFIX } from '../redis/redis-connection.js';
 
-/**
- * Per-tenant concurrency limits shared by every worker process, in Redis. A tenant holds at most `limit`
- * slots of a queue at once; a job over the limit is parked (its id noted in the tenant's parked list, the
- * tenant in the lane's set of tenants with parked jobs) and woken when one of the tenant's slots frees. A slot
- * is a sorted-set member scored by its expiry, renewed while its job runs, so the slot of a worker that
- * crashed frees itself after `ttlMs`. A parked note leaves its list only once its job was woken or is found
- * gone: a wake-up lost on the way (a reply lost to a Redis restart, a crash) leaves it there for the sweep.
- */
 /** One parking of a job: its id, and the list entry that notes this parking and no other. */
 export interface ParkedNote {
   jobId: string;
   note: string;
 }
 
+/**
+ * Per-tenant concurrency limits shared by every worker process, in Redis. A tenant holds at most `limit`
+ * slots of a queue at once; a job over the limit is parked (a note of it in the tenant's parked list, the
+ * tenant in the lane's set of tenants with parked jobs) and woken when one of the tenant's slots frees. A slot
+ * is a sorted-set member scored by its expiry, renewed while its job runs, so the slot of a worker that
+ * crashed frees itself after `ttlMs`. A parked note leaves its list only once its job was woken or is found
+ * gone: a wake-up lost on the way (a reply lost to a Redis restart, a crash) leaves it there for the sweep.
+ */
 export interface TenantSlots {
   /** Takes a slot for `jobId`: true when taken (or already held); false when the job was parked instead. */
   acquire(tenantId: string, jobId: string): Promise<boolean>;

@@ -32,7 +32,10 @@ export interface HitsRead {
 export interface QuotableHits {
   /** `quotable[i]` false: hit i may not make the reply confident by its words (still close and relevant). */
   quotable: boolean[];
-  /** What is asked about, and whether a top hit holds it; the one that kept the hits from being quoted first. */
+  /**
+   * What is asked about, and whether a top hit holds it: one that no top hit holds, if any (the reply names it),
+   * else the thing named.
+   */
   askedAbout: AskedAbout | null;
   /** What is asked points back at the situation, and whether a top hit holds a word of it. */
   pointsBack: { held: boolean; told: string } | null;

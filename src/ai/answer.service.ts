@@ -174,7 +174,12 @@ export async function answerQuestion(
   // are the answer, so they must be confidently relevant, and what the member would see must hold the
   // kind of thing asked for ("how many…": a count of it). Short of that, close passages are still shown,
   // as the closest rather than as the answer.
-  const top = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
+  const ranked = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
+  // Quoted as the answer, the passage covering most of the question comes first, quoted at more length as source
+  // [1] (rank breaks ties): the best-ranked one may cover only the member's situation. As the closest passages,
+  // rank order stays (BENCHMARKS.md, nineteenth session).
+  const top =
+    !provider && retrieval.confident ? [...ranked].sort((a, b) => b.termCoverage - a.termCoverage) : ranked;
   const snippets =
     !provider && (retrieval.confident || retrieval.close)
       ? top.map((p, i) => querySnippet(asked, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}))

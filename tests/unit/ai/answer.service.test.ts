@@ -292,6 +292,20 @@ describe('answerQuestion', () => {
     expect((quotes[1] ?? '').length).toBeLessThanOrEqual(480);
   });
 
+  it('without a model, quotes first (as source [1]) the passage covering most of the question, rank breaking ties', async () => {
+    const covering = (n: number, termCoverage: number) =>
+      ({ ...PASSAGES[n - 1], termCoverage }) as (typeof PASSAGES)[0];
+    const quotedOrder = async (passages: typeof PASSAGES, confident: boolean) => {
+      const r = await answerQuestion(deps({ passages, confident, relevant: true, close: true }, null), input);
+      return r.sources.map((s) => s.title);
+    };
+    // Ranked second, but it covers the question: it is the answer quoted first.
+    const passages = [covering(1, 0.5), covering(2, 0.9), covering(3, 0.5)];
+    expect(await quotedOrder(passages, true)).toEqual(['Doc 2', 'Doc 1', 'Doc 3']);
+    // Shown as the closest passages (not the answer), they keep the search's order.
+    expect(await quotedOrder(passages, false)).toEqual(['Doc 1', 'Doc 2', 'Doc 3']);
+  });
+
   it('gives the model up to ten retrieved passages as numbered sources', async () => {
     const model = scriptedModel(['Ten days [1].']);
     const policy = (n: number) => `Policy ${n} says the allowance is ${n} days a year.`;

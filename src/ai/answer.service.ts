@@ -176,10 +176,10 @@ export async function answerQuestion(
   // as the closest rather than as the answer.
   const ranked = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
   // Quoted as the answer, the passage covering most of the question comes first, quoted at more length as source
-  // [1] (rank breaks ties): the best-ranked one may cover only the member's situation. As the closest passages,
-  // rank order stays (BENCHMARKS.md, nineteenth session).
-  const top =
-    !provider && retrieval.confident ? [...ranked].sort((a, b) => b.termCoverage - a.termCoverage) : ranked;
+  // [1]: the best-ranked one may cover only the member's situation. Between passages covering it alike, the one
+  // that also speaks to the situation, then rank. As the closest passages, rank order stays (BENCHMARKS.md,
+  // nineteenth session).
+  const top = !provider && retrieval.confident ? [...ranked].sort(byCoverage) : ranked;
   const snippets =
     !provider && (retrieval.confident || retrieval.close)
       ? top.map((p, i) => querySnippet(asked, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}))
@@ -261,4 +261,9 @@ export async function answerQuestion(
     .map((p, i) => toSource(deps.publicUrl, p, i + 1))
     .filter((s) => (cited.size === 0 ? s.position <= PASSAGES_FOR_EXTRACT : cited.has(s.position)));
   return { outcome: 'answered', text, sources, usage, trace: trace(null) };
+}
+
+/** Passages covering more of the question first, then more of the whole message (the situation told included). */
+function byCoverage(a: RetrievedPassage, b: RetrievedPassage): number {
+  return b.termCoverage - a.termCoverage || (b.messageCoverage ?? 0) - (a.messageCoverage ?? 0);
 }

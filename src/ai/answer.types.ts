@@ -13,6 +13,11 @@ export interface RetrievedPassage {
   /** Share of the question's words the passage holds, and its cosine similarity (null: full-text only). */
   termCoverage: number;
   similarity: number | null;
+  /**
+   * Share of the whole message's words it holds, the member's situation included (`termCoverage` may count what is
+   * asked alone): between passages covering the question alike, the one that also speaks to the situation.
+   */
+  messageCoverage?: number;
   /** The web page or Slack thread the document came from (citations link there), if any. */
   sourceUrl?: string | null;
 }

@@ -120,7 +120,7 @@ const SETS = [
     // "I don't know" 26.7%. A passage covering only what is asked holding its weightiest word (quotable-hits.ts):
     // before, shown 63.3%, abstained 66.7% (the answer moved to the closest passages: "whats the cutoff for swapping
     // a shift?", the passage saying "at least 48 hours before"). The passage covering most of the question quoted
-    // first (answer.service.ts): before, shown 60.0%.
+    // first (answer.service.ts), then the one also covering the situation: before, shown 60.0% and 63.3%.
     dir: 'tests/fixtures/eval-situations-tidewater',
     typing: 'clean',
     documents: 16,
@@ -129,7 +129,7 @@ const SETS = [
       fullTextRecallAt10: 0.97,
       fullTextNdcgAt10: 0.86,
       hybridNdcgAt10: 0.8,
-      shownNoModel: 0.63,
+      shownNoModel: 0.66,
       reachedNoModel: 0.79,
       falseIdkNoModel: 0.27,
       abstainedNoModel: 0.69,

@@ -27,6 +27,11 @@ export interface SearchHit {
    * replaces it with the share of the question's topic words (question-terms.ts).
    */
   termCoverage: number;
+  /**
+   * Set by searchKnowledge: the share of the whole message's topic words, the situation told around the question
+   * included (`termCoverage` may count what is asked alone, situation-words.ts).
+   */
+  messageCoverage?: number;
   /** Position in the vector list (1 = nearest), null without an embedding or when not among the nearest. */
   semanticRank: number | null;
   /** Cosine similarity (1 - cosine distance), null when the vector half did not find it. */

@@ -16,6 +16,8 @@ export interface Passage {
   score: number;
   /** The best share of the question's words among its chunks, and the best cosine similarity (or null). */
   termCoverage: number;
+  /** The best share of the whole message's words, the situation told included (SearchHit.messageCoverage). */
+  messageCoverage: number;
   similarity: number | null;
 }
 
@@ -39,6 +41,7 @@ export function mergeAdjacentHits(hits: SearchHit[]): Passage[] {
         cur.chunkIds.push(h.chunkId);
         cur.score = Math.max(cur.score, h.score);
         cur.termCoverage = Math.max(cur.termCoverage, h.termCoverage);
+        cur.messageCoverage = Math.max(cur.messageCoverage, h.messageCoverage ?? h.termCoverage);
         cur.similarity = maxPage(cur.similarity, h.similarity);
         cur.pageEnd = maxPage(cur.pageEnd, h.pageEnd);
         if (cur.section !== h.section) cur.section = commonSection(cur.section, h.section);
@@ -57,6 +60,7 @@ export function mergeAdjacentHits(hits: SearchHit[]): Passage[] {
         content: h.content,
         score: h.score,
         termCoverage: h.termCoverage,
+        messageCoverage: h.messageCoverage ?? h.termCoverage,
         similarity: h.similarity,
       };
     }

@@ -94,6 +94,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         content: p.content,
         score: p.score,
         termCoverage: p.termCoverage,
+        messageCoverage: p.messageCoverage,
         similarity: p.similarity,
         sourceUrl: sourceUrls.get(p.documentId) ?? null,
       })),

@@ -237,6 +237,7 @@ export async function searchKnowledgeWith(
   const covered = sqlHits.map((h, i) => ({
     ...h,
     termCoverage: Math.max(coverages[i] as number, asked[i] as number),
+    messageCoverage: coverages[i] as number,
   }));
   // Without a model, a hit that lacks what is asked about, or ignores a situation the question points back at,
   // is not quoted as the answer (quotable-hits.ts).

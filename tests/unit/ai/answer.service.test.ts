@@ -304,6 +304,13 @@ describe('answerQuestion', () => {
     expect(await quotedOrder(passages, true)).toEqual(['Doc 2', 'Doc 1', 'Doc 3']);
     // Shown as the closest passages (not the answer), they keep the search's order.
     expect(await quotedOrder(passages, false)).toEqual(['Doc 1', 'Doc 2', 'Doc 3']);
+    // Covering what is asked alike, the one that also holds the member's situation comes first.
+    const situated = [
+      covering(1, 1),
+      { ...covering(2, 1), messageCoverage: 0.6 },
+      { ...covering(3, 1), messageCoverage: 0.3 },
+    ];
+    expect(await quotedOrder(situated, true)).toEqual(['Doc 2', 'Doc 3', 'Doc 1']);
   });
 
   it('gives the model up to ten retrieved passages as numbered sources', async () => {

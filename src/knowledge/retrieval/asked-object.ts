@@ -65,10 +65,14 @@ export function askedObject(question: string): AskedObject | null {
 /**
  * In a message that tells a situation, what is asked about when no opener names it: the weightiest topic word
  * of what is asked, the situation's words left out ("roaming" in "i'll be on holiday in spain. will the roaming
- * charges be paid back?"). `askedWeights`: the question's term weights with the situation's at zero.
+ * charges be paid back?"). `typed`: the question's topic words by term (`topicWords`, as search read them);
+ * `askedWeights`: its term weights with the situation's at zero.
  */
-export function weightiestAsked(question: string, askedWeights: TermWeights): AskedObject | null {
-  const typed = topicWords(question);
+export function weightiestAsked(
+  question: string,
+  typed: ReadonlyMap<string, string>,
+  askedWeights: TermWeights,
+): AskedObject | null {
   let best: [string, number] | null = null;
   for (const [term, weight] of askedWeights)
     if (weight > 0 && (!best || weight > best[1])) best = [term, weight];

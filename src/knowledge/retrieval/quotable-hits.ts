@@ -3,7 +3,7 @@ import { type AskedObject, askedObject, holdsObject, weightiestAsked } from './a
 import type { ContentWords } from './question-terms.js';
 import type { Situation } from './situation-words.js';
 import type { CosineCache } from './soft-coverage.js';
-import { type TermWeights, withoutTerms } from './term-weights.js';
+import type { TermWeights } from './term-weights.js';
 
 /**
  * Least cosine of a passage word for it to stand for the weightiest word of what is asked: "costs" for "fees"
@@ -16,8 +16,9 @@ const MIN_WEIGHTIEST_COSINE = 0.6;
 export interface HitsRead {
   question: string;
   situation: Situation;
-  /** The question's term weights, times weighing nothing. */
-  weights: TermWeights;
+  /** The question's topic words by term, and its term weights with the situation's (and times) weighing nothing. */
+  typed: ReadonlyMap<string, string>;
+  askedWeights: TermWeights;
   /** Each hit's terms and content words, and the indexes of the hits next to it in its document. */
   hitTerms: ReadonlyArray<ReadonlySet<string>>;
   hitWords: ReadonlyArray<ContentWords>;
@@ -63,7 +64,7 @@ export function quotableHits(read: HitsRead): QuotableHits {
     );
   const named = askedObject(read.question);
   const weightiest = situation.terms.size
-    ? weightiestAsked(read.question, withoutTerms(read.weights, situation.terms))
+    ? weightiestAsked(read.question, read.typed, read.askedWeights)
     : null;
   const holdsNamed = holds(named);
   const holdsWeightiest = holds(weightiest, MIN_WEIGHTIEST_COSINE);

@@ -231,8 +231,9 @@ export async function searchKnowledgeWith(
   // The member's situation told around the question ("my grandad died yesterday.") is rarely in the passage
   // that answers it: a hit covers the question when it covers the whole message or what is asked
   // (situation-words.ts).
+  const askedWeights = withoutTerms(wordWeights, situation.terms);
   const asked = situation.terms.size
-    ? hitCoverages(withoutTerms(wordWeights, situation.terms), typed, hitWords, hitTerms, groups, cosines)
+    ? hitCoverages(askedWeights, typed, hitWords, hitTerms, groups, cosines)
     : coverages;
   const covered = sqlHits.map((h, i) => ({
     ...h,
@@ -245,7 +246,8 @@ export async function searchKnowledgeWith(
   const { quotable, askedAbout, pointsBack } = quotableHits({
     question,
     situation,
-    weights: wordWeights,
+    typed,
+    askedWeights,
     hitTerms,
     hitWords,
     groups,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { askedObject, holdsObject, weightiestAsked } from '../../../src/knowledge/retrieval/asked-object.js';
-import { contentWords } from '../../../src/knowledge/retrieval/question-terms.js';
+import { contentWords, topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
 import { readSituation } from '../../../src/knowledge/retrieval/situation-words.js';
 import { termsOf, termWeights, withoutTerms } from '../../../src/knowledge/retrieval/term-weights.js';
 
@@ -85,7 +85,7 @@ describe('the weightiest word of what a message telling a situation asks', () =>
   const weightiest = (q: string) => {
     const situation = readSituation(q).terms;
     if (situation.size === 0) return null;
-    return weightiestAsked(q, withoutTerms(termWeights(q, []), situation))?.typed ?? null;
+    return weightiestAsked(q, topicWords(q), withoutTerms(termWeights(q, []), situation))?.typed ?? null;
   };
 
   it('is the rarest topic word of the asking clause, never one of the situation, shown as typed', () => {
@@ -99,8 +99,20 @@ describe('the weightiest word of what a message telling a situation asks', () =>
 
   it('is nothing without a situation (no asking clause holds a topic word), or with weights empty or all nothing', () => {
     expect(weightiest('my wife wants to ride along in the cab. is that ok?')).toBeNull();
-    expect(weightiestAsked('will the roaming charges be paid back?', new Map())).toBeNull();
-    expect(weightiestAsked('will the roaming charges be paid back?', new Map([['roam', 0]]))).toBeNull();
-    expect(weightiestAsked('', new Map())).toBeNull();
+    expect(
+      weightiestAsked(
+        'will the roaming charges be paid back?',
+        topicWords('will the roaming charges be paid back?'),
+        new Map(),
+      ),
+    ).toBeNull();
+    expect(
+      weightiestAsked(
+        'will the roaming charges be paid back?',
+        topicWords('will the roaming charges be paid back?'),
+        new Map([['roam', 0]]),
+      ),
+    ).toBeNull();
+    expect(weightiestAsked('', new Map(), new Map())).toBeNull();
   });
 });

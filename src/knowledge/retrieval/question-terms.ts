@@ -75,11 +75,12 @@ export function searchableQuestion(question: string): string {
 // Words that frame a question ("how much", "how long", "can I get", "am I allowed") rather than name its
 // topic: a passage that answers need not contain them, so they do not count against its coverage. The nouns
 // "length", "duration" and "deadline" ask for an amount the way "how long" does ("parental leave length?"): the
-// passage answers with the number or date.
+// passage answers with the number or date; "minimum" and "maximum" with the bound ("at least 14 characters").
 const FRAMING_WORDS = new Set(
   `much many long often far soon get gets got getting need needs want wants take use allowed allow allowing
   happen happens exist exists whats what m d s ll ve re tmrw today tomorrow anything something somewhere someone
-  anyone ok go going able possible way still also else ever even length duration deadline`.split(/\s+/),
+  anyone ok go going able possible way still also else ever even length duration deadline
+  minimum maximum min max`.split(/\s+/),
 );
 const FRAMING = new Set([...FRAMING_WORDS].map((w) => stem(w)));
 

@@ -1,4 +1,5 @@
 import porter2 from 'wink-porter2-stemmer';
+import { verbBase } from './irregular-verbs.js';
 import { americanSpelling } from './spelling-variants.js';
 
 /**
@@ -41,11 +42,13 @@ export function withoutClitic(word: string): string {
  * configuration uses, so the words counted here and the lexemes full-text search matched agree ("making" and
  * "make" → "make", "travelling" → "travel", "projects" → "project"). A British spelling is stemmed in its
  * American form ("licences" and "licenses" → "licens"), so a question and a passage spelled the other way agree
- * (spelling-variants.ts; full-text search matches the documents' own spelling).
+ * (spelling-variants.ts; full-text search matches the documents' own spelling), and an irregular verb form as its
+ * base ("stole" and "stolen" → "steal", irregular-verbs.ts), which Porter2 leaves apart. Adding the other forms to
+ * the full-text query too was measured and dropped: it reordered hits and cost answers (BENCHMARKS.md).
  */
 export function stem(word: string): string {
   const w = withoutClitic(word);
-  return /^[a-z]+$/.test(w) ? porter2(americanSpelling(w)) : w;
+  return /^[a-z]+$/.test(w) ? porter2(americanSpelling(verbBase(w))) : w;
 }
 
 /**

@@ -53,11 +53,29 @@ describe('reading a question the way a person means it', () => {
     expect(topicCoverage(topicTerms('who is making the travelling rules'), 'Who makes travel rules')).toBe(1);
   });
 
-  it('reads "how quickly", "how early" and "length?" as asking for an amount, not as the topic', () => {
+  it('reads an irregular verb in any form as one word: "stole" meets "stolen", "lose" meets "lost"', () => {
+    const stolen = 'If a laptop is lost or stolen, report it within one hour.';
+    expect(topicCoverage(topicTerms('someone stole my laptop from my car!!'), stolen)).toBeGreaterThan(
+      topicCoverage(topicTerms('someone nicked my laptop from my car!!'), stolen),
+    );
+    expect(topicCoverage(topicTerms('someone stole my laptop'), stolen)).toBe(1);
+    expect(topicCoverage(topicTerms('do i lose my unused days?'), 'Unused days are lost on 1 April.')).toBe(
+      1,
+    );
+    // Forms that are mostly another word stay apart: "the ground floor" is no grinding, a "broken laptop" no
+    // lunch break.
+    expect(topicCoverage(topicTerms('where is the ground floor'), 'Grind the coffee beans.')).toBe(0);
+    expect(topicCoverage(topicTerms('broken laptop'), 'Take a lunch break. Laptops are replaced.')).toBe(0.5);
+  });
+
+  it('reads "how quickly", "how early", "length?" and "minimum" as asking for an amount, not as the topic', () => {
     const passage = 'Critical security updates must be merged within 48 hours.';
     expect(topicCoverage(topicTerms('how quickly must we merge critical security updates'), passage)).toBe(1);
     expect(topicTerms('quick q - parental leave length?')).toEqual(['syn1']);
     expect(topicTerms('deadline for expense claims?')).toEqual(['syn11']);
+    // "minimum" and "maximum" ask for the bound the passage states ("at least 14 characters", "up to €50").
+    expect(topicTerms('What is the minimum password length?')).toEqual(['syn20']);
+    expect(topicTerms('max hotel cost a night?')).toEqual(['hotel', 'cost', 'night']);
     // Elsewhere the same words name the topic: "late arrivals", "early retirement".
     expect(topicTerms('rules for late arrivals')).toContain('late');
     expect(topicTerms('how early can I take early retirement')).toEqual(['earli', 'syn6']);

@@ -1,4 +1,6 @@
+import { isCountryName } from './country-names.js';
 import type { ContentWords } from './question-terms.js';
+import { ABROAD_GROUP } from './synonyms.js';
 import { rowCosine, vectorRow } from './word-vectors.js';
 
 /**
@@ -61,8 +63,11 @@ export function nearWordCredit(
 ): (term: string) => number {
   let rows: Int32Array | undefined;
   return (term) => {
+    const word = typed.get(term) ?? '';
+    // "work from Brazil": a passage on working "from another country" covers the country named.
+    if (isCountryName(word) && words.some((w) => w.group === ABROAD_GROUP)) return 1;
     rows ??= vectorRowsOf(words);
-    const near = nearestCosine(typed.get(term) ?? '', rows, cache);
+    const near = nearestCosine(word, rows, cache);
     return near >= MIN_NEAR_COSINE ? near : 0;
   };
 }

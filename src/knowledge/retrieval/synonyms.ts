@@ -61,7 +61,11 @@ const GROUPS: string[][] = [
     'granddad',
   ],
   ['die', 'dies', 'died', 'death', 'passed away', 'passes away', 'pass away'],
+  ['abroad', 'another country', 'other country', 'overseas', 'foreign country'],
 ];
+
+/** The group of being in another country: a passage holding it covers a country the question names (soft-coverage.ts). */
+export const ABROAD_GROUP = GROUPS.length - 1;
 
 // Each phrase as its sequence of singular words, so a group matches plural or not: "side projects" and "side
 // project", "individual contributors", "claims". Longest first at each start word, so "parental leave" is read

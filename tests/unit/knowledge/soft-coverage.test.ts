@@ -30,4 +30,21 @@ describe('coverage with near words', () => {
     expect(credit('dog')).toBe(1);
     expect(nearWordCredit(topicWords('dog'), contentWords('the on a'), new Map())('dog')).toBe(0);
   });
+
+  it('covers a country the member names with a passage on working from "another country" or "abroad"', () => {
+    const abroad = 'Working from abroad: you may work from another country for up to four weeks a year.';
+    // The credit a passage gives the question's word `word` (found by the word typed: its term is a stem).
+    const credit = (question: string, word: string, text: string) => {
+      const typed = topicWords(question);
+      const term = [...typed].find(([, w]) => w === word)?.[0] ?? '';
+      return nearWordCredit(typed, contentWords(text), new Map())(term);
+    };
+    expect(credit('can I work from Brazil for a month?', 'brazil', abroad)).toBe(1);
+    expect(credit('can I work from Portugal?', 'portugal', 'We work overseas twice a year.')).toBe(1);
+    // Not the other way round, nor from a passage that is not about being abroad, nor for a word that only looks
+    // like a country ("jersey").
+    expect(credit('can I work abroad?', 'abroad', 'Our office in Brazil is open daily.')).toBe(0);
+    expect(credit('can I work from Brazil?', 'brazil', 'Remote work: two days a week from home.')).toBe(0);
+    expect(credit('can I wear a jersey?', 'jersey', abroad)).toBe(0);
+  });
 });

@@ -76,6 +76,8 @@ describe('reading a question the way a person means it', () => {
     // "minimum" and "maximum" ask for the bound the passage states ("at least 14 characters", "up to €50").
     expect(topicTerms('What is the minimum password length?')).toEqual(['syn20']);
     expect(topicTerms('max hotel cost a night?')).toEqual(['hotel', 'cost', 'night']);
+    // "things" names nothing a passage would hold: "if a deploy breaks things" asks about a deploy that breaks.
+    expect(topicTerms('if a deploy breaks things')).toEqual(['deploy', 'break']);
     // Elsewhere the same words name the topic: "late arrivals", "early retirement".
     expect(topicTerms('rules for late arrivals')).toContain('late');
     expect(topicTerms('how early can I take early retirement')).toEqual(['earli', 'syn6']);

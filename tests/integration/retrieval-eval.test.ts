@@ -22,10 +22,11 @@ const SLACK_LIKE_FLOORS = {
   // The thing asked about held by the quoted passage (asked-object.ts): before, shown 89.6%, false "I don't know"
   // 8.0%, abstained 85.7% ("who is the …" needing a name, answer-type.ts: before that, 82.1%). "… can I keep it"
   // quoted only from a passage holding a word of the situation (situation-words.ts): before, shown 86.4%, false
-  // "I don't know" 11.2%.
-  shownNoModel: 0.85,
+  // "I don't know" 11.2%. Irregular verbs ("stole", words.ts) and a country named (country-names.ts): before,
+  // shown 85.6%, false "I don't know" 12.0%.
+  shownNoModel: 0.86,
   reachedNoModel: 0.94,
-  falseIdkNoModel: 0.12,
+  falseIdkNoModel: 0.11,
   abstainedNoModel: 0.92,
   inPromptWithModel: 0.95,
   declinedBeforeModel: 0.05,
@@ -47,10 +48,12 @@ const SETS = [
       fullTextRecallAt10: 0.93,
       fullTextNdcgAt10: 0.86,
       hybridNdcgAt10: 0.82,
-      // Judged by document for this set (it names no answer text): a passage of a relevant document.
-      shownNoModel: 0.74,
-      reachedNoModel: 0.85,
-      falseIdkNoModel: 0.24,
+      // Judged by document for this set (it names no answer text): a passage of a relevant document. Irregular
+      // verbs, "minimum" and "things" naming no topic (question-terms.ts), a country named: before, shown 76.3%,
+      // false "I don't know" 21.1%. The 80% target is the floor.
+      shownNoModel: 0.8,
+      reachedNoModel: 0.88,
+      falseIdkNoModel: 0.18,
       // "who is the head of the marketing team?" needing a name, then the thing asked about held by the quoted
       // passage: before, 83.3% and 91.7%.
       abstainedNoModel: 0.91,
@@ -77,10 +80,11 @@ const SETS = [
       fullTextNdcgAt10: 0.9,
       hybridNdcgAt10: 0.88,
       // Situation-first questions ("my grandad died yesterday. how much time off…"): with the situation counted
-      // against the passage (situation-words.ts), shown 74.0%, false "I don't know" 18.0%.
-      shownNoModel: 0.86,
-      reachedNoModel: 0.86,
-      falseIdkNoModel: 0.06,
+      // against the passage (situation-words.ts), shown 74.0%, false "I don't know" 18.0%. Irregular verbs ("do i
+      // lose them?" and "lost"): before, shown 88.0%, false "I don't know" 4.0%.
+      shownNoModel: 0.88,
+      reachedNoModel: 0.88,
+      falseIdkNoModel: 0.04,
       // "who's the warehouse manager at brackley road?" needing a name, then the thing asked about: before, 60.0%
       // and 66.7%.
       abstainedNoModel: 0.73,
@@ -153,8 +157,9 @@ const SETS = [
       hybridNdcgAt10: 0.9,
       // The thing asked about held by the quoted passage: before, shown 88.0%, false "I don't know" 9.6%, abstained
       // 85.7%. "… can I keep it" quoted only from a passage holding a word of the situation: before, shown 84.8%,
-      // false "I don't know" 12.8% (the vendor's champagne is now among the closest passages).
-      shownNoModel: 0.83,
+      // false "I don't know" 12.8% (the vendor's champagne is now among the closest passages). Irregular verbs and a
+      // country named: before, shown 84.0%.
+      shownNoModel: 0.84,
       reachedNoModel: 0.94,
       falseIdkNoModel: 0.14,
       abstainedNoModel: 0.92,

@@ -155,8 +155,8 @@ describe('POST /api/ask: the playground (no OpenAI key: extractive answers with 
   });
 
   it('shows the closest passages under "I couldn\'t find a clear answer" when a question is only partly covered', async () => {
-    // The member's own words ("never took", "the year is over") are not the handbook's, but its answer is there.
-    const { body } = await ask('what happens to vacation i never took when the year is over?');
+    // The member's own words ("never booked", "the year is over") are not the handbook's, but its answer is there.
+    const { body } = await ask('what happens to vacation i never booked when the year is over?');
     expect(body.outcome).toBe('no_sources');
     expect(body.trace).toMatchObject({ declinedBy: 'retrieval', confident: false });
     expect(body.text).toMatch(/^I couldn't find a clear answer/);

@@ -146,6 +146,11 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(covered.askedAbout).toEqual({ word: 'physiotherapy', held: true, named: true });
     // A near word stands for the thing: "vehicle" for "car".
     expect((await search(c, 'can I get a company car?')).relevance.confident).toBe(true);
+    // Every word of the thing counts, not only its head: dental care is covered, cosmetic dental care is not said.
+    expect((await search(c, 'does health insurance cover dental care?')).relevance.confident).toBe(true);
+    const cosmetic = await search(c, 'does health insurance cover cosmetic dental care?');
+    expect(cosmetic.relevance).toMatchObject({ confident: false, close: true });
+    expect(cosmetic.askedAbout).toEqual({ word: 'cosmetic', held: false, named: true });
     expect((await search(a, 'how many days of paid leave do we get?')).askedAbout).toBeNull();
   });
 

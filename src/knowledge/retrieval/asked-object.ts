@@ -1,6 +1,7 @@
 import { type ContentWords, namesNoTopic, topicWords } from './question-terms.js';
 import { type CosineCache, nearestWordCosine } from './soft-coverage.js';
 import type { TermWeights } from './term-weights.js';
+import { vectorRow } from './word-vectors.js';
 import { words } from './words.js';
 
 /**
@@ -42,10 +43,26 @@ export interface AskedObject {
  * should know", "do I have to…", "is there a way to…").
  */
 export function askedObject(question: string): AskedObject | null {
+  return askedPhrase(question).at(-1) ?? null;
+}
+
+/**
+ * The words of the thing asked about that a passage quoted as the answer must hold (or a near word): the phrase's
+ * head, and each other word of it the word vectors know ("Roth" in "does the 401k allow Roth contributions?": a
+ * passage on pension contributions does not answer it). A word they do not know ("a new SaaS tool") is left to the
+ * head: no near word of it can be found, and the passage may name it otherwise ("software and services").
+ */
+export function askedThing(question: string): AskedObject[] {
+  const phrase = askedPhrase(question);
+  return phrase.filter((o, k) => k === phrase.length - 1 || vectorRow(o.word) >= 0);
+}
+
+/** Each topic word of the noun phrase after the earliest opener, in order ("Roth contributions": roth, contribution). */
+function askedPhrase(question: string): AskedObject[] {
   const q = question.toLowerCase();
   const opened = OPENERS.map((p) => q.match(p)).filter((m): m is RegExpMatchArray => m?.index !== undefined);
   const first = opened.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))[0]?.[1];
-  if (first === undefined) return null;
+  if (first === undefined) return [];
   const ws = words(first.split(/[?,.!;:]/)[0] ?? '');
   let i = 0;
   while (i < ws.length && DETERMINERS.has(ws[i] as string)) i++;
@@ -56,10 +73,11 @@ export function askedObject(question: string): AskedObject | null {
     if (PHRASE_ENDS.has(w) || namesNoTopic(w) || (phrase.length > 0 && /(?:ed|ing|ly)$/.test(w))) break;
     phrase.push(w);
   }
-  const head = [...topicWords(phrase.join(' '))].at(-1);
-  if (!head) return null;
-  const [term, word] = head;
-  return { term, word, typed: asTyped(question, word) };
+  return [...topicWords(phrase.join(' '))].map(([term, word]) => ({
+    term,
+    word,
+    typed: asTyped(question, word),
+  }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AskedAbout } from '../../ai/answer.types.js';
-import { type AskedObject, askedObject, holdsObject, weightiestAsked } from './asked-object.js';
+import { type AskedObject, askedThing, holdsObject, weightiestAsked } from './asked-object.js';
 import type { ContentWords } from './question-terms.js';
 import type { Situation } from './situation-words.js';
 import type { CosineCache } from './soft-coverage.js';
@@ -45,8 +45,9 @@ export interface QuotableHits {
 /**
  * Which hits may be quoted as the answer when no model judges them (only the top ones are judged, so only they
  * are read):
- * - "is there a bonus…": only a hit (or a chunk next to it) holding the thing named, or a word related to it
- *   (asked-object.ts);
+ * - "is there a bonus…": only a hit (or a chunk next to it) holding the thing named, or a word related to it: its
+ *   head and each other word of it the word vectors know ("does the 401k allow Roth contributions?" is not answered
+ *   by a passage on pension contributions; asked-object.ts `askedThing`);
  * - a message telling a situation, covered by what is asked alone: only a hit holding the weightiest word of
  *   what is asked, or a near one ("will the roaming charges be paid back?" is not answered by a passage on phones
  *   holding the rest), and, when what is asked points back at the situation ("… for that?"), a word of the
@@ -62,11 +63,12 @@ export function quotableHits(read: HitsRead): QuotableHits {
           holdsObject(thing, hitTerms[j] ?? new Set(), hitWords[j] ?? [], cosines, minCosine),
         ),
     );
-  const named = askedObject(read.question);
+  const named = askedThing(read.question);
+  const holdsEach = named.map((word) => holds(word));
+  const holdsNamed = hitTerms.map((_, i) => holdsEach.every((held) => held[i] as boolean));
   const weightiest = situation.terms.size
     ? weightiestAsked(read.question, read.typed, read.askedWeights)
     : null;
-  const holdsNamed = holds(named);
   const holdsWeightiest = holds(weightiest, MIN_WEIGHTIEST_COSINE);
   const situationWords = [...situation.terms].filter((t) => !situation.when.has(t));
   const holdsSituation = hitTerms.map(
@@ -82,7 +84,9 @@ export function quotableHits(read: HitsRead): QuotableHits {
   const inTop = (held: boolean[]) => held.slice(0, read.topHits).some((h) => h);
   const about = (thing: AskedObject | null, held: boolean[], isNamed: boolean) =>
     thing ? { word: thing.typed, held: inTop(held), named: isNamed } : null;
-  const namedAbout = about(named, holdsNamed, true);
+  // The thing named is shown by its first word no top hit holds ("Roth"), else by its head.
+  const unheld = named.find((_, k) => !inTop(holdsEach[k] as boolean[]));
+  const namedAbout = about(unheld ?? named.at(-1) ?? null, holdsNamed, true);
   const weightiestAbout = about(weightiest, holdsWeightiest, false);
   return {
     quotable,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { askedObject, holdsObject, weightiestAsked } from '../../../src/knowledge/retrieval/asked-object.js';
+import {
+  askedObject,
+  askedThing,
+  holdsObject,
+  weightiestAsked,
+} from '../../../src/knowledge/retrieval/asked-object.js';
 import { contentWords, topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
 import { readSituation } from '../../../src/knowledge/retrieval/situation-words.js';
 import { termsOf, termWeights, withoutTerms } from '../../../src/knowledge/retrieval/term-weights.js';
@@ -18,6 +23,16 @@ describe('the thing a question asks whether there is', () => {
     expect(word('can i bring my dog into the office on fridays?')).toBe('dog');
     expect(word('do we have a 401k match?')).toBe('match');
     expect(word('is there any therapy or mental health support?')).toBe('therapy');
+  });
+
+  it('is every word of that phrase the word vectors know, not only its head', () => {
+    const thing = (q: string) => askedThing(q).map((o) => o.word);
+    expect(thing('does the 401k allow Roth contributions?')).toEqual(['roth', 'contributions']);
+    expect(thing('Can I get a company car?')).toEqual(['company', 'car']);
+    // A word the vectors do not know ("SaaS") is left to the head: nothing near it could be found.
+    expect(thing('How do I get a new SaaS tool approved?')).toEqual(['new', 'tool']);
+    expect(thing('is there a bonus at the end of the year?')).toEqual(['bonus']);
+    expect(thing('how many days of leave do we get?')).toEqual([]);
   });
 
   it('reads "will / would / can / could … pay for / cover / reimburse" as "does …" is read', () => {

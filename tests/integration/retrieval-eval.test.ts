@@ -23,11 +23,12 @@ const SLACK_LIKE_FLOORS = {
   // 8.0%, abstained 85.7% ("who is the …" needing a name, answer-type.ts: before that, 82.1%). "… can I keep it"
   // quoted only from a passage holding a word of the situation (situation-words.ts): before, shown 86.4%, false
   // "I don't know" 11.2%. Irregular verbs ("stole", words.ts) and a country named (country-names.ts): before,
-  // shown 85.6%, false "I don't know" 12.0%.
+  // shown 85.6%, false "I don't know" 12.0%. Every word of the thing asked about the word vectors know ("Roth
+  // contributions", asked-object.ts `askedThing`): before, abstained 96.4%.
   shownNoModel: 0.86,
   reachedNoModel: 0.94,
   falseIdkNoModel: 0.11,
-  abstainedNoModel: 0.92,
+  abstainedNoModel: 0.96,
   inPromptWithModel: 0.95,
   declinedBeforeModel: 0.05,
 };
@@ -99,7 +100,7 @@ const SETS = [
     // situation (situation-words.ts): before, abstained 46.7% and 53.3%; shown unchanged. Without the situation
     // reading: shown 29.0%, abstained 73.3%. "will the company pay for the repair?" read as asking about one thing
     // (asked-object.ts): before, 63.3%. A passage covering only what is asked holding its weightiest word
-    // (quotable-hits.ts): before, 66.7%.
+    // (quotable-hits.ts): before, 66.7%. Every word of the thing asked about ("a baby gift"): before, 73.3%.
     dir: 'tests/fixtures/eval-situations',
     typing: 'clean',
     documents: 23,
@@ -111,7 +112,7 @@ const SETS = [
       shownNoModel: 0.64,
       reachedNoModel: 0.77,
       falseIdkNoModel: 0.23,
-      abstainedNoModel: 0.73,
+      abstainedNoModel: 0.76,
       // 87.1% with the fake embedder (full-text only: 90.3%): below the 90% target, which is for real embeddings.
       inPromptWithModel: 0.87,
       declinedBeforeModel: 0.05,
@@ -158,11 +159,11 @@ const SETS = [
       // The thing asked about held by the quoted passage: before, shown 88.0%, false "I don't know" 9.6%, abstained
       // 85.7%. "… can I keep it" quoted only from a passage holding a word of the situation: before, shown 84.8%,
       // false "I don't know" 12.8% (the vendor's champagne is now among the closest passages). Irregular verbs and a
-      // country named: before, shown 84.0%.
+      // country named: before, shown 84.0%. Every word of the thing asked about: before, abstained 96.4%.
       shownNoModel: 0.84,
       reachedNoModel: 0.94,
       falseIdkNoModel: 0.14,
-      abstainedNoModel: 0.92,
+      abstainedNoModel: 0.96,
       inPromptWithModel: 0.95,
       declinedBeforeModel: 0.05,
     },

@@ -65,7 +65,7 @@ const GROUPS: string[][] = [
 ];
 
 /** The group of being in another country: a passage holding it covers a country the question names (soft-coverage.ts). */
-export const ABROAD_GROUP = GROUPS.length - 1;
+export const ABROAD_GROUP = GROUPS.findIndex((group) => group[0] === 'abroad');
 
 // Each phrase as its sequence of singular words, so a group matches plural or not: "side projects" and "side
 // project", "individual contributors", "claims". Longest first at each start word, so "parental leave" is read

@@ -38,15 +38,6 @@ export interface AskedObject {
 }
 
 /**
- * The head of the noun phrase after the earliest opener (its last topic word: "company car" → car, "gym
- * membership" → membership), or null: no opener, or no topic word before the phrase ends ("is there anything I
- * should know", "do I have to…", "is there a way to…").
- */
-export function askedObject(question: string): AskedObject | null {
-  return askedPhrase(question).at(-1) ?? null;
-}
-
-/**
  * The words of the thing asked about that a passage quoted as the answer must hold (or a near word): the phrase's
  * head, and each other word of it the word vectors know ("Roth" in "does the 401k allow Roth contributions?": a
  * passage on pension contributions does not answer it). A word they do not know ("a new SaaS tool") is left to the
@@ -57,7 +48,11 @@ export function askedThing(question: string): AskedObject[] {
   return phrase.filter((o, k) => k === phrase.length - 1 || vectorRow(o.word) >= 0);
 }
 
-/** Each topic word of the noun phrase after the earliest opener, in order ("Roth contributions": roth, contribution). */
+/**
+ * Each topic word of the noun phrase after the earliest opener, in order, its head last ("company car": company, car;
+ * "gym membership": gym, membership); none when there is no opener, or no topic word before the phrase ends ("is
+ * there anything I should know", "do I have to…", "is there a way to…").
+ */
 function askedPhrase(question: string): AskedObject[] {
   const q = question.toLowerCase();
   const opened = OPENERS.map((p) => q.match(p)).filter((m): m is RegExpMatchArray => m?.index !== undefined);

@@ -18,14 +18,11 @@ function countryNames(): Set<string> {
   for (let a = 65; a <= 90; a++) {
     for (let b = 65; b <= 90; b++) {
       const code = String.fromCharCode(a, b);
-      let name: string | undefined;
-      try {
-        name = display.of(code);
-      } catch {
-        // Not a region code ICU knows.
-      }
-      const word = name?.toLowerCase();
-      if (word && name !== code && /^\p{L}+$/u.test(word) && !NOT_A_DESTINATION.has(word)) found.add(word);
+      const name = display.of(code);
+      // A code ICU knows no region for comes back as itself ("AA").
+      if (!name || name === code) continue;
+      const word = name.toLowerCase();
+      if (/^\p{L}+$/u.test(word) && !NOT_A_DESTINATION.has(word)) found.add(word);
     }
   }
   names = found;

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  askedObject,
-  askedThing,
-  holdsObject,
-  weightiestAsked,
-} from '../../../src/knowledge/retrieval/asked-object.js';
+import { askedThing, holdsObject, weightiestAsked } from '../../../src/knowledge/retrieval/asked-object.js';
 import { contentWords, topicWords } from '../../../src/knowledge/retrieval/question-terms.js';
 import { readSituation } from '../../../src/knowledge/retrieval/situation-words.js';
 import { termsOf, termWeights, withoutTerms } from '../../../src/knowledge/retrieval/term-weights.js';
 
+// The head of the phrase: the word a passage must hold whatever else the question names.
+const askedObject = (q: string) => askedThing(q).at(-1) ?? null;
 const word = (q: string) => askedObject(q)?.word ?? null;
 
 describe('the thing a question asks whether there is', () => {

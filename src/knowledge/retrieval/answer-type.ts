@@ -72,6 +72,27 @@ const NUMBER_WORDS =
 
 const isNumber = (word: string) => /\d/.test(word) || NUMBER_WORDS.has(word);
 
+const DATE_WORDS = list(`january february march april may june july august september october november december
+  monday tuesday wednesday thursday friday saturday sunday`);
+const TIME_UNITS = list(`minute minutes hour hours day days week weeks month months year years`);
+/** How many words after a number its unit may stand ("four weeks", "20 working days"). */
+const UNIT_GAP = 3;
+
+/**
+ * Whether a sentence holds what an answer of the type looks like: a span of time ("four weeks") for "how long",
+ * a date, weekday or figure for "when", a figure for "how many / much / often". Person and place: never (their
+ * shape is no word's).
+ */
+export function sentenceFitsType(type: AnswerType | null, sentence: string): boolean {
+  if (type === null || type === 'person' || type === 'place') return false;
+  const w = words(sentence);
+  if (type === 'time') return w.some((x) => DATE_WORDS.has(x) || /\d/.test(x));
+  if (type === 'duration') {
+    return w.some((x, i) => isNumber(x) && w.slice(i + 1, i + 1 + UNIT_GAP).some((y) => TIME_UNITS.has(y)));
+  }
+  return w.some(isNumber);
+}
+
 /** How many words before a counted word its number may stand ("23 days", "20 weeks of paid leave"). */
 const COUNT_GAP = 3;
 

@@ -1,4 +1,5 @@
 import { splitSentences } from '../ingestion/sentences.js';
+import { expectedAnswerType, sentenceFitsType } from './answer-type.js';
 import { contentTerms, topicWords } from './question-terms.js';
 import { wordRarity } from './word-rarity.js';
 
@@ -14,6 +15,11 @@ const DEFAULTS: SnippetOptions = { maxChars: 420, maxSentences: 3 };
 // A heading's words count for the sentences under it at this share: "When you leave" makes "You can buy your
 // laptop at its depreciated value" the answer to "can I keep my laptop when I leave".
 const HEADING_SHARE = 0.5;
+
+// A matched sentence holding what the question's answer type looks like ("how long": a span of time) gains this
+// share of the heaviest topic word's weight: of two sentences on the topic, the one that can answer comes first.
+// 0.5 and 1 measured alike (BENCHMARKS.md, twenty-first session).
+const ANSWER_TYPE_SHARE = 0.5;
 
 interface Sentence {
   i: number;
@@ -49,7 +55,8 @@ const isHeading = (line: string, last: boolean) =>
  * "…" where text was skipped. A sentence scores the summed weight of the question's topic words it holds, plus
  * half the weight of those only its section heading holds. A word weighs its rarity in everyday English
  * (word-rarity.ts) times its rarity among the passage's sentences (idf within the passage), so the sentence with
- * the rare, specific word wins over the one repeating the topic. Headings are never quoted alone; a heading
+ * the rare, specific word wins over the one repeating the topic; a sentence shaped like the answer asked for ("how
+ * long": "four weeks") gains a little more (answer-type.ts). Headings are never quoted alone; a heading
  * that matched is shown before its sentence, and the sentence after the best one is added when it fits (answers
  * often run on), then the sentences around the matched ones while they fit (`fillAround`). Lines are sentences
  * too (list items); a table row is one, read and shown with its table's column names. Falls back to the passage's
@@ -102,9 +109,18 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
     }
     return sum;
   };
+  const type = expectedAnswerType(question);
+  const typeBonus = ANSWER_TYPE_SHARE * Math.max(0, ...weight.values());
+  // Only a sentence holding a topic word itself: a table row matched by its column names alone is one case of
+  // many, each shaped alike.
+  const scoreWithType = (s: Sentence) => {
+    const sum = score(s);
+    const own = [...weight.keys()].some((t) => s.terms.has(t));
+    return own && sentenceFitsType(type, s.text) ? sum + typeBonus : sum;
+  };
   const ranked = sentences
     .filter((s) => !s.heading)
-    .map((s) => ({ s, score: score(s) }))
+    .map((s) => ({ s, score: scoreWithType(s) }))
     .filter((x) => x.score > 0)
     // Best match first; on a tie the longer sentence, then the earlier.
     .sort((a, b) => b.score - a.score || b.s.text.length - a.s.text.length || a.s.i - b.s.i);

@@ -189,6 +189,23 @@ describe('query-focused snippets', () => {
     );
   });
 
+  it('prefers, of two sentences on the topic, the one shaped like the answer asked for', () => {
+    const leave = [
+      'Partner leave',
+      'You can book partner leave in Harbour, and partner leave is for the parent who did not give birth.',
+      'Partner leave lasts four weeks at full pay.',
+      'Ask HR about shared parental leave.',
+    ].join('\n');
+    // "how long": the span of time answers, though the other sentence is longer and holds the words twice.
+    expect(querySnippet('how long is partner leave', leave, { maxChars: 60, maxSentences: 1 })).toBe(
+      '… Partner leave lasts four weeks at full pay. …',
+    );
+    // Not a "how long" question: the sentence holding more of its words.
+    expect(querySnippet('who gets partner leave', leave, { maxChars: 60, maxSentences: 1 })).toContain(
+      'You can book partner leave in Harbour',
+    );
+  });
+
   it('reads a sentence with its section heading, and shows the heading that made it match', () => {
     const laptops = [
       'Laptops',

@@ -14,6 +14,7 @@ import { formatAnswerResult, formatMisses } from './evaluate-answers.js';
 import { fakeEmbedder } from './fake-embedder.js';
 import { formatBreakdown } from './miss-reasons.js';
 import { runEvaluation } from './run-evaluation.js';
+import { formatSummary, type SummaryRow } from './summary.js';
 import { datasetWithSwappedLetters, datasetWithTypos } from './typos.js';
 
 /** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
@@ -65,6 +66,7 @@ if (mode !== 'all' && mode !== 'any' && mode !== 'all_then_any') {
 const config = loadConfig();
 const dirs = values.dataset ?? [...SHIPPED, ...HELD_OUT];
 const reports: Record<string, unknown> = {};
+const summary: SummaryRow[] = [];
 
 for (const dir of dirs) {
   const loaded = await loadBeirDataset(dir, {
@@ -130,6 +132,12 @@ for (const dir of dirs) {
         process.stdout.write(`${lines.join('\n')}\n`);
       }
       process.stdout.write(`${formatAnswerResult(report.answers.withModel, embedderLabel)}\n`);
+      summary.push({
+        name: dataset.name,
+        heldOut: heldOut !== '',
+        noModel,
+        withModel: report.answers.withModel,
+      });
     }
     const plain = <T extends { perQuery?: Map<string, unknown> } | null>(r: T) =>
       r && { ...r, perQuery: r.perQuery && Object.fromEntries(r.perQuery) };
@@ -150,4 +158,5 @@ for (const dir of dirs) {
     await rm(blobDir, { recursive: true, force: true });
   }
 }
+if (summary.length > 1) process.stdout.write(`\n${formatSummary(summary)}\n`);
 if (values.json) await writeFile(values.json, JSON.stringify(reports, null, 2));

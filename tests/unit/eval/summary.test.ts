@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { AnswerEvalResult } from '../../../scripts/eval/evaluate-answers.js';
+import { formatSummary, type SummaryRow } from '../../../scripts/eval/summary.js';
+
+const result = (
+  mode: AnswerEvalResult['mode'],
+  answerReached: number,
+  falseIdk: number,
+  abstained: number | null,
+  closestShown = 0,
+): AnswerEvalResult => ({
+  mode,
+  answerReached,
+  falseIdk,
+  abstained,
+  closest: mode === 'no model' ? { answerShown: closestShown, unanswerableShown: null } : null,
+  judgedBy: 'answer text',
+  perQuery: new Map(),
+});
+
+const row = (
+  name: string,
+  heldOut: boolean,
+  shown: number,
+  abstained: number,
+  inPrompt: number,
+): SummaryRow => ({
+  name,
+  heldOut,
+  noModel: result('no model', shown, 1 - shown, abstained, 0.1),
+  withModel: result('with a model', inPrompt, 0.02, 0),
+});
+
+describe('the eval summary against the targets', () => {
+  const text = formatSummary([
+    row('slack', false, 0.872, 1, 0.992),
+    row('kestrel', false, 0.803, 0.8, 0.921),
+    row('quillmark', true, 0.74, 0.667, 1),
+  ]);
+  const line = (name: string) => text.split('\n').find((l) => l.startsWith(name)) ?? '';
+
+  it('marks each figure short of its target, and none that meets it', () => {
+    expect(line('quillmark')).toMatch(/74\.0% ✗ +66\.7% ✗ +84\.0% +100\.0% +2\.0%$/);
+    // 80.3% shown and exactly 80% abstained meet their targets.
+    expect(line('kestrel')).not.toContain('✗');
+  });
+
+  it('gives the shipped sets a mean, and a held-out set of one none', () => {
+    expect(line('mean, shipped')).toMatch(/^mean, shipped +83\.8% +90\.0% +93\.8% +95\.7% +2\.0%$/);
+    expect(text).not.toContain('mean, held-out');
+  });
+
+  it('lists the shipped sets before the held-out ones, whatever order they ran in', () => {
+    const reordered = formatSummary([
+      row('quillmark', true, 0.74, 0.667, 1),
+      row('slack', false, 0.872, 1, 0.992),
+    ]);
+    const names = reordered.split('\n').map((l) => l.split(' ')[0]);
+    expect(names.indexOf('slack')).toBeLessThan(names.indexOf('quillmark'));
+  });
+});

@@ -15,6 +15,7 @@ import { fakeEmbedder } from './fake-embedder.js';
 import { formatBreakdown } from './miss-reasons.js';
 import { runEvaluation } from './run-evaluation.js';
 import { formatSummary, type SummaryRow } from './summary.js';
+import { summaryChart } from './summary-chart.js';
 import { datasetWithSwappedLetters, datasetWithTypos } from './typos.js';
 
 /** The shipped sets: evaluated by default, small enough for the fake embedder's row-by-row ingest. */
@@ -37,14 +38,15 @@ const HELD_OUT = [
 
 /**
  * `npm run eval [-- --dataset <dir>] [--max-docs <n>] [--full-text-mode all|any|all_then_any] [--json <file>]
- *   [--fake-embeddings] [--no-answers] [--misses] [--typos] [--swaps]`
+ *   [--fake-embeddings] [--no-answers] [--misses] [--typos] [--swaps] [--chart <file.svg>]`
  * Retrieval evaluation on BEIR-layout datasets (default: the shipped sets, then the held-out ones), then the answer step's four
  * figures in both modes (no model; with a model), always in a fresh in-memory database, never the
  * configured one. Hybrid and the with-a-model figures use OpenAI embeddings when OPENAI_API_KEY is set, else
  * the deterministic fake embedder on the shipped sets (or with --fake-embeddings), labelled as such. Without a
  * model, where each answerable question's answer was lost is counted; --misses lists those questions (never a
  * held-out set's). --typos asks every question with one typo in its rarest topic word, --swaps with two letters
- * swapped in one of its words that name no topic ("hwo", "teh"; typos.ts).
+ * swapped in one of its words that name no topic ("hwo", "teh"; typos.ts). It closes with a summary of every set
+ * against the targets; --chart also draws it as an SVG bar chart.
  */
 const { values } = parseArgs({
   options: {
@@ -52,6 +54,7 @@ const { values } = parseArgs({
     'max-docs': { type: 'string' },
     'full-text-mode': { type: 'string', default: 'all_then_any' },
     json: { type: 'string' },
+    chart: { type: 'string' },
     'fake-embeddings': { type: 'boolean', default: false },
     'no-answers': { type: 'boolean', default: false },
     misses: { type: 'boolean', default: false },
@@ -159,4 +162,5 @@ for (const dir of dirs) {
   }
 }
 if (summary.length > 1) process.stdout.write(`\n${formatSummary(summary)}\n`);
+if (values.chart && summary.length > 0) await writeFile(values.chart, summaryChart(summary));
 if (values.json) await writeFile(values.json, JSON.stringify(reports, null, 2));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerEvalResult } from '../../../scripts/eval/evaluate-answers.js';
 import { formatSummary, type SummaryRow } from '../../../scripts/eval/summary.js';
+import { summaryChart } from '../../../scripts/eval/summary-chart.js';
 
 const result = (
   mode: AnswerEvalResult['mode'],
@@ -57,5 +58,20 @@ describe('the eval summary against the targets', () => {
     ]);
     const names = reordered.split('\n').map((l) => l.split(' ')[0]);
     expect(names.indexOf('slack')).toBeLessThan(names.indexOf('quillmark'));
+  });
+});
+
+describe('the eval summary as a chart', () => {
+  const svg = summaryChart([row('quillmark', true, 0.74, 0.667, 1), row('slack', false, 0.872, 1, 0.992)]);
+
+  it('draws a bar per figure and set, hollow where the figure is short of its target', () => {
+    expect(svg.match(/<rect class="(meets|short)"/g)).toHaveLength(6);
+    // Quillmark's 74.0% shown and 66.7% abstained fall short of 80%; Slack's three figures meet theirs.
+    expect(svg.match(/class="short"/g)).toHaveLength(2);
+    expect(svg).toContain('width="310.8" height="9" fill="none"');
+  });
+
+  it('names held-out sets as such, after the shipped ones', () => {
+    expect(svg.indexOf('>slack<')).toBeLessThan(svg.indexOf('>quillmark (held-out)<'));
   });
 });

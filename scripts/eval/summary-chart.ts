@@ -32,6 +32,18 @@ const TOP = 34 + FIGURES.length * 16;
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** The chart in words, for a screen reader: each set's three figures. */
+function altText(rows: SummaryRow[]): string {
+  const sets = rows.map((r) => {
+    const figures = FIGURES.map((f) => {
+      const value = f.of(r);
+      return value === null ? null : `${f.label} ${pct(value)}`;
+    }).filter((x) => x !== null);
+    return `${r.name}${r.heldOut ? ' (held-out)' : ''}: ${figures.join(', ')}`;
+  });
+  return `Answer quality by set. ${sets.join('; ')}.`;
+}
+
 /**
  * The summary as an SVG bar chart: per set (shipped, then held-out), each figure's bar with a tick at its target;
  * a bar short of its target is drawn hollow, so the sets that miss stand out without reading a number.
@@ -41,7 +53,9 @@ export function summaryChart(rows: SummaryRow[]): string {
   const height = TOP + ordered.length * SET_HEIGHT + 24;
   const width = LABEL_WIDTH + SCALE + 70;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img">`,
+    // Read out instead of the bars: each set's figures in words.
+    `<title>${encodeXML(altText(ordered))}</title>`,
     `<text x="8" y="16" font-size="13" font-weight="bold">Answer quality by set (npm run eval): filled bars meet their target, hollow ones fall short</text>`,
   ];
   FIGURES.forEach((f, k) => {

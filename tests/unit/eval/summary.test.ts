@@ -71,6 +71,12 @@ describe('the eval summary as a chart', () => {
     expect(svg).toContain('width="310.8" height="9" fill="none"');
   });
 
+  it('says the same in words for a screen reader', () => {
+    expect(svg).toContain(
+      '<title>Answer quality by set. slack: no model: answer shown 87.2%, no model: abstained 100.0%, with a model: answer in the prompt 99.2%; quillmark (held-out):',
+    );
+  });
+
   it('names held-out sets as such, after the shipped ones', () => {
     expect(svg.indexOf('>slack<')).toBeLessThan(svg.indexOf('>quillmark (held-out)<'));
   });

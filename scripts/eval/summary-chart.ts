@@ -1,44 +1,25 @@
 import { encodeXML } from 'entities';
-import { type SummaryRow, TARGETS } from './summary.js';
+import { FIGURES, type Figure, pct, type SummaryRow, shortOf } from './summary.js';
 
-/** The three figures charted per set, each with its target (reached has none, so it is left to the table). */
-const FIGURES = [
-  {
-    label: 'no model: answer shown',
-    colour: '#2f6db5',
-    of: (r: SummaryRow) => r.noModel.answerReached,
-    target: TARGETS.noModel.shown,
-  },
-  {
-    label: 'no model: abstained',
-    colour: '#d9822b',
-    of: (r: SummaryRow) => r.noModel.abstained,
-    target: TARGETS.noModel.abstained,
-  },
-  {
-    label: 'with a model: answer in the prompt',
-    colour: '#3a9a5b',
-    of: (r: SummaryRow) => r.withModel.answerReached,
-    target: TARGETS.withModel.inPrompt,
-  },
-] as const;
+type Charted = Figure & { target: number; colour: string };
+
+/** The figures charted per set: those with a colour, each against its target. */
+const CHARTED = FIGURES.filter((f): f is Charted => f.colour !== undefined && f.target !== null);
 
 const LABEL_WIDTH = 230;
 const SCALE = 420;
 const BAR = 9;
-const SET_HEIGHT = FIGURES.length * (BAR + 2) + 12;
+const SET_HEIGHT = CHARTED.length * (BAR + 2) + 12;
 // Below the title and the legend, one line per figure.
-const TOP = 34 + FIGURES.length * 16;
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const TOP = 34 + CHARTED.length * 16;
 
 /** The chart in words, for a screen reader: each set's three figures. */
 function altText(rows: SummaryRow[]): string {
   const sets = rows.map((r) => {
-    const figures = FIGURES.map((f) => {
-      const value = f.of(r);
-      return value === null ? null : `${f.label} ${pct(value)}`;
-    }).filter((x) => x !== null);
+    const figures = CHARTED.flatMap((figure) => {
+      const value = figure.of(r);
+      return value === null ? [] : [`${figure.label} ${pct(value)}`];
+    });
     return `${r.name}${r.heldOut ? ' (held-out)' : ''}: ${figures.join(', ')}`;
   });
   return `Answer quality by set. ${sets.join('; ')}.`;
@@ -58,7 +39,7 @@ export function summaryChart(rows: SummaryRow[]): string {
     `<title>${encodeXML(altText(ordered))}</title>`,
     `<text x="8" y="16" font-size="13" font-weight="bold">Answer quality by set (npm run eval): filled bars meet their target, hollow ones fall short</text>`,
   ];
-  FIGURES.forEach((f, k) => {
+  CHARTED.forEach((f, k) => {
     const y = 26 + k * 16;
     parts.push(
       `<rect x="8" y="${y}" width="10" height="10" fill="${f.colour}"/>`,
@@ -69,11 +50,11 @@ export function summaryChart(rows: SummaryRow[]): string {
     const y = TOP + i * SET_HEIGHT;
     const name = r.heldOut ? `${r.name} (held-out)` : r.name;
     parts.push(`<text x="8" y="${y + SET_HEIGHT / 2}">${encodeXML(name)}</text>`);
-    FIGURES.forEach((f, k) => {
+    CHARTED.forEach((f, k) => {
       const value = f.of(r);
       if (value === null) return;
       const barY = y + k * (BAR + 2);
-      const short = value < f.target;
+      const short = shortOf(f, value);
       const fill = short ? 'none' : f.colour;
       parts.push(
         `<rect class="${short ? 'short' : 'meets'}" x="${LABEL_WIDTH}" y="${barY}" width="${(value * SCALE).toFixed(1)}" height="${BAR}" fill="${fill}" stroke="${f.colour}"/>`,

@@ -113,11 +113,9 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   const typeBonus = ANSWER_TYPE_SHARE * Math.max(0, ...weight.values());
   // Only a sentence holding a topic word itself: a table row matched by its column names alone is one case of
   // many, each shaped alike.
-  const scoreWithType = (s: Sentence) => {
-    const sum = score(s);
-    const own = [...weight.keys()].some((t) => s.terms.has(t));
-    return own && sentenceFitsType(type, s.text) ? sum + typeBonus : sum;
-  };
+  const shapedLikeAnswer = (s: Sentence) =>
+    sentenceFitsType(type, s.text) && [...weight.keys()].some((t) => s.terms.has(t));
+  const scoreWithType = (s: Sentence) => score(s) + (shapedLikeAnswer(s) ? typeBonus : 0);
   const ranked = sentences
     .filter((s) => !s.heading)
     .map((s) => ({ s, score: scoreWithType(s) }))

@@ -44,6 +44,16 @@ describe('the eval summary against the targets', () => {
     expect(line('quillmark')).toMatch(/74\.0% ✗ +66\.7% ✗ +84\.0% +100\.0% +2\.0%$/);
     // 80.3% shown and exactly 80% abstained meet their targets.
     expect(line('kestrel')).not.toContain('✗');
+    // Declined before the model is a ceiling: 8% is over its 5%.
+    const declining = {
+      ...row('tidewater', false, 0.9, 0.8, 0.96),
+      withModel: result('with a model', 0.96, 0.08, 0),
+    };
+    expect(
+      formatSummary([declining])
+        .split('\n')
+        .find((l) => l.startsWith('tidewater')),
+    ).toMatch(/8\.0% ✗$/);
   });
 
   it('gives the shipped sets a mean, and a held-out set of one none', () => {

@@ -4,6 +4,7 @@ import {
   countsAny,
   expectedAnswerType,
   identityAsked,
+  sentenceFitsType,
   snippetsFitAnswerType,
 } from '../../../src/knowledge/retrieval/answer-type.js';
 
@@ -37,6 +38,29 @@ describe('answer types: what a question asks for', () => {
     expect(countedTerms('How many days of annual leave do I get per year?').size).toBe(1);
     expect(countedTerms('how many people work at fernhill?').size).toBe(2);
     expect(countedTerms('how long is probation?').size).toBe(0);
+  });
+});
+
+describe('answer types: the shape of a sentence that can answer', () => {
+  it('a span of time for "how long": a number and its unit, not a number alone', () => {
+    expect(sentenceFitsType('duration', 'Partner leave lasts four weeks at full pay.')).toBe(true);
+    expect(sentenceFitsType('duration', 'Take up to 20 working days a year.')).toBe(true);
+    expect(sentenceFitsType('duration', 'Rooms hold 14 people.')).toBe(false);
+  });
+
+  it('a date, weekday or figure for "when"; a figure for "how many / much / often"', () => {
+    expect(sentenceFitsType('time', 'Salaries are reviewed in March.')).toBe(true);
+    expect(sentenceFitsType('time', 'Pay day is the 25th.')).toBe(true);
+    expect(sentenceFitsType('time', 'Salaries are reviewed once a year.')).toBe(false);
+    expect(sentenceFitsType('amount', 'The limit is 220 euros.')).toBe(true);
+    expect(sentenceFitsType('frequency', 'Laptops are replaced every three years.')).toBe(true);
+    expect(sentenceFitsType('count', 'Ask your manager.')).toBe(false);
+  });
+
+  it("nothing for a person, a place or a question of no type: their shape is no word's", () => {
+    expect(sentenceFitsType('person', 'Ask Priya Shah in People Ops.')).toBe(false);
+    expect(sentenceFitsType('place', 'Meet at the car park on 2 Weaver Street.')).toBe(false);
+    expect(sentenceFitsType(null, 'It lasts 4 weeks.')).toBe(false);
   });
 });
 

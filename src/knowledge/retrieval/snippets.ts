@@ -59,8 +59,9 @@ const isHeading = (line: string, last: boolean) =>
  * long": "four weeks") gains a little more (answer-type.ts). Headings are never quoted alone; a heading
  * that matched is shown before its sentence, and the sentence after the best one is added when it fits (answers
  * often run on), then the sentences around the matched ones while they fit (`fillAround`). Lines are sentences
- * too (list items); a table row is one, read and shown with its table's column names. Falls back to the passage's
- * start when nothing matches.
+ * too (list items); a table row is one, read and shown with its table's column names, and a table whose column
+ * names match while no row names the asker's case is quoted whole, rows in order, as far as it fits. Falls back to
+ * the passage's start when nothing matches.
  */
 export function querySnippet(question: string, passage: string, opts: Partial<SnippetOptions> = {}): string {
   const o = { ...DEFAULTS, ...opts };
@@ -111,10 +112,10 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   };
   const type = expectedAnswerType(question);
   const typeBonus = ANSWER_TYPE_SHARE * Math.max(0, ...weight.values());
+  const holdsTopicWord = (s: Sentence) => [...weight.keys()].some((t) => s.terms.has(t));
   // Only a sentence holding a topic word itself: a table row matched by its column names alone is one case of
   // many, each shaped alike.
-  const shapedLikeAnswer = (s: Sentence) =>
-    sentenceFitsType(type, s.text) && [...weight.keys()].some((t) => s.terms.has(t));
+  const shapedLikeAnswer = (s: Sentence) => sentenceFitsType(type, s.text) && holdsTopicWord(s);
   const scoreWithType = (s: Sentence) => score(s) + (shapedLikeAnswer(s) ? typeBonus : 0);
   const ranked = sentences
     .filter((s) => !s.heading)
@@ -134,6 +135,18 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   let matched = 0;
   for (const { s } of ranked) {
     if (matched >= o.maxSentences) break;
+    if (s.row && s.header < 0) {
+      // A table's column names matched: unless a row names the member's case itself (quoted on its own, below),
+      // every row is one case of the answer ("how much leave do I get": each band of service), so the table is
+      // quoted whole, in order, as far as it fits; never its column names alone.
+      const rows = sentences.filter((r) => r.header === s.i);
+      if (rows.length === 0 || rows.some(holdsTopicWord) || !take(s)) continue;
+      matched++;
+      for (const r of rows) if (!take(r)) break;
+      continue;
+    }
+    // A row matched by its column names alone is one of the cases its table, above, shows.
+    if (s.row && !holdsTopicWord(s)) continue;
     if (!take(s)) continue;
     matched++;
     const head = sentences[s.under];

@@ -239,6 +239,26 @@ describe('query-focused snippets', () => {
     );
   });
 
+  it('quotes a table whole, in order, when its column names match and no row names the asker\'s case', () => {
+    const leave = [
+      'How your allowance grows',
+      '| Completed years of service | Annual leave (full-time) |',
+      '| Fewer than 2 | 25 days |',
+      '| 2 to 4 | 26 days |',
+      '| 5 to 9 | 27 days |',
+      '| 10 or more | 30 days |',
+      'Part-time colleagues get a pro rata share based on their contracted hours.',
+    ].join('\n');
+    // Every band is a case of the answer: none left out, none shown out of order, never the column names alone.
+    expect(querySnippet('how much annual leave do i get', leave)).toContain(
+      '| Completed years of service | Annual leave (full-time) | | Fewer than 2 | 25 days | | 2 to 4 | 26 days | | 5 to 9 | 27 days | | 10 or more | 30 days |',
+    );
+    // Only as far as it fits: the rows that do not are marked "…", the first ones shown.
+    expect(querySnippet('how much annual leave do i get', leave, { maxChars: 110 })).toBe(
+      '… | Completed years of service | Annual leave (full-time) | | Fewer than 2 | 25 days | | 2 to 4 | 26 days | …',
+    );
+  });
+
   it('quotes a short list item that answers (an item without a full stop is not a heading)', () => {
     const claims = [
       'What you can claim',

@@ -239,7 +239,7 @@ describe('query-focused snippets', () => {
     );
   });
 
-  it('quotes a table whole, in order, when its column names match and no row names the asker\'s case', () => {
+  it("quotes a table whole, in order, when its column names match and no row names the asker's case", () => {
     const leave = [
       'How your allowance grows',
       '| Completed years of service | Annual leave (full-time) |',

@@ -135,18 +135,18 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   let matched = 0;
   for (const { s } of ranked) {
     if (matched >= o.maxSentences) break;
-    if (s.row && s.header < 0) {
+    const rows = s.row && s.header < 0 ? sentences.filter((r) => r.header === s.i) : [];
+    if (rows.length > 0) {
       // A table's column names matched: unless a row names the member's case itself (quoted on its own, below),
       // every row is one case of the answer ("how much leave do I get": each band of service), so the table is
       // quoted whole, in order, as far as it fits; never its column names alone.
-      const rows = sentences.filter((r) => r.header === s.i);
-      if (rows.length === 0 || rows.some(holdsTopicWord) || !take(s)) continue;
+      if (rows.some(holdsTopicWord) || !take(s)) continue;
       matched++;
       for (const r of rows) if (!take(r)) break;
       continue;
     }
     // A row matched by its column names alone is one of the cases its table, above, shows.
-    if (s.row && !holdsTopicWord(s)) continue;
+    if (s.header >= 0 && !holdsTopicWord(s)) continue;
     if (!take(s)) continue;
     matched++;
     const head = sentences[s.under];

@@ -253,6 +253,10 @@ describe('query-focused snippets', () => {
     expect(querySnippet('how much annual leave do i get', leave)).toContain(
       '| Completed years of service | Annual leave (full-time) | | Fewer than 2 | 25 days | | 2 to 4 | 26 days | | 5 to 9 | 27 days | | 10 or more | 30 days |',
     );
+    // A line of its own in table form ("a | b" from HTML or DOCX), with no rows under it, reads as a sentence.
+    expect(
+      querySnippet('what is the payroll phone number', 'Contacts\nPayroll phone | 01632 960 111\nAsk HR.'),
+    ).toContain('Payroll phone | 01632 960 111');
     // Only as far as it fits: the rows that do not are marked "…", the first ones shown.
     expect(querySnippet('how much annual leave do i get', leave, { maxChars: 110 })).toBe(
       '… | Completed years of service | Annual leave (full-time) | | Fewer than 2 | 25 days | | 2 to 4 | 26 days | …',

@@ -188,7 +188,9 @@ export async function answerQuestion(
     ? retrieval.relevant
     : retrieval.confident && snippetsFitAnswerType(asked, snippets);
   const quoted = async (header: string, outcome: 'extractive' | 'no_sources'): Promise<AnswerResult> => {
-    const text = [header, ...snippets.map((s, i) => `>${s} [${i + 1}]`)].join('\n\n');
+    // Every line of a quote (a table's rows are lines of their own) opens with ">": Slack quotes line by line.
+    const quote = (s: string, n: number) => `${s.replace(/^/gm, '>')} [${n}]`;
+    const text = [header, ...snippets.map((s, i) => quote(s, i + 1))].join('\n\n');
     await onDelta(text);
     return {
       outcome,

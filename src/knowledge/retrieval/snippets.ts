@@ -60,8 +60,8 @@ const isHeading = (line: string, last: boolean) =>
  * that matched is shown before its sentence, and the sentence after the best one is added when it fits (answers
  * often run on), then the sentences around the matched ones while they fit (`fillAround`). Lines are sentences
  * too (list items); a table row is one, read and shown with its table's column names, and a table whose column
- * names match while no row names the asker's case is quoted whole, rows in order, as far as it fits. Falls back to
- * the passage's start when nothing matches.
+ * names match while no row names the asker's case is quoted whole, rows in order, as far as it fits, each row on a
+ * line of its own. Falls back to the passage's start when nothing matches.
  */
 export function querySnippet(question: string, passage: string, opts: Partial<SnippetOptions> = {}): string {
   const o = { ...DEFAULTS, ...opts };
@@ -156,7 +156,8 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   // The sentence after the best match, when it fits and is not a new section.
   const best = ranked[0]?.s;
   const next = best && sentences[best.i + 1];
-  if (next && !next.heading) take(next);
+  // Not the row after a row: that is another case, not the answer running on.
+  if (next && !next.heading && !(best.row && next.row)) take(next);
   fillAround(picked, ranked, sentences, take);
   if (picked.size === 0) return cut(passage.replace(/\s+/g, ' ').trim(), o.maxChars);
   const order = [...picked].sort((a, b) => a - b);
@@ -164,12 +165,19 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   order.forEach((i, k) => {
     const prev = order[k - 1];
     const s = sentences[i] as Sentence;
-    out += k === 0 ? (i > 0 ? '… ' : '') : prev !== undefined && i === prev + 1 ? ' ' : ' … ';
+    if (k === 0) out += i > 0 ? (s.row ? '…\n' : '… ') : '';
+    else {
+      const next = prev !== undefined && i === prev + 1;
+      // A table's rows each on a line of their own (a quote line each in Slack): run together, the cells of one
+      // row read as the next row's.
+      const lines = s.row || sentences[prev as number]?.row;
+      out += lines ? (next ? '\n' : '\n…\n') : next ? ' ' : ' … ';
+    }
     out += s.heading ? `${s.text}:` : s.text;
   });
   const last = order.at(-1);
-  if (last !== undefined && last < sentences.length - 1) out += ' …';
-  return cut(out.replace(/\s+/g, ' '), o.maxChars + 40);
+  if (last !== undefined && last < sentences.length - 1) out += sentences[last]?.row ? '\n…' : ' …';
+  return cut(out.replace(/[^\S\n]+/g, ' '), o.maxChars + 40);
 }
 
 /**

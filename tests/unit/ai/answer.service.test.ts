@@ -270,6 +270,26 @@ describe('answerQuestion', () => {
     expect(r.usage.keySource).toBe('none');
   });
 
+  it('without a model, quotes a table row by row, each line a quote line in Slack', async () => {
+    const table = passage(
+      1,
+      [
+        'Annual leave',
+        '| Completed years of service | Vacation days |',
+        '| Fewer than 5 | 25 days |',
+        '| 5 or more | 27 days |',
+      ].join('\n'),
+    );
+    const r = await answerQuestion(
+      deps({ passages: [table], confident: true, relevant: true, close: true }, null),
+      input,
+    );
+    // Slack quotes line by line: a row without its own ">" would fall out of the quote.
+    expect(r.text).toContain(
+      '>Annual leave:\n>| Completed years of service | Vacation days |\n>| Fewer than 5 | 25 days |\n>| 5 or more | 27 days | [1]',
+    );
+  });
+
   it('without a model, quotes the best passage at more length than the others', async () => {
     // Twenty sentences about vacation per passage, each about 50 characters: only how much of each is quoted differs.
     const long = (n: number) =>

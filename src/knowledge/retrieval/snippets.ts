@@ -163,15 +163,15 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   const order = [...picked].sort((a, b) => a - b);
   let out = '';
   order.forEach((i, k) => {
-    const prev = order[k - 1];
     const s = sentences[i] as Sentence;
     if (k === 0) out += i > 0 ? (s.row ? '…\n' : '… ') : '';
     else {
-      const next = prev !== undefined && i === prev + 1;
+      const prev = order[k - 1] as number;
+      const adjacent = i === prev + 1;
       // A table's rows each on a line of their own (a quote line each in Slack): run together, the cells of one
       // row read as the next row's.
-      const lines = s.row || sentences[prev as number]?.row;
-      out += lines ? (next ? '\n' : '\n…\n') : next ? ' ' : ' … ';
+      const lines = s.row || sentences[prev]?.row;
+      out += lines ? (adjacent ? '\n' : '\n…\n') : adjacent ? ' ' : ' … ';
     }
     out += s.heading ? `${s.text}:` : s.text;
   });

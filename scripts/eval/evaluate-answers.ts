@@ -164,9 +164,11 @@ export async function evaluateAnswers(
   };
 }
 
+/** A share as the eval prints it: "80.3%". */
+export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
 /** One console line per mode. */
 export function formatAnswerResult(r: AnswerEvalResult, embedderLabel: string): string {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const reached = r.mode === 'no model' ? 'answer shown to the member' : 'answer in the prompt';
   const abstained = r.abstained === null ? 'n/a' : pct(r.abstained);
   const declined =

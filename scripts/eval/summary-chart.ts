@@ -1,5 +1,6 @@
 import { encodeXML } from 'entities';
-import { FIGURES, type Figure, pct, type SummaryRow, shortOf } from './summary.js';
+import { pct } from './evaluate-answers.js';
+import { FIGURES, type Figure, type SummaryRow, shortOf } from './summary.js';
 
 type Charted = Figure & { target: number; colour: string };
 
@@ -12,6 +13,8 @@ const BAR = 9;
 const SET_HEIGHT = CHARTED.length * (BAR + 2) + 12;
 // Below the title and the legend, one line per figure.
 const TOP = 34 + CHARTED.length * 16;
+/** Where a share (0..1) falls on the bars' scale. */
+const xAt = (share: number) => LABEL_WIDTH + share * SCALE;
 
 /** The chart in words, for a screen reader: each set's three figures. */
 function altText(rows: SummaryRow[]): string {
@@ -58,16 +61,14 @@ export function summaryChart(rows: SummaryRow[]): string {
       const fill = short ? 'none' : f.colour;
       parts.push(
         `<rect class="${short ? 'short' : 'meets'}" x="${LABEL_WIDTH}" y="${barY}" width="${(value * SCALE).toFixed(1)}" height="${BAR}" fill="${fill}" stroke="${f.colour}"/>`,
-        `<line x1="${LABEL_WIDTH + f.target * SCALE}" y1="${barY - 1}" x2="${LABEL_WIDTH + f.target * SCALE}" y2="${barY + BAR + 1}" stroke="#000"/>`,
-        `<text x="${LABEL_WIDTH + value * SCALE + 4}" y="${barY + BAR - 1}" font-size="9">${pct(value)}</text>`,
+        `<line x1="${xAt(f.target)}" y1="${barY - 1}" x2="${xAt(f.target)}" y2="${barY + BAR + 1}" stroke="#000"/>`,
+        `<text x="${xAt(value) + 4}" y="${barY + BAR - 1}" font-size="9">${pct(value)}</text>`,
       );
     });
   });
   const axisY = TOP + ordered.length * SET_HEIGHT + 4;
   for (const tick of [0, 0.5, 0.8, 0.9, 1]) {
-    parts.push(
-      `<text x="${LABEL_WIDTH + tick * SCALE - 8}" y="${axisY + 12}" font-size="9">${tick * 100}%</text>`,
-    );
+    parts.push(`<text x="${xAt(tick) - 8}" y="${axisY + 12}" font-size="9">${tick * 100}%</text>`);
   }
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

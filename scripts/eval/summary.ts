@@ -1,4 +1,4 @@
-import type { AnswerEvalResult } from './evaluate-answers.js';
+import { type AnswerEvalResult, pct } from './evaluate-answers.js';
 
 export interface SummaryRow {
   name: string;
@@ -39,8 +39,6 @@ export const FIGURES: readonly Figure[] = [
 /** Whether a figure's value misses its target. */
 export const shortOf = (f: Figure, x: number): boolean =>
   f.target !== null && (f.ceiling ? x > f.target : x < f.target);
-
-export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 const cell = (f: Figure, x: number | null) => (x === null ? 'n/a' : `${pct(x)}${shortOf(f, x) ? ' ✗' : ''}`);
 

@@ -153,11 +153,10 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
     if (head && [...weight.keys()].some((t) => head.terms.has(t) && !s.terms.has(t))) take(head);
     take(sentences[s.header]);
   }
-  // The sentence after the best match, when it fits and is not a new section.
+  // The sentence after the best match, when it fits and is not a new section nor a table row.
   const best = ranked[0]?.s;
   const next = best && sentences[best.i + 1];
-  // Not the row after a row: that is another case, not the answer running on.
-  if (next && !next.heading && !(best.row && next.row)) take(next);
+  if (next && isContext(next)) take(next);
   fillAround(picked, ranked, sentences, take);
   if (picked.size === 0) return cut(passage.replace(/\s+/g, ' ').trim(), o.maxChars);
   const order = [...picked].sort((a, b) => a - b);
@@ -181,6 +180,12 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
 }
 
 /**
+ * Whether a sentence may be shown as context around a match: not a heading (a new section), and never a table row
+ * (the other rows are other cases, and column names alone say nothing).
+ */
+const isContext = (s: Sentence) => !s.heading && !s.row;
+
+/**
  * Room left after the matched sentences goes to the sentences around them, nearest first (before, then after),
  * best match first, within the same section: a short passage reads whole, and the sentence that answers without
  * the question's words ("Salaries are reviewed once a year, in March." before "Raises take effect on 1 April.")
@@ -197,7 +202,7 @@ function fillAround(
   for (let k = 0; k < around.length; k++) {
     const at = around[k] as Sentence;
     for (const n of [sentences[at.i - 1], sentences[at.i + 1]]) {
-      if (n && !n.heading && !n.row && !picked.has(n.i) && n.under === at.under && take(n)) {
+      if (n && isContext(n) && !picked.has(n.i) && n.under === at.under && take(n)) {
         around.push(n);
       }
     }

@@ -255,6 +255,10 @@ describe('query-focused snippets', () => {
     expect(querySnippet('how much annual leave do i get', leave)).toContain(
       '| Completed years of service | Annual leave (full-time) |\n| Fewer than 2 | 25 days |\n| 2 to 4 | 26 days |\n| 5 to 9 | 27 days |\n| 10 or more | 30 days |',
     );
+    // A table is never the context around a match: the sentence that answers is quoted without the column names
+    // after it, which alone would say nothing.
+    const grows = ['Leave grows with service.', '| Years | Days |', '| Under 5 | 25 |', '| 5 or more | 27 |'];
+    expect(querySnippet('does leave grow', grows.join('\n'))).toBe('Leave grows with service. …');
     // A line of its own in table form ("a | b" from HTML or DOCX), with no rows under it, reads as a sentence.
     expect(
       querySnippet('what is the payroll phone number', 'Contacts\nPayroll phone | 01632 960 111\nAsk HR.'),

@@ -75,16 +75,24 @@ const isNumber = (word: string) => /\d/.test(word) || NUMBER_WORDS.has(word);
 const DATE_WORDS = list(`january february march april may june july august september october november december
   monday tuesday wednesday thursday friday saturday sunday`);
 const TIME_UNITS = list(`minute minutes hour hours day days week weeks month months year years`);
+// Where something is done or found: a preposition of place before a name ("in Tandem", "on the IT portal", "at
+// Brackley Road"; not a month or weekday, "in March"), an address, or a place of a kind ("in the portal").
+const PLACE =
+  /\b(?:in|on|at|via|through|to|from)\s+(?:(?:the|our|your|a)\s+)?(?:(?:\d+\s+)?([A-Z][\w-]*)|\S+@\S+|https?:\/\/\S+|(?:\w+\s+)?(?:portal|intranet|wiki|channel|app|tool|site|page|form|desk|inbox|office|room|floor|system)\b)/g;
+const namesAPlace = (sentence: string) =>
+  [...sentence.matchAll(PLACE)].some(([, name]) => name === undefined || !DATE_WORDS.has(name.toLowerCase()));
+
 /** How many words after a number its unit may stand ("four weeks", "20 working days"). */
 const UNIT_GAP = 3;
 
 /**
  * Whether a sentence holds what an answer of the type looks like: a span of time ("four weeks") for "how long",
- * a date, weekday or figure for "when", a figure for "how many / much / often". Person and place: never (their
- * shape is no word's).
+ * a date, weekday or figure for "when", a figure for "how many / much / often", a place named after "in", "on" or
+ * "at" for "where". Person: never (a name's shape is no word's: "Ask Priya" and "Ask HR" read alike).
  */
 export function sentenceFitsType(type: AnswerType | null, sentence: string): boolean {
-  if (type === null || type === 'person' || type === 'place') return false;
+  if (type === 'place') return namesAPlace(sentence);
+  if (type === null || type === 'person') return false;
   const w = words(sentence);
   if (type === 'time') return w.some((x) => DATE_WORDS.has(x) || /\d/.test(x));
   if (type === 'duration') {

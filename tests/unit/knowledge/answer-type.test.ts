@@ -57,9 +57,17 @@ describe('answer types: the shape of a sentence that can answer', () => {
     expect(sentenceFitsType('count', 'Ask your manager.')).toBe(false);
   });
 
-  it("nothing for a person, a place or a question of no type: their shape is no word's", () => {
+  it('a place named after "in", "on" or "at" for "where": a name, an address, a portal; never a month', () => {
+    expect(sentenceFitsType('place', 'Book time off in Tandem, our HR tool.')).toBe(true);
+    expect(sentenceFitsType('place', 'Meet at the car park on 2 Weaver Street.')).toBe(true);
+    expect(sentenceFitsType('place', 'Send the form to payroll@acme.example.')).toBe(true);
+    expect(sentenceFitsType('place', 'Request it in the IT portal.')).toBe(true);
+    expect(sentenceFitsType('place', 'Salaries are reviewed in March.')).toBe(false);
+    expect(sentenceFitsType('place', 'For one or two days, a week of notice is enough.')).toBe(false);
+  });
+
+  it("nothing for a person or a question of no type: a name's shape is no word's", () => {
     expect(sentenceFitsType('person', 'Ask Priya Shah in People Ops.')).toBe(false);
-    expect(sentenceFitsType('place', 'Meet at the car park on 2 Weaver Street.')).toBe(false);
     expect(sentenceFitsType(null, 'It lasts 4 weeks.')).toBe(false);
   });
 });

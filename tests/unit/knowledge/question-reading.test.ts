@@ -204,6 +204,16 @@ describe('query-focused snippets', () => {
     expect(querySnippet('who gets partner leave', leave, { maxChars: 60, maxSentences: 1 })).toContain(
       'You can book partner leave in Harbour',
     );
+    // "where": the sentence naming a place ("in Tandem"), not the first one on the topic.
+    const booking = [
+      'Everyone gets 23 days of paid vacation a year.',
+      'Booking time off',
+      'Book time off in Tandem, our HR tool.',
+      'For anything longer than five days, book four weeks ahead.',
+    ].join('\n');
+    expect(querySnippet('where do I request time off', booking, { maxChars: 60, maxSentences: 1 })).toContain(
+      'Book time off in Tandem',
+    );
   });
 
   it('reads a sentence with its section heading, and shows the heading that made it match', () => {

@@ -161,6 +161,6 @@ for (const dir of dirs) {
     await rm(blobDir, { recursive: true, force: true });
   }
 }
-if (summary.length > 1) process.stdout.write(`\n${formatSummary(summary)}\n`);
+if (summary.length > 0) process.stdout.write(`\n${formatSummary(summary)}\n`);
 if (values.chart && summary.length > 0) await writeFile(values.chart, summaryChart(summary));
 if (values.json) await writeFile(values.json, JSON.stringify(reports, null, 2));

@@ -154,6 +154,25 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect((await search(a, 'how many days of paid leave do we get?')).askedAbout).toBeNull();
   });
 
+  it('names the whole thing asked about as missing when its words are only in different passages', async () => {
+    const e = (await createTenant(db, { slackTeamId: 'TE', name: 'E' })).id;
+    await withTenant(db, e, async (x) => {
+      await storeSearchableDocument(x, e, 'Wellbeing', [
+        { content: 'Everyone can book 12 free sessions a year with a therapist.' },
+      ]);
+      await storeSearchableDocument(x, e, 'Office', [{ content: 'Breakfast is served from 8:00 to 9:30.' }]);
+      await storeSearchableDocument(x, e, 'About us', [{ content: 'The company was founded in 2010.' }]);
+      await storeSearchableDocument(x, e, 'Parking', [{ content: 'Car parking is free for visitors.' }]);
+    });
+    // One passage says "free", the other "breakfast": the reply must not say nothing was found about "breakfast".
+    const breakfast = await search(e, 'is there free breakfast?');
+    expect(breakfast.relevance.confident).toBe(false);
+    expect(breakfast.askedAbout).toEqual({ word: 'free breakfast', held: false, named: true });
+    // As typed where the thing is named, not from the first "company" of the question.
+    const car = await search(e, 'does the company pay for a company car?');
+    expect(car.askedAbout).toEqual({ word: 'company car', held: false, named: true });
+  });
+
   it('quotes a passage as the answer to "… for that?" only if it speaks to the situation it points back at', async () => {
     // "a day off" is covered, but the passage gives one for working on a public holiday, not for moving house.
     const moving = await search(d, "I'm moving house next month. do we get a day off for that?");

@@ -84,9 +84,11 @@ export function quotableHits(read: HitsRead): QuotableHits {
   const inTop = (held: boolean[]) => held.slice(0, read.topHits).some((h) => h);
   const about = (thing: AskedObject | null, held: boolean[], isNamed: boolean) =>
     thing ? { word: thing.typed, held: inTop(held), named: isNamed } : null;
-  // The thing named is shown by its first word no top hit holds ("Roth"), else by its head.
+  // The thing named is shown by its first word no top hit holds ("Roth"); when each is held, but by different hits,
+  // by all its words ("free breakfast": one passage says "free", another "breakfast"); else by its head.
   const unheld = named.find((_, k) => !inTop(holdsEach[k] as boolean[]));
-  const namedAbout = about(unheld ?? named.at(-1) ?? null, holdsNamed, true);
+  const whole = named.length > 1 && !inTop(holdsNamed) ? wholeThing(read.question, named) : undefined;
+  const namedAbout = about(unheld ?? whole ?? named.at(-1) ?? null, holdsNamed, true);
   const weightiestAbout = about(weightiest, holdsWeightiest, false);
   return {
     quotable,
@@ -100,3 +102,20 @@ export function quotableHits(read: HitsRead): QuotableHits {
 function inGroup(read: HitsRead, i: number, test: (j: number) => boolean): boolean {
   return i >= read.topHits || (read.groups[i] ?? [i]).some(test);
 }
+
+/** The thing named, as the question typed it from its first word to its head ("free breakfast"). */
+function wholeThing(question: string, named: AskedObject[]): AskedObject {
+  const head = named.at(-1) as AskedObject;
+  // The last time the head is typed, and the first word's last time before it ("does the company pay for a
+  // company car": "company car").
+  const at = (word: string, before: number) =>
+    Math.max(-1, ...[...question.slice(0, before).matchAll(wordPattern(word))].map((m) => m.index ?? -1));
+  const to = at(head.word, question.length);
+  const from = at((named[0] as AskedObject).word, to + 1);
+  const typed =
+    from >= 0 && to >= from ? question.slice(from, to + head.word.length) : named.map((o) => o.typed).join(' ');
+  return { ...head, typed };
+}
+
+// A word as `words` reads one (letters and digits, an apostrophe inside): nothing in it needs escaping.
+const wordPattern = (word: string) => new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'giu');

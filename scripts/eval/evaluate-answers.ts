@@ -1,5 +1,10 @@
-import { answerQuestion, PASSAGES_FOR_EXTRACT } from '../../src/ai/answer.service.js';
-import type { AnswerResult, Retrieval, RetrievalScope } from '../../src/ai/answer.types.js';
+import { answerQuestion } from '../../src/ai/answer.service.js';
+import {
+  type AnswerResult,
+  PASSAGES_FOR_EXTRACT,
+  type Retrieval,
+  type RetrievalScope,
+} from '../../src/ai/answer.types.js';
 import type { ChatMessage, Embedder, LlmClient } from '../../src/ai/llm-client.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { createRetriever } from '../../src/knowledge/retrieval/retriever.js';

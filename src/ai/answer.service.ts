@@ -3,14 +3,15 @@ import { snippetsFitAnswerType } from '../knowledge/retrieval/answer-type.js';
 import { querySnippet } from '../knowledge/retrieval/snippets.js';
 import { applySpellingFixes } from '../knowledge/retrieval/spelling.js';
 import { holdBackMarker, isAbstention } from './abstention.js';
-import type {
-  AnswerResult,
-  AnswerSource,
-  AnswerTrace,
-  RetrievalScope,
-  RetrievedPassage,
-  Retriever,
-  ThreadMessage,
+import {
+  type AnswerResult,
+  type AnswerSource,
+  type AnswerTrace,
+  PASSAGES_FOR_EXTRACT,
+  type RetrievalScope,
+  type RetrievedPassage,
+  type Retriever,
+  type ThreadMessage,
 } from './answer.types.js';
 import { citationUrl } from './citation-url.js';
 import type { LlmFor } from './llm-for-tenant.js';
@@ -51,7 +52,6 @@ export interface AnswerInput {
  */
 const PASSAGES_FOR_LLM = 10;
 const SOURCE_TOKEN_BUDGET = 3_000;
-export const PASSAGES_FOR_EXTRACT = 3;
 /**
  * Without a model, the best passage is quoted at more length than the other two (which keep querySnippet's
  * 420 characters and 3 matched sentences): its answer is often a sentence or two past the words that matched.

@@ -22,6 +22,12 @@ export interface RetrievedPassage {
   sourceUrl?: string | null;
 }
 
+/**
+ * Without a model, how many passages a reply quotes (as the answer, or as the closest): what retrieval says is or
+ * is not held in them ("I couldn't find anything about …") is said of these.
+ */
+export const PASSAGES_FOR_EXTRACT = 3;
+
 /** What retrieval returns: passages best first, and how relevant they are. */
 export interface Retrieval {
   passages: RetrievedPassage[];

@@ -173,6 +173,24 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(car.askedAbout).toEqual({ word: 'company car', held: false, named: true });
   });
 
+  it('says the thing asked about is held when a passage shown holds it, past the top hits the gate reads', async () => {
+    const f = (await createTenant(db, { slackTeamId: 'TF', name: 'F' })).id;
+    await withTenant(db, f, async (x) => {
+      // One section in three chunks: the top three hits, and one passage of the reply.
+      await storeSearchableDocument(x, f, 'Expenses', [
+        { content: 'Claim team expenses in Spendwise; expenses are reimbursed monthly.' },
+        { content: 'Team expenses over 100 euros need a receipt to be reimbursed; claim within 30 days.' },
+        { content: 'A reimbursement claim for team expenses abroad is paid in euros.' },
+      ]);
+      await storeSearchableDocument(x, f, 'Learning', [{ content: 'Language lessons are paid in full.' }]);
+    });
+    const lessons = await search(f, 'can I expense the lessons for my team?');
+    expect(lessons.hits.slice(0, 3).map((h) => h.title)).toEqual(['Expenses', 'Expenses', 'Expenses']);
+    expect(lessons.passages.slice(0, 2).map((p) => p.title)).toEqual(['Expenses', 'Learning']);
+    // The reply shows the passage saying "lessons": it must not say nothing was found about them.
+    expect(lessons.askedAbout).toEqual({ word: 'lessons', held: true, named: true });
+  });
+
   it('quotes a passage as the answer to "… for that?" only if it speaks to the situation it points back at', async () => {
     // "a day off" is covered, but the passage gives one for working on a public holiday, not for moving house.
     const moving = await search(d, "I'm moving house next month. do we get a day off for that?");

@@ -69,6 +69,12 @@ export function mergeAdjacentHits(hits: SearchHit[]): Passage[] {
   return passages.sort((a, b) => b.score - a.score);
 }
 
+/** Whether each hit is part of the first `n` passages (best first, as `mergeAdjacentHits` orders them). */
+export function inFirstPassages(hits: SearchHit[], n: number): boolean[] {
+  const shown = new Set(mergeAdjacentHits(hits).slice(0, n).flatMap((p) => p.chunkIds));
+  return hits.map((h) => shown.has(h.chunkId));
+}
+
 /**
  * For each hit, its own index and those of the retrieved chunks right next to it in the same document
  * (ordinal n − 1 and n + 1), in the hits' order: the text the no-model gate reads it with (search.service.ts).

@@ -27,6 +27,12 @@ export interface HitsRead {
   wholeCoverages: ReadonlyArray<number>;
   cosines: CosineCache;
   topHits: number;
+  /**
+   * Whether the reply shows each hit (it is part of one of the passages quoted): what is said to be held or not
+   * ("I couldn't find anything about …") is said of these, which may reach past the top hits the gate reads when
+   * adjacent chunks of one document make one passage.
+   */
+  shown: ReadonlyArray<boolean>;
   minTermCoverage: number;
 }
 
@@ -34,11 +40,11 @@ export interface QuotableHits {
   /** `quotable[i]` false: hit i may not make the reply confident by its words (still close and relevant). */
   quotable: boolean[];
   /**
-   * What is asked about, and whether a top hit holds it: one that no top hit holds, if any (the reply names it),
-   * else the thing named.
+   * What is asked about, and whether a hit shown holds it: one that none holds, if any (the reply names it), else
+   * the thing named.
    */
   askedAbout: AskedAbout | null;
-  /** What is asked points back at the situation, and whether a top hit holds a word of it. */
+  /** What is asked points back at the situation, and whether a hit shown holds a word of it. */
   pointsBack: { held: boolean; told: string } | null;
 }
 
@@ -81,26 +87,26 @@ export function quotableHits(read: HitsRead): QuotableHits {
       (((holdsSituation[i] as boolean) && (holdsWeightiest[i] as boolean)) ||
         (read.wholeCoverages[i] as number) >= read.minTermCoverage),
   );
-  const inTop = (held: boolean[]) => held.slice(0, read.topHits).some((h) => h);
+  const inShown = (held: boolean[]) => held.some((h, i) => h && read.shown[i]);
   const about = (thing: AskedObject | null, held: boolean[], isNamed: boolean) =>
-    thing ? { word: thing.typed, held: inTop(held), named: isNamed } : null;
-  // The thing named is shown by its first word no top hit holds ("Roth"); when each is held, but by different hits,
+    thing ? { word: thing.typed, held: inShown(held), named: isNamed } : null;
+  // The thing named is shown by its first word no hit shown holds ("Roth"); when each is held, but by different hits,
   // by all its words ("free breakfast": one passage says "free", another "breakfast"); else by its head.
-  const unheld = named.find((_, k) => !inTop(holdsEach[k] as boolean[]));
-  const whole = named.length > 1 && !inTop(holdsNamed) ? wholeThing(read.question, named) : undefined;
+  const unheld = named.find((_, k) => !inShown(holdsEach[k] as boolean[]));
+  const whole = named.length > 1 && !inShown(holdsNamed) ? wholeThing(read.question, named) : undefined;
   const namedAbout = about(unheld ?? whole ?? named.at(-1) ?? null, holdsNamed, true);
   const weightiestAbout = about(weightiest, holdsWeightiest, false);
   return {
     quotable,
-    // The one no top hit holds is what the reply and the playground name; else the named one.
+    // The one no hit shown holds is what the reply and the playground name; else the named one.
     askedAbout: [namedAbout, weightiestAbout].find((a) => a?.held === false) ?? namedAbout ?? weightiestAbout,
-    pointsBack: situation.pointsBack ? { held: inTop(holdsSituation), told: situation.told } : null,
+    pointsBack: situation.pointsBack ? { held: inShown(holdsSituation), told: situation.told } : null,
   };
 }
 
-/** Whether `test` holds for hit i or a chunk next to it; hits past the top ones are not judged (true). */
+/** Whether `test` holds for hit i or a chunk next to it; hits past the top ones, and not shown, are not judged (true). */
 function inGroup(read: HitsRead, i: number, test: (j: number) => boolean): boolean {
-  return i >= read.topHits || (read.groups[i] ?? [i]).some(test);
+  return (i >= read.topHits && !read.shown[i]) || (read.groups[i] ?? [i]).some(test);
 }
 
 /** The thing named, as the question typed it from its first word to its head ("free breakfast"). */

@@ -1,4 +1,4 @@
-import type { AskedAbout } from '../../ai/answer.types.js';
+import { type AskedAbout, PASSAGES_FOR_EXTRACT } from '../../ai/answer.types.js';
 import { EMBEDDING_DIMENSIONS } from '../../ai/llm-client.js';
 import { badRequest, embeddingInvalid } from '../../errors.js';
 import type { DbClient } from '../../infra/db/database.js';
@@ -15,7 +15,7 @@ import {
   hybridSearch,
   type SearchHit,
 } from './hybrid-search.repo.js';
-import { mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
+import { inFirstPassages, mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
 import { quotableHits } from './quotable-hits.js';
 import { readSituation } from './situation-words.js';
@@ -254,6 +254,7 @@ export async function searchKnowledgeWith(
     wholeCoverages: coverages,
     cosines,
     topHits: thresholds.topHits,
+    shown: inFirstPassages(sqlHits, PASSAGES_FOR_EXTRACT),
     minTermCoverage: thresholds.minTermCoverage,
   });
   const relevance = assessRelevance(covered, thresholds, quotable);

@@ -32,11 +32,22 @@ interface Sentence {
   header: number;
   /** A table row (the column names included): shown when it matched, never as context around another. */
   row: boolean;
+  /** Starts or ends a line shown on its own (a table row, a list item's first or last sentence). */
+  opensLine: boolean;
+  closesLine: boolean;
 }
 
 /** A table row as the parsers write one: Markdown's "| a | b |", or an HTML or DOCX row's "a | b". */
 const isTableRow = (line: string) => line.startsWith('|') || line.includes(' | ');
-const isListItem = (line: string) => /^(?:[-*+•]|\d{1,9}[.)])\s/.test(line);
+const LIST_MARKER = /^(?:[-*+•]|\d{1,9}[.)])\s+/;
+const isListItem = (line: string) => LIST_MARKER.test(line);
+
+/** A line's sentences; a list item's marker stays with its first ("1." is no sentence of its own). */
+function sentencesOf(line: string): string[] {
+  const marker = line.match(LIST_MARKER)?.[0] ?? '';
+  const parts = splitSentences(line.slice(marker.length));
+  return marker && parts.length ? [`${marker}${parts[0]}`, ...parts.slice(1)] : parts;
+}
 
 /**
  * A line that reads as a heading: one short sentence without closing punctuation, followed by more text, and
@@ -78,7 +89,9 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
     const row = !heading && isTableRow(line);
     if (!row) header = -1;
     else if (header < 0) header = sentences.length;
-    for (const text of heading || row ? [line] : splitSentences(line)) {
+    const parts = heading || row ? [line] : sentencesOf(line);
+    const ownLine = row || isListItem(line);
+    parts.forEach((text, k) => {
       const i = sentences.length;
       sentences.push({
         i,
@@ -88,9 +101,11 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
         under: heading ? -1 : under,
         header: row && header !== i ? header : -1,
         row,
+        opensLine: ownLine && k === 0,
+        closesLine: ownLine && k === parts.length - 1,
       });
       if (heading) under = i;
-    }
+    });
   });
   // The question's topic words, synonyms as one meaning ("payday" finds the sentence about salary).
   const typed = topicWords(question);
@@ -163,19 +178,19 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   let out = '';
   order.forEach((i, k) => {
     const s = sentences[i] as Sentence;
-    if (k === 0) out += i > 0 ? (s.row ? '…\n' : '… ') : '';
+    if (k === 0) out += i > 0 ? (s.opensLine ? '…\n' : '… ') : '';
     else {
       const prev = order[k - 1] as number;
       const adjacent = i === prev + 1;
-      // A table's rows each on a line of their own (a quote line each in Slack): run together, the cells of one
-      // row read as the next row's.
-      const lines = s.row || sentences[prev]?.row;
+      // A table's rows and a list's items each on a line of their own (a quote line each in Slack): run together,
+      // the cells of one row read as the next row's, and "- Fines. - Seat upgrades." as one item.
+      const lines = s.opensLine || sentences[prev]?.closesLine;
       out += lines ? (adjacent ? '\n' : '\n…\n') : adjacent ? ' ' : ' … ';
     }
     out += s.heading ? `${s.text}:` : s.text;
   });
   const last = order.at(-1);
-  if (last !== undefined && last < sentences.length - 1) out += sentences[last]?.row ? '\n…' : ' …';
+  if (last !== undefined && last < sentences.length - 1) out += sentences[last]?.closesLine ? '\n…' : ' …';
   return cut(out.replace(/[^\S\n]+/g, ' '), o.maxChars + 40);
 }
 

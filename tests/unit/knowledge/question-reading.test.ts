@@ -290,6 +290,31 @@ describe('query-focused snippets', () => {
     expect(querySnippet('can I claim a taxi home', claims)).toContain('- Taxis after 22:00');
   });
 
+  it('shows each list item on a line of its own, its marker with its first sentence', () => {
+    const notPaid = [
+      'What we do not pay for:',
+      '- Fines, parking penalties and traffic offences.',
+      '- Seat upgrades and lounge access.',
+      'Claims are paid with your monthly salary.',
+    ].join('\n');
+    // Run together, "… offences. - Seat upgrades …" read as one item.
+    expect(querySnippet('do you pay parking fines or seat upgrades', notPaid)).toContain(
+      '\n- Fines, parking penalties and traffic offences.\n- Seat upgrades and lounge access.',
+    );
+    // "1." is no sentence of its own: never quoted alone after the line that introduces the list, and an item is
+    // quoted with its number.
+    const jury = [
+      'If you are called for jury service:',
+      '1. Tell your manager as soon as the summons arrives, and agree with them how your work will be covered.',
+      '2. Upload the summons to Harbour.',
+    ].join('\n');
+    const fit = { maxChars: 80, maxSentences: 1 };
+    expect(querySnippet('what do I do if I am called for jury service', jury, fit)).toBe(
+      'If you are called for jury service: …',
+    );
+    expect(querySnippet('where do I upload the jury summons', jury, fit)).toBe('…\n2. Upload the summons to Harbour.');
+  });
+
   it('shows a heading for a sentence without it taking the place of another matched sentence', () => {
     const licences = [
       'Forklift licences',

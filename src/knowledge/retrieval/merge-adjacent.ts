@@ -71,7 +71,11 @@ export function mergeAdjacentHits(hits: SearchHit[]): Passage[] {
 
 /** Whether each hit is part of the first `n` passages (best first, as `mergeAdjacentHits` orders them). */
 export function inFirstPassages(hits: SearchHit[], n: number): boolean[] {
-  const shown = new Set(mergeAdjacentHits(hits).slice(0, n).flatMap((p) => p.chunkIds));
+  const shown = new Set(
+    mergeAdjacentHits(hits)
+      .slice(0, n)
+      .flatMap((p) => p.chunkIds),
+  );
   return hits.map((h) => shown.has(h.chunkId));
 }
 

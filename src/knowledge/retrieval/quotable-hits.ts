@@ -119,7 +119,9 @@ function wholeThing(question: string, named: AskedObject[]): AskedObject {
   const to = at(head.word, question.length);
   const from = at((named[0] as AskedObject).word, to + 1);
   const typed =
-    from >= 0 && to >= from ? question.slice(from, to + head.word.length) : named.map((o) => o.typed).join(' ');
+    from >= 0 && to >= from
+      ? question.slice(from, to + head.word.length)
+      : named.map((o) => o.typed).join(' ');
   return { ...head, typed };
 }
 

@@ -312,7 +312,9 @@ describe('query-focused snippets', () => {
     expect(querySnippet('what do I do if I am called for jury service', jury, fit)).toBe(
       'If you are called for jury service: …',
     );
-    expect(querySnippet('where do I upload the jury summons', jury, fit)).toBe('…\n2. Upload the summons to Harbour.');
+    expect(querySnippet('where do I upload the jury summons', jury, fit)).toBe(
+      '…\n2. Upload the summons to Harbour.',
+    );
   });
 
   it('shows a heading for a sentence without it taking the place of another matched sentence', () => {

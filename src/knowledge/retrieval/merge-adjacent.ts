@@ -69,14 +69,10 @@ export function mergeAdjacentHits(hits: SearchHit[]): Passage[] {
   return passages.sort((a, b) => b.score - a.score);
 }
 
-/** Whether each hit is part of the first `n` passages (best first, as `mergeAdjacentHits` orders them). */
-export function inFirstPassages(hits: SearchHit[], n: number): boolean[] {
-  const shown = new Set(
-    mergeAdjacentHits(hits)
-      .slice(0, n)
-      .flatMap((p) => p.chunkIds),
-  );
-  return hits.map((h) => shown.has(h.chunkId));
+/** Whether each hit is part of one of `passages` (the first ones a reply shows, say). */
+export function inPassages(hits: SearchHit[], passages: Passage[]): boolean[] {
+  const ids = new Set(passages.flatMap((p) => p.chunkIds));
+  return hits.map((h) => ids.has(h.chunkId));
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   hybridSearch,
   type SearchHit,
 } from './hybrid-search.repo.js';
-import { inFirstPassages, mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
+import { inPassages, mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
 import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
 import { quotableHits } from './quotable-hits.js';
 import { readSituation } from './situation-words.js';
@@ -242,6 +242,8 @@ export async function searchKnowledgeWith(
   }));
   // Without a model, a hit that lacks what is asked about, or ignores a situation the question points back at,
   // is not quoted as the answer (quotable-hits.ts).
+  // The passages the reply draws on: adjacent retrieved chunks of a document joined into one.
+  const passages = mergeAdjacentHits(covered);
   const thresholds = { ...DEFAULT_CONFIDENCE, ...opts.confidence };
   const { quotable, askedAbout, pointsBack } = quotableHits({
     question,
@@ -254,13 +256,13 @@ export async function searchKnowledgeWith(
     wholeCoverages: coverages,
     cosines,
     topHits: thresholds.topHits,
-    shown: inFirstPassages(sqlHits, PASSAGES_FOR_EXTRACT),
+    shown: inPassages(covered, passages.slice(0, PASSAGES_FOR_EXTRACT)),
     minTermCoverage: thresholds.minTermCoverage,
   });
   const relevance = assessRelevance(covered, thresholds, quotable);
   return {
     hits: covered,
-    passages: mergeAdjacentHits(covered),
+    passages,
     relevance: { ...relevance, terms, unmatchedTerms: terms.filter((t) => !found.has(t)) },
     spelling: [],
     situation: [...situation.terms].map((t) => typed.get(t) ?? t),

@@ -37,27 +37,36 @@ export interface AskedObject {
   typed: string;
 }
 
+/** The thing a question asks about: the words a passage must hold, and the whole phrase as the question typed it. */
+export interface AskedThing {
+  words: AskedObject[];
+  /** "free breakfast", "company car" ('' when the question names nothing). */
+  typed: string;
+}
+
 /**
  * The words of the thing asked about that a passage quoted as the answer must hold (or a near word): the phrase's
  * head, and each other word of it the word vectors know ("Roth" in "does the 401k allow Roth contributions?": a
  * passage on pension contributions does not answer it). A word they do not know ("a new SaaS tool") is left to the
  * head: no near word of it can be found, and the passage may name it otherwise ("software and services").
  */
-export function askedThing(question: string): AskedObject[] {
-  const phrase = askedPhrase(question);
-  return phrase.filter((o, k) => k === phrase.length - 1 || vectorRow(o.word) >= 0);
+export function askedThing(question: string): AskedThing {
+  const { objects, typed } = askedPhrase(question);
+  return { words: objects.filter((o, k) => k === objects.length - 1 || vectorRow(o.word) >= 0), typed };
 }
 
 /**
  * Each topic word of the noun phrase after the earliest opener, in order, its head last ("company car": company, car;
- * "gym membership": gym, membership); none when there is no opener, or no topic word before the phrase ends ("is
- * there anything I should know", "do I have to…", "is there a way to…").
+ * "gym membership": gym, membership), and the phrase as typed where the opener names it; none when there is no
+ * opener, or no topic word before the phrase ends ("is there anything I should know", "do I have to…", "is there a
+ * way to…").
  */
-function askedPhrase(question: string): AskedObject[] {
+function askedPhrase(question: string): { objects: AskedObject[]; typed: string } {
   const q = question.toLowerCase();
   const opened = OPENERS.map((p) => q.match(p)).filter((m): m is RegExpMatchArray => m?.index !== undefined);
-  const first = opened.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))[0]?.[1];
-  if (first === undefined) return [];
+  const match = opened.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))[0];
+  const first = match?.[1];
+  if (match === undefined || first === undefined) return { objects: [], typed: '' };
   const ws = words(first.split(/[?,.!;:]/)[0] ?? '');
   let i = 0;
   while (i < ws.length && DETERMINERS.has(ws[i] as string)) i++;
@@ -68,11 +77,28 @@ function askedPhrase(question: string): AskedObject[] {
     if (PHRASE_ENDS.has(w) || namesNoTopic(w) || (phrase.length > 0 && /(?:ed|ing|ly)$/.test(w))) break;
     phrase.push(w);
   }
-  return [...topicWords(phrase.join(' '))].map(([term, word]) => ({
+  const objects = [...topicWords(phrase.join(' '))].map(([term, word]) => ({
     term,
     word,
     typed: asTyped(question, word),
   }));
+  // Each opener ends with the phrase it captures: the phrase's words are found from there, in order.
+  const at = (match.index ?? 0) + match[0].length - first.length;
+  return { objects, typed: objects.length ? spanTyped(question, at, phrase) : '' };
+}
+
+/** The words, in order from `from`, as the question typed them, and what lies between ("company car"). */
+function spanTyped(question: string, from: number, ws: string[]): string {
+  let begin = -1;
+  let end = from;
+  for (const w of ws) {
+    const found = typedAt(question, w, end);
+    // A word the question typed otherwise ("401(k)" read as "401k"): the words as read.
+    if (!found) return ws.join(' ');
+    if (begin < 0) begin = found.index;
+    end = found.index + found[0].length;
+  }
+  return question.slice(begin, end);
 }
 
 /**
@@ -94,9 +120,14 @@ export function weightiestAsked(
 }
 
 /** The word as the question typed it, its case kept ("IVF"). */
-function asTyped(question: string, word: string): string {
+const asTyped = (question: string, word: string): string => typedAt(question, word, 0)?.[0] ?? word;
+
+/** Where the question types the word first, from `from` on (any case, a whole word). */
+function typedAt(question: string, word: string, from: number): RegExpExecArray | null {
   // Words hold letters, digits, spaces (a synonym phrase) and apostrophes only: nothing to escape.
-  return question.match(new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'iu'))?.[0] ?? word;
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'giu');
+  pattern.lastIndex = from;
+  return pattern.exec(question);
 }
 
 /**

@@ -69,7 +69,8 @@ export function quotableHits(read: HitsRead): QuotableHits {
           holdsObject(thing, hitTerms[j] ?? new Set(), hitWords[j] ?? [], cosines, minCosine),
         ),
     );
-  const named = askedThing(read.question);
+  const asked = askedThing(read.question);
+  const named = asked.words;
   const holdsEach = named.map((word) => holds(word));
   const holdsNamed = hitTerms.map((_, i) => holdsEach.every((held) => held[i] as boolean));
   const weightiest = situation.terms.size
@@ -93,8 +94,10 @@ export function quotableHits(read: HitsRead): QuotableHits {
   // The thing named is shown by its first word no hit shown holds ("Roth"); when each is held, but by different hits,
   // by all its words ("free breakfast": one passage says "free", another "breakfast"); else by its head.
   const unheld = named.find((_, k) => !inShown(holdsEach[k] as boolean[]));
-  const whole = named.length > 1 && !inShown(holdsNamed) ? wholeThing(read.question, named) : undefined;
-  const namedAbout = about(unheld ?? whole ?? named.at(-1) ?? null, holdsNamed, true);
+  const head = named.at(-1);
+  const whole =
+    head && named.length > 1 && !inShown(holdsNamed) ? { ...head, typed: asked.typed } : undefined;
+  const namedAbout = about(unheld ?? whole ?? head ?? null, holdsNamed, true);
   const weightiestAbout = about(weightiest, holdsWeightiest, false);
   return {
     quotable,
@@ -108,22 +111,3 @@ export function quotableHits(read: HitsRead): QuotableHits {
 function inGroup(read: HitsRead, i: number, test: (j: number) => boolean): boolean {
   return (i >= read.topHits && !read.shown[i]) || (read.groups[i] ?? [i]).some(test);
 }
-
-/** The thing named, as the question typed it from its first word to its head ("free breakfast"). */
-function wholeThing(question: string, named: AskedObject[]): AskedObject {
-  const head = named.at(-1) as AskedObject;
-  // The last time the head is typed, and the first word's last time before it ("does the company pay for a
-  // company car": "company car").
-  const at = (word: string, before: number) =>
-    Math.max(-1, ...[...question.slice(0, before).matchAll(wordPattern(word))].map((m) => m.index ?? -1));
-  const to = at(head.word, question.length);
-  const from = at((named[0] as AskedObject).word, to + 1);
-  const typed =
-    from >= 0 && to >= from
-      ? question.slice(from, to + head.word.length)
-      : named.map((o) => o.typed).join(' ');
-  return { ...head, typed };
-}
-
-// A word as `words` reads one (letters and digits, an apostrophe inside): nothing in it needs escaping.
-const wordPattern = (word: string) => new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'giu');

@@ -240,10 +240,10 @@ export async function searchKnowledgeWith(
     termCoverage: Math.max(coverages[i] as number, asked[i] as number),
     messageCoverage: coverages[i] as number,
   }));
-  // Without a model, a hit that lacks what is asked about, or ignores a situation the question points back at,
-  // is not quoted as the answer (quotable-hits.ts).
   // The passages the reply draws on: adjacent retrieved chunks of a document joined into one.
   const passages = mergeAdjacentHits(covered);
+  // Without a model, a hit that lacks what is asked about, or ignores a situation the question points back at,
+  // is not quoted as the answer (quotable-hits.ts).
   const thresholds = { ...DEFAULT_CONFIDENCE, ...opts.confidence };
   const { quotable, askedAbout, pointsBack } = quotableHits({
     question,

@@ -5,7 +5,7 @@ import { readSituation } from '../../../src/knowledge/retrieval/situation-words.
 import { termsOf, termWeights, withoutTerms } from '../../../src/knowledge/retrieval/term-weights.js';
 
 // The head of the phrase: the word a passage must hold whatever else the question names.
-const askedObject = (q: string) => askedThing(q).at(-1) ?? null;
+const askedObject = (q: string) => askedThing(q).words.at(-1) ?? null;
 const word = (q: string) => askedObject(q)?.word ?? null;
 
 describe('the thing a question asks whether there is', () => {
@@ -23,13 +23,23 @@ describe('the thing a question asks whether there is', () => {
   });
 
   it('is every word of that phrase the word vectors know, not only its head', () => {
-    const thing = (q: string) => askedThing(q).map((o) => o.word);
+    const thing = (q: string) => askedThing(q).words.map((o) => o.word);
     expect(thing('does the 401k allow Roth contributions?')).toEqual(['roth', 'contributions']);
     expect(thing('Can I get a company car?')).toEqual(['company', 'car']);
     // A word the vectors do not know ("SaaS") is left to the head: nothing near it could be found.
     expect(thing('How do I get a new SaaS tool approved?')).toEqual(['new', 'tool']);
     expect(thing('is there a bonus at the end of the year?')).toEqual(['bonus']);
     expect(thing('how many days of leave do we get?')).toEqual([]);
+  });
+
+  it('is the whole phrase as typed where the opener names it, for the reply to name', () => {
+    expect(askedThing('Is there FREE breakfast?').typed).toBe('FREE breakfast');
+    // Where the opener names it, not the first "company" of the question.
+    expect(askedThing('does the company pay for a company car?').typed).toBe('company car');
+    expect(askedThing('How do I get a new SaaS tool approved?').typed).toBe('new SaaS tool');
+    // Typed otherwise than read ("401(k)" is read "401k"): the words as read.
+    expect(askedThing('is there a 401(k) plan?').typed).toBe('401k plan');
+    expect(askedThing('how many days of leave do we get?').typed).toBe('');
   });
 
   it('reads "will / would / can / could … pay for / cover / reimburse" as "does …" is read', () => {

@@ -173,6 +173,26 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(car.askedAbout).toEqual({ word: 'company car', held: false, named: true });
   });
 
+  it('quotes a passage for "what is the …" if it holds what the thing is of, whatever it calls the thing', async () => {
+    const g = (await createTenant(db, { slackTeamId: 'TG', name: 'G' })).id;
+    await withTenant(db, g, async (x) => {
+      await storeSearchableDocument(x, g, 'Travel', [
+        { content: 'Hotels are capped at 180 euros per night on business trips.' },
+      ]);
+      await storeSearchableDocument(x, g, 'Coworking', [
+        { content: 'You can expense a coworking stipend of 200 dollars a month.' },
+      ]);
+    });
+    // "limit" is not in the passage, "hotel" is: quoted.
+    expect(
+      (await search(g, 'what is the hotel limit per night on business trips?')).relevance.confident,
+    ).toBe(true);
+    // A stipend, but not for a gym: shown as the closest, and the reply names the whole thing.
+    const gym = await search(g, 'how much is the gym stipend?');
+    expect(gym.relevance).toMatchObject({ confident: false, close: true });
+    expect(gym.askedAbout).toEqual({ word: 'gym stipend', held: false, named: true });
+  });
+
   it('says the thing asked about is held when a passage shown holds it, past the top hits the gate reads', async () => {
     const f = (await createTenant(db, { slackTeamId: 'TF', name: 'F' })).id;
     await withTenant(db, f, async (x) => {

@@ -15,17 +15,23 @@ import { words } from './words.js';
  */
 
 // Where the asked thing follows: "is there", "does (will, can…) the company pay for / cover / offer…", "can I get /
-// bring…".
-const OPENERS = [
-  /\b(?:is|are) there (.+)/,
-  /\b(?:do|does|did|will|would|can|could) (?:[\w']+ ){1,3}?(?:pay for|pay|cover|offer|provide|reimburse|allow|give|have|get) (.+)/,
-  /\bcan i (?:get|have|claim|expense|bring|keep) (.+)/,
+// bring…"; and, taking the thing to exist, "what is the…", "how much is the…" (`presupposes`).
+const OPENERS: ReadonlyArray<{ pattern: RegExp; presupposes?: true }> = [
+  { pattern: /\b(?:is|are) there (.+)/ },
+  {
+    pattern:
+      /\b(?:do|does|did|will|would|can|could) (?:[\w']+ ){1,3}?(?:pay for|pay|cover|offer|provide|reimburse|allow|give|have|get) (.+)/,
+  },
+  { pattern: /\bcan i (?:get|have|claim|expense|bring|keep) (.+)/ },
+  { pattern: /\bwhat(?: is| are|'s|’s|s) (.+)/, presupposes: true },
+  { pattern: /\bhow much (?:is|are) (.+)/, presupposes: true },
 ];
 const DETERMINERS = new Set('a an any some my our the your his her their'.split(' '));
 // Words that end the noun phrase besides stop words and framing words (`namesNoTopic`: "at", "or", "off", "also"
 // already do): prepositions, conjunctions and particles those lists lack ("the day | back", "a bike | via …").
 const PHRASE_ENDS = new Set(
-  'towards toward onto per via without within across around near instead because back anymore now'.split(' '),
+  `towards toward onto per via without within across around near instead because back anymore now
+  worth`.split(/\s+/),
 );
 
 export interface AskedObject {
@@ -42,6 +48,11 @@ export interface AskedThing {
   words: AskedObject[];
   /** "free breakfast", "company car" ('' when the question names nothing). */
   typed: string;
+  /**
+   * Asked what it is rather than whether there is one ("what is the hotel limit…"): `words` leave the phrase's head
+   * out, and a reply saying the thing was not found names the whole phrase.
+   */
+  presupposed: boolean;
 }
 
 /**
@@ -51,8 +62,12 @@ export interface AskedThing {
  * head: no near word of it can be found, and the passage may name it otherwise ("software and services").
  */
 export function askedThing(question: string): AskedThing {
-  const { objects, typed } = askedPhrase(question);
-  return { words: objects.filter((o, k) => k === objects.length - 1 || vectorRow(o.word) >= 0), typed };
+  const { objects, typed, presupposed } = askedPhrase(question);
+  const required = objects.filter((o, k) => k === objects.length - 1 || vectorRow(o.word) >= 0);
+  // "What is the hotel limit…", "what are the severity levels…": the head is the asker's word for the kind of answer,
+  // which the documents put otherwise ("capped at €180", "SEV1"); the words before it say what it is of, and a
+  // passage must hold those ("how much is the gym stipend?" is not answered by the coworking stipend).
+  return { words: presupposed ? required.slice(0, -1) : required, typed, presupposed };
 }
 
 /**
@@ -61,12 +76,17 @@ export function askedThing(question: string): AskedThing {
  * opener, or no topic word before the phrase ends ("is there anything I should know", "do I have to…", "is there a
  * way to…").
  */
-function askedPhrase(question: string): { objects: AskedObject[]; typed: string } {
+function askedPhrase(question: string): { objects: AskedObject[]; typed: string; presupposed: boolean } {
   const q = question.toLowerCase();
-  const opened = OPENERS.map((p) => q.match(p)).filter((m): m is RegExpMatchArray => m?.index !== undefined);
-  const match = opened.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))[0];
+  const opened = OPENERS.flatMap(({ pattern, presupposes }) => {
+    const m = q.match(pattern);
+    return m?.index === undefined ? [] : [{ m, presupposes: presupposes === true }];
+  });
+  const earliest = opened.sort((a, b) => (a.m.index ?? 0) - (b.m.index ?? 0))[0];
+  const match = earliest?.m;
   const first = match?.[1];
-  if (match === undefined || first === undefined) return { objects: [], typed: '' };
+  const presupposed = earliest?.presupposes ?? false;
+  if (match === undefined || first === undefined) return { objects: [], typed: '', presupposed };
   const ws = words(first.split(/[?,.!;:]/)[0] ?? '');
   let i = 0;
   while (i < ws.length && DETERMINERS.has(ws[i] as string)) i++;
@@ -84,7 +104,7 @@ function askedPhrase(question: string): { objects: AskedObject[]; typed: string 
   }));
   // Each opener ends with the phrase it captures: the phrase's words are found from there, in order.
   const at = (match.index ?? 0) + match[0].length - first.length;
-  return { objects, typed: objects.length ? spanTyped(question, at, phrase) : '' };
+  return { objects, typed: objects.length ? spanTyped(question, at, phrase) : '', presupposed };
 }
 
 /** The words, in order from `from`, as the question typed them, and what lies between ("company car"). */

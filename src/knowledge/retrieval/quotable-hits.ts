@@ -53,7 +53,8 @@ export interface QuotableHits {
  * are read):
  * - "is there a bonus…": only a hit (or a chunk next to it) holding the thing named, or a word related to it: its
  *   head and each other word of it the word vectors know ("does the 401k allow Roth contributions?" is not answered
- *   by a passage on pension contributions; asked-object.ts `askedThing`);
+ *   by a passage on pension contributions; asked-object.ts `askedThing`); "what is the gym stipend…": the words
+ *   before its head;
  * - a message telling a situation, covered by what is asked alone: only a hit holding the weightiest word of
  *   what is asked, or a near one ("will the roaming charges be paid back?" is not answered by a passage on phones
  *   holding the rest), and, when what is asked points back at the situation ("… for that?"), a word of the
@@ -92,12 +93,15 @@ export function quotableHits(read: HitsRead): QuotableHits {
   const about = (thing: AskedObject | null, held: boolean[], isNamed: boolean) =>
     thing ? { word: thing.typed, held: inShown(held), named: isNamed } : null;
   // The thing named is shown by its first word no hit shown holds ("Roth"); when each is held, but by different hits,
-  // by all its words ("free breakfast": one passage says "free", another "breakfast"); else by its head.
+  // by all its words ("free breakfast": one passage says "free", another "breakfast"); else by its head. Asked what it
+  // is, by all its words ("dress code"): the head was not looked for.
   const unheld = named.find((_, k) => !inShown(holdsEach[k] as boolean[]));
   const head = named.at(-1);
   const whole =
-    head && named.length > 1 && !inShown(holdsNamed) ? { ...head, typed: asked.typed } : undefined;
-  const namedAbout = about(unheld ?? whole ?? head ?? null, holdsNamed, true);
+    head && (named.length > 1 || asked.presupposed) && !inShown(holdsNamed)
+      ? { ...head, typed: asked.typed }
+      : undefined;
+  const namedAbout = about((asked.presupposed ? whole : unheld) ?? whole ?? head ?? null, holdsNamed, true);
   const weightiestAbout = about(weightiest, holdsWeightiest, false);
   return {
     quotable,

@@ -57,6 +57,26 @@ describe('the thing a question asks whether there is', () => {
     expect(word('How do I get a new SaaS tool approved?')).toBe('tool');
   });
 
+  it('is the words before the head after "what is the …" or "how much is the …": the head names the kind of answer', () => {
+    const thing = (q: string) => askedThing(q).words.map((o) => o.word);
+    // "limit", "levels": the asker's words for what the documents say otherwise ("capped at", "SEV1").
+    expect(thing('What is the hotel limit per night on business trips?')).toEqual(['hotel']);
+    expect(thing('What are the severity levels for incidents?')).toEqual(['severity']);
+    expect(thing('how much is the gym stipend?')).toEqual(['gym']);
+    expect(thing('how much is the life insurance worth')).toEqual(['life']);
+    // The whole phrase is what the reply names.
+    expect(askedThing("what's the dress code for meetups?")).toMatchObject({
+      typed: 'dress code',
+      presupposed: true,
+    });
+    // One word is the head alone: nothing is required.
+    expect(thing('what is EOS?')).toEqual([]);
+    expect(thing('whats the office address')).toEqual(['office']);
+    // "Is there" before it still asks whether there is one: the head is required.
+    expect(askedThing('is there a gym stipend?')).toMatchObject({ presupposed: false });
+    expect(thing('is there a gym stipend?')).toEqual(['gym', 'stipend']);
+  });
+
   it('takes the earliest opener of a message that tells its situation first', () => {
     expect(word('my kid is sick and I need to stay home, is there leave for that')).toBe('leave');
   });

@@ -1,7 +1,7 @@
 import { commonPath, type Section, topLevel, toSections } from './chunk-sections.js';
 import { type ExtractLimits, passageLimitError } from './extract-limits.js';
 import type { ParsedDocument } from './parse/document.js';
-import { splitLongText, tailSentences } from './sentences.js';
+import { isListItem, isTableRow, splitLongText, tailSentences } from './sentences.js';
 import { countTokens, splitByTokens } from './tokens.js';
 
 /** One chunk ready to embed and store; `section` is the heading path joined with ' > '. */
@@ -29,8 +29,13 @@ interface Unit {
   tokens: number;
   page?: number;
   heading: boolean;
-  /** How this unit joins the one before it: a paragraph break, or a space for the rest of a split paragraph. */
-  glue: '\n\n' | ' ';
+  /**
+   * How this unit joins the one before it: a paragraph break, a line break (the next list item or table row of a
+   * long paragraph), or a space for the rest of a split line.
+   */
+  glue: '\n\n' | '\n' | ' ';
+  /** A table row of a long table: its table's first row (the column names), to start a chunk it starts. */
+  header?: Unit;
 }
 
 interface Draft {
@@ -74,7 +79,7 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions = {}): Chu
   };
 
   for (const section of sections) {
-    const units = sectionUnits(section, maxTokens - overlapTokens);
+    const units = sectionUnits(section, maxTokens - overlapTokens, overlapTokens);
     const total = units.reduce((n, u) => n + u.tokens + 1, 0);
     const topLevelStart = section.level === 0 || section.level <= top;
     if (topLevelStart || cur.tokens >= mergeBelow || cur.tokens + total > maxTokens) {
@@ -90,7 +95,13 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions = {}): Chu
           if (!remainder) continue;
           unit = { ...unit, text: remainder, tokens: countTokens(remainder), glue: ' ', heading: false };
         }
-        close(unit);
+        // A table's rows read by their column names: a chunk starting mid-table starts with them, not with the
+        // tail of the row before.
+        close(unit.header ? undefined : unit);
+        if (unit.header) {
+          add({ ...unit.header, glue: '\n\n' }, section.path);
+          unit = { ...unit, glue: '\n' };
+        }
       }
       add(unit, section.path);
     }
@@ -101,8 +112,13 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions = {}): Chu
   return chunks;
 }
 
-/** A section's headings and paragraphs as units; a paragraph over `maxTokens` becomes one unit per sentence. */
-function sectionUnits(section: Section, maxTokens: number): Unit[] {
+/**
+ * A section's headings and paragraphs as units. A list or table over `maxTokens` becomes one unit per line (a list
+ * item, a table row), each kept on its own line, and a line over it one unit per sentence, as other paragraphs over
+ * it are; a long table's rows carry its first row (the column names) when that fits in the overlap's room
+ * (`headerTokens`).
+ */
+function sectionUnits(section: Section, maxTokens: number, headerTokens: number): Unit[] {
   const units: Unit[] = [];
   for (const block of section.blocks) {
     const tokens = countTokens(block.text);
@@ -111,13 +127,23 @@ function sectionUnits(section: Section, maxTokens: number): Unit[] {
       units.push({ text: block.text, tokens, page: block.page, heading, glue: '\n\n' });
       continue;
     }
-    splitLongText(block.text, maxTokens, 1).forEach((text, i) => {
-      units.push({
-        text,
-        tokens: countTokens(text),
-        page: block.page,
-        heading,
-        glue: i === 0 ? '\n\n' : ' ',
+    const lines = block.text.split('\n').filter((line) => line.trim());
+    // A list or a table is cut between its items; prose, hard-wrapped or not, between its sentences.
+    const itemised = lines.filter((l) => isListItem(l.trim()) || isTableRow(l)).length * 2 >= lines.length;
+    let header: Unit | undefined;
+    (itemised ? lines : [block.text]).forEach((line, li) => {
+      const pieces = countTokens(line) <= maxTokens ? [line] : splitLongText(line, maxTokens, 1);
+      pieces.forEach((text, pi) => {
+        const unit: Unit = {
+          text,
+          tokens: countTokens(text),
+          page: block.page,
+          heading,
+          glue: pi > 0 ? ' ' : li > 0 ? '\n' : '\n\n',
+          header,
+        };
+        units.push(unit);
+        if (li === 0 && pieces.length === 1 && isTableRow(line) && unit.tokens <= headerTokens) header = unit;
       });
     });
   }

@@ -2,6 +2,12 @@ import { countTokens, splitByTokens, tailByTokens } from './tokens.js';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
+/** A table row as the parsers write one: Markdown's "| a | b |", or an HTML or DOCX row's "a | b". */
+export const isTableRow = (line: string) => line.startsWith('|') || line.includes(' | ');
+/** A list item's marker as the parsers write one ("- ", "* ", "1. ", "•"). */
+export const LIST_MARKER = /^(?:[-*+•]|\d{1,9}[.)])\s+/;
+export const isListItem = (line: string) => LIST_MARKER.test(line);
+
 // ICU's sentence iterator slows down quadratically with the length of the string it walks (a 560 KB paragraph
 // took 19 s), so long text is segmented in windows of about this many characters, cut where a sentence ends.
 const WINDOW_CHARS = 4_000;

@@ -1,3 +1,4 @@
+import { isTableRow } from '../ingestion/sentences.js';
 import type { SearchHit } from './hybrid-search.repo.js';
 
 /** A passage for the answer step: one hit, or neighbouring hits of one document joined in reading order. */
@@ -92,8 +93,13 @@ export function neighbourIndexes(hits: ReadonlyArray<Pick<SearchHit, 'documentId
 // The chunker repeats at most a few sentences; looking further back only costs time.
 const MAX_OVERLAP_CHARS = 2_000;
 
-/** `a` then `b`, without the longest start of `b` that `a` already ends with. */
+/**
+ * `a` then `b`, without the longest start of `b` that `a` already ends with, or, when `b` starts mid-table with its
+ * table's column names (chunk.ts), without those: the table reads them once, where it starts.
+ */
 export function joinWithoutOverlap(a: string, b: string): string {
+  const [first = '', ...rest] = b.split('\n');
+  if (isTableRow(first) && a.split('\n').includes(first)) return `${a}\n${rest.join('\n')}`;
   const limit = Math.min(a.length, b.length, MAX_OVERLAP_CHARS);
   for (let n = limit; n >= 20; n--) {
     if (a.endsWith(b.slice(0, n))) return `${a}${b.slice(n)}`;

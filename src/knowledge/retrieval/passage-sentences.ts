@@ -1,4 +1,4 @@
-import { splitSentences } from '../ingestion/sentences.js';
+import { isListItem, isTableRow, LIST_MARKER, splitSentences } from '../ingestion/sentences.js';
 import { contentTerms } from './question-terms.js';
 
 /** One sentence of a passage as a quote reads it: a line's sentence, a heading, or a table row. */
@@ -17,11 +17,6 @@ export interface Sentence {
   opensLine: boolean;
   closesLine: boolean;
 }
-
-/** A table row as the parsers write one: Markdown's "| a | b |", or an HTML or DOCX row's "a | b". */
-const isTableRow = (line: string) => line.startsWith('|') || line.includes(' | ');
-const LIST_MARKER = /^(?:[-*+•]|\d{1,9}[.)])\s+/;
-const isListItem = (line: string) => LIST_MARKER.test(line);
 
 /** A line's sentences; a list item's marker stays with its first ("1." is no sentence of its own). */
 function sentencesOf(line: string): string[] {

@@ -102,6 +102,50 @@ describe('chunkDocument', () => {
     expect(chunks[1]?.content).not.toContain('Alpha');
   });
 
+  it('keeps each item of a long list and each row of a long table on its own line', () => {
+    const items = Array.from(
+      { length: 30 },
+      (_, i) => `- Item ${i + 1} of the packing list is a thing to bring.`,
+    );
+    const chunks = chunkDocument(doc([h(1, 'Packing'), t(items.join('\n'))]), {
+      maxTokens: 100,
+      overlapTokens: 20,
+    });
+    expect(chunks.length).toBeGreaterThan(3);
+    expectWellFormed(chunks, 100);
+    // Every item is whole, on a line of its own, in some chunk (before, the items after the first were joined by spaces).
+    const lines = new Set(chunks.flatMap((c) => c.content.split('\n')));
+    for (const item of items) expect(lines).toContain(item);
+  });
+
+  it('reads long hard-wrapped prose as running text, not as lines to keep', () => {
+    const wrapped = sentences('Rule', 60).replace(/(.{60}\S*) /g, '$1\n');
+    const chunks = chunkDocument(doc([t(wrapped)]), { maxTokens: 100, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const c of chunks) expect(c.content).not.toContain('\n');
+    const joined = chunks.map((c) => c.content).join(' ');
+    expect(joined).toBe(wrapped.replace(/\n/g, ' '));
+  });
+
+  it("starts a chunk that begins mid-table with the table's column names, not the tail of the row before", () => {
+    const header = '| Level | What is expected |';
+    const rows = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `| L${i + 1} | Level ${i + 1} engineers ship work of their level and review the work of others. |`,
+    );
+    const chunks = chunkDocument(doc([h(1, 'Levels'), t([header, ...rows].join('\n'))]), {
+      maxTokens: 100,
+      overlapTokens: 30,
+    });
+    expect(chunks.length).toBeGreaterThan(3);
+    expectWellFormed(chunks, 100);
+    for (const c of chunks.slice(1)) expect(c.content.split('\n')[0]).toBe(header);
+    // Each row whole, once, on its own line.
+    const seen = chunks.flatMap((c) => c.content.split('\n')).filter((line) => /^\| L\d/.test(line));
+    expect(seen).toEqual(rows);
+  });
+
   it('cuts a giant sentence without punctuation between words, losing none', () => {
     const words = Array.from({ length: 900 }, (_, i) => `word${i}`);
     const chunks = chunkDocument(doc([t(words.join(' '))]), { maxTokens: 80, overlapTokens: 0 });

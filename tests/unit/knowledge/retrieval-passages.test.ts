@@ -52,6 +52,14 @@ describe('merging neighbouring chunks into passages', () => {
     expect(p?.section).toBe('Leave');
   });
 
+  it("reads a table's column names once when a chunk starting mid-table repeats them", () => {
+    const a = 'Levels\n\n| Level | Expected |\n| L1 | Ships small changes. |';
+    const b = '| Level | Expected |\n| L2 | Ships features. |';
+    expect(joinWithoutOverlap(a, b)).toBe(
+      'Levels\n\n| Level | Expected |\n| L1 | Ships small changes. |\n| L2 | Ships features. |',
+    );
+  });
+
   it('does not mistake a short accidental match for overlap', () => {
     expect(joinWithoutOverlap('ends with the', 'the next chunk')).toBe('ends with the\n\nthe next chunk');
   });

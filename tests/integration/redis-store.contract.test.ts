@@ -74,19 +74,20 @@ function keyValueStoreContract(makeStore: () => KeyValueStore): void {
 
   it('counts within a fixed window and starts a new window after it ends', async () => {
     const before = Date.now();
-    const first = await store.incrementWindow(key('rate'), 1, 200);
+    const first = await store.incrementWindow(key('rate'), 1, 400);
     expect(first.count).toBe(1);
-    expect(first.resetAtMs).toBeGreaterThanOrEqual(before + 180);
-    expect(first.resetAtMs).toBeLessThanOrEqual(Date.now() + 200);
+    expect(first.resetAtMs).toBeGreaterThanOrEqual(before + 360);
+    expect(first.resetAtMs).toBeLessThanOrEqual(Date.now() + 400);
 
-    await sleep(50);
-    const second = await store.incrementWindow(key('rate'), 2, 200);
+    await sleep(150);
+    const second = await store.incrementWindow(key('rate'), 2, 400);
     expect(second.count).toBe(3);
-    // Later increments must not push the window's end out.
-    expect(Math.abs(second.resetAtMs - first.resetAtMs)).toBeLessThanOrEqual(15);
+    // Later increments must not push the window's end out (it would move by the 150 ms slept); Redis's end is read
+    // as its remaining time plus this process's clock, so a loaded machine's round trip moves it a few ms.
+    expect(Math.abs(second.resetAtMs - first.resetAtMs)).toBeLessThanOrEqual(60);
 
     await sleep(second.resetAtMs - Date.now() + 50);
-    const third = await store.incrementWindow(key('rate'), 1, 200);
+    const third = await store.incrementWindow(key('rate'), 1, 400);
     expect(third.count).toBe(1);
     expect(third.resetAtMs).toBeGreaterThan(second.resetAtMs + 40);
   });

@@ -129,21 +129,24 @@ function sectionUnits(section: Section, maxTokens: number, headerTokens: number)
     }
     const lines = block.text.split('\n').filter((line) => line.trim());
     // A list or a table is cut between its items; prose, hard-wrapped or not, between its sentences.
-    const itemised = lines.filter((l) => isListItem(l.trim()) || isTableRow(l)).length * 2 >= lines.length;
+    const isItem = (line: string) => isListItem(line.trim()) || isTableRow(line.trim());
+    const itemised = lines.filter(isItem).length * 2 >= lines.length;
     let header: Unit | undefined;
     (itemised ? lines : [block.text]).forEach((line, li) => {
-      const pieces = countTokens(line) <= maxTokens ? [line] : splitLongText(line, maxTokens, 1);
+      const lineTokens = itemised ? countTokens(line) : tokens;
+      const pieces = lineTokens <= maxTokens ? [line] : splitLongText(line, maxTokens, 1);
       pieces.forEach((text, pi) => {
         const unit: Unit = {
           text,
-          tokens: countTokens(text),
+          tokens: pieces.length === 1 ? lineTokens : countTokens(text),
           page: block.page,
           heading,
           glue: pi > 0 ? ' ' : li > 0 ? '\n' : '\n\n',
           header,
         };
         units.push(unit);
-        if (li === 0 && pieces.length === 1 && isTableRow(line) && unit.tokens <= headerTokens) header = unit;
+        if (li === 0 && pieces.length === 1 && isTableRow(line.trim()) && unit.tokens <= headerTokens)
+          header = unit;
       });
     });
   }

@@ -101,7 +101,8 @@ export function quotableHits(read: HitsRead): QuotableHits {
     head && (named.length > 1 || asked.presupposed) && !inShown(holdsNamed)
       ? { ...head, typed: asked.typed }
       : undefined;
-  const namedAbout = about((asked.presupposed ? whole : unheld) ?? whole ?? head ?? null, holdsNamed, true);
+  const missing = asked.presupposed ? whole : (unheld ?? whole);
+  const namedAbout = about(missing ?? head ?? null, holdsNamed, true);
   const weightiestAbout = about(weightiest, holdsWeightiest, false);
   return {
     quotable,

@@ -92,6 +92,10 @@ describe('the thing a question asks whether there is', () => {
       'who is the head of marketing?',
       'is there?',
       'can i get a',
+      // "What is …" with nothing, or nothing but a stop word, after it.
+      'what is it?',
+      "what's the",
+      'how much is?',
       '',
     ]) {
       expect(askedObject(q), q).toBeNull();

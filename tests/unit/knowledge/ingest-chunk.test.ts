@@ -146,6 +146,22 @@ describe('chunkDocument', () => {
     expect(seen).toEqual(rows);
   });
 
+  it("keeps a long table's rows on their own lines without repeating column names too long for the overlap", () => {
+    const header = `| ${Array.from({ length: 12 }, (_, i) => `Column number ${i + 1}`).join(' | ')} |`;
+    const rows = Array.from(
+      { length: 20 },
+      (_, i) => `| L${i + 1} | Level ${i + 1} engineers ship their work. |`,
+    );
+    const chunks = chunkDocument(doc([t([header, ...rows].join('\n'))]), {
+      maxTokens: 100,
+      overlapTokens: 20,
+    });
+    expectWellFormed(chunks, 100);
+    expect(chunks.filter((c) => c.content.includes(header))).toHaveLength(1);
+    const seen = new Set(chunks.flatMap((c) => c.content.split('\n')));
+    for (const row of rows) expect(seen).toContain(row);
+  });
+
   it('cuts a giant sentence without punctuation between words, losing none', () => {
     const words = Array.from({ length: 900 }, (_, i) => `word${i}`);
     const chunks = chunkDocument(doc([t(words.join(' '))]), { maxTokens: 80, overlapTokens: 0 });

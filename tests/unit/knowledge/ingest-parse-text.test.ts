@@ -64,6 +64,30 @@ describe('parseDocument: Markdown', () => {
     expect(chunks[1]?.content).toContain('Rollback\n\n# not a heading');
   });
 
+  it('reduces links and emphasis that hard wrapping split across lines, in paragraphs and list items', async () => {
+    const wrapped = [
+      '## Help',
+      '',
+      'Still stuck? Ask the [Service',
+      'Desk](https://example.com/help) or read the **security',
+      'rules** first.',
+      '',
+      '- **Activate',
+      '  [Find My iPhone](https://example.com/find).** If you are',
+      '  on Android, activate [Device',
+      '  Manager](https://example.com/android).',
+      '- Lock your screen.',
+    ].join('\n');
+    const doc = await parseDocument(Buffer.from(wrapped), 'text/markdown', 'help.md');
+    expect(doc.blocks.slice(1)).toEqual([
+      { kind: 'text', text: 'Still stuck? Ask the Service Desk or read the security rules first.' },
+      {
+        kind: 'text',
+        text: '- Activate Find My iPhone. If you are on Android, activate Device Manager.\n- Lock your screen.',
+      },
+    ]);
+  });
+
   it('without front matter the title is the first heading, else the file name', async () => {
     const headed = await parseDocument(
       Buffer.from('Intro line.\n\n## Setup\n\nSteps.'),

@@ -74,14 +74,20 @@ export function markdownBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-/** Joins paragraph lines: soft breaks become spaces, but list items and table rows keep their own lines. */
+/**
+ * Joins paragraph lines: soft breaks become spaces, but list items and table rows keep their own lines.
+ * Inline markup is reduced per joined line, not per source line: hard-wrapped Markdown splits links and
+ * emphasis across lines ("[Service\nDesk](https://…)"), which read line by line would reach quotes as markup.
+ */
 function joinParagraph(lines: string[]): string {
-  let out = '';
+  const joined: string[] = [];
   lines.forEach((line, i) => {
-    if (i > 0) out += LINE_START.test(line) || /(?: {2}|\\)$/.test(lines[i - 1] ?? '') ? '\n' : ' ';
-    out += inlineText(line.replace(/\\$/, ''), true);
+    const hardBreak = /(?: {2}|\\)$/.test(lines[i - 1] ?? '');
+    const text = line.replace(/\\$/, '');
+    if (i === 0 || LINE_START.test(line) || hardBreak) joined.push(text);
+    else joined[joined.length - 1] += ` ${text.trim()}`;
   });
-  return out;
+  return joined.map((line) => inlineText(line, true)).join('\n');
 }
 
 /** Inline Markdown reduced to the words a reader sees. */

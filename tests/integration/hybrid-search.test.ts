@@ -19,6 +19,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   let b: string;
   let c: string;
   let d: string;
+  let pairs: string;
   const search = (
     tenantId: string,
     query: string,
@@ -86,6 +87,21 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
         { content: 'Call charges on a company phone are paid back when you claim them in Ledgerly.' },
       ]);
     });
+    pairs = (await createTenant(db, { slackTeamId: 'TPAIRS', name: 'Pairs' })).id;
+    await withTenant(db, pairs, async (x) => {
+      await storeSearchableDocument(x, pairs, 'Travel vouchers', [
+        {
+          content:
+            'Vouchers are reviewed within 48 hours, and refunds are credited to your account.',
+        },
+      ]);
+      await storeSearchableDocument(x, pairs, 'Working extra', [
+        {
+          content:
+            'On a flexible schedule you can earn extra time for voluntary work. You can have up to 24 credit hours accrued at any given time.',
+        },
+      ]);
+    });
   });
   afterAll(() => db.close());
 
@@ -118,6 +134,17 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(
       (await search(a, 'how many days of leave do I get each year?', { fullTextMode: 'all' })).hits,
     ).toEqual([]);
+  });
+
+  it('ranks a passage holding two words the question types side by side above one holding them apart', async () => {
+    const question = "what's the most credit hours i can carry?";
+    // Word by word the two tie (each holds "credit" and "hours" once) and the voucher text comes first.
+    const apart = await search(pairs, question, { pairShare: 0 });
+    expect(apart.hits.map((h) => h.title)).toEqual(['Travel vouchers', 'Working extra']);
+    const { hits, passages } = await search(pairs, question);
+    expect(hits.map((h) => h.title)).toEqual(['Working extra', 'Travel vouchers']);
+    expect(hits.map((h) => h.fullTextRank)).toEqual([1, 2]);
+    expect(passages[0]?.content).toMatch(/up to 24 credit hours/);
   });
 
   it('does not count the situation a member tells around the question against a passage; what is asked must be covered', async () => {

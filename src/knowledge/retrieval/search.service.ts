@@ -16,7 +16,7 @@ import {
   type SearchHit,
 } from './hybrid-search.repo.js';
 import { inPassages, mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
-import { contentWords, searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
+import { searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
 import { quotableHits } from './quotable-hits.js';
 import { readSituation } from './situation-words.js';
 import type { CosineCache } from './soft-coverage.js';
@@ -24,6 +24,7 @@ import { applySpellingFixes, type SpellingFix, spellingFixes, type TenantWordsLo
 import { expandQuery } from './synonyms.js';
 import { tenantWordsNear } from './tenant-words.repo.js';
 import { hitCoverages, termsOfWords, termWeights, withoutTerms } from './term-weights.js';
+import { PAIR_SHARE, rankedByPairs } from './word-pairs.js';
 
 /** Fusion weights: RRF adds weight / (rrfK + rank) from each list (Supabase's hybrid-search defaults). */
 export interface SearchWeights {
@@ -49,6 +50,8 @@ export interface SearchOptions {
    * absent: every collection of the tenant (admin tools, evaluation).
    */
   collectionIds?: string[] | null;
+  /** Weight of the word-pair list fused into the ranking (word-pairs.ts; default PAIR_SHARE, 0 to measure without). */
+  pairShare?: number;
   /** Search the question's synonyms too (default true; false to measure without). */
   expandSynonyms?: boolean;
   /** Read a typo as the documents' word and search again (spelling.ts; default true; false to measure without). */
@@ -183,16 +186,20 @@ export async function searchKnowledgeWith(
     fullTextMode: opts.fullTextMode ?? 'all_then_any',
     collectionIds: opts.collectionIds ?? null,
   };
-  const sqlHits = query.trim() || embedding ? await search(params) : [];
+  const searched = query.trim() || embedding ? await search(params) : [];
   // Each topic term with the word the question typed for it (the near words need the word).
   const typed = topicWords(question);
   const terms = [...typed.keys()];
+  // Each hit's words are read once: its terms (weights, coverage), its near words and its pairs come from them.
+  // Hits holding two of the question's words side by side ("credit hours") move up (word-pairs.ts).
+  const { hits: sqlHits, words: hitWords } = rankedByPairs(searched, question, typed, {
+    ...weights,
+    share: opts.pairShare ?? PAIR_SHARE,
+  });
   // Coverage (the gate's signal, and what the playground shows) counts the question's topic words only (not
   // "how long", "can I get"), with synonyms as one meaning ("PTO" is covered by "vacation"), over what a
   // reader of the hit sees: title, section and text, each word weighted by how much it says (term-weights.ts).
   // The SQL share would count the synonyms searched too.
-  // Each hit's words are read once: its terms (weights, coverage) and its near words come from them.
-  const hitWords = sqlHits.map((h) => contentWords(`${h.title}\n${h.section}\n${h.content}`));
   const hitTerms = hitWords.map(termsOfWords);
   // The topic terms some hit holds: the others are words the documents never use nearby (or typos).
   const found = new Set(terms.filter((t) => hitTerms.some((have) => have.has(t))));

@@ -91,8 +91,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     await withTenant(db, pairs, async (x) => {
       await storeSearchableDocument(x, pairs, 'Travel vouchers', [
         {
-          content:
-            'Vouchers are reviewed within 48 hours, and refunds are credited to your account.',
+          content: 'Vouchers are reviewed within 48 hours, and refunds are credited to your account.',
         },
       ]);
       await storeSearchableDocument(x, pairs, 'Working extra', [

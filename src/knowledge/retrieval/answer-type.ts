@@ -26,8 +26,10 @@ const AUX = list(
 // Words that end the counted noun phrase of "how many…" ("how many days *of* annual leave").
 const PHRASE_END = list(`a an the of in at on for to from with by per each every and or than`);
 const TIME_NOUNS = list(`time date day days week month year hour`);
+// A bound asked for ("what's the max…", "which is the limit…"): the answer is a figure ("up to 24 credit hours").
+const BOUND_WORDS = list(`max maximum most min minimum least limit limits cap`);
 
-/** The answer type a question asks for, or null (yes/no questions, "what is…", "how do I…"). */
+/** The answer type a question asks for, or null (yes/no questions, "what is…", "how do I…"); "what's the max…" asks an amount. */
 export function expectedAnswerType(question: string): AnswerType | null {
   // A question word that asks starts a clause ("feeling awful today, who do I tell…").
   for (const clause of question.split(/[,;:?!.()\n]+|\s[-–—]\s/)) {
@@ -43,6 +45,8 @@ export function expectedAnswerType(question: string): AnswerType | null {
     } else if (a === 'when' && asks) return 'time';
     else if ((a === 'until' || a === 'by' || a === 'since') && b === 'when') return 'time';
     else if ((a === 'what' || a === 'which') && b !== undefined && TIME_NOUNS.has(b)) return 'time';
+    else if ((a === 'what' || a === 'whats' || a === 'which') && w.some((x) => BOUND_WORDS.has(x)))
+      return 'amount';
     else if (a === 'who' || a === 'whom') return 'person';
     else if (a === 'where' && asks) return 'place';
   }

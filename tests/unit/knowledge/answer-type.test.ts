@@ -22,6 +22,10 @@ describe('answer types: what a question asks for', () => {
     expect(expectedAnswerType("feeling awful today, who do I tell that I'm out sick?")).toBe('person');
     expect(expectedAnswerType('does paternity leave exist? how long')).toBe('duration');
     expect(expectedAnswerType('where can I find my payslip')).toBe('place');
+    // A bound asked for after "what" or "which" is a figure.
+    expect(expectedAnswerType('whats the most credit hours i can have banked at once')).toBe('amount');
+    expect(expectedAnswerType("what's the max hours I can work in one day?")).toBe('amount');
+    expect(expectedAnswerType('which is the minimum notice for leave?')).toBe('amount');
   });
 
   it('asks for no type in yes/no, "what is" and "how do I" questions, or in a clause of time', () => {

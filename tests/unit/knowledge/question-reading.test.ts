@@ -168,6 +168,17 @@ describe('query-focused snippets', () => {
     expect(s).not.toContain('Book all business trips');
   });
 
+  it('for "what\'s the most …" shows the sentence holding a figure among those on the topic', () => {
+    const extra = [
+      'Credit hours',
+      'Only people on flexible schedules can earn and use credit hours, and you ask for credit hours in HR Links before you work them.',
+      'You can have up to 24 credit hours accrued at any given time.',
+      'Credit hours never expire, and your supervisor approves credit hours in HR Links.',
+    ].join('\n\n');
+    const s = querySnippet('whats the most credit hours i can have banked at once', extra, { maxChars: 140 });
+    expect(s).toContain('up to 24 credit hours');
+  });
+
   it('fills the room left with the sentences around the match: a short passage reads whole', () => {
     // The sentence that answers "when" holds none of the question's words; it sits just before the match.
     const reviews = [

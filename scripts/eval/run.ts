@@ -25,6 +25,7 @@ const SHIPPED = [
   'tests/fixtures/eval-tidewater',
   'tests/fixtures/eval-situations',
   'tests/fixtures/eval-situations-tidewater',
+  'tests/fixtures/eval-tts-handbook',
 ];
 /** Questions no change is tuned on, over the shipped corpora and three of their own (tests/fixtures/eval-heldout/README.md). */
 const HELD_OUT = [

@@ -26,6 +26,8 @@ const AUX = list(
 // Words that end the counted noun phrase of "how many…" ("how many days *of* annual leave").
 const PHRASE_END = list(`a an the of in at on for to from with by per each every and or than`);
 const TIME_NOUNS = list(`time date day days week month year hour`);
+// "how long / soon / fast …": a span of time ("within 1 hour", "four weeks ahead").
+const DURATION_DEGREES = list(`long far soon early late fast quick quickly`);
 // A bound asked for ("what's the max…", "which is the limit…"): the answer is a figure ("up to 24 credit hours").
 const BOUND_WORDS = list(`max maximum most min minimum least limit limits cap`);
 
@@ -40,7 +42,7 @@ export function expectedAnswerType(question: string): AnswerType | null {
     if (a === 'how') {
       if (b === 'many') return 'count';
       if (b === 'much') return 'amount';
-      if (b === 'long' || b === 'far' || b === 'soon' || b === 'early' || b === 'late') return 'duration';
+      if (DURATION_DEGREES.has(b ?? '')) return 'duration';
       if (b === 'often' || b === 'frequently') return 'frequency';
     } else if (a === 'when' && asks) return 'time';
     else if ((a === 'until' || a === 'by' || a === 'since') && b === 'when') return 'time';

@@ -14,6 +14,8 @@ describe('answer types: what a question asks for', () => {
     expect(expectedAnswerType('hey! how much PTO do I get per year')).toBe('amount');
     expect(expectedAnswerType('how long is maternity leave here?')).toBe('duration');
     expect(expectedAnswerType('how far in advance do i need to book 2 weeks off?')).toBe('duration');
+    expect(expectedAnswerType('i leaked a key. how fast do i have to report it?')).toBe('duration');
+    expect(expectedAnswerType('how quickly are expenses paid back')).toBe('duration');
     expect(expectedAnswerType('how often are 1:1s with my manager')).toBe('frequency');
     expect(expectedAnswerType('when is payday?')).toBe('time');
     expect(expectedAnswerType("when's payday")).toBe('time');

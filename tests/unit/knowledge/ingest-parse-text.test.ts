@@ -88,6 +88,33 @@ describe('parseDocument: Markdown', () => {
     ]);
   });
 
+  it('keeps nested list items on lines of their own at any depth, and shows escaped characters as themselves', async () => {
+    const nested = [
+      '## Enrolling',
+      '',
+      '- Fill out the approver section',
+      '    - Select your supervisor. If they are not listed,',
+      '      ask them to enrol first',
+      '        - Supervisors email \\*transit\\* to be raised',
+      '- Submit the form',
+      '',
+      '\\*If you only need a car, pick \\[rental car only\\]. Costs are 5 \\* 20 \\_each\\_.',
+    ].join('\n');
+    const doc = await parseDocument(Buffer.from(nested), 'text/markdown', 'transit.md');
+    expect(doc.blocks.slice(1)).toEqual([
+      {
+        kind: 'text',
+        text: [
+          '- Fill out the approver section',
+          '    - Select your supervisor. If they are not listed, ask them to enrol first',
+          '        - Supervisors email *transit* to be raised',
+          '- Submit the form',
+        ].join('\n'),
+      },
+      { kind: 'text', text: '*If you only need a car, pick [rental car only]. Costs are 5 * 20 _each_.' },
+    ]);
+  });
+
   it('without front matter the title is the first heading, else the file name', async () => {
     const headed = await parseDocument(
       Buffer.from('Intro line.\n\n## Setup\n\nSteps.'),

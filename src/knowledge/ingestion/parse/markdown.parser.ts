@@ -7,7 +7,8 @@ const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const THEMATIC = /^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
-const LINE_START = /^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|^ {0,3}\|/;
+// A list item at any depth (nested items are indented 2, 4 or more spaces) or a table row.
+const LINE_START = /^\s*(?:[-*+]|\d{1,9}[.)])[ \t]|^ {0,3}\|/;
 const LINK_DEF = /^ {0,3}\[[^\]]+\]:\s+\S+/;
 
 /**
@@ -93,7 +94,10 @@ function joinParagraph(lines: string[]): string {
 /** Inline Markdown reduced to the words a reader sees. */
 function inlineText(text: string, keepIndent = false): string {
   const indent = keepIndent ? (/^\s*/.exec(text)?.[0] ?? '') : '';
+  // A backslash escape is the character itself, never markup ("\*If you…" reads "*If you…"): held aside in the
+  // private use area while the markup is reduced.
   const plain = text
+    .replace(/\\([!-/:-@[-`{-~])/g, (_, c: string) => String.fromCharCode(0xe000 + c.charCodeAt(0)))
     .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, '')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
@@ -105,6 +109,7 @@ function inlineText(text: string, keepIndent = false): string {
     .replace(/(^|[^\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)/g, '$1$2')
     .replace(/(^|\W)_(?=\S)(.+?)(?<=\S)_(?!\w)/g, '$1$2')
     .replace(/~~(.+?)~~/g, '$1')
+    .replace(/[\uE000-\uE07F]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xe000))
     .trim();
   return indent + plain;
 }

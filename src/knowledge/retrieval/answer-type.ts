@@ -59,16 +59,16 @@ export function expectedAnswerType(question: string): AnswerType | null {
  * What a "how many" question counts: the terms (stems, synonyms as one meaning) of the words after "how many"
  * up to the verb or a preposition ("how many vacation days do we get" → vacation, day). Empty otherwise.
  */
-export function countedTerms(question: string): Set<string> {
+export const countedTerms = (question: string): Set<string> =>
+  new Set(countedWords(question).map((x) => x.term));
+
+/** The words after "how many" up to the verb or a preposition, as read (a synonym phrase one word). */
+function countedWords(question: string): ReturnType<typeof readWords> {
   const read = readWords(question);
   const at = read.findIndex((x, i) => x.word === 'how' && read[i + 1]?.word === 'many');
-  const out = new Set<string>();
-  if (at < 0) return out;
-  for (const x of read.slice(at + 2)) {
-    if (AUX.has(x.word) || PHRASE_END.has(x.word)) break;
-    out.add(x.term);
-  }
-  return out;
+  if (at < 0) return [];
+  const end = read.findIndex((x, i) => i >= at + 2 && (AUX.has(x.word) || PHRASE_END.has(x.word)));
+  return read.slice(at + 2, end < 0 ? undefined : end);
 }
 
 const NUMBER_WORDS =
@@ -117,13 +117,17 @@ const snippetSentences = (text: string) => splitSentences(text.replace(/…/g, '
  * Whether a sentence of the text counts one of the counted terms: a number at most COUNT_GAP words before it,
  * within the sentence ("holds 14 people", "up to 5 unused vacation days"; not "18 months. Tell people…").
  */
-export function countsAny(text: string, counted: Set<string>): boolean {
+export function countsAny(text: string, counted: Set<string>, timeCounted = false): boolean {
   return snippetSentences(text).some((sentence) => {
     const read = readWords(sentence);
-    return read.some(
-      (x, i) =>
-        counted.has(x.term) && read.slice(Math.max(0, i - COUNT_GAP), i).some((y) => isNumber(y.word)),
-    );
+    return read.some((x, i) => {
+      if (!counted.has(x.term)) return false;
+      const before = read.slice(Math.max(0, i - COUNT_GAP), i);
+      const at = before.findLastIndex((y) => isNumber(y.word));
+      // Unless time is what is counted ("how many days off": "five days of paid leave"), a unit of time between
+      // the number and the word counts the time, not the word ("8 hours of holiday pay" counts no holidays).
+      return at >= 0 && (timeCounted || !before.slice(at + 1).some((y) => TIME_UNITS.has(y.word)));
+    });
   });
 }
 
@@ -136,8 +140,10 @@ export function snippetsFitAnswerType(question: string, snippets: string[]): boo
   const role = identityAsked(question);
   if (role) return snippets.some((s) => namesSomeoneFor(s, role, question));
   if (expectedAnswerType(question) !== 'count') return true;
-  const counted = countedTerms(question);
-  return counted.size === 0 || snippets.some((s) => countsAny(s, counted));
+  const words = countedWords(question);
+  const timeCounted = words.some((x) => x.word.split(' ').some((w) => TIME_UNITS.has(w)));
+  const counted = new Set(words.map((x) => x.term));
+  return counted.size === 0 || snippets.some((s) => countsAny(s, counted, timeCounted));
 }
 
 // "who is the head of marketing", "who's our insurer": the identity of whoever holds a role.

@@ -91,6 +91,14 @@ describe('answer types: what a "how many" question accepts and refuses', () => {
     expect(countsAny('We get 23 days.', countedTerms('how many PTO days do I have'))).toBe(true);
   });
 
+  it('refuses a number counting a unit of time before the word, unless time is what is asked for', () => {
+    const holidays = 'how many paid federal holidays do we get a year?';
+    expect(snippetsFitAnswerType(holidays, ['You receive 8 hours of holiday pay for that day.'])).toBe(false);
+    expect(snippetsFitAnswerType(holidays, ['There are 11 paid federal holidays a year.'])).toBe(true);
+    const daysOff = 'my nan passed away on sunday. how many days off can i take?';
+    expect(snippetsFitAnswerType(daysOff, ['You get 25 days of annual leave a year.'])).toBe(true);
+  });
+
   it('refuses a passage that mentions what is counted without counting it', () => {
     expect(
       countsAny('The company pays the full premium for employees and half for partners.', employees),

@@ -31,7 +31,10 @@ const DURATION_DEGREES = list(`long far soon early late fast quick quickly`);
 // A bound asked for ("what's the max…", "which is the limit…"): the answer is a figure ("up to 24 credit hours").
 const BOUND_WORDS = list(`max maximum most min minimum least limit limits cap`);
 
-/** The answer type a question asks for, or null (yes/no questions, "what is…", "how do I…"); "what's the max…" asks an amount. */
+/**
+ * The answer type a question asks for, or null (yes/no questions, "what is…", "how do I…"); a bound asked for
+ * ("what's the max…") is an amount.
+ */
 export function expectedAnswerType(question: string): AnswerType | null {
   // A question word that asks starts a clause ("feeling awful today, who do I tell…").
   for (const clause of question.split(/[,;:?!.()\n]+|\s[-–—]\s/)) {

@@ -18,7 +18,10 @@ export interface SearchHit {
   content: string;
   /** Position in the full-text list (1 = best), null when full-text did not find it. */
   fullTextRank: number | null;
-  /** BM25 score within the tenant (higher is better; raised for word pairs the question types, word-pairs.ts); comparable only between hits of one query. */
+  /**
+   * BM25 score within the tenant (higher is better), raised for the word pairs the question types (word-pairs.ts);
+   * comparable only between hits of one query.
+   */
   fullTextScore: number | null;
   /** The chunk holds every word of the query (websearch semantics). */
   matchedAllTerms: boolean;

@@ -50,7 +50,7 @@ export interface SearchOptions {
    * absent: every collection of the tenant (admin tools, evaluation).
    */
   collectionIds?: string[] | null;
-  /** Weight of the word-pair list fused into the ranking (word-pairs.ts; default PAIR_SHARE, 0 to measure without). */
+  /** How much word pairs raise a hit's BM25 score (word-pairs.ts; default PAIR_SHARE, 0 to measure without). */
   pairShare?: number;
   /** Search the question's synonyms too (default true; false to measure without). */
   expandSynonyms?: boolean;

@@ -4,7 +4,7 @@ import { readWords } from './synonyms.js';
 import { wordRarity } from './word-rarity.js';
 
 /**
- * Two topic words the question types side by side ("credit hours", "rental car", "password manager"): a text
+ * Two topic words the question types side by side, no word between ("credit hours", "rental car"): a text
  * holding them side by side speaks of the same thing, one holding them apart may not ("credited to your bank
  * account" holds "credit" and "hours" elsewhere). The proximity feature of the sequential dependence model that
  * BM25, which scores words one by one, lacks. Pairs are keyed "a b" by their terms (stems, synonym groups).
@@ -38,11 +38,11 @@ export function pairsHeld(pairs: ReadonlySet<string>, contentTerms: ReadonlyArra
 const pairKey = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
 
 /**
- * Each hit's score for the question's pairs it holds (title, section and text read as `contentWords` reads
- * them): the summed weight of each pair held, a pair weighing as its lighter word (`weightOf`: "annual leave" is
- * no more specific than "annual"). 0 for a hit holding none, and for every hit of a question without pairs.
+ * Each hit's score for the question's pairs it holds (its content words as `contentWords` reads them): the summed
+ * weight of each pair held, a pair weighing as its lighter word (`weightOf`: "annual leave" is no more specific than
+ * "annual"). 0 for a hit holding none, and for every hit of a question without pairs.
  */
-export function pairScores(
+function pairScores(
   question: string,
   typed: ReadonlyMap<string, string>,
   hitWords: ReadonlyArray<ReadonlyArray<{ term: string }>>,
@@ -51,18 +51,14 @@ export function pairScores(
   const pairs = questionPairs(question, new Set(typed.keys()));
   if (pairs.size === 0) return hitWords.map(() => 0);
   const weight = (key: string) => Math.min(...key.split(' ').map((t) => weightOf(typed.get(t) ?? t)));
-  return hitWords.map((w) =>
-    [
-      ...pairsHeld(
-        pairs,
-        w.map((x) => x.term),
-      ),
-    ].reduce((sum, key) => sum + weight(key), 0),
-  );
+  return hitWords.map((words) => {
+    const terms = words.map((x) => x.term);
+    return [...pairsHeld(pairs, terms)].reduce((sum, key) => sum + weight(key), 0);
+  });
 }
 
-// How much the question's pairs can raise a hit's BM25 score: by this share of it when the hit holds pairs weighing
-// as much as all the question's topic words (one pair of its two main words: about a third of that).
+// How much the question's pairs can raise a hit's BM25 score: by this share of it were its pairs to weigh as much as
+// all the question's topic words; the one pair of a three-word question raises it by about a sixth.
 export const PAIR_SHARE = 0.5;
 
 /**

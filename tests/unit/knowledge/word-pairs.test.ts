@@ -34,6 +34,10 @@ function hit(
   };
 }
 
+/** The hits reordered for the question, its pairs weighing `share`, RRF as the search fuses. */
+const rank = (hits: SearchHit[], question: string, share = 3) =>
+  rankedByPairs(hits, question, topicWords(question), { share, fullText: 1, semantic: 1, rrfK: 60 });
+
 describe('word pairs: two topic words typed side by side', () => {
   it('reads the pairs of topic words a question types next to each other, never across a stop word', () => {
     expect(pairsOf('whats the most credit hours i can have banked at once')).toEqual(['credit hour']);
@@ -66,26 +70,15 @@ describe('word pairs: two topic words typed side by side', () => {
       hit(1, 'Refunds are credited to your account within 48 hours.', 1),
       hit(2, 'You can have up to 24 credit hours accrued at once.', 2),
     ];
-    const ranked = rankedByPairs(hits, question, topicWords(question), {
-      share: 3,
-      fullText: 1,
-      semantic: 1,
-      rrfK: 60,
-    });
+    const ranked = rank(hits, question);
     expect(ranked.hits.map((h) => h.chunkId)).toEqual(['2', '1']);
     expect(ranked.hits.map((h) => h.fullTextRank)).toEqual([1, 2]);
     expect(ranked.hits[0]?.score).toBeCloseTo(1 / 61);
     // Each hit keeps its own words.
     expect(ranked.words[0]?.map((w) => w.word)).toContain('credit');
     // No pairs asked for, or a share of 0: the order and scores stay.
-    expect(
-      rankedByPairs(hits, 'credit?', topicWords('credit?'), { share: 3, fullText: 1, semantic: 1, rrfK: 60 })
-        .hits,
-    ).toEqual(hits);
-    expect(
-      rankedByPairs(hits, question, topicWords(question), { share: 0, fullText: 1, semantic: 1, rrfK: 60 })
-        .hits,
-    ).toEqual(hits);
+    expect(rank(hits, 'credit?').hits).toEqual(hits);
+    expect(rank(hits, question, 0).hits).toEqual(hits);
   });
 
   it('keeps a vector-only hit where the vector list put it', () => {
@@ -95,12 +88,7 @@ describe('word pairs: two topic words typed side by side', () => {
       hit(1, 'credited to you after 48 hours', 1),
       hit(2, 'credit hours', 2),
     ];
-    const ranked = rankedByPairs(hits, question, topicWords(question), {
-      share: 3,
-      fullText: 1,
-      semantic: 1,
-      rrfK: 60,
-    });
+    const ranked = rank(hits, question);
     const vectorOnly = ranked.hits.find((h) => h.chunkId === '3');
     expect(vectorOnly).toMatchObject({ fullTextRank: null, fullTextScore: null, semanticRank: 1 });
     expect(ranked.hits.find((h) => h.chunkId === '2')?.fullTextRank).toBe(1);

@@ -7,13 +7,15 @@ import { stem, withoutClitic, words } from './words.js';
  * of the question a passage covers. The word level (splitting, stemming) is words.ts.
  */
 
-// Greetings, politeness, chat abbreviations and framing words people put around a question. Only words that
-// never carry the question's meaning ("someone", "asking", "know" can, and measured worse removed). Not question
-// words: "how", "when", "where" are stop words to Postgres already, and content words are never here.
+// Greetings, politeness, chat abbreviations, chat spellings of function words ("thru", "gonna", "u") and framing
+// words people put around a question. Only words that never carry the question's meaning ("someone", "asking",
+// "know" can, and measured worse removed). Not question words: "how", "when", "where" are stop words to Postgres
+// already, and content words are never here.
 const FILLER = new Set(
   `hi hey heya hello hiya yo folks guys pls plz please thanks thank thx ty cheers tia sorry
   quick question q qq wondering curious lol haha btw fyi imo imho tbh afaik iirc ok okay oh ah um uh hmm
-  just actually really basically`.split(/\s+/),
+  just actually really basically
+  thru tho u ur ya gonna wanna gotta lemme gimme cuz coz abt rn`.split(/\s+/),
 );
 
 // English stop words (a subset of Postgres's list) for the JS-side scorer; Postgres drops its own in SQL.

@@ -23,6 +23,10 @@ describe('reading a question the way a person means it', () => {
     const passage = 'Parental leave: every new parent gets 20 weeks at full pay.';
     expect(topicCoverage(topicTerms('hey! how long is parental leave pls'), passage)).toBe(1);
     expect(topicCoverage(topicTerms('how long is parental leave for grandparents'), passage)).toBeLessThan(1);
+    // Chat spellings of function words ("thru", "gonna", "u") are no topic either.
+    expect(topicTerms('gonna take parental leave, how long is it for u?? thru HR?')).toEqual(
+      topicTerms('take parental leave, how long is it? HR?'),
+    );
   });
 
   it('reads abbreviations and synonyms as the words handbooks use', () => {

@@ -1,7 +1,7 @@
 import { expectedAnswerType, sentenceFitsType } from './answer-type.js';
 import { readSentences, type Sentence } from './passage-sentences.js';
 import { topicWords } from './question-terms.js';
-import { wordRarity } from './word-rarity.js';
+import { phraseRarity } from './word-rarity.js';
 
 export interface SnippetOptions {
   /** Longest snippet, in characters (whole sentences; one longer sentence is cut at a word). */
@@ -42,7 +42,7 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   const weight = new Map<string, number>();
   for (const [t, word] of typed) {
     const df = sentences.filter((s) => s.terms.has(t)).length;
-    const rarity = Math.max(0, ...word.split(' ').map(wordRarity));
+    const rarity = phraseRarity(word);
     weight.set(t, rarity * Math.log(1 + sentences.length / Math.max(1, df)));
   }
   const score = (s: Sentence) => {

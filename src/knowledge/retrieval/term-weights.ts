@@ -1,6 +1,6 @@
 import { type ContentWords, contentWords, topicWords } from './question-terms.js';
 import { type CosineCache, nearWordCredit } from './soft-coverage.js';
-import { wordRarity } from './word-rarity.js';
+import { phraseRarity } from './word-rarity.js';
 
 /**
  * How much each topic word of a question says about what it asks, for the no-model gate and the quoted
@@ -28,7 +28,7 @@ export function termWeights(question: string, hitTerms: ReadonlyArray<Set<string
   const weights: TermWeights = new Map();
   for (const [term, word] of typed) {
     // A synonym phrase weighs as its rarest word ("paid time off" as "paid"); a bare number weighs nothing.
-    const rarity = Math.max(0, ...word.split(' ').map(wordRarity));
+    const rarity = phraseRarity(word);
     const held = candidates.length ? candidates.filter((c) => c.has(term)).length / candidates.length : 0;
     weights.set(term, rarity * (2 - held));
   }

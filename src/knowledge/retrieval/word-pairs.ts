@@ -1,7 +1,7 @@
 import type { SearchHit } from './hybrid-search.repo.js';
 import { type ContentWords, contentWords } from './question-terms.js';
 import { readWords } from './synonyms.js';
-import { wordRarity } from './word-rarity.js';
+import { phraseRarity } from './word-rarity.js';
 
 /**
  * Two topic words the question types side by side, no word between ("credit hours", "rental car"): a text
@@ -99,6 +99,3 @@ export function rankedByPairs(
   rescored.sort((a, b) => b.hit.score - a.hit.score);
   return { hits: rescored.map((x) => x.hit), words: rescored.map((x) => x.words) };
 }
-
-/** A word's or synonym phrase's rarity, a phrase as its rarest word (as term-weights.ts weighs it). */
-const phraseRarity = (word: string) => Math.max(0, ...word.split(' ').map(wordRarity));

@@ -54,3 +54,6 @@ export function everydayCount(word: string): number {
 export function everydayWords(): ReadonlyMap<string, number> {
   return load().byWord;
 }
+
+/** A word's or synonym phrase's rarity, a phrase as its rarest word ("paid time off" as "paid"). */
+export const phraseRarity = (phrase: string): number => Math.max(0, ...phrase.split(' ').map(wordRarity));

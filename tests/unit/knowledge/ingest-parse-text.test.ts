@@ -113,6 +113,9 @@ describe('parseDocument: Markdown', () => {
       },
       { kind: 'text', text: '*If you only need a car, pick [rental car only]. Costs are 5 * 20 _each_.' },
     ]);
+    // A character of the document's own that looks like nothing (an icon font's private-use glyph) stays as it is.
+    const icons = await parseDocument(Buffer.from('Press \uE041 then \\* to star.'), 'text/markdown', 'i.md');
+    expect(icons.blocks.map((b) => b.text)).toEqual(['Press \uE041 then * to star.']);
   });
 
   it('without front matter the title is the first heading, else the file name', async () => {

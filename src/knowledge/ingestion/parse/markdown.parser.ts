@@ -94,10 +94,10 @@ function joinParagraph(lines: string[]): string {
 /** Inline Markdown reduced to the words a reader sees. */
 function inlineText(text: string, keepIndent = false): string {
   const indent = keepIndent ? (/^\s*/.exec(text)?.[0] ?? '') : '';
-  // A backslash escape is the character itself, never markup ("\*If you…" reads "*If you…"): held aside in the
-  // private use area while the markup is reduced.
+  // A backslash escape is the character itself, never markup ("\*If you…" reads "*If you…"): held aside as NUL and
+  // its code while the markup is reduced (decodeText refuses text holding a NUL, so none is the document's own).
   const plain = text
-    .replace(/\\([!-/:-@[-`{-~])/g, (_, c: string) => String.fromCharCode(0xe000 + c.charCodeAt(0)))
+    .replace(/\\([!-/:-@[-`{-~])/g, (_, c: string) => `\u0000${c.charCodeAt(0)};`)
     .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, '')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
@@ -109,7 +109,8 @@ function inlineText(text: string, keepIndent = false): string {
     .replace(/(^|[^\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)/g, '$1$2')
     .replace(/(^|\W)_(?=\S)(.+?)(?<=\S)_(?!\w)/g, '$1$2')
     .replace(/~~(.+?)~~/g, '$1')
-    .replace(/[\uE000-\uE07F]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xe000))
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the NUL set aside above
+    .replace(/\u0000(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
     .trim();
   return indent + plain;
 }

@@ -21,14 +21,19 @@ const HEADING_SHARE = 0.5;
 // 0.5 and 1 measured alike (BENCHMARKS.md, twenty-first session).
 const ANSWER_TYPE_SHARE = 0.5;
 
+// A heading that matched is quoted with this many lines of its section ("Cancelling transit benefit": the steps,
+// which rarely repeat its words). 4 and 6 measured alike (BENCHMARKS.md, twenty-sixth session).
+const SECTION_LINES = 4;
+
 /**
  * A query-focused snippet of a passage: its sentences that best match the question, in reading order, with
  * "…" where text was skipped. A sentence scores the summed weight of the question's topic words it holds, plus
  * half the weight of those only its section heading holds. A word weighs its rarity in everyday English
  * (word-rarity.ts) times its rarity among the passage's sentences (idf within the passage), so the sentence with
  * the rare, specific word wins over the one repeating the topic; a sentence shaped like the answer asked for ("how
- * long": "four weeks") gains a little more (answer-type.ts). Headings are never quoted alone; a heading
- * that matched is shown before its sentence, and the sentence after the best one is added when it fits (answers
+ * long": "four weeks") gains a little more (answer-type.ts). A heading is ranked as a sentence is, and when picked
+ * is quoted with the first lines of its section (a heading alone is never quoted); a heading that matched is shown
+ * before its sentence, and the sentence after the best one is added when it fits (answers
  * often run on), then the sentences around the matched ones while they fit (`fillAround`). Lines are sentences
  * too (list items); a table row is one, read and shown with its table's column names, and a table whose column
  * names match while no row names the asker's case is quoted whole, rows in order, as far as it fits, each row on a
@@ -63,7 +68,7 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   const shapedLikeAnswer = (s: Sentence) => sentenceFitsType(type, s.text) && holdsTopicWord(s);
   const scoreWithType = (s: Sentence) => score(s) + (shapedLikeAnswer(s) ? typeBonus : 0);
   const ranked = sentences
-    .filter((s) => !s.heading)
+    .filter((s) => !s.heading || sentences.some((x) => x.under === s.i && !x.row))
     .map((s) => ({ s, score: scoreWithType(s) }))
     .filter((x) => x.score > 0)
     // Best match first; on a tie the longer sentence, then the earlier.
@@ -90,6 +95,17 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
       for (const r of rows) if (!take(r)) break;
       continue;
     }
+    if (s.heading) {
+      // Quoted with the first lines of its section, never alone: only when its first line fits with it.
+      const section = sentences.filter((x) => x.under === s.i && !x.row).slice(0, SECTION_LINES);
+      const first = section[0];
+      if (!first || picked.has(s.i)) continue;
+      if (picked.size > 0 && used + s.text.length + first.text.length + 4 > o.maxChars) continue;
+      take(s);
+      matched++;
+      for (const x of section) if (!take(x)) break;
+      continue;
+    }
     // A row matched by its column names alone is one of the cases its table, above, shows.
     if (s.header >= 0 && !holdsTopicWord(s)) continue;
     if (!take(s)) continue;
@@ -114,7 +130,7 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
       const adjacent = i === prev + 1;
       // A table's rows and a list's items each on a line of their own (a quote line each in Slack): run together,
       // the cells of one row read as the next row's, and "- Fines. - Seat upgrades." as one item.
-      const lines = s.opensLine || sentences[prev]?.closesLine;
+      const lines = s.opensLine || s.heading || sentences[prev]?.closesLine;
       out += lines ? (adjacent ? '\n' : '\n…\n') : adjacent ? ' ' : ' … ';
     }
     out += s.heading ? `${s.text}:` : s.text;

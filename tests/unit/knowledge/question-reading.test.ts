@@ -344,6 +344,30 @@ describe('query-focused snippets', () => {
     expect(s).toContain('To get a licence, ask your team lead.');
   });
 
+  it('quotes a section whose heading names what is asked with its first lines: the steps under "Cancelling…"', () => {
+    const transit = [
+      'Transit benefit',
+      'This page explains how to sign up for and how to cancel the transit benefit.',
+      'Eligibility',
+      'Every employee who takes public transit to work can get a transit subsidy.',
+      'To receive a transit subsidy, enrol using the steps below.',
+      'Cancelling the transit benefit',
+      '- Go to the benefits portal',
+      '- Log in to your account',
+      '- Open your application',
+      '- Click on Withdraw from the program',
+      '- Fill out and submit the form',
+    ].join('\n');
+    // As the best passage is quoted (answer.service.ts: 800 characters, 5 matched sentences).
+    const s = querySnippet('i work from home now, how do i cancel my transit subsidy?', transit, {
+      maxChars: 800,
+      maxSentences: 5,
+    });
+    // The heading opens a line of its own, its steps one a line.
+    expect(s).toContain('\nCancelling the transit benefit:\n- Go to the benefits portal\n');
+    expect(s).toContain('\n- Click on Withdraw from the program');
+  });
+
   it('falls back to the start of the passage when no sentence matches', () => {
     expect(querySnippet('parking', passage, { maxChars: 40 })).toMatch(/^Business travel Book all business/);
   });

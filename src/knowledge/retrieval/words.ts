@@ -1,4 +1,5 @@
 import porter2 from 'wink-porter2-stemmer';
+import { fullWord } from './chat-abbreviations.js';
 import { verbBase } from './irregular-verbs.js';
 import { americanSpelling } from './spelling-variants.js';
 
@@ -16,7 +17,7 @@ export const IT_DEPARTMENT = /(?<![A-Z]{2} )(?<![A-Za-z0-9])IT(?![A-Za-z0-9])(?!
 
 /**
  * Lowercase words of a text (letters, digits, apostrophes inside words; "401(k)" → "401k"; "IT" the department →
- * "information technology").
+ * "information technology"; a word chat shortens written out, "docs" → "documents", chat-abbreviations.ts).
  */
 export function words(text: string): string[] {
   return (
@@ -24,7 +25,8 @@ export function words(text: string): string[] {
       .replace(IT_DEPARTMENT, 'information technology')
       .toLowerCase()
       .replace(/(\d)\((\w)\)/g, '$1$2')
-      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? []
+      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)
+      ?.map(fullWord) ?? []
   );
 }
 

@@ -45,6 +45,20 @@ describe('reading a question the way a person means it', () => {
     }
   });
 
+  it('reads the words chat shortens as the words handbooks write out, and searches the full word', () => {
+    const privacy = 'Your manager does not see your medical documents.';
+    expect(topicCoverage(topicTerms('will my mgr see my medical docs'), privacy)).toBe(1);
+    expect(topicTerms('5 yrs in, how many hrs of leave per pay period?')).toEqual(
+      topicTerms('5 years in, how many hours of leave per pay period?'),
+    );
+    // Postgres reads "docs" as "doc": full-text search is given the full word, the rest of the message as typed.
+    expect(searchableQuestion('will my Mgr see my medical docs? ask IT')).toBe(
+      'will my manager see my medical documents? ask IT',
+    );
+    // Not a shortening of one word: "hr" (human resources, or hours), "min" (minimum, or minute).
+    expect(searchableQuestion('ask hr for the min')).toBe('ask hr for the min');
+  });
+
   it('matches words and synonym phrases whatever their inflection, as Postgres stems them', () => {
     // "side gig" and "Side projects", "IC" and "individual contributors": one meaning each, plural or not.
     expect(

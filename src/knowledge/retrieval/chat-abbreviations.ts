@@ -1,0 +1,46 @@
+/**
+ * Words chat shortens that handbooks write out ("docs", "yrs", "appt", "mgr"): each read as its full word, in
+ * questions and passages alike, so coverage, rarity and quotes see one word ("will my manager see my medical docs"
+ * and "Supervisors do not see your medical documents" share "documents"). Only shortenings that stand for one word
+ * in workplace chat: not "hr" (human resources, or hours), "min" (minimum, or minute), "conf" (conference, or
+ * confidential), nor words handbooks use as themselves ("app", "admin", "temp", "info" is kept: it only ever
+ * shortens "information").
+ */
+const FULL_WORDS: Record<string, string> = {
+  doc: 'document',
+  docs: 'documents',
+  info: 'information',
+  mgr: 'manager',
+  mgrs: 'managers',
+  dept: 'department',
+  depts: 'departments',
+  hrs: 'hours',
+  yr: 'year',
+  yrs: 'years',
+  wk: 'week',
+  wks: 'weeks',
+  mins: 'minutes',
+  mths: 'months',
+  appt: 'appointment',
+  appts: 'appointments',
+  req: 'request',
+  reqs: 'requests',
+  msg: 'message',
+  msgs: 'messages',
+  govt: 'government',
+  ppl: 'people',
+  bday: 'birthday',
+  mtg: 'meeting',
+  mtgs: 'meetings',
+  acct: 'account',
+  pwd: 'password',
+  vacay: 'vacation',
+  convo: 'conversation',
+  intl: 'international',
+  approx: 'approximately',
+  mgmt: 'management',
+  reimb: 'reimbursement',
+};
+
+/** A lowercase word written out when chat shortens it ("docs" → "documents"); any other word as it is. */
+export const fullWord = (word: string): string => FULL_WORDS[word] ?? word;

@@ -44,3 +44,7 @@ const FULL_WORDS: Record<string, string> = {
 
 /** A lowercase word written out when chat shortens it ("docs" → "documents"); any other word as it is. */
 export const fullWord = (word: string): string => FULL_WORDS[word] ?? word;
+
+/** A text with every chat shortening written out, the rest as typed ("ask my Mgr for the docs" → "… manager … documents"). */
+export const withFullWords = (text: string): string =>
+  text.replace(/\p{L}+/gu, (w) => FULL_WORDS[w.toLowerCase()] ?? w);

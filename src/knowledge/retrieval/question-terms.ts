@@ -1,4 +1,4 @@
-import { fullWord } from './chat-abbreviations.js';
+import { withFullWords } from './chat-abbreviations.js';
 import { readWords } from './synonyms.js';
 import { stem, withoutClitic, words } from './words.js';
 
@@ -71,11 +71,7 @@ export function searchableQuestion(question: string): string {
       return !w.every((x) => FILLER.has(x) || isFunctionContraction(x));
     })
     // Full-text search too looks for the full word of a chat shortening ("docs": documents).
-    .map((token) =>
-      token.replace(/\p{L}+/gu, (w) =>
-        fullWord(w.toLowerCase()) === w.toLowerCase() ? w : fullWord(w.toLowerCase()),
-      ),
-    )
+    .map(withFullWords)
     .join(' ')
     .trim();
   return words(kept).some((w) => !STOP.has(w)) ? kept : question.trim();

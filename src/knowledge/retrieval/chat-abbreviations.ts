@@ -6,45 +6,48 @@
  * confidential), nor words handbooks use as themselves ("app", "admin", "temp", "info" is kept: it only ever
  * shortens "information").
  */
-const FULL_WORDS: Record<string, string> = {
-  doc: 'document',
-  docs: 'documents',
-  info: 'information',
-  mgr: 'manager',
-  mgrs: 'managers',
-  dept: 'department',
-  depts: 'departments',
-  hrs: 'hours',
-  yr: 'year',
-  yrs: 'years',
-  wk: 'week',
-  wks: 'weeks',
-  mins: 'minutes',
-  mths: 'months',
-  appt: 'appointment',
-  appts: 'appointments',
-  req: 'request',
-  reqs: 'requests',
-  msg: 'message',
-  msgs: 'messages',
-  govt: 'government',
-  ppl: 'people',
-  bday: 'birthday',
-  mtg: 'meeting',
-  mtgs: 'meetings',
-  acct: 'account',
-  pwd: 'password',
-  vacay: 'vacation',
-  convo: 'conversation',
-  intl: 'international',
-  approx: 'approximately',
-  mgmt: 'management',
-  reimb: 'reimbursement',
-};
+// A Map, not an object: "constructor" or "toString" typed in a question must not find Object's own members.
+const FULL_WORDS = new Map<string, string>(
+  Object.entries({
+    doc: 'document',
+    docs: 'documents',
+    info: 'information',
+    mgr: 'manager',
+    mgrs: 'managers',
+    dept: 'department',
+    depts: 'departments',
+    hrs: 'hours',
+    yr: 'year',
+    yrs: 'years',
+    wk: 'week',
+    wks: 'weeks',
+    mins: 'minutes',
+    mths: 'months',
+    appt: 'appointment',
+    appts: 'appointments',
+    req: 'request',
+    reqs: 'requests',
+    msg: 'message',
+    msgs: 'messages',
+    govt: 'government',
+    ppl: 'people',
+    bday: 'birthday',
+    mtg: 'meeting',
+    mtgs: 'meetings',
+    acct: 'account',
+    pwd: 'password',
+    vacay: 'vacation',
+    convo: 'conversation',
+    intl: 'international',
+    approx: 'approximately',
+    mgmt: 'management',
+    reimb: 'reimbursement',
+  }),
+);
 
 /** A lowercase word written out when chat shortens it ("docs" → "documents"); any other word as it is. */
-export const fullWord = (word: string): string => FULL_WORDS[word] ?? word;
+export const fullWord = (word: string): string => FULL_WORDS.get(word) ?? word;
 
 /** A text with every chat shortening written out, the rest as typed ("ask my Mgr for the docs" → "… manager … documents"). */
 export const withFullWords = (text: string): string =>
-  text.replace(/\p{L}+/gu, (w) => FULL_WORDS[w.toLowerCase()] ?? w);
+  text.replace(/\p{L}+/gu, (w) => FULL_WORDS.get(w.toLowerCase()) ?? w);

@@ -57,6 +57,9 @@ describe('reading a question the way a person means it', () => {
     );
     // Not a shortening of one word: "hr" (human resources, or hours), "min" (minimum, or minute).
     expect(searchableQuestion('ask hr for the min')).toBe('ask hr for the min');
+    // Words that are names of an object's own members in JavaScript are words like any other.
+    expect(searchableQuestion('constructor toString docs')).toBe('constructor toString documents');
+    expect(topicTerms('constructor valueOf')).toEqual(['constructor', 'valueof']);
   });
 
   it('matches words and synonym phrases whatever their inflection, as Postgres stems them', () => {

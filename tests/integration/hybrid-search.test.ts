@@ -20,6 +20,7 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   let c: string;
   let d: string;
   let pairs: string;
+  let framing: string;
   const search = (
     tenantId: string,
     query: string,
@@ -101,6 +102,18 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
         },
       ]);
     });
+    framing = (await createTenant(db, { slackTeamId: 'TFRAMING', name: 'Framing' })).id;
+    await withTenant(db, framing, async (x) => {
+      await storeSearchableDocument(x, framing, 'Equipment', [
+        {
+          content:
+            'Need a monitor? Get one from the office. If you need more, ask and we get it to you. You can get a chair.',
+        },
+      ]);
+      await storeSearchableDocument(x, framing, 'Time off', [
+        { content: 'Submit leave requests at least three business days in advance.' },
+      ]);
+    });
   });
   afterAll(() => db.close());
 
@@ -125,13 +138,13 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
   });
 
   it('answers a chatty question whose words are not all in one chunk, best coverage first', async () => {
-    const { hits } = await search(a, 'how many days of leave do I get each year?');
+    const { hits } = await search(a, 'how many days of leave do I get each year in total?');
     expect(hits.length).toBeGreaterThan(0);
     expect(hits[0]?.content).toMatch(/25 days of paid annual leave/);
     expect(hits[0]?.matchedAllTerms).toBe(false);
     // With websearch AND semantics alone the same question finds nothing.
     expect(
-      (await search(a, 'how many days of leave do I get each year?', { fullTextMode: 'all' })).hits,
+      (await search(a, 'how many days of leave do I get each year in total?', { fullTextMode: 'all' })).hits,
     ).toEqual([]);
   });
 
@@ -144,6 +157,12 @@ describe('hybrid search (lore.hybrid_search through searchKnowledge)', () => {
     expect(hits.map((h) => h.title)).toEqual(['Working extra', 'Travel vouchers']);
     expect(hits.map((h) => h.fullTextRank)).toEqual([1, 2]);
     expect(passages[0]?.content).toMatch(/up to 24 credit hours/);
+  });
+
+  it('searches what a question is about, not its framing: "do I need to get" finds no passage by itself', async () => {
+    const { hits } = await search(framing, 'how far ahead do i need to get my leave request in?');
+    expect(hits[0]?.title).toBe('Time off');
+    expect(hits.map((h) => h.title)).not.toContain('Equipment');
   });
 
   it('does not count the situation a member tells around the question against a passage; what is asked must be covered', async () => {

@@ -58,7 +58,8 @@ const SETS = [
       // "who is the head of the marketing team?" needing a name, then the thing asked about held by the quoted
       // passage: before, 83.3% and 91.7%.
       abstainedNoModel: 0.91,
-      inPromptWithModel: 0.9,
+      // Framing words no longer searched (question-terms.ts `withoutFraming`): before, 92.1%.
+      inPromptWithModel: 0.94,
       declinedBeforeModel: 0.05,
     },
   },
@@ -101,6 +102,8 @@ const SETS = [
     // reading: shown 29.0%, abstained 73.3%. "will the company pay for the repair?" read as asking about one thing
     // (asked-object.ts): before, 63.3%. A passage covering only what is asked holding its weightiest word
     // (quotable-hits.ts): before, 66.7%. Every word of the thing asked about ("a baby gift"): before, 73.3%.
+    // Framing words ("need", "get", "how much") no longer searched (question-terms.ts `withoutFraming`): before,
+    // shown 64.5%, reached 77.4%, abstained 76.7%, in the prompt 87.1%.
     dir: 'tests/fixtures/eval-situations',
     typing: 'clean',
     documents: 23,
@@ -109,12 +112,11 @@ const SETS = [
       fullTextRecallAt10: 0.93,
       fullTextNdcgAt10: 0.81,
       hybridNdcgAt10: 0.78,
-      shownNoModel: 0.64,
-      reachedNoModel: 0.77,
+      shownNoModel: 0.61,
+      reachedNoModel: 0.74,
       falseIdkNoModel: 0.23,
-      abstainedNoModel: 0.76,
-      // 87.1% with the fake embedder (full-text only: 90.3%): below the 90% target, which is for real embeddings.
-      inPromptWithModel: 0.87,
+      abstainedNoModel: 0.7,
+      inPromptWithModel: 0.93,
       declinedBeforeModel: 0.05,
     },
   },
@@ -138,7 +140,8 @@ const SETS = [
       reachedNoModel: 0.79,
       falseIdkNoModel: 0.27,
       abstainedNoModel: 0.69,
-      inPromptWithModel: 0.89,
+      // Framing words no longer searched: before, 90.0%.
+      inPromptWithModel: 0.93,
       declinedBeforeModel: 0.05,
     },
   },
@@ -148,7 +151,10 @@ const SETS = [
     // 93.3% (full-text). Two words typed side by side raising a hit (word-pairs.ts): shown 65.0%, in the prompt 96.7%;
     // "what's the max …" asking an amount and "how fast" a span of time (answer-type.ts): shown 68.3%; a unit of time
     // counting no holidays ("8 hours of holiday pay"): abstained 64.0%; "thru", "gonna" naming no topic
-    // (question-terms.ts): shown 71.7%, false "I don't know" 5.0%. Below the 80% targets without a model.
+    // (question-terms.ts): shown 71.7%, false "I don't know" 5.0%. A matched heading quoted with its section's lines
+    // (snippets.ts) and chat shortenings written out ("docs", chat-abbreviations.ts): shown 75.0%, false "I don't
+    // know" 3.3%. Framing words no longer searched: abstained 64.0% → 60.0%, in the prompt 96.7% → 98.3%. Below the
+    // 80% targets without a model.
     dir: 'tests/fixtures/eval-tts-handbook',
     typing: 'clean',
     documents: 29,
@@ -157,11 +163,11 @@ const SETS = [
       fullTextRecallAt10: 0.98,
       fullTextNdcgAt10: 0.87,
       hybridNdcgAt10: 0.9,
-      shownNoModel: 0.71,
-      reachedNoModel: 0.73,
+      shownNoModel: 0.75,
+      reachedNoModel: 0.75,
       falseIdkNoModel: 0.05,
-      abstainedNoModel: 0.64,
-      inPromptWithModel: 0.95,
+      abstainedNoModel: 0.6,
+      inPromptWithModel: 0.98,
       declinedBeforeModel: 0.05,
     },
   },

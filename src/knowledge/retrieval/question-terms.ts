@@ -127,6 +127,23 @@ export type ContentWords = ReturnType<typeof contentWords>;
 const HOW_DEGREE =
   /\bhow\s+(?:fast|quick|quickly|early|late|big|large|small|old|high|low|frequently|close|near)\b/giu;
 
+/**
+ * The question as full-text search reads it: without the words that frame it ("how much", "can I get", "am I
+ * allowed"), which no more tell a passage that answers than one that does not; the question as given when nothing
+ * else is left.
+ */
+export function withoutFraming(question: string): string {
+  const kept = question
+    .replace(HOW_DEGREE, 'how')
+    .split(/\s+/)
+    .filter((token) => {
+      const w = words(token);
+      return w.length === 0 || !w.every((x) => FRAMING.has(stem(x)));
+    })
+    .join(' ');
+  return topicWords(kept).size > 0 ? kept : question;
+}
+
 /** The words naming a question's topic: content words without framing, synonyms read as one meaning. */
 export function topicTerms(question: string): string[] {
   return [...topicWords(question).keys()];

@@ -16,7 +16,7 @@ import {
   type SearchHit,
 } from './hybrid-search.repo.js';
 import { inPassages, mergeAdjacentHits, neighbourIndexes, type Passage } from './merge-adjacent.js';
-import { searchableQuestion, topicWords, wordsInCapitals } from './question-terms.js';
+import { searchableQuestion, topicWords, withoutFraming, wordsInCapitals } from './question-terms.js';
 import { quotableHits } from './quotable-hits.js';
 import { readSituation } from './situation-words.js';
 import type { CosineCache } from './soft-coverage.js';
@@ -172,7 +172,8 @@ export async function searchKnowledgeWith(
   // Chat filler ("hey", "pls", "thanks") is neither searched nor counted against a passage's coverage.
   const question = searchableQuestion(opts.query.slice(0, MAX_QUERY_CHARS));
   // Full-text also looks for the other words of each synonym group the question uses ("PTO" → "vacation").
-  const query = opts.expandSynonyms === false ? question : expandQuery(question);
+  const topical = withoutFraming(question);
+  const query = opts.expandSynonyms === false ? topical : expandQuery(topical);
   const weights = { ...DEFAULT_WEIGHTS, ...opts.weights };
   const params: HybridSearchParams = {
     tenantId,

@@ -4,6 +4,7 @@ import {
   searchableQuestion,
   topicCoverage,
   topicTerms,
+  withoutFraming,
   wordsInCapitals,
 } from '../../../src/knowledge/retrieval/question-terms.js';
 import { querySnippet } from '../../../src/knowledge/retrieval/snippets.js';
@@ -102,6 +103,18 @@ describe('reading a question the way a person means it', () => {
     // Elsewhere the same words name the topic: "late arrivals", "early retirement".
     expect(topicTerms('rules for late arrivals')).toContain('late');
     expect(topicTerms('how early can I take early retirement')).toEqual(['earli', 'syn6']);
+  });
+
+  it('searches a question without its framing, and as typed when framing is all it is', () => {
+    expect(withoutFraming('how far ahead do i need to get my leave request in?')).toBe(
+      'how ahead do i to my leave request in?',
+    );
+    // Inflected framing too ("needed", "getting"); "how fast" asks a degree, "fast" no topic.
+    expect(withoutFraming('how fast is the laptop getting replaced if needed')).toBe(
+      'how is the laptop replaced if',
+    );
+    expect(withoutFraming('how long')).toBe('how long');
+    expect(withoutFraming('can I get it?')).toBe('can I get it?');
   });
 
   it('reads "IT" in capitals as the department, not the stop word "it"', () => {

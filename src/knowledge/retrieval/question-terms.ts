@@ -81,13 +81,14 @@ export function searchableQuestion(question: string): string {
 // topic: a passage that answers need not contain them, so they do not count against its coverage. The nouns
 // "length", "duration" and "deadline" ask for an amount the way "how long" does ("parental leave length?"): the
 // passage answers with the number or date; "minimum" and "maximum" with the bound ("at least 14 characters").
+// How good the asker wants it ("a proper office chair", "a decent laptop") names no topic: the passage says "a chair".
 // "thing(s)" names nothing ("if a deploy breaks things"); "stuff" alike, but left a topic word: as framing it let
 // "personal stuff like gaming" be quoted from the laptop policy (BENCHMARKS.md, twentieth session).
 const FRAMING_WORDS = new Set(
   `much many long often far soon get gets got getting need needs want wants take use allowed allow allowing
   happen happens exist exists whats what m d s ll ve re tmrw today tomorrow anything something somewhere someone
   anyone ok go going able possible way still also else ever even length duration deadline
-  minimum maximum min max thing things`.split(/\s+/),
+  minimum maximum min max thing things proper decent nice better`.split(/\s+/),
 );
 const FRAMING = new Set([...FRAMING_WORDS].map((w) => stem(w)));
 

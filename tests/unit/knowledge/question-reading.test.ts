@@ -24,6 +24,10 @@ describe('reading a question the way a person means it', () => {
     const passage = 'Parental leave: every new parent gets 20 weeks at full pay.';
     expect(topicCoverage(topicTerms('hey! how long is parental leave pls'), passage)).toBe(1);
     expect(topicCoverage(topicTerms('how long is parental leave for grandparents'), passage)).toBeLessThan(1);
+    // Nor is how good the asker wants it: "a proper office chair" is an office chair.
+    expect(topicTerms('can I get a proper office chair? a decent one, or better a nice one')).toEqual(
+      topicTerms('can I get an office chair? one, or one'),
+    );
     // Chat spellings of function words ("thru", "gonna", "u") are no topic either.
     expect(topicTerms('gonna take parental leave, how long is it for u?? thru HR?')).toEqual(
       topicTerms('take parental leave, how long is it? HR?'),

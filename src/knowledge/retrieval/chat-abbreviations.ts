@@ -3,8 +3,8 @@
  * questions and passages alike, so coverage, rarity and quotes see one word ("will my manager see my medical docs"
  * and "Supervisors do not see your medical documents" share "documents"). Only shortenings that stand for one word
  * in workplace chat: not "hr" (human resources, or hours), "min" (minimum, or minute), "conf" (conference, or
- * confidential), nor words handbooks use as themselves ("app", "admin", "temp", "info" is kept: it only ever
- * shortens "information").
+ * confidential), nor words handbooks use as themselves ("app", "admin"). Full-text search is given the full word
+ * too (question-terms.ts `searchableQuestion`). Measured in BENCHMARKS.md, twenty-sixth session.
  */
 // A Map, not an object: "constructor" or "toString" typed in a question must not find Object's own members.
 const FULL_WORDS = new Map<string, string>(

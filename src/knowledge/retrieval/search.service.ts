@@ -171,7 +171,8 @@ export async function searchKnowledgeWith(
   }
   // Chat filler ("hey", "pls", "thanks") is neither searched nor counted against a passage's coverage.
   const question = searchableQuestion(opts.query.slice(0, MAX_QUERY_CHARS));
-  // Full-text also looks for the other words of each synonym group the question uses ("PTO" → "vacation").
+  // Full-text searches what the question is about, not its framing ("do I need to get": question-terms.ts), and
+  // also the other words of each synonym group it uses ("PTO" → "vacation").
   const topical = withoutFraming(question);
   const query = opts.expandSynonyms === false ? topical : expandQuery(topical);
   const weights = { ...DEFAULT_WEIGHTS, ...opts.weights };

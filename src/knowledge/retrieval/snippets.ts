@@ -100,6 +100,7 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
       const section = sentences.filter((x) => x.under === s.i && !x.row).slice(0, SECTION_LINES);
       const first = section[0];
       if (!first || picked.has(s.i)) continue;
+      // (+ 4: the two separators `take` counts.)
       if (picked.size > 0 && used + s.text.length + first.text.length + 4 > o.maxChars) continue;
       take(s);
       matched++;

@@ -153,8 +153,8 @@ const SETS = [
     // counting no holidays ("8 hours of holiday pay"): abstained 64.0%; "thru", "gonna" naming no topic
     // (question-terms.ts): shown 71.7%, false "I don't know" 5.0%. A matched heading quoted with its section's lines
     // (snippets.ts) and chat shortenings written out ("docs", chat-abbreviations.ts): shown 75.0%, false "I don't
-    // know" 3.3%. Framing words no longer searched: abstained 64.0% → 60.0%, in the prompt 96.7% → 98.3%. Below the
-    // 80% targets without a model.
+    // know" 3.3%. Framing words no longer searched: abstained 64.0% → 60.0%, in the prompt 96.7% → 98.3%. "doctor" as
+    // "physician" (synonyms.ts): shown 76.7%. Below the 80% targets without a model.
     dir: 'tests/fixtures/eval-tts-handbook',
     typing: 'clean',
     documents: 29,
@@ -163,8 +163,8 @@ const SETS = [
       fullTextRecallAt10: 0.98,
       fullTextNdcgAt10: 0.87,
       hybridNdcgAt10: 0.9,
-      shownNoModel: 0.75,
-      reachedNoModel: 0.75,
+      shownNoModel: 0.76,
+      reachedNoModel: 0.76,
       falseIdkNoModel: 0.05,
       abstainedNoModel: 0.6,
       inPromptWithModel: 0.98,

@@ -62,6 +62,7 @@ const GROUPS: string[][] = [
   ],
   ['die', 'dies', 'died', 'death', 'passed away', 'passes away', 'pass away'],
   ['abroad', 'another country', 'other country', 'overseas', 'foreign country'],
+  ['doctor', 'physician', 'gp', 'medical practitioner'],
 ];
 
 /** The group of being in another country: a passage holding it covers a country the question names (soft-coverage.ts). */

@@ -45,6 +45,9 @@ describe('reading a question the way a person means it', () => {
     expect(topicCoverage(topicTerms('my nan passed away, how many days off?'), bereavement)).toBe(1);
     expect(topicCoverage(topicTerms('grandad died'), bereavement)).toBe(1);
     expect(topicCoverage(topicTerms('I passed my probation'), bereavement)).toBe(0);
+    // "doctor" is the handbook's "physician" or "GP".
+    const note = 'You need an original medical certification signed by your physician.';
+    expect(topicCoverage(topicTerms('does it have to be signed by a doctor?'), note)).toBe(1);
     for (const who of ['girlfriend', 'fiancé', 'fiancee']) {
       expect(topicCoverage(topicTerms(who), 'Partners get four weeks at full pay.')).toBe(1);
     }

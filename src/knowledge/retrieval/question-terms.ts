@@ -57,19 +57,20 @@ const BARE_CONTRACTIONS = new Set(
 const isFunctionContraction = (word: string) =>
   BARE_CONTRACTIONS.has(word) || (/['’]/.test(word) && STOP.has(withoutClitic(word)));
 
+/** A text's whitespace-separated tokens, in order, but those holding no word or only words that are `noise`. */
+const tokensWithout = (text: string, noise: (word: string) => boolean): string[] =>
+  text.split(/\s+/).filter((token) => {
+    const w = words(token);
+    return w.length > 0 && !w.every(noise);
+  });
+
 /**
  * The question without chat filler: Slack mentions, channel links, web links, emoji codes, filler words and
  * contractions of stop words are removed; the rest keeps its order. A question made only of filler is returned
  * as typed.
  */
 export function searchableQuestion(question: string): string {
-  const kept = withoutChatMarkup(question)
-    .split(/\s+/)
-    .filter((token) => {
-      const w = words(token);
-      if (w.length === 0) return /[\p{L}\p{N}]/u.test(token);
-      return !w.every((x) => FILLER.has(x) || isFunctionContraction(x));
-    })
+  const kept = tokensWithout(withoutChatMarkup(question), (x) => FILLER.has(x) || isFunctionContraction(x))
     // Full-text search too looks for the full word of a chat shortening ("docs": documents).
     .map(withFullWords)
     .join(' ')
@@ -134,14 +135,7 @@ const HOW_DEGREE =
  * else is left.
  */
 export function withoutFraming(question: string): string {
-  const kept = question
-    .replace(HOW_DEGREE, 'how')
-    .split(/\s+/)
-    .filter((token) => {
-      const w = words(token);
-      return w.length === 0 || !w.every((x) => FRAMING.has(stem(x)));
-    })
-    .join(' ');
+  const kept = tokensWithout(question.replace(HOW_DEGREE, 'how'), (x) => FRAMING.has(stem(x))).join(' ');
   return topicWords(kept).size > 0 ? kept : question;
 }
 

@@ -67,16 +67,26 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
   // many, each shaped alike.
   const shapedLikeAnswer = (s: Sentence) => sentenceFitsType(type, s.text) && holdsTopicWord(s);
   const scoreWithType = (s: Sentence) => score(s) + (shapedLikeAnswer(s) ? typeBonus : 0);
+  // Each heading's lines (not table rows), read once: a heading is ranked only when it has some.
+  const sectionLines = new Map<number, Sentence[]>();
+  for (const s of sentences) {
+    if (s.under < 0 || s.row) continue;
+    const lines = sectionLines.get(s.under);
+    if (lines) lines.push(s);
+    else sectionLines.set(s.under, [s]);
+  }
   const ranked = sentences
-    .filter((s) => !s.heading || sentences.some((x) => x.under === s.i && !x.row))
+    .filter((s) => !s.heading || sectionLines.has(s.i))
     .map((s) => ({ s, score: scoreWithType(s) }))
     .filter((x) => x.score > 0)
     // Best match first; on a tie the longer sentence, then the earlier.
     .sort((a, b) => b.score - a.score || b.s.text.length - a.s.text.length || a.s.i - b.s.i);
   const picked = new Set<number>();
   let used = 0;
+  // The first pick always fits (cut below); the others while `chars` more stay within maxChars.
+  const fits = (chars: number) => picked.size === 0 || used + chars <= o.maxChars;
   const take = (s: Sentence | undefined) => {
-    if (!s || picked.has(s.i) || (picked.size > 0 && used + s.text.length > o.maxChars)) return false;
+    if (!s || picked.has(s.i) || !fits(s.text.length)) return false;
     picked.add(s.i);
     used += s.text.length + 2;
     return true;
@@ -97,11 +107,10 @@ export function querySnippet(question: string, passage: string, opts: Partial<Sn
     }
     if (s.heading) {
       // Quoted with the first lines of its section, never alone: only when its first line fits with it.
-      const section = sentences.filter((x) => x.under === s.i && !x.row).slice(0, SECTION_LINES);
+      const section = (sectionLines.get(s.i) ?? []).slice(0, SECTION_LINES);
       const first = section[0];
-      if (!first || picked.has(s.i)) continue;
-      // (+ 4: the two separators `take` counts.)
-      if (picked.size > 0 && used + s.text.length + first.text.length + 4 > o.maxChars) continue;
+      // (+ 2: the separator `take` counts after the heading.)
+      if (!first || picked.has(s.i) || !fits(s.text.length + 2 + first.text.length)) continue;
       take(s);
       matched++;
       for (const x of section) if (!take(x)) break;

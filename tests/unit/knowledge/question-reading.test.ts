@@ -405,6 +405,17 @@ describe('query-focused snippets', () => {
     expect(s).toContain('\n- Click on Withdraw from the program');
   });
 
+  it('never quotes a matching heading alone: without room for its first line it is left out', () => {
+    const transit = [
+      'This page explains how to cancel the transit benefit.',
+      'Cancelling the transit benefit',
+      `Open the portal, then ${'follow the form to the end, '.repeat(16)}and submit it.`,
+    ].join('\n');
+    const s = querySnippet('how do i cancel my transit benefit?', transit);
+    expect(s).toContain('how to cancel the transit benefit.');
+    expect(s).not.toContain('Cancelling the transit benefit');
+  });
+
   it('falls back to the start of the passage when no sentence matches', () => {
     expect(querySnippet('parking', passage, { maxChars: 40 })).toMatch(/^Business travel Book all business/);
   });

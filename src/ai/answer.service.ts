@@ -1,6 +1,5 @@
 import { aiError } from '../errors.js';
 import { snippetsFitAnswerType } from '../knowledge/retrieval/answer-type.js';
-import { querySnippet } from '../knowledge/retrieval/snippets.js';
 import { applySpellingFixes } from '../knowledge/retrieval/spelling.js';
 import { holdBackMarker, isAbstention } from './abstention.js';
 import {
@@ -14,6 +13,7 @@ import {
   type ThreadMessage,
 } from './answer.types.js';
 import { citationUrl } from './citation-url.js';
+import { quotesFor } from './extractive-quotes.js';
 import type { LlmFor } from './llm-for-tenant.js';
 import { passagesForPrompt } from './prompt-passages.js';
 import { buildAnswerMessages } from './prompts.js';
@@ -52,12 +52,6 @@ export interface AnswerInput {
  */
 const PASSAGES_FOR_LLM = 10;
 const SOURCE_TOKEN_BUDGET = 3_000;
-/**
- * Without a model, the best passage is quoted at more length than the other two (which keep querySnippet's
- * 420 characters and 3 matched sentences): its answer is often a sentence or two past the words that matched.
- * Measured against longer quotes for every passage (BENCHMARKS.md, "Answer quality", 2026-12-05).
- */
-const BEST_PASSAGE_QUOTE = { maxChars: 800, maxSentences: 5 };
 const THREAD_TOKEN_BUDGET = 1_500;
 const MAX_ANSWER_TOKENS = 700;
 
@@ -174,16 +168,11 @@ export async function answerQuestion(
   // are the answer, so they must be confidently relevant, and what the member would see must hold the
   // kind of thing asked for ("how many…": a count of it). Short of that, close passages are still shown,
   // as the closest rather than as the answer.
-  const ranked = retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT);
-  // Quoted as the answer, the passage covering most of the question comes first, quoted at more length as source
-  // [1]: the best-ranked one may cover only the member's situation. Between passages covering it alike, the one
-  // that also speaks to the situation, then rank. As the closest passages, rank order stays (BENCHMARKS.md,
-  // nineteenth session).
-  const top = !provider && retrieval.confident ? [...ranked].sort(byCoverage) : ranked;
-  const snippets =
+  // Quoted as the answer or as the closest (extractive-quotes.ts).
+  const { passages: top, snippets } =
     !provider && (retrieval.confident || retrieval.close)
-      ? top.map((p, i) => querySnippet(asked, p.content, i === 0 ? BEST_PASSAGE_QUOTE : {}))
-      : [];
+      ? quotesFor(asked, retrieval)
+      : { passages: retrieval.passages.slice(0, PASSAGES_FOR_EXTRACT), snippets: [] };
   const enough = provider
     ? retrieval.relevant
     : retrieval.confident && snippetsFitAnswerType(asked, snippets);
@@ -263,9 +252,4 @@ export async function answerQuestion(
     .map((p, i) => toSource(deps.publicUrl, p, i + 1))
     .filter((s) => (cited.size === 0 ? s.position <= PASSAGES_FOR_EXTRACT : cited.has(s.position)));
   return { outcome: 'answered', text, sources, usage, trace: trace(null) };
-}
-
-/** Passages covering more of the question first, then more of the whole message (the situation told included). */
-function byCoverage(a: RetrievedPassage, b: RetrievedPassage): number {
-  return b.termCoverage - a.termCoverage || (b.messageCoverage ?? 0) - (a.messageCoverage ?? 0);
 }

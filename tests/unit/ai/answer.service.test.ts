@@ -312,6 +312,33 @@ describe('answerQuestion', () => {
     expect((quotes[1] ?? '').length).toBeLessThanOrEqual(480);
   });
 
+  it('without a model, leaves out of an answer a passage covering under a fifth of the question, giving its room to the best one', async () => {
+    const long = (n: number, termCoverage: number) => ({
+      ...passage(
+        n,
+        Array.from({ length: 20 }, (_, k) => `Vacation rule ${n}.${k} applies to vacation days.`).join(' '),
+      ),
+      termCoverage,
+    });
+    const passages = [long(1, 0.9), long(2, 0.1), long(3, 0.5)];
+    const answer = await answerQuestion(
+      deps({ passages, confident: true, relevant: true, close: true }, null),
+      input,
+    );
+    const quotes = answer.text.split('\n\n').filter((l) => l.startsWith('>'));
+    expect(answer.sources.map((s) => s.title)).toEqual(['Doc 1', 'Doc 3']);
+    expect(quotes).toHaveLength(2);
+    expect(answer.text).not.toContain('Vacation rule 2.');
+    // 800 + the 420 characters left: the best passage's twenty sentences whole (at 800 it shows at most sixteen).
+    expect(quotes[0]?.match(/Vacation rule 1\./g)).toHaveLength(20);
+    // Shown as the closest passages (not as the answer), all three are.
+    const closest = await answerQuestion(
+      deps({ passages, confident: false, relevant: true, close: true }, null),
+      input,
+    );
+    expect(closest.sources.map((s) => s.title)).toEqual(['Doc 1', 'Doc 2', 'Doc 3']);
+  });
+
   it('without a model, quotes first (as source [1]) the passage covering most of the question, rank breaking ties', async () => {
     const covering = (n: number, termCoverage: number) =>
       ({ ...PASSAGES[n - 1], termCoverage }) as (typeof PASSAGES)[0];

@@ -395,7 +395,7 @@ describe('query-focused snippets', () => {
       '- Click on Withdraw from the program',
       '- Fill out and submit the form',
     ].join('\n');
-    // As the best passage is quoted (answer.service.ts: 800 characters, 5 matched sentences).
+    // As the best passage is quoted (extractive-quotes.ts: 800 characters, 5 matched sentences).
     const s = querySnippet('i work from home now, how do i cancel my transit subsidy?', transit, {
       maxChars: 800,
       maxSentences: 5,

@@ -36,6 +36,7 @@ const HELD_OUT = [
   'tests/fixtures/eval-heldout/pinecrest-engineering',
   'tests/fixtures/eval-heldout/quillmark-situations',
   'tests/fixtures/eval-heldout/tts-blind',
+  'tests/fixtures/eval-heldout/harbor-freightways',
 ];
 
 /**

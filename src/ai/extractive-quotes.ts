@@ -7,7 +7,7 @@ import { PASSAGES_FOR_EXTRACT, type Retrieval, type RetrievedPassage } from './a
  * characters and 3 matched sentences): its answer is often a sentence or two past the words that matched.
  * Measured against longer quotes for every passage (BENCHMARKS.md, "Answer quality", 2026-12-05).
  */
-export const BEST_PASSAGE_QUOTE = { maxChars: 800, maxSentences: 5 };
+const BEST_PASSAGE_QUOTE = { maxChars: 800, maxSentences: 5 };
 const OTHER_PASSAGE_QUOTE = { maxChars: 420, maxSentences: 3 };
 
 /** The passages a reply without a model quotes, in order, each with its quote. */

@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIDENCE } from '../knowledge/retrieval/confidence.js';
-import { querySnippet, type SnippetOptions } from '../knowledge/retrieval/snippets.js';
+import { DEFAULT_SNIPPET, querySnippet, type SnippetOptions } from '../knowledge/retrieval/snippets.js';
 import { PASSAGES_FOR_EXTRACT, type Retrieval, type RetrievedPassage } from './answer.types.js';
 
 /**
@@ -8,7 +8,7 @@ import { PASSAGES_FOR_EXTRACT, type Retrieval, type RetrievedPassage } from './a
  * Measured against longer quotes for every passage (BENCHMARKS.md, "Answer quality", 2026-12-05).
  */
 const BEST_PASSAGE_QUOTE = { maxChars: 800, maxSentences: 5 };
-const OTHER_PASSAGE_QUOTE = { maxChars: 420, maxSentences: 3 };
+const OTHER_PASSAGE_QUOTE = DEFAULT_SNIPPET;
 
 /** The passages a reply without a model quotes, in order, each with its quote. */
 export interface Quotes {

@@ -10,7 +10,8 @@ export interface SnippetOptions {
   maxSentences: number;
 }
 
-const DEFAULTS: SnippetOptions = { maxChars: 420, maxSentences: 3 };
+/** A quote's length unless the caller asks for another. */
+export const DEFAULT_SNIPPET: SnippetOptions = { maxChars: 420, maxSentences: 3 };
 
 // A heading's words count for the sentences under it at this share: "When you leave" makes "You can buy your
 // laptop at its depreciated value" the answer to "can I keep my laptop when I leave".
@@ -40,7 +41,7 @@ const SECTION_LINES = 4;
  * line of its own. Falls back to the passage's start when nothing matches.
  */
 export function querySnippet(question: string, passage: string, opts: Partial<SnippetOptions> = {}): string {
-  const o = { ...DEFAULTS, ...opts };
+  const o = { ...DEFAULT_SNIPPET, ...opts };
   const sentences = readSentences(passage);
   // The question's topic words, synonyms as one meaning ("payday" finds the sentence about salary).
   const typed = topicWords(question);
